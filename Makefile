@@ -1,0 +1,41 @@
+# The project's commands. `make run` runs the product, `make test` runs every test.
+# Both create what is missing first: .venv (helpdesk, Python 3.11+), .venv-bot (Rasa, Python 3.10),
+# and a trained bot model under var/models when bot/ changed.
+
+PYTHON := .venv/bin/python
+
+.PHONY: help setup run test test-fast train eval clean
+
+help:
+	@echo "make run        start the bot and the helpdesk on http://127.0.0.1:$${HELPDESK_PORT:-8080}"
+	@echo "make test       run the whole test suite (trains the bot if bot/ changed)"
+	@echo "make test-fast  unit tests only, no Rasa (seconds)"
+	@echo "make train      train the bot if bot/ changed"
+	@echo "make setup      create .venv and .venv-bot"
+	@echo "make clean      remove environments, models and local data"
+
+setup: .venv/.installed .venv-bot/.installed
+
+# A stamp per environment: set-up re-runs only when its requirements changed.
+.venv/.installed: pyproject.toml scripts/setup-project-env.sh
+	scripts/setup-project-env.sh
+	@touch $@
+
+.venv-bot/.installed: bot/requirements.txt bot/constraints.txt scripts/setup-bot-env.sh
+	scripts/setup-bot-env.sh
+	@touch $@
+
+train: setup
+	$(PYTHON) -m helpdesk train
+
+run: setup
+	$(PYTHON) -m helpdesk run
+
+test: setup train
+	$(PYTHON) -m pytest
+
+test-fast: .venv/.installed
+	$(PYTHON) -m pytest -m "not rasa"
+
+clean:
+	rm -rf .venv .venv-bot var

@@ -1,0 +1,1 @@
+"""The Rasa project. Only `bot.actions` is Python: the helpdesk runs those actions in-process."""

@@ -1,0 +1,1 @@
+"""The helpdesk service: chat API, Rasa action webhook, translation, policies, orders and queue."""

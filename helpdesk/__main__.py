@@ -1,0 +1,72 @@
+"""`python -m helpdesk <command>`: serve, run (bot + helpdesk), train, db."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from helpdesk.settings import Settings
+
+
+def _serve(settings: Settings, _args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from helpdesk.app import create_app
+
+    web.run_app(create_app(settings), host=settings.host, port=settings.port,
+                print=lambda *_: logging.info("helpdesk listening on %s", settings.base_url))
+    return 0
+
+
+def _run(settings: Settings, _args: argparse.Namespace) -> int:
+    from helpdesk.launcher import run
+
+    return run(settings)
+
+
+def _train(settings: Settings, _args: argparse.Namespace) -> int:
+    from helpdesk.training import ensure_model
+
+    print(ensure_model(settings.var_dir))
+    return 0
+
+
+def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
+    from helpdesk.database import Database
+
+    async def upgrade() -> None:
+        database = Database(settings.database)
+        await database.upgrade()
+        await database.close()
+
+    asyncio.run(upgrade())
+    print("database is at the newest migration")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m helpdesk",
+                                  description="Support bot and helpdesk for cross-border shops.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("serve", help="run the helpdesk web service (HELPDESK_PORT, default 8080)"
+                        ).set_defaults(handler=_serve)
+    commands.add_parser("run", help="train if needed, run the Rasa bot and the helpdesk together"
+                        ).set_defaults(handler=_run)
+    commands.add_parser("train", help="train the bot if bot/ changed; prints the model path"
+                        ).set_defaults(handler=_train)
+    db = commands.add_parser("db", help="database maintenance").add_subparsers(
+        dest="db_command", required=True, metavar="DB_COMMAND")
+    db.add_parser("upgrade", help="apply the migrations").set_defaults(handler=_db_upgrade)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return args.handler(Settings(), args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

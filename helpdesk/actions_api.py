@@ -1,0 +1,44 @@
+"""The Rasa action webhook, served inside the helpdesk by rasa-sdk's executor."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from rasa_sdk.interfaces import (ActionExecutionRejection, ActionMissingDomainException,
+                                 ActionNotFoundException)
+from rasa_sdk.executor import ActionExecutor
+
+from bot.actions.services import ShopServices, use_services
+
+log = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+EXECUTOR = web.AppKey("action_executor", ActionExecutor)
+SERVICES = web.AppKey("shop_services", ShopServices)
+ACTIONS_PACKAGE = "bot.actions"
+
+
+def action_executor() -> ActionExecutor:
+    executor = ActionExecutor()
+    executor.register_package(ACTIONS_PACKAGE)
+    return executor
+
+
+@routes.post("/webhook")
+async def run_action(request: web.Request) -> web.Response:
+    call = await request.json()
+    try:
+        with use_services(request.app[SERVICES]):
+            result = await request.app[EXECUTOR].run(call)
+    except ActionExecutionRejection as rejection:
+        return web.json_response({"error": rejection.message, "action_name": rejection.action_name},
+                                 status=400)
+    except ActionNotFoundException as missing:
+        log.error("Rasa asked for an action the helpdesk does not have: %s", missing.action_name)
+        return web.json_response({"error": missing.message, "action_name": missing.action_name},
+                                 status=404)
+    except ActionMissingDomainException as no_domain:
+        # 449 tells Rasa to send the call again with its domain.
+        return web.json_response({"error": no_domain.message, "action_name": no_domain.action_name},
+                                 status=449)
+    return web.json_response(result.model_dump() if result else None)

@@ -1,0 +1,53 @@
+"""The composition root: `create_app` is the one place where dependencies are chosen."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from bot.actions.services import ShopServices
+from helpdesk import actions_api, chat_api, health_api, nlg_api
+from helpdesk.bot import Bot, RasaBot
+from helpdesk.bot_monitor import BOT_MONITOR, BotMonitor, watch_bot
+from helpdesk.chat import Chat
+from helpdesk.database import DB, database_context
+from helpdesk.errors import error_middleware
+from helpdesk.events import EventHub
+from helpdesk.locales import Locales
+from helpdesk.settings import Settings
+
+HTTP = web.AppKey("http_client", aiohttp.ClientSession)
+
+
+def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales | None = None) -> web.Application:
+    """The helpdesk app. Real dependencies by default; tests pass fakes (a FakeBot, say)."""
+    app = web.Application(middlewares=[error_middleware], client_max_size=64 * 1024)
+    app[chat_api.SETTINGS] = settings
+    app[actions_api.EXECUTOR] = actions_api.action_executor()
+    app.cleanup_ctx.append(database_context(settings))
+    app.cleanup_ctx.append(_services_context(settings, bot, locales or Locales.load(settings.locales_dir)))
+    app.cleanup_ctx.append(watch_bot)
+    for module in (health_api, chat_api, nlg_api, actions_api):
+        app.router.add_routes(module.routes)
+    return app
+
+
+def _services_context(settings: Settings, bot: Bot | None, locales: Locales):
+    """cleanup_ctx: the HTTP client, the bot and its monitor, and the chat path built on them."""
+
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        async with aiohttp.ClientSession() as http:
+            app[HTTP] = http
+            chosen = bot or RasaBot(settings.rasa_url, settings.rasa_token,
+                                    settings.bot_timeout_seconds, http)
+            chat = Chat(settings, app[DB], chosen, locales, EventHub())
+            app[chat_api.CHAT] = chat
+            app[actions_api.SERVICES] = ShopServices(settings=settings, database=app[DB])
+            monitor = BotMonitor(chosen, startup_grace=settings.bot_startup_grace_seconds)
+            monitor.on_ready.append(chat.answer_all_pending)  # answer what came in during an outage
+            app[BOT_MONITOR] = monitor
+            yield
+
+    return context

@@ -1,0 +1,86 @@
+"""The bot behind a small interface: the real Rasa server over HTTP, and what it sends back."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import aiohttp
+
+log = logging.getLogger(__name__)
+
+
+class BotUnavailable(Exception):
+    """The bot could not answer now (not running, starting, crashed, timed out)."""
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    """One thing the bot said: a text to render from locales/, and/or a signal to act on."""
+
+    key: str | None = None
+    variables: dict[str, Any] = field(default_factory=dict)
+    text: str | None = None  # only when something outside our NLG endpoint produced plain text
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    escalate: dict[str, Any] | None = None
+
+
+class Bot(Protocol):
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> list[BotMessage]:
+        """The bot's answer to one shopper message; raises BotUnavailable."""
+
+    async def is_ready(self) -> bool:
+        """True when the bot answers with a loaded model."""
+
+
+def parse_rasa_output(items: list[dict[str, Any]]) -> list[BotMessage]:
+    """Rasa's REST channel output -> BotMessages.
+
+    Our NLG endpoint answers every response name with {"custom": {"say": {...}}} so that the
+    helpdesk renders it in the shopper's language; actions signal with json_message
+    {"escalate": {...}}.
+    """
+    messages = []
+    for item in items:
+        custom = item.get("custom") or {}
+        if "say" in custom:
+            say = custom["say"]
+            messages.append(BotMessage(key=say["key"], variables=say.get("vars") or {}))
+        elif "escalate" in custom:
+            messages.append(BotMessage(escalate=custom["escalate"] or {}))
+        elif item.get("text"):
+            messages.append(BotMessage(text=item["text"], buttons=item.get("buttons") or []))
+        else:
+            log.warning("ignoring a bot message the helpdesk does not understand: %s", item)
+    return messages
+
+
+class RasaBot:
+    """The real Rasa server (`rasa run --enable-api`), reached through its REST channel."""
+
+    def __init__(self, url: str, token: str, timeout: float, http: aiohttp.ClientSession) -> None:
+        self.url = url.rstrip("/")
+        self.token = token
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self.http = http
+
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> list[BotMessage]:
+        body = {"sender": conversation_id, "message": text, "metadata": metadata}
+        try:
+            async with self.http.post(f"{self.url}/webhooks/rest/webhook", json=body,
+                                      timeout=self.timeout) as response:
+                if response.status != 200:
+                    raise BotUnavailable(f"Rasa answered {response.status}: {await response.text()}")
+                return parse_rasa_output(await response.json())
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            raise BotUnavailable(f"Rasa is not reachable at {self.url}: {error!r}") from error
+
+    async def is_ready(self) -> bool:
+        try:
+            async with self.http.get(f"{self.url}/status", params={"token": self.token},
+                                     timeout=aiohttp.ClientTimeout(total=5)) as response:
+                return response.status == 200 and bool((await response.json()).get("model_id"))
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+            return False

@@ -1,0 +1,146 @@
+"""A shopper's turn: store the message first, then the bot answers (unless a person has it)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from typing import Any
+
+from helpdesk import conversations as store
+from helpdesk.bot import Bot, BotMessage, BotUnavailable
+from helpdesk.database import Database
+from helpdesk.events import EventHub
+from helpdesk.locales import Locales
+from helpdesk.models import (Conversation, ConversationState, Delivery, Message, MessagePublic,
+                             Sender, utcnow)
+from helpdesk.settings import Settings
+
+log = logging.getLogger(__name__)
+NOTICE_BOT_UNAVAILABLE = "notice_bot_unavailable"
+
+
+class Chat:
+    """The chat path of DESIGN.md: every message is stored before anything else happens."""
+
+    def __init__(self, settings: Settings, database: Database, bot: Bot, locales: Locales,
+                 events: EventHub) -> None:
+        self.settings = settings
+        self.database = database
+        self.bot = bot
+        self.locales = locales
+        self.events = events
+        # One turn at a time per conversation, so the bot sees messages in the order they came.
+        self._turns: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # Messages may wait for the bot: from an outage, or from before this process started.
+        self._maybe_waiting = True
+
+    async def open(self, locale: str | None) -> tuple[Conversation, str]:
+        async with self.database.session() as session:
+            return await store.create_conversation(
+                session, shop=self.settings.shop, locale=locale, lang=self._language_of(locale))
+
+    def _language_of(self, locale: str | None) -> str:
+        code = (locale or "").split("-")[0].lower()
+        return code if code in self.settings.languages else "en"
+
+    async def authenticate(self, conversation_id: str, token: str | None) -> Conversation:
+        async with self.database.session() as session:
+            return await store.authenticate(session, conversation_id, token)
+
+    async def transcript(self, conversation_id: str, *, after: int = 0) -> list[Message]:
+        async with self.database.session() as session:
+            return await store.transcript(session, conversation_id, after=after)
+
+    async def receive(self, conversation_id: str, text: str, client_id: str) -> tuple[list[Message], str]:
+        """Store the shopper's message, let the bot answer; (the replies to it, the state)."""
+        async with self._turns[conversation_id]:
+            async with self.database.session() as session:
+                conversation = await store.get_conversation(session, conversation_id)
+                message, is_new = await store.store_shopper_message(
+                    session, conversation, text=text, client_id=client_id)
+            if is_new:
+                self._publish(message)
+            if conversation.state == ConversationState.BOT:
+                await self._answer_pending(conversation_id)
+            async with self.database.session() as session:
+                conversation = await store.get_conversation(session, conversation_id)
+                return await store.replies_to(session, message.id), conversation.state
+
+    async def answer_all_pending(self) -> None:
+        """After a bot outage: answer, in order, what shoppers wrote while it was away."""
+        if not self._maybe_waiting:
+            return
+        self._maybe_waiting = False
+        async with self.database.session() as session:
+            waiting = await store.conversations_with_pending(session)
+        for conversation_id in waiting:
+            async with self._turns[conversation_id]:
+                await self._answer_pending(conversation_id)
+
+    async def _answer_pending(self, conversation_id: str) -> None:
+        async with self.database.session() as session:
+            conversation = await store.get_conversation(session, conversation_id)
+            pending = await store.pending_messages(session, conversation_id)
+            for message in pending:
+                if conversation.state != ConversationState.BOT:
+                    message.delivery = Delivery.HELD  # handed to a person mid-way: the bot stops
+                    session.add(message)
+                    continue
+                try:
+                    answer = await self.bot.send(conversation_id, message.text,
+                                                 self._metadata(conversation))
+                except BotUnavailable as error:
+                    log.warning("bot unavailable for conversation %s: %s", conversation_id, error)
+                    self._maybe_waiting = True
+                    # The notice answers the newest message: the one the shopper is looking at.
+                    await self._notify_unavailable(session, conversation, pending[-1])
+                    return
+                await self._store_answer(session, conversation, message, answer)
+            await session.commit()
+
+    def _metadata(self, conversation: Conversation) -> dict[str, Any]:
+        return {"lang": conversation.lang, "shop": conversation.shop,
+                "conversation_id": conversation.id}
+
+    async def _notify_unavailable(self, session, conversation: Conversation, message: Message) -> None:
+        # Said once per message: a retry of the same message does not repeat the notice.
+        if await store.has_notice(session, message.id, NOTICE_BOT_UNAVAILABLE):
+            return
+        notice = self._bot_text(conversation, message, BotMessage(key=NOTICE_BOT_UNAVAILABLE),
+                                sender=Sender.SYSTEM)
+        session.add(notice)
+        await session.commit()
+        self._publish(notice)
+
+    async def _store_answer(self, session, conversation: Conversation, message: Message,
+                            answer: list[BotMessage]) -> None:
+        replies = [self._bot_text(conversation, message, said) for said in answer
+                   if said.key or said.text]
+        session.add_all(replies)
+        message.delivery = Delivery.ANSWERED
+        session.add(message)
+        escalation = next((said.escalate for said in answer if said.escalate is not None), None)
+        if escalation is not None and conversation.state == ConversationState.BOT:
+            conversation.state = ConversationState.QUEUED
+            conversation.updated_at = utcnow()
+            session.add(conversation)
+        await session.commit()
+        for reply in replies:
+            self._publish(reply)
+        if escalation is not None:
+            self.events.publish(conversation.id, {"type": "state", "state": conversation.state})
+
+    def _bot_text(self, conversation: Conversation, message: Message, said: BotMessage,
+                  sender: Sender = Sender.BOT) -> Message:
+        if said.key is None:
+            return Message(conversation_id=conversation.id, sender=sender, text=said.text,
+                           lang=conversation.lang, reply_to=message.id, buttons=said.buttons)
+        rendered = self.locales.render(said.key, conversation.lang, said.variables)
+        return Message(conversation_id=conversation.id, sender=sender, text=rendered.text,
+                       lang=rendered.lang, reply_to=message.id, buttons=rendered.buttons,
+                       template_key=said.key, template_vars=said.variables or None)
+
+    def _publish(self, message: Message) -> None:
+        self.events.publish(message.conversation_id,
+                            {"type": "message", "message": MessagePublic.of(message).json_dict()})

@@ -1,0 +1,85 @@
+"""The public chat API the widget uses: sessions, messages, transcript and a live websocket."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import WSMsgType, web
+
+from helpdesk.chat import Chat
+from helpdesk.errors import parse_json
+from helpdesk.models import MessageCreate, MessagePublic, SessionCreate, SessionCreated
+from helpdesk.settings import Settings
+
+log = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+CHAT = web.AppKey("chat", Chat)
+SETTINGS = web.AppKey("settings", Settings)
+
+
+def _bearer(request: web.Request) -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+@routes.post("/api/chat/sessions")
+async def create_session(request: web.Request) -> web.Response:
+    wanted = await parse_json(request, SessionCreate) if request.can_read_body else SessionCreate()
+    conversation, token = await request.app[CHAT].open(wanted.locale)
+    created = SessionCreated(session_id=conversation.id, token=token)
+    return web.json_response(created.model_dump(), status=201)
+
+
+@routes.post("/api/chat/sessions/{session_id}/messages")
+async def post_message(request: web.Request) -> web.Response:
+    chat = request.app[CHAT]
+    conversation = await chat.authenticate(request.match_info["session_id"], _bearer(request))
+    incoming = await parse_json(request, MessageCreate)
+    replies, state = await chat.receive(conversation.id, incoming.text, str(incoming.client_id))
+    return web.json_response({"messages": [MessagePublic.of(m).json_dict() for m in replies],
+                              "state": state})
+
+
+@routes.get("/api/chat/sessions/{session_id}/messages")
+async def get_transcript(request: web.Request) -> web.Response:
+    chat = request.app[CHAT]
+    conversation = await chat.authenticate(request.match_info["session_id"], _bearer(request))
+    after = _after(request)
+    messages = await chat.transcript(conversation.id, after=after)
+    return web.json_response({"messages": [MessagePublic.of(m).json_dict() for m in messages],
+                              "state": conversation.state})
+
+
+def _after(request: web.Request) -> int:
+    try:
+        return int(request.query.get("after", "0"))
+    except ValueError:
+        raise web.HTTPBadRequest(reason="after must be a message id (a whole number)") from None
+
+
+@routes.get("/api/chat/sessions/{session_id}/ws")
+async def conversation_socket(request: web.Request) -> web.StreamResponse:
+    origin = request.headers.get("Origin")
+    if origin is not None and origin.rstrip("/") not in request.app[SETTINGS].origins:
+        raise web.HTTPForbidden(reason=f"origin {origin} is not allowed to open this chat")
+    chat = request.app[CHAT]
+    conversation = await chat.authenticate(request.match_info["session_id"],
+                                           request.query.get("token"))
+    socket = web.WebSocketResponse(heartbeat=25)
+    await socket.prepare(request)
+    async with chat.events.subscribe(conversation.id) as events:
+        sender = asyncio.create_task(_forward(events, socket))
+        try:
+            async for frame in socket:  # the client only listens; reading notices it leaving
+                if frame.type == WSMsgType.ERROR:
+                    break
+        finally:
+            sender.cancel()
+            await asyncio.gather(sender, return_exceptions=True)
+    return socket
+
+
+async def _forward(events: asyncio.Queue, socket: web.WebSocketResponse) -> None:
+    while not socket.closed:
+        await socket.send_json(await events.get())

@@ -1,0 +1,35 @@
+"""Live events of a conversation, fanned out to its websocket subscribers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+SUBSCRIBER_BACKLOG = 256
+
+
+class EventHub:
+    """In-process fan-out: every subscriber of a conversation gets every event published to it."""
+
+    def __init__(self) -> None:
+        self._subscribers: dict[str, set[asyncio.Queue]] = defaultdict(set)
+
+    def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
+        for queue in self._subscribers.get(conversation_id, ()):
+            if queue.full():  # a stuck client must not hold the others back; it refetches on reconnect
+                queue.get_nowait()
+            queue.put_nowait(event)
+
+    @asynccontextmanager
+    async def subscribe(self, conversation_id: str) -> AsyncIterator[asyncio.Queue]:
+        queue: asyncio.Queue = asyncio.Queue(SUBSCRIBER_BACKLOG)
+        self._subscribers[conversation_id].add(queue)
+        try:
+            yield queue
+        finally:
+            self._subscribers[conversation_id].discard(queue)
+            if not self._subscribers[conversation_id]:
+                del self._subscribers[conversation_id]

@@ -1,0 +1,79 @@
+"""`make run`: train if bot/ changed, start the bot and the helpdesk, watch both, stop on Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import signal
+import sys
+import time
+import urllib.request
+
+from helpdesk.bot_process import ChildProcess, rasa_server
+from helpdesk.settings import PROJECT_ROOT, Settings
+from helpdesk.training import ensure_model
+
+log = logging.getLogger(__name__)
+
+
+def run(settings: Settings) -> int:
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    model = ensure_model(settings.var_dir)
+    token = settings.rasa_token or secrets.token_urlsafe(24)
+    helpdesk_url = f"http://127.0.0.1:{settings.port}"
+    bot = rasa_server(model=model, rasa_url=settings.rasa_url, token=token,
+                      helpdesk_url=helpdesk_url, var_dir=settings.var_dir)
+    env = {**bot.env, "RASA_TOKEN": token}
+    helpdesk = ChildProcess("helpdesk", [sys.executable, "-m", "helpdesk", "serve"], env=env,
+                            cwd=PROJECT_ROOT)
+    children = [bot, helpdesk]
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    try:
+        for child in children:
+            child.start()
+        _wait_until_ready(settings, children)
+        _print_urls(settings)
+        while True:
+            for child in children:
+                child.supervise()
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping…", flush=True)
+    finally:
+        for child in reversed(children):
+            child.stop()
+    print("Stopped.", flush=True)
+    return 0
+
+
+def health(settings: Settings) -> dict:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{settings.port}/healthz", timeout=3) as answer:
+            return json.load(answer)
+    except (OSError, ValueError):
+        return {}
+
+
+def _wait_until_ready(settings: Settings, children: list[ChildProcess]) -> None:
+    started = time.monotonic()
+    while (state := health(settings)).get("bot") != "ready":
+        for child in children:
+            child.supervise()
+        elapsed = int(time.monotonic() - started)
+        what = "helpdesk starting…" if not state else f"bot {state.get('bot', 'starting')}…"
+        print(f"\r  {what} {elapsed}s (usually about 70 s; log: var/log/rasa.log)   ", end="",
+              flush=True)
+        time.sleep(1)
+    print(f"\r  bot ready after {int(time.monotonic() - started)}s{' ' * 40}", flush=True)
+
+
+def _print_urls(settings: Settings) -> None:
+    base = f"http://127.0.0.1:{settings.port}"
+    print(f"""
+The shop's support bot and helpdesk are running.
+  Health:        {base}/healthz
+  Chat API:      {base}/api/chat/sessions   (see README.md)
+  API reference: {base}/api/openapi.yaml
+Press Ctrl-C to stop.
+""", flush=True)

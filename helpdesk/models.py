@@ -1,0 +1,129 @@
+"""Tables and API shapes: conversations and their messages."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, field_validator
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+MAX_TEXT_LENGTH = 2000
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class ConversationState(StrEnum):
+    BOT = "bot"
+    QUEUED = "queued"
+    WITH_AGENT = "with_agent"
+    RESOLVED = "resolved"
+
+
+class Sender(StrEnum):
+    SHOPPER = "shopper"
+    BOT = "bot"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+class Delivery(StrEnum):
+    """Where a shopper message stands with the bot."""
+
+    PENDING = "pending"  # stored, not yet answered by the bot (bot down, or in flight)
+    ANSWERED = "answered"
+    HELD = "held"  # a person has the conversation: the bot never sees it
+
+
+def _timestamp() -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Conversation(SQLModel, table=True):
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex, primary_key=True)
+    token_hash: str = Field(index=True, unique=True)
+    shop: str
+    locale: str | None = None  # the widget's hint
+    lang: str  # the conversation's language so far
+    state: str = Field(default=ConversationState.BOT, index=True)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class Message(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("conversation_id", "client_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: str = Field(foreign_key="conversation.id", index=True)
+    sender: str
+    text: str
+    lang: str | None = None
+    client_id: str | None = None  # the widget's id for a shopper message: retries are stored once
+    reply_to: int | None = Field(default=None, foreign_key="message.id", index=True)
+    delivery: str | None = Field(default=None, index=True)  # shopper messages only
+    # A bot text is rendered from locales/: the key and variables let it be shown in any language.
+    template_key: str | None = None
+    template_vars: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    buttons: list[dict[str, str]] | None = Field(default=None, sa_column=Column(JSON))
+    created_at: datetime = _timestamp()
+
+
+# --- API shapes -----------------------------------------------------------------------------
+
+
+class SessionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    locale: str | None = pydantic.Field(default=None, min_length=2, max_length=16, pattern=r"^[A-Za-z-]+$")
+
+
+class SessionCreated(BaseModel):
+    session_id: str
+    token: str
+
+
+class MessageCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    client_id: uuid.UUID
+
+    @field_validator("text")
+    @classmethod
+    def _sensible_text(cls, text: str) -> str:
+        text = text.strip()
+        if not text:
+            raise ValueError("text is empty: write a message")
+        if len(text) > MAX_TEXT_LENGTH:
+            raise ValueError(f"text is {len(text)} characters long; the limit is {MAX_TEXT_LENGTH}")
+        return text
+
+
+class MessagePublic(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    id: int
+    sender: str = pydantic.Field(serialization_alias="from")
+    text: str
+    lang: str | None
+    buttons: list[dict[str, str]]
+    client_id: str | None
+    reply_to: int | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, message: Message) -> MessagePublic:
+        return cls(id=message.id, sender=message.sender, text=message.text, lang=message.lang,
+                   buttons=message.buttons or [], client_id=message.client_id,
+                   reply_to=message.reply_to, created_at=aware(message.created_at))
+
+    def json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)

@@ -1,0 +1,39 @@
+"""Rasa's NLG endpoint: a response name becomes a locale key the helpdesk renders later.
+
+Rasa asks this endpoint for the text of every response (`utter_*`), with the action's arguments
+and the tracker. We answer with a structured `custom` payload instead of text, so the helpdesk
+renders it from locales/ in the conversation's language when the reply arrives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+routes = web.RouteTableDef()
+
+# Keys rasa-sdk's utter_message always sends; they are not variables of the text.
+MESSAGE_FIELDS = {"text", "buttons", "elements", "custom", "template", "response", "image",
+                  "attachment", "json_message", "quick_replies", "id", "response_id"}
+INTERNAL_SLOTS = {"requested_slot", "session_started_metadata"}
+
+
+def text_variables(arguments: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
+    """Slot values, then the action's own arguments (which win), as the text's variables."""
+    variables = {name: value for name, value in slots.items()
+                 if value is not None and name not in INTERNAL_SLOTS}
+    variables.update({name: value for name, value in arguments.items()
+                      if name not in MESSAGE_FIELDS and value is not None})
+    return variables
+
+
+@routes.post("/nlg")
+async def generate(request: web.Request) -> web.Response:
+    body = await request.json()
+    name = body.get("response") or body.get("template")
+    if not name:
+        raise web.HTTPBadRequest(reason="NLG request without a response name")
+    slots = (body.get("tracker") or {}).get("slots") or {}
+    variables = text_variables(body.get("arguments") or {}, slots)
+    return web.json_response({"custom": {"say": {"key": name, "vars": variables}}})

@@ -1,0 +1,64 @@
+"""Service settings, read from environment variables (documented in .env.example)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEVELOPMENT_SECRET = "development-only-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment, with the embedded defaults."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    environment: Literal["development", "test", "production"] = "development"
+    host: str = Field("127.0.0.1", validation_alias="HELPDESK_HOST")
+    port: int = Field(8080, validation_alias="HELPDESK_PORT")
+    public_url: str = Field("", validation_alias="HELPDESK_PUBLIC_URL")
+    secret_key: str = DEVELOPMENT_SECRET
+
+    var_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""
+    locales_dir: Path = PROJECT_ROOT / "locales"
+    policies_dir: Path = PROJECT_ROOT / "policies"
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    bot_timeout_seconds: float = 30.0
+    bot_startup_grace_seconds: float = 300.0
+
+    shop: str = "atelier-nord"
+    shop_languages: str = "en,es,pt,fr,de,it"
+    allowed_origins: str = ""
+
+    @model_validator(mode="after")
+    def _refuse_development_secret(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ValueError("SECRET_KEY must be set to a long random value in production")
+        return self
+
+    @property
+    def database(self) -> str:
+        """The SQLAlchemy URL: DATABASE_URL, or an SQLite file under var/."""
+        return self.database_url or f"sqlite:///{self.var_dir / 'helpdesk.db'}"
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+    @property
+    def languages(self) -> list[str]:
+        return [code.strip() for code in self.shop_languages.split(",") if code.strip()]
+
+    @property
+    def origins(self) -> set[str]:
+        """Browser origins allowed on the websocket and state-changing requests."""
+        listed = {o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()}
+        own = {self.base_url, f"http://localhost:{self.port}", f"http://127.0.0.1:{self.port}"}
+        return listed | own

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Creates .venv-bot (Python 3.10) with Rasa 3.6, pinned by bot/constraints.txt (takes ~4 minutes).
+# --refreeze rewrites bot/constraints.txt from what got installed (after changing requirements).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=$(scripts/find-python.sh 3.10)
+if [ ! -x .venv-bot/bin/python ]; then
+  echo "Creating the bot environment .venv-bot with $python"
+  "$python" -m venv .venv-bot
+fi
+.venv-bot/bin/python -m pip install --quiet --upgrade 'pip<25'
+echo "Installing Rasa 3.6 into .venv-bot (a few minutes the first time)"
+if [ "${1:-}" = "--refreeze" ]; then
+  .venv-bot/bin/python -m pip install --quiet -r bot/requirements.txt
+  { sed -n '1,2p' bot/constraints.txt; .venv-bot/bin/python -m pip freeze --exclude-editable; } > bot/constraints.new
+  mv bot/constraints.new bot/constraints.txt
+else
+  .venv-bot/bin/python -m pip install --quiet -r bot/requirements.txt -c bot/constraints.txt
+fi

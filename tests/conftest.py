@@ -1,0 +1,69 @@
+"""Shared fixtures: settings on a temporary SQLite database, the app with a fake bot."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from helpdesk.app import create_app
+from helpdesk.bot import BotMessage
+from helpdesk.settings import Settings
+from tests.fakes import FakeBot
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(environment="test", var_dir=tmp_path, rasa_url="http://127.0.0.1:9",
+                    bot_startup_grace_seconds=5)
+
+
+@pytest.fixture
+def fake_bot() -> FakeBot:
+    return FakeBot({
+        "hi": [BotMessage(key="utter_greet")],
+        "where is my order?": [BotMessage(key="utter_ask_order_number")],
+        "a person please": [BotMessage(key="utter_handoff"),
+                            BotMessage(escalate={"reason": "human_handoff"})],
+    })
+
+
+@pytest.fixture
+async def client(aiohttp_client, settings, fake_bot):
+    return await aiohttp_client(create_app(settings, bot=fake_bot))
+
+
+class Shopper:
+    """A chat API client as the widget uses it."""
+
+    def __init__(self, client, session_id: str, token: str) -> None:
+        self.client, self.session_id, self.token = client, session_id, token
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    async def say(self, text: str, client_id: str | None = None) -> dict:
+        response = await self.client.post(
+            f"/api/chat/sessions/{self.session_id}/messages", headers=self.auth,
+            json={"text": text, "client_id": client_id or str(uuid.uuid4())})
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+    async def transcript(self) -> list[dict]:
+        response = await self.client.get(f"/api/chat/sessions/{self.session_id}/messages",
+                                         headers=self.auth)
+        assert response.status == 200, await response.text()
+        return (await response.json())["messages"]
+
+
+async def open_session(client, locale: str | None = None) -> Shopper:
+    response = await client.post("/api/chat/sessions", json={"locale": locale} if locale else {})
+    assert response.status == 201, await response.text()
+    body = await response.json()
+    return Shopper(client, body["session_id"], body["token"])
+
+
+@pytest.fixture
+async def shopper(client) -> Shopper:
+    return await open_session(client)

@@ -1,0 +1,28 @@
+"""Fakes that record what they were asked, for fast tests without a Rasa server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpdesk.bot import BotMessage, BotUnavailable
+
+
+class FakeBot:
+    """Answers from a script ({text: [BotMessage, ...]}) and records every call."""
+
+    def __init__(self, script: dict[str, list[BotMessage]] | None = None) -> None:
+        self.script = script or {}
+        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+        self.up = True
+
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> list[BotMessage]:
+        if not self.up:
+            raise BotUnavailable("the fake bot is down")
+        self.calls.append((conversation_id, text, metadata))
+        return self.script.get(text, [BotMessage(key="utter_out_of_scope")])
+
+    async def is_ready(self) -> bool:
+        return self.up
+
+    def texts(self) -> list[str]:
+        return [text for _, text, _ in self.calls]

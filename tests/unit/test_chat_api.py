@@ -1,0 +1,104 @@
+"""The public chat API with a fake bot: sessions, messages, retries, errors, transcript."""
+
+from __future__ import annotations
+
+import uuid
+
+from tests.conftest import open_session
+
+
+async def test_a_session_gets_an_id_and_a_token(client):
+    response = await client.post("/api/chat/sessions", json={"locale": "es"})
+    assert response.status == 201
+    body = await response.json()
+    assert body["session_id"] and len(body["token"]) >= 32
+
+
+async def test_a_session_needs_no_body(client):
+    response = await client.post("/api/chat/sessions")
+    assert response.status == 201
+
+
+async def test_the_bot_answers_in_the_conversation_language(client, fake_bot):
+    shopper = await open_session(client, locale="en-GB")
+    answer = await shopper.say("hi")
+    assert answer["state"] == "bot"
+    [greeting] = answer["messages"]
+    assert greeting["from"] == "bot" and greeting["lang"] == "en"
+    assert greeting["text"].startswith("Hi! I'm the Atelier Nord assistant")
+    assert {"title": "Where is my order?", "payload": "/order_status"} in greeting["buttons"]
+    assert fake_bot.calls[0][2]["lang"] == "en"
+
+
+async def test_a_retried_message_is_stored_once_and_answered_the_same(shopper, fake_bot):
+    client_id = str(uuid.uuid4())
+    first = await shopper.say("where is my order?", client_id)
+    again = await shopper.say("where is my order?", client_id)
+    assert again == first
+    assert fake_bot.texts() == ["where is my order?"]
+    transcript = await shopper.transcript()
+    assert [m["from"] for m in transcript] == ["shopper", "bot"]
+
+
+async def test_the_transcript_lists_every_message_in_order(shopper):
+    await shopper.say("hi")
+    await shopper.say("where is my order?")
+    transcript = await shopper.transcript()
+    assert [(m["from"], m["text"][:12]) for m in transcript] == [
+        ("shopper", "hi"), ("bot", "Hi! I'm the "), ("shopper", "where is my "), ("bot", "I can check ")]
+    assert transcript[1]["reply_to"] == transcript[0]["id"]
+
+
+async def test_a_missing_or_wrong_token_is_401(client, shopper):
+    url = f"/api/chat/sessions/{shopper.session_id}/messages"
+    body = {"text": "hi", "client_id": str(uuid.uuid4())}
+    missing = await client.post(url, json=body)
+    wrong = await client.post(url, json=body, headers={"Authorization": "Bearer nope"})
+    assert (missing.status, wrong.status) == (401, 401)
+    assert "token" in (await missing.json())["error"]
+    assert await shopper.transcript() == []
+
+
+async def test_another_shoppers_session_is_404(client, shopper):
+    other = await open_session(client)
+    response = await client.get(f"/api/chat/sessions/{other.session_id}/messages",
+                                headers=shopper.auth)
+    assert response.status == 404
+    assert await other.transcript() == []
+
+
+async def test_bad_messages_are_400_with_what_to_fix(client, shopper):
+    url = f"/api/chat/sessions/{shopper.session_id}/messages"
+    cases = {
+        "empty": ({"text": "   ", "client_id": str(uuid.uuid4())}, "text is empty"),
+        "too long": ({"text": "x" * 2001, "client_id": str(uuid.uuid4())}, "limit is 2000"),
+        "no client id": ({"text": "hi"}, "client_id"),
+        "bad client id": ({"text": "hi", "client_id": "abc"}, "client_id"),
+    }
+    for name, (body, expected) in cases.items():
+        response = await client.post(url, json=body, headers=shopper.auth)
+        assert response.status == 400, name
+        assert expected in (await response.json())["error"], name
+    malformed = await client.post(url, data="{not json", headers=shopper.auth)
+    assert malformed.status == 400
+    assert (await malformed.json())["error"] == "the body is not valid JSON"
+    assert await shopper.transcript() == []
+
+
+async def test_2000_characters_are_accepted(shopper):
+    answer = await shopper.say("y" * 2000)
+    assert answer["messages"]
+
+
+async def test_unknown_locale_falls_back_to_english(client):
+    shopper = await open_session(client, locale="xx")
+    answer = await shopper.say("hi")
+    assert answer["messages"][0]["lang"] == "en"
+
+
+async def test_healthz_reports_bot_and_database(client):
+    response = await client.get("/healthz")
+    assert response.status == 200
+    body = await response.json()
+    assert body["status"] == "ok" and body["database"] == "ok"
+    assert body["bot"] in {"ready", "starting"}
