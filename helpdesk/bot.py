@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -74,7 +73,7 @@ class RasaBot:
                 if response.status != 200:
                     raise BotUnavailable(f"Rasa answered {response.status}: {await response.text()}")
                 return parse_rasa_output(await response.json())
-        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        except (aiohttp.ClientError, TimeoutError) as error:
             raise BotUnavailable(f"Rasa is not reachable at {self.url}: {error!r}") from error
 
     async def is_ready(self) -> bool:
@@ -82,5 +81,5 @@ class RasaBot:
             async with self.http.get(f"{self.url}/status", params={"token": self.token},
                                      timeout=aiohttp.ClientTimeout(total=5)) as response:
                 return response.status == 200 and bool((await response.json()).get("model_id"))
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+        except (aiohttp.ClientError, TimeoutError, ValueError):
             return False

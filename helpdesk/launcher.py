@@ -26,9 +26,11 @@ def run(settings: Settings) -> int:
                       helpdesk_url=helpdesk_url, var_dir=settings.var_dir)
     env = {**bot.env, "RASA_TOKEN": token}
     helpdesk = ChildProcess("helpdesk", [sys.executable, "-m", "helpdesk", "serve"], env=env,
-                            cwd=PROJECT_ROOT)
+                            cwd=PROJECT_ROOT, log_path=settings.var_dir / "log" / "helpdesk.log")
     children = [bot, helpdesk]
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    # Ctrl-C and `kill` both stop cleanly, even where the shell started us with SIGINT ignored.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, _interrupt)
     try:
         for child in children:
             child.start()
@@ -47,6 +49,10 @@ def run(settings: Settings) -> int:
     return 0
 
 
+def _interrupt(*_signal) -> None:
+    raise KeyboardInterrupt
+
+
 def health(settings: Settings) -> dict:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{settings.port}/healthz", timeout=3) as answer:
@@ -62,8 +68,9 @@ def _wait_until_ready(settings: Settings, children: list[ChildProcess]) -> None:
             child.supervise()
         elapsed = int(time.monotonic() - started)
         what = "helpdesk starting…" if not state else f"bot {state.get('bot', 'starting')}…"
-        print(f"\r  {what} {elapsed}s (usually about 70 s; log: var/log/rasa.log)   ", end="",
-              flush=True)
+        if sys.stdout.isatty() or elapsed % 10 == 0:
+            print(f"\r  {what} {elapsed}s (usually under a minute; logs: var/log/)   ",
+                  end="" if sys.stdout.isatty() else "\n", flush=True)
         time.sleep(1)
     print(f"\r  bot ready after {int(time.monotonic() - started)}s{' ' * 40}", flush=True)
 
@@ -75,5 +82,6 @@ The shop's support bot and helpdesk are running.
   Health:        {base}/healthz
   Chat API:      {base}/api/chat/sessions   (see README.md)
   API reference: {base}/api/openapi.yaml
+  Logs:          var/log/helpdesk.log, var/log/rasa.log
 Press Ctrl-C to stop.
 """, flush=True)

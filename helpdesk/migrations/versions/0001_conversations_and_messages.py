@@ -1,7 +1,7 @@
 """conversations and messages
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 06:55:00.737249
 """
 

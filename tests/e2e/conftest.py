@@ -1,0 +1,81 @@
+"""The real thing: the trained model served by `rasa run`, calling back a real helpdesk.
+
+One Rasa server for the whole test session (it takes about 70 s to load). Each test starts its
+own helpdesk app on the port Rasa calls back, so Rasa reaches whichever test is running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from dataclasses import dataclass
+
+import aiohttp
+import pytest
+
+from helpdesk.app import create_app
+from helpdesk.bot_process import ChildProcess, rasa_server
+from helpdesk.settings import PROJECT_ROOT, Settings
+from helpdesk.training import ensure_model
+
+pytestmark = pytest.mark.rasa
+READY_TIMEOUT = 300
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class RasaServer:
+    process: ChildProcess
+    url: str
+    token: str
+    helpdesk_port: int
+
+    async def wait_ready(self) -> None:
+        """Until the model answers, restarting the process if it died (as `make run` does)."""
+        deadline = time.monotonic() + READY_TIMEOUT
+        async with aiohttp.ClientSession() as http:
+            while time.monotonic() < deadline:
+                self.process.supervise()
+                try:
+                    async with http.get(f"{self.url}/status", params={"token": self.token}) as answer:
+                        if answer.status == 200 and (await answer.json()).get("model_id"):
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(1)
+        raise TimeoutError(f"Rasa did not become ready in {READY_TIMEOUT}s; see its log in "
+                           f"{self.process.log_path}")
+
+    async def tracker_events(self, conversation_id: str) -> list[dict]:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{self.url}/conversations/{conversation_id}/tracker",
+                                params={"token": self.token}) as answer:
+                return (await answer.json())["events"]
+
+
+@pytest.fixture(scope="session")
+def rasa(tmp_path_factory):
+    var_dir = tmp_path_factory.mktemp("rasa")
+    model = ensure_model(PROJECT_ROOT / "var")
+    rasa_url, token, helpdesk_port = f"http://127.0.0.1:{free_port()}", "e2e-token", free_port()
+    process = rasa_server(model=model, rasa_url=rasa_url, token=token,
+                          helpdesk_url=f"http://127.0.0.1:{helpdesk_port}", var_dir=var_dir)
+    process.start()
+    yield RasaServer(process, rasa_url, token, helpdesk_port)
+    process.stop()
+
+
+@pytest.fixture
+async def helpdesk(rasa, aiohttp_server, aiohttp_client, tmp_path):
+    """A test client of a real helpdesk app wired to the real Rasa server, once it is ready."""
+    await rasa.wait_ready()
+    settings = Settings(environment="test", var_dir=tmp_path, rasa_url=rasa.url,
+                        rasa_token=rasa.token, bot_timeout_seconds=60)
+    server = await aiohttp_server(create_app(settings), port=rasa.helpdesk_port)
+    return await aiohttp_client(server)

@@ -1,0 +1,62 @@
+"""Actions run from trackers with rasa-sdk's CollectingDispatcher: the responses they choose."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.fallback import ActionAskAffirmation, ActionOfferHuman
+from bot.actions.handoff import ActionHandoff
+from bot.actions.orders import ActionOrderStatus, order_number_in
+
+
+def tracker(slots: dict | None = None, intent: str = "order_status", ranking=None, lang="en") -> Tracker:
+    latest = {"text": "…", "intent": {"name": intent, "confidence": 0.9},
+              "intent_ranking": ranking or [], "metadata": {"lang": lang}}
+    events = [{"event": "user", "parse_data": {"intent": {"name": intent}}}]
+    return Tracker("c1", slots or {}, latest, events, False, None, None, "action_listen")
+
+
+def run(action, state: Tracker) -> tuple[list[dict], list]:
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, state, {})
+    return dispatcher.messages, events
+
+
+def test_order_status_asks_for_the_order_number_first():
+    messages, events = run(ActionOrderStatus(), tracker())
+    assert [m["response"] for m in messages] == ["utter_ask_order_number"]
+    assert events == []
+
+
+def test_order_status_asks_for_verification_once_it_has_a_number():
+    messages, events = run(ActionOrderStatus(), tracker({"order_number": "#10045"}))
+    assert messages[0]["response"] == "utter_ask_verification"
+    assert messages[0]["order_number"] == "10045"
+    assert events == [SlotSet("order_number", "10045")]
+
+
+def test_order_numbers_are_read_as_the_shop_writes_them():
+    assert [order_number_in(v) for v in ("#10045", "order 10046", "# 10047", "1234", None)] == [
+        "10045", "10046", "10047", None, None]
+
+
+def test_handoff_says_so_and_signals_the_helpdesk_with_a_summary():
+    messages, _ = run(ActionHandoff(), tracker({"order_number": "10045"}, intent="human_handoff"))
+    assert messages[0]["response"] == "utter_handoff"
+    assert messages[1]["custom"] == {"escalate": {
+        "reason": "human_handoff", "intents": ["human_handoff"], "order_number": "10045", "lang": "en"}}
+
+
+def test_did_you_mean_names_the_runner_up_when_the_top_guess_is_the_fallback():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "refund_status", "confidence": 0.4}]
+    messages, _ = run(ActionAskAffirmation(), tracker(intent="nlu_fallback", ranking=ranking))
+    assert messages[0]["response"] == "utter_ask_affirmation"
+    assert (messages[0]["intent"], messages[0]["intent_key"]) == ("refund_status", "intent_refund_status")
+
+
+def test_after_two_misses_a_person_is_offered():
+    messages, events = run(ActionOfferHuman(), tracker(intent="nlu_fallback"))
+    assert messages[0]["response"] == "utter_offer_human"
+    assert events == [UserUtteranceReverted()]

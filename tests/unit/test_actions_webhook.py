@@ -1,0 +1,27 @@
+"""The action webhook inside the helpdesk answers Rasa's action protocol."""
+
+from __future__ import annotations
+
+
+def action_call(name: str, slots: dict | None = None) -> dict:
+    return {
+        "next_action": name, "sender_id": "c1", "version": "3.6.21",
+        "tracker": {"sender_id": "c1", "slots": slots or {}, "latest_message": {
+            "text": "where is my order?", "intent": {"name": "order_status"}, "entities": []},
+            "events": [], "paused": False, "followup_action": None, "active_loop": {},
+            "latest_action_name": "action_listen"},
+        "domain": {"intents": [], "entities": [], "slots": {}, "responses": {}, "actions": []},
+    }
+
+
+async def test_rasa_runs_an_action_through_the_webhook(client):
+    response = await client.post("/webhook", json=action_call("action_order_status"))
+    assert response.status == 200
+    body = await response.json()
+    assert [m["response"] for m in body["responses"]] == ["utter_ask_order_number"]
+
+
+async def test_an_unknown_action_is_404_naming_it(client):
+    response = await client.post("/webhook", json=action_call("action_nope"))
+    assert response.status == 404
+    assert (await response.json())["action_name"] == "action_nope"
