@@ -1,0 +1,136 @@
+"""The value types policy files are made of, each refusing bad input with a message a merchant reads."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, NoReturn
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
+
+from .codes import COUNTRIES, CURRENCIES
+
+
+class PolicyModel(BaseModel):
+    """Every block of a policy file: immutable, and an unknown (mistyped) field is an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def show(value: Any) -> str:
+    """A bad value as the merchant wrote it."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a block of fields"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, Decimal, date)):
+        return str(value)
+    return repr(value)
+
+
+def fail(expected: str, value: Any) -> NoReturn:
+    raise PydanticCustomError("policy", "must be {expected}, got {got}", {"expected": expected, "got": show(value)})
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+    return None
+
+
+def whole(low: int, high: int | None = None, unit: str = "") -> Any:
+    """An int from `low` to `high` (inclusive); `unit` words the message ("days", "points")."""
+    of = f" of {unit}" if unit else ""
+    span = f"from {low} to {high}" if high is not None else f"{low} or more"
+    expected = f"a whole number{of} {span}"
+
+    def check(value: Any) -> int:
+        number = _number(value)
+        if number is None or number != number.to_integral_value():
+            fail(expected, value)
+        if number < low or (high is not None and number > high):
+            fail(expected, value)
+        return int(number)
+
+    return Annotated[int, BeforeValidator(check)]
+
+
+def decimal(low: str, high: str, expected: str, *, places: int, above: bool = False) -> Any:
+    """A Decimal from `low` (excluded when `above`) to `high`, with at most `places` decimals."""
+    lowest, highest = Decimal(low), Decimal(high)
+
+    def check(value: Any) -> Decimal:
+        number = _number(value)
+        if number is None or number > highest or number < lowest or (above and number == lowest):
+            fail(expected, value)
+        if -number.as_tuple().exponent > places:  # type: ignore[operator]
+            fail(expected, value)
+        return number
+
+    return Annotated[Decimal, BeforeValidator(check)]
+
+
+Money = decimal("0", "1000000", "an amount of money such as 4.95 (0 or more, at most 2 decimals)", places=2)
+Multiplier = decimal("0", "100", "a multiplier above 0 such as 1, 1.5 or 2 (at most 2 decimals)", above=True, places=2)
+Percent = decimal("0", "100", "a percentage from 0 to 100 such as 10 or 12.5", places=2)
+
+
+def _pattern(rx: str, expected: str, allowed: frozenset[str] | None = None) -> Any:
+    compiled = re.compile(rx)
+
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or not compiled.fullmatch(value):
+            fail(expected, value)
+        if allowed is not None and value not in allowed:
+            fail(expected, value)
+        return value
+
+    return Annotated[str, BeforeValidator(check)]
+
+
+CountryCode = _pattern(r"[A-Z]{2}", "an ISO 3166-1 alpha-2 country code in capitals such as NL, DE or US", COUNTRIES)
+CurrencyCode = _pattern(r"[A-Z]{3}", "an ISO 4217 currency code in capitals such as EUR, GBP or BRL", CURRENCIES)
+LanguageCode = _pattern(r"[a-z]{2}", "an ISO 639-1 language code in small letters such as en, pt or zh")
+Name = _pattern(r"[a-z][a-z0-9_]{0,39}", "a name in small letters, digits and _ (such as gift_card)")
+MarketName = _pattern(r"default|[A-Z][A-Z0-9_]{1,19}", "a market name in capitals such as EU or BR, or default")
+Text = _pattern(r"(?s)\S.{0,499}", "a text of 1 to 500 characters")
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        fail("true or false", value)
+    return value
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    fail("a date written YYYY-MM-DD, such as 2025-12-25", value)
+
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Day = Annotated[date, BeforeValidator(_date)]
+Countries = tuple[CountryCode, ...]
+SkuPrefix = _pattern(r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}", "the start of a SKU such as PERS- (letters, digits, - and _)")
+Days = whole(0, 365, "days")
+BusinessDays = whole(0, 60, "business days")
+Points = whole(0, 10_000_000, "points")

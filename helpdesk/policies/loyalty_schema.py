@@ -1,0 +1,102 @@
+"""The schema of loyalty.yml: earning, tiers, redemption, expiry, referral bonus and promotions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import Field
+
+from .fields import CountryCode, CurrencyCode, Day, MarketName, Money, Multiplier, Name, Points, PolicyModel
+from .fields import decimal, whole
+from .markets import Market, Problem, market_problems, override_of
+
+Month = whole(1, 12, "a month")
+PointsPerUnit = decimal("0", "1000", "a number of points from 0 to 1000 such as 1 or 0.2", places=2)
+
+
+class Redemption(PolicyModel):
+    step_points: whole(1, 1_000_000, "points")  # type: ignore[valid-type]
+    step_value: Money
+    minimum_points: Points
+
+
+class Referral(PolicyModel):
+    referrer_points: Points
+    friend_points: Points
+
+
+class LoyaltyRules(PolicyModel):
+    currency: CurrencyCode
+    points_per_unit: PointsPerUnit
+    redemption: Redemption
+    referral: Referral
+
+
+LoyaltyRulesOverride = override_of(LoyaltyRules)
+
+
+class LoyaltyMarket(LoyaltyRules, Market):
+    overrides: dict[CountryCode, LoyaltyRulesOverride] = {}  # type: ignore[valid-type]
+
+
+class Tier(PolicyModel):
+    name: Name
+    from_points: Points
+    earn_multiplier: Multiplier = Decimal(1)
+    perks: tuple[Name, ...] = ()
+
+
+class Promotion(PolicyModel):
+    name: Name
+    markets: Annotated[tuple[MarketName, ...], Field(min_length=1)]
+    multiplier: Multiplier
+    months: tuple[Month, ...] = ()  # type: ignore[valid-type]
+    starts: Day | None = None
+    ends: Day | None = None
+
+    def runs_on(self, day: date) -> bool:
+        if day.month in self.months:
+            return True
+        return self.starts is not None and self.ends is not None and self.starts <= day <= self.ends
+
+
+class LoyaltyPolicy(PolicyModel):
+    expiry_months: whole(1, 120, "months")  # type: ignore[valid-type]
+    tiers: Annotated[tuple[Tier, ...], Field(min_length=1)]
+    promotions: tuple[Promotion, ...] = ()
+    markets: dict[MarketName, LoyaltyMarket]
+
+    def problems(self) -> Iterator[Problem]:
+        yield from market_problems(self.markets)
+        if self.tiers[0].from_points != 0:
+            yield ("tiers", 0, "from_points"), "must be 0: the first tier is where every member starts"
+        for index, (lower, tier) in enumerate(zip(self.tiers, self.tiers[1:]), start=1):
+            if tier.from_points <= lower.from_points:
+                yield (
+                    ("tiers", index, "from_points"),
+                    f"must be more than the tier before it ({lower.name}: {lower.from_points}), got "
+                    f"{tier.from_points}; list tiers from lowest to highest",
+                )
+        names = [tier.name for tier in self.tiers]
+        for index, name in enumerate(names):
+            if name in names[:index]:
+                yield ("tiers", index, "name"), f"is {name!r} again; each tier needs its own name"
+        for index, promotion in enumerate(self.promotions):
+            yield from _promotion_problems(("promotions", index), promotion, self.markets)
+
+
+def _promotion_problems(at: tuple[str | int, ...], promotion: Promotion, markets: dict) -> Iterator[Problem]:
+    for position, market in enumerate(promotion.markets):
+        if market not in markets:
+            known = ", ".join(markets)
+            yield (*at, "markets", position), f"is {market!r}, which is not a market of this file ({known})"
+    dated = promotion.starts is not None or promotion.ends is not None
+    if bool(promotion.months) == dated:
+        yield at, "needs either months (every year) or starts and ends (once), not both and not neither"
+    elif dated and (promotion.starts is None or promotion.ends is None):
+        yield at, "needs both starts and ends"
+    elif dated and promotion.starts > promotion.ends:  # type: ignore[operator]
+        yield (*at, "ends"), f"must not be before starts ({promotion.starts}), got {promotion.ends}"
