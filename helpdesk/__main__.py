@@ -1,4 +1,4 @@
-"""`python -m helpdesk <command>`: serve, run (bot + helpdesk), train, db."""
+"""`python -m helpdesk <command>`: serve, run (bot + helpdesk), train, db, policies."""
 
 from __future__ import annotations
 
@@ -46,6 +46,14 @@ def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _policies_check(settings: Settings, args: argparse.Namespace) -> int:
+    from helpdesk.policies import run_check
+
+    code, report = run_check(args.directory or settings.policies_dir)
+    print(report)
+    return code
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m helpdesk",
                                   description="Support bot and helpdesk for cross-border shops.")
@@ -59,6 +67,11 @@ def parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance").add_subparsers(
         dest="db_command", required=True, metavar="DB_COMMAND")
     db.add_parser("upgrade", help="apply the migrations").set_defaults(handler=_db_upgrade)
+    policies = commands.add_parser("policies", help="the merchant's policy files").add_subparsers(
+        dest="policies_command", required=True, metavar="POLICIES_COMMAND")
+    check = policies.add_parser("check", help="validate the policy files; every error, file and line")
+    check.add_argument("directory", nargs="?", help="default: policies/ (POLICIES_DIR)")
+    check.set_defaults(handler=_policies_check)
     return top
 
 

@@ -16,6 +16,7 @@ from helpdesk.database import DB, database_context
 from helpdesk.errors import error_middleware
 from helpdesk.events import EventHub
 from helpdesk.locales import Locales
+from helpdesk.policy_watch import POLICIES, policy_context
 from helpdesk.settings import Settings
 
 HTTP = web.AppKey("http_client", aiohttp.ClientSession)
@@ -27,6 +28,7 @@ def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales |
     app[chat_api.SETTINGS] = settings
     app[actions_api.EXECUTOR] = actions_api.action_executor()
     app.cleanup_ctx.append(database_context(settings))
+    app.cleanup_ctx.append(policy_context(settings.policies_dir))
     app.cleanup_ctx.append(_services_context(settings, bot, locales or Locales.load(settings.locales_dir)))
     app.cleanup_ctx.append(watch_bot)
     for module in (health_api, chat_api, nlg_api, actions_api):
@@ -44,7 +46,8 @@ def _services_context(settings: Settings, bot: Bot | None, locales: Locales):
                                     settings.bot_timeout_seconds, http)
             chat = Chat(settings, app[DB], chosen, locales, EventHub())
             app[chat_api.CHAT] = chat
-            app[actions_api.SERVICES] = ShopServices(settings=settings, database=app[DB])
+            app[actions_api.SERVICES] = ShopServices(settings=settings, database=app[DB],
+                                                     policies=app[POLICIES])
             monitor = BotMonitor(chosen, startup_grace=settings.bot_startup_grace_seconds)
             monitor.on_ready.append(chat.answer_all_pending)  # answer what came in during an outage
             app[BOT_MONITOR] = monitor

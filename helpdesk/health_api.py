@@ -8,6 +8,7 @@ from aiohttp import web
 
 from helpdesk.bot_monitor import BOT_MONITOR
 from helpdesk.database import DB
+from helpdesk.policy_watch import POLICIES, policy_health
 
 routes = web.RouteTableDef()
 OPENAPI = Path(__file__).with_name("openapi.yaml")
@@ -20,6 +21,7 @@ async def healthz(request: web.Request) -> web.Response:
         "status": "ok" if database_ok else "degraded",
         "bot": request.app[BOT_MONITOR].status,
         "database": "ok" if database_ok else "error",
+        "policies": policy_health(request.app[POLICIES]),
     }
     return web.json_response(body, status=200 if database_ok else 503)
 

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import logging
+import string
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+from helpdesk.countries import country_name
 
 log = logging.getLogger(__name__)
 FALLBACK_LANGUAGE = "en"
@@ -21,12 +28,36 @@ class Rendered:
     buttons: list[dict[str, str]] = field(default_factory=list)
 
 
-class _KeepUnknown(dict):
-    """Leaves a placeholder with no value visible instead of failing the whole reply."""
+class _Missing(str):
+    """A placeholder with no value: shown as written instead of failing the whole reply."""
 
-    def __missing__(self, name: str) -> str:
-        log.warning("no value for placeholder {%s}", name)
-        return "{" + name + "}"
+
+class _LocaleFormatter(string.Formatter):
+    """str.format with the shopper's conventions: {when:date}, {price:money}, {where:country}.
+
+    Money values are written "12.50 EUR"; dates ISO "2026-11-25".
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def get_value(self, key, args, kwargs):
+        if key not in kwargs:
+            log.warning("no value for placeholder {%s}", key)
+            return _Missing("{" + str(key) + "}")
+        return kwargs[key]
+
+    def format_field(self, value: Any, spec: str) -> str:
+        if isinstance(value, _Missing):
+            return value
+        if spec == "date":
+            return format_date(date.fromisoformat(str(value)[:10]), format="long", locale=self.lang)
+        if spec == "money":
+            amount, currency = str(value).split()
+            return format_currency(Decimal(amount), currency, locale=self.lang)
+        if spec == "country":
+            return country_name(str(value), self.lang)
+        return super().format_field(value, spec)
 
 
 class Locales:
@@ -59,16 +90,23 @@ class Locales:
         if entry is None:
             raise KeyError(f"no text named {key!r} in locales/en.yml")
         values = self._values(variables or {}, found_lang)
-        buttons = [{name: str(part).format_map(values) for name, part in button.items()}
+        formatter = _LocaleFormatter(found_lang)
+        buttons = [{name: formatter.vformat(str(part), (), values) for name, part in button.items()}
                    for button in entry.get("buttons", [])]
-        return Rendered(key, found_lang, entry["text"].format_map(values), buttons)
+        return Rendered(key, found_lang, formatter.vformat(entry["text"], (), values), buttons)
 
-    def _values(self, variables: dict[str, Any], lang: str) -> _KeepUnknown:
-        # A variable named *_key names another text, shown in the same language ("intent_key").
-        values = _KeepUnknown(variables)
+    def _values(self, variables: dict[str, Any], lang: str) -> dict[str, Any]:
+        """Variables named *_key hold another text's key, *_keys a list of them: shown as those
+        texts in the same language ("intent_key": "intent_order_status" -> "where your order is")."""
+        values = dict(variables)
+        # The texts named may use the plain variables, never other keys (no loops).
+        plain = {n: v for n, v in variables.items() if not n.endswith(("_key", "_keys"))}
         for name, value in variables.items():
-            if name.endswith("_key") and isinstance(value, str):
-                values[name] = self.render(value, lang).text if self._known(value) else value
+            if name.endswith("_key") and isinstance(value, str) and self._known(value):
+                values[name] = self.render(value, lang, plain).text
+            elif name.endswith("_keys") and isinstance(value, list):
+                values[name] = ", ".join(self.render(key, lang, plain).text
+                                         for key in value if self._known(key))
         return values
 
     def _known(self, key: str) -> bool:

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     bot_timeout_seconds: float = 30.0
     bot_startup_grace_seconds: float = 300.0
 
+    # Shared secrets: Shopify's webhook signing secret, and the one the shop signs logged-in
+    # customers' identities with (HMAC-SHA256 of the email), passed on by the widget.
+    shopify_webhook_secret: str = ""
+    identity_secret: str = ""
+
     shop: str = "atelier-nord"
     shop_languages: str = "en,es,pt,fr,de,it"
     allowed_origins: str = ""

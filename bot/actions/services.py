@@ -6,19 +6,27 @@ constructor; the webhook sets them for the duration of one call instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from helpdesk.database import Database
+from helpdesk.policies.store import PolicyStore
 from helpdesk.settings import Settings
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
 class ShopServices:
     settings: Settings
     database: Database
+    policies: PolicyStore
+    now: Callable[[], datetime] = field(default=_utcnow)  # tests pass a fixed clock
 
 
 _current: ContextVar[ShopServices] = ContextVar("shop_services")

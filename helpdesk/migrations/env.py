@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import helpdesk.models  # noqa: F401 - registers the tables on SQLModel.metadata
+import helpdesk.orders.models  # noqa: F401
 
 target_metadata = SQLModel.metadata
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet, UserUtteranceReverted
+from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.fallback import ActionAskAffirmation, ActionOfferHuman
 from bot.actions.handoff import ActionHandoff
-from bot.actions.orders import ActionOrderStatus, order_number_in
+from bot.actions.orders import order_number_in
 
 
 def tracker(slots: dict | None = None, intent: str = "order_status", ranking=None, lang="en") -> Tracker:
@@ -22,19 +22,6 @@ def run(action, state: Tracker) -> tuple[list[dict], list]:
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, state, {})
     return dispatcher.messages, events
-
-
-def test_order_status_asks_for_the_order_number_first():
-    messages, events = run(ActionOrderStatus(), tracker())
-    assert [m["response"] for m in messages] == ["utter_ask_order_number"]
-    assert events == []
-
-
-def test_order_status_asks_for_verification_once_it_has_a_number():
-    messages, events = run(ActionOrderStatus(), tracker({"order_number": "#10045"}))
-    assert messages[0]["response"] == "utter_ask_verification"
-    assert messages[0]["order_number"] == "10045"
-    assert events == [SlotSet("order_number", "10045")]
 
 
 def test_order_numbers_are_read_as_the_shop_writes_them():

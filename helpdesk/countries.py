@@ -1,0 +1,54 @@
+"""Country names as shoppers write them, in any of the shop's languages, to ISO codes."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+from babel import Locale
+
+NAME_LANGUAGES = ("en", "es", "pt", "fr", "de", "it")
+# What shoppers write that the official names miss.
+COLLOQUIAL = {
+    "uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB",
+    "great britain": "GB", "britain": "GB", "inglaterra": "GB", "angleterre": "GB",
+    "usa": "US", "us": "US", "america": "US", "eeuu": "US", "ee uu": "US", "eua": "US",
+    "etats unis": "US", "stati uniti d america": "US", "brasil": "BR", "holland": "NL",
+    "holanda": "NL", "hollande": "NL", "olanda": "NL", "schweiz": "CH", "suisse": "CH",
+    "svizzera": "CH", "suiza": "CH", "suica": "CH", "osterreich": "AT", "china": "CN",
+    "cina": "CN", "chine": "CN",
+}
+
+
+def _plain(text: str) -> str:
+    """Lower case, no accents, no punctuation: 'États-Unis' -> 'etats unis'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join(letters.split())
+
+
+@cache
+def _names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for lang in NAME_LANGUAGES:
+        for code, name in Locale(lang).territories.items():
+            if len(code) == 2 and code.isalpha():
+                names.setdefault(_plain(name), code)
+    names.update(COLLOQUIAL)
+    return names
+
+
+def country_code(text: str | None) -> str | None:
+    """'Alemania', 'germany', 'DE', 'États-Unis' -> ISO 3166-1 alpha-2; None when unknown."""
+    if not text:
+        return None
+    if (plain := _plain(text)) in COLLOQUIAL:
+        return COLLOQUIAL[plain]
+    if len(text.strip()) == 2 and text.strip().isalpha():
+        code = text.strip().upper()
+        return code if code in Locale("en").territories else None
+    return _names().get(_plain(text))
+
+
+def country_name(code: str, lang: str) -> str:
+    return Locale.parse(lang).territories.get(code.upper(), code)

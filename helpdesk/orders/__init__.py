@@ -1,0 +1,1 @@
+"""The shop's orders, shipments, returns and loyalty accounts, and who may see them."""
