@@ -1,4 +1,4 @@
-"""`python -m helpdesk <command>`: serve, run (bot + helpdesk), train, db, policies."""
+"""`python -m helpdesk <command>`: serve, run (bot + helpdesk), train, db, demo, policies."""
 
 from __future__ import annotations
 
@@ -46,6 +46,31 @@ def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo_load(settings: Settings, _args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from helpdesk.database import Database
+    from helpdesk.orders.demo import load_demo_shop
+    from helpdesk.policies import load_policies
+
+    policies = load_policies(settings.policies_dir)
+    if isinstance(policies, list):
+        print("\n".join(map(str, policies)))
+        return 1
+
+    async def load() -> int:
+        database = Database(settings.database)
+        await database.upgrade()
+        async with database.session() as session:
+            added = await load_demo_shop(session, policies, today=date.today())
+        await database.close()
+        return added
+
+    added = asyncio.run(load())
+    print(f"example shop: {added} orders added" if added else "the shop has orders; nothing added")
+    return 0
+
+
 def _policies_check(settings: Settings, args: argparse.Namespace) -> int:
     from helpdesk.policies import run_check
 
@@ -67,6 +92,10 @@ def parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance").add_subparsers(
         dest="db_command", required=True, metavar="DB_COMMAND")
     db.add_parser("upgrade", help="apply the migrations").set_defaults(handler=_db_upgrade)
+    demo = commands.add_parser("demo", help="the example shop").add_subparsers(
+        dest="demo_command", required=True, metavar="DEMO_COMMAND")
+    demo.add_parser("load", help="add the example shop's orders and loyalty accounts, unless the "
+                    "shop already has orders").set_defaults(handler=_demo_load)
     policies = commands.add_parser("policies", help="the merchant's policy files").add_subparsers(
         dest="policies_command", required=True, metavar="POLICIES_COMMAND")
     check = policies.add_parser("check", help="validate the policy files; every error, file and line")
@@ -78,6 +107,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     return args.handler(Settings(), args)
 
 

@@ -13,7 +13,8 @@ from helpdesk.database import Database
 from helpdesk.events import EventHub
 from helpdesk.locales import Locales
 from helpdesk.models import (Conversation, ConversationState, Delivery, Message, MessagePublic,
-                             Sender, utcnow)
+                             Sender, SignedIdentity, utcnow)
+from helpdesk.orders.verification import verify_identity
 from helpdesk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,10 +36,19 @@ class Chat:
         # Messages may wait for the bot: from an outage, or from before this process started.
         self._maybe_waiting = True
 
-    async def open(self, locale: str | None) -> tuple[Conversation, str]:
+    async def open(self, locale: str | None, identity: SignedIdentity | None = None
+                   ) -> tuple[Conversation, str, bool]:
+        """A new conversation, its token, and whether the shop's signed identity checked out."""
         async with self.database.session() as session:
-            return await store.create_conversation(
+            conversation, token = await store.create_conversation(
                 session, shop=self.settings.shop, locale=locale, lang=self._language_of(locale))
+            identified = identity is not None and await verify_identity(
+                session, conversation.id, email=identity.email, signature=identity.signature,
+                secret=self.settings.identity_secret, now=utcnow())
+        if identity is not None and not identified:
+            log.warning("conversation %s: the shop's identity signature did not match "
+                        "(is IDENTITY_SECRET the shop's secret?)", conversation.id)
+        return conversation, token, identified
 
     def _language_of(self, locale: str | None) -> str:
         code = (locale or "").split("-")[0].lower()

@@ -6,6 +6,7 @@ import json
 import logging
 import secrets
 import signal
+import subprocess
 import sys
 import time
 import urllib.request
@@ -20,6 +21,8 @@ log = logging.getLogger(__name__)
 def run(settings: Settings) -> int:
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     model = ensure_model(settings.var_dir)
+    # The embedded default serves the example shop: its orders, the first time only.
+    subprocess.run([sys.executable, "-m", "helpdesk", "demo", "load"], check=True, cwd=PROJECT_ROOT)
     token = settings.rasa_token or secrets.token_urlsafe(24)
     helpdesk_url = f"http://127.0.0.1:{settings.port}"
     bot = rasa_server(model=model, rasa_url=settings.rasa_url, token=token,

@@ -82,14 +82,25 @@ class Message(SQLModel, table=True):
 # --- API shapes -----------------------------------------------------------------------------
 
 
+class SignedIdentity(BaseModel):
+    """A logged-in customer, vouched for by the shop: hex HMAC-SHA256 of the email."""
+
+    model_config = ConfigDict(extra="forbid")
+    email: str = pydantic.Field(min_length=3, max_length=320)
+    signature: str = pydantic.Field(min_length=64, max_length=64, pattern=r"^[0-9a-fA-F]+$")
+
+
 class SessionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    locale: str | None = pydantic.Field(default=None, min_length=2, max_length=16, pattern=r"^[A-Za-z-]+$")
+    locale: str | None = pydantic.Field(default=None, min_length=2, max_length=16,
+                                        pattern=r"^[A-Za-z-]+$")
+    identity: SignedIdentity | None = None
 
 
 class SessionCreated(BaseModel):
     session_id: str
     token: str
+    identified: bool = False  # True when the shop's signed identity checked out
 
 
 class MessageCreate(BaseModel):

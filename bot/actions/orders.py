@@ -26,6 +26,19 @@ def order_number_in(value: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+def requested_order_number(tracker: Tracker) -> str | None:
+    """A number the shopper just gave (a correction wins), else the one remembered.
+
+    Right after the bot asked for the order number, a bare "10010" is the answer even when the
+    NLU tagged it as something else (five digits also look like a ZIP code).
+    """
+    given = order_number_in(latest_entity(tracker, "order_number"))
+    remembered = order_number_in(tracker.get_slot("order_number"))
+    if given is None and remembered is None and tracker.get_slot("topic") == "order_status":
+        given = order_number_in(tracker.latest_message.get("text"))
+    return given or remembered
+
+
 def proof_in(tracker: Tracker, number: str) -> Proof | None:
     """The email or postal code the shopper gave for `number`, if any.
 
@@ -36,6 +49,8 @@ def proof_in(tracker: Tracker, number: str) -> Proof | None:
     if email:
         return Proof(number, email=email)
     postal = latest_entity(tracker, "postal_code") or tracker.get_slot("postal_code")
+    if postal and order_number_in(postal) == number:
+        postal = None  # the order number itself, tagged as a ZIP code: not a proof
     text = (tracker.latest_message.get("text") or "").strip()
     if not postal and tracker.get_slot("topic") == "order_status" and POSTAL_CODE_ALONE.match(text) \
             and any(c.isdigit() for c in text) and order_number_in(text) != number:
@@ -49,8 +64,7 @@ class ActionOrderStatus(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         shop = services()
-        number = order_number_in(latest_entity(tracker, "order_number")) or order_number_in(
-            tracker.get_slot("order_number"))
+        number = requested_order_number(tracker)
         async with shop.database.session() as session:
             if number is None:
                 customer = await identified_customer(session, tracker.sender_id)

@@ -7,15 +7,20 @@ own helpdesk app on the port Rasa calls back, so Rasa reaches whichever test is 
 from __future__ import annotations
 
 import asyncio
+import shutil
 import socket
 import time
 from dataclasses import dataclass
+from datetime import date
 
 import aiohttp
 import pytest
 
 from helpdesk.app import create_app
 from helpdesk.bot_process import ChildProcess, rasa_server
+from helpdesk.database import DB
+from helpdesk.orders.demo import load_demo_shop
+from helpdesk.policies import load_policies
 from helpdesk.settings import PROJECT_ROOT, Settings
 from helpdesk.training import ensure_model
 
@@ -73,9 +78,14 @@ def rasa(tmp_path_factory):
 
 @pytest.fixture
 async def helpdesk(rasa, aiohttp_server, aiohttp_client, tmp_path):
-    """A test client of a real helpdesk app wired to the real Rasa server, once it is ready."""
+    """A real helpdesk app serving the example shop (its own copy of the policy files), wired
+    to the real Rasa server once that is ready."""
     await rasa.wait_ready()
+    shutil.copytree(PROJECT_ROOT / "policies", tmp_path / "policies")
     settings = Settings(environment="test", var_dir=tmp_path, rasa_url=rasa.url,
-                        rasa_token=rasa.token, bot_timeout_seconds=60)
+                        rasa_token=rasa.token, bot_timeout_seconds=60,
+                        policies_dir=tmp_path / "policies")
     server = await aiohttp_server(create_app(settings), port=rasa.helpdesk_port)
+    async with server.app[DB].session() as session:
+        await load_demo_shop(session, load_policies(settings.policies_dir), today=date.today())
     return await aiohttp_client(server)

@@ -146,3 +146,15 @@ async def test_a_bare_order_number_with_no_open_question_is_about_that_order(sho
     state = tracker({"order_number": "10045"}, entities=[{"entity": "order_number", "value": "10045"}])
     await ActionContinue().run(dispatcher, state, {})
     assert dispatcher.messages[0]["response"] == "utter_ask_verification"
+
+
+async def test_right_after_asking_a_bare_number_is_the_order_number(shop):
+    response, text, _ = await run(tracker({"topic": "order_status"}, text="10045"))
+    assert response == "utter_ask_verification" and "#10045" in text
+
+
+async def test_the_order_number_tagged_as_a_zip_code_is_no_proof(shop):
+    entities = [{"entity": "postal_code", "value": "10045"}]
+    response, _, _ = await run(tracker({"topic": "order_status", "postal_code": "10045"},
+                                       entities=entities, text="10045"))
+    assert response == "utter_ask_verification"

@@ -102,3 +102,19 @@ async def test_healthz_reports_bot_and_database(client):
     body = await response.json()
     assert body["status"] == "ok" and body["database"] == "ok"
     assert body["bot"] in {"ready", "starting"}
+
+
+async def test_a_signed_identity_marks_the_session_identified(aiohttp_client, settings, fake_bot):
+    from helpdesk.app import create_app
+    from helpdesk.orders.verification import identity_signature
+
+    settings.identity_secret = "shop-secret"
+    client = await aiohttp_client(create_app(settings, bot=fake_bot))
+    good = {"email": "ana@example.com", "signature": identity_signature("shop-secret", "ana@example.com")}
+    forged = {"email": "ana@example.com", "signature": identity_signature("guess", "ana@example.com")}
+    signed = await (await client.post("/api/chat/sessions", json={"identity": good})).json()
+    unsigned = await client.post("/api/chat/sessions", json={"identity": forged})
+    assert signed["identified"] is True
+    assert unsigned.status == 201 and (await unsigned.json())["identified"] is False
+    malformed = await client.post("/api/chat/sessions", json={"identity": {"email": "a@b.c"}})
+    assert malformed.status == 400 and "signature" in (await malformed.json())["error"]

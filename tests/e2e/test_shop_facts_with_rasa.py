@@ -1,0 +1,65 @@
+"""The bot answers from the example shop's orders and policies, through the real Rasa server."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from helpdesk.chat_api import SETTINGS
+from tests.conftest import open_session
+
+pytestmark = pytest.mark.rasa
+
+
+async def texts(shopper, message: str) -> list[str]:
+    return [m["text"] for m in (await shopper.say(message))["messages"]]
+
+
+async def test_an_order_is_shown_only_after_verification(helpdesk):
+    shopper = await open_session(helpdesk, locale="en")
+    assert "order number" in (await texts(shopper, "where is my order?"))[0]
+    assert "email address or the postal code" in (await texts(shopper, "10010"))[0]
+    [answer] = await texts(shopper, "ana.garcia@example.com")
+    assert answer.startswith("Order #10010 is on its way with PostNL (tracking number AN10010NL)")
+
+
+async def test_a_wrong_email_reveals_nothing(helpdesk):
+    shopper = await open_session(helpdesk, locale="en")
+    await shopper.say("where's my order 10010")
+    [answer] = await texts(shopper, "my email is camille.martin@example.com")
+    assert answer.startswith("Sorry, I couldn't match those details") and "PostNL" not in answer
+
+
+async def test_a_late_order_says_so_and_offers_a_person(helpdesk):
+    shopper = await open_session(helpdesk, locale="en")
+    await shopper.say("where is order #10018?")
+    answer = (await shopper.say("28013"))["messages"][0]
+    assert "running late" in answer["text"]
+    assert answer["buttons"][0]["payload"] == "/human_handoff"
+
+
+async def wait_for_policy_version(helpdesk, version: int | None = None, status: str = "ok") -> None:
+    for _ in range(50):
+        policies = (await (await helpdesk.get("/healthz")).json())["policies"]
+        if policies["status"] == status and (version is None or policies["version"] == version):
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"policies never reached {status} {version}: {policies}")
+
+
+async def test_editing_returns_yml_changes_the_next_answer_and_breaking_it_does_not(helpdesk):
+    shopper = await open_session(helpdesk, locale="en")
+    [before] = await texts(shopper, "what is your return policy for Germany?")
+    assert "In Germany you can return items within 60 days" in before
+
+    path = helpdesk.server.app[SETTINGS].policies_dir / "returns.yml"
+    path.write_text(path.read_text().replace("window_days: 60", "window_days: 75"))
+    await wait_for_policy_version(helpdesk, version=2)
+    [after] = await texts(shopper, "and the return policy for Germany again?")
+    assert "within 75 days" in after
+
+    path.write_text(path.read_text().replace("window_days: 75", "window_days: lots"))
+    await wait_for_policy_version(helpdesk, status="error")
+    [still] = await texts(shopper, "return policy Germany")
+    assert "within 75 days" in still
