@@ -1,4 +1,4 @@
-"""`python -m helpdesk <command>`: serve, run (bot + helpdesk), train, db, demo, policies."""
+"""`python -m helpdesk <command>`: serve, run (bot + helpdesk), train, eval, db, demo, orders, policies."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from helpdesk.settings import Settings
 
@@ -71,6 +72,29 @@ def _demo_load(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval(settings: Settings, args: argparse.Namespace) -> int:
+    from helpdesk.evaluation import main as evaluate
+
+    return evaluate(settings, Path(args.file), Path(args.json) if args.json else None)
+
+
+def _orders_import(settings: Settings, args: argparse.Namespace) -> int:
+    from helpdesk.database import Database
+    from helpdesk.orders.importing import run_import
+
+    async def run() -> tuple[int, str]:
+        database = Database(settings.database)
+        try:
+            await database.upgrade()
+            return await run_import(database, args.file)
+        finally:
+            await database.close()
+
+    code, text = asyncio.run(run())
+    print(text, file=sys.stdout if code == 0 else sys.stderr)
+    return code
+
+
 def _policies_check(settings: Settings, args: argparse.Namespace) -> int:
     from helpdesk.policies import run_check
 
@@ -92,10 +116,21 @@ def parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance").add_subparsers(
         dest="db_command", required=True, metavar="DB_COMMAND")
     db.add_parser("upgrade", help="apply the migrations").set_defaults(handler=_db_upgrade)
+    evaluation = commands.add_parser("eval", help="score a CSV of text,label,lang through the "
+                                     "production path (starts a Rasa server if none runs)")
+    evaluation.add_argument("file", help="CSV with the columns text,label,lang")
+    evaluation.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
+    evaluation.set_defaults(handler=_eval)
     demo = commands.add_parser("demo", help="the example shop").add_subparsers(
         dest="demo_command", required=True, metavar="DEMO_COMMAND")
     demo.add_parser("load", help="add the example shop's orders and loyalty accounts, unless the "
                     "shop already has orders").set_defaults(handler=_demo_load)
+    orders = commands.add_parser("orders", help="the shop's orders").add_subparsers(
+        dest="orders_command", required=True, metavar="ORDERS_COMMAND")
+    importer = orders.add_parser("import", help="import orders from a .csv or .json file "
+                                 "(all or nothing: a file with an error imports nothing)")
+    importer.add_argument("file", type=Path)
+    importer.set_defaults(handler=_orders_import)
     policies = commands.add_parser("policies", help="the merchant's policy files").add_subparsers(
         dest="policies_command", required=True, metavar="POLICIES_COMMAND")
     check = policies.add_parser("check", help="validate the policy files; every error, file and line")

@@ -8,7 +8,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.actions.services import ShopServices
-from helpdesk import actions_api, chat_api, health_api, nlg_api
+from helpdesk import actions_api, chat_api, health_api, nlg_api, shopify_api
 from helpdesk.bot import Bot, RasaBot
 from helpdesk.bot_monitor import BOT_MONITOR, BotMonitor, watch_bot
 from helpdesk.chat import Chat
@@ -31,7 +31,7 @@ def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales |
     app.cleanup_ctx.append(policy_context(settings.policies_dir))
     app.cleanup_ctx.append(_services_context(settings, bot, locales or Locales.load(settings.locales_dir)))
     app.cleanup_ctx.append(watch_bot)
-    for module in (health_api, chat_api, nlg_api, actions_api):
+    for module in (health_api, chat_api, nlg_api, actions_api, shopify_api):
         app.router.add_routes(module.routes)
     return app
 
