@@ -15,28 +15,36 @@ from helpdesk.chat import Chat
 from helpdesk.database import DB, database_context
 from helpdesk.errors import error_middleware
 from helpdesk.events import EventHub
+from helpdesk.language import LanguageDetector
 from helpdesk.locales import Locales
 from helpdesk.policy_watch import POLICIES, policy_context
 from helpdesk.settings import Settings
+from helpdesk.training import BOT_DIR
+
+NLU_DIR = BOT_DIR / "data" / "nlu"
 
 HTTP = web.AppKey("http_client", aiohttp.ClientSession)
 
 
-def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales | None = None) -> web.Application:
+def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales | None = None,
+               detector: LanguageDetector | None = None) -> web.Application:
     """The helpdesk app. Real dependencies by default; tests pass fakes (a FakeBot, say)."""
     app = web.Application(middlewares=[error_middleware], client_max_size=64 * 1024)
     app[chat_api.SETTINGS] = settings
     app[actions_api.EXECUTOR] = actions_api.action_executor()
     app.cleanup_ctx.append(database_context(settings))
     app.cleanup_ctx.append(policy_context(settings.policies_dir))
-    app.cleanup_ctx.append(_services_context(settings, bot, locales or Locales.load(settings.locales_dir)))
+    detector = detector or LanguageDetector.from_training_data(settings.languages, NLU_DIR)
+    app.cleanup_ctx.append(_services_context(settings, bot, locales or Locales.load(settings.locales_dir),
+                                             detector))
     app.cleanup_ctx.append(watch_bot)
     for module in (health_api, chat_api, nlg_api, actions_api, shopify_api):
         app.router.add_routes(module.routes)
     return app
 
 
-def _services_context(settings: Settings, bot: Bot | None, locales: Locales):
+def _services_context(settings: Settings, bot: Bot | None, locales: Locales,
+                      detector: LanguageDetector):
     """cleanup_ctx: the HTTP client, the bot and its monitor, and the chat path built on them."""
 
     async def context(app: web.Application) -> AsyncIterator[None]:
@@ -44,7 +52,7 @@ def _services_context(settings: Settings, bot: Bot | None, locales: Locales):
             app[HTTP] = http
             chosen = bot or RasaBot(settings.rasa_url, settings.rasa_token,
                                     settings.bot_timeout_seconds, http)
-            chat = Chat(settings, app[DB], chosen, locales, EventHub())
+            chat = Chat(settings, app[DB], chosen, locales, EventHub(), detector)
             app[chat_api.CHAT] = chat
             app[actions_api.SERVICES] = ShopServices(settings=settings, database=app[DB],
                                                      policies=app[POLICIES])

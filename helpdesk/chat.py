@@ -11,6 +11,7 @@ from helpdesk import conversations as store
 from helpdesk.bot import Bot, BotMessage, BotUnavailable
 from helpdesk.database import Database
 from helpdesk.events import EventHub
+from helpdesk.language import LanguageDetector
 from helpdesk.locales import Locales
 from helpdesk.models import (Conversation, ConversationState, Delivery, Message, MessagePublic,
                              Sender, SignedIdentity, utcnow)
@@ -25,8 +26,9 @@ class Chat:
     """The chat path of DESIGN.md: every message is stored before anything else happens."""
 
     def __init__(self, settings: Settings, database: Database, bot: Bot, locales: Locales,
-                 events: EventHub) -> None:
+                 events: EventHub, detector: LanguageDetector) -> None:
         self.settings = settings
+        self.detector = detector
         self.database = database
         self.bot = bot
         self.locales = locales
@@ -67,6 +69,7 @@ class Chat:
         async with self._turns[conversation_id]:
             async with self.database.session() as session:
                 conversation = await store.get_conversation(session, conversation_id)
+                await self._follow_language(session, conversation, text)
                 message, is_new = await store.store_shopper_message(
                     session, conversation, text=text, client_id=client_id)
             if is_new:
@@ -76,6 +79,19 @@ class Chat:
             async with self.database.session() as session:
                 conversation = await store.get_conversation(session, conversation_id)
                 return await store.replies_to(session, message.id), conversation.state
+
+    async def _follow_language(self, session, conversation: Conversation, text: str) -> None:
+        """The conversation's language follows the shopper (a button's payload says nothing)."""
+        if text.startswith("/"):
+            return
+        established = await store.has_shopper_messages(session, conversation.id)
+        detected = self.detector.detect(
+            text, current=conversation.lang if established else None,
+            hint=self._language_of(conversation.locale) if conversation.locale else None)
+        if detected.lang != conversation.lang:
+            log.info("conversation %s: language %s -> %s (%s)", conversation.id,
+                     conversation.lang, detected.lang, detected.reason)
+            conversation.lang = detected.lang
 
     async def answer_all_pending(self) -> None:
         """After a bot outage: answer, in order, what shoppers wrote while it was away."""

@@ -100,3 +100,9 @@ async def conversations_with_pending(session: AsyncSession) -> list[str]:
 async def has_notice(session: AsyncSession, message_id: int, key: str) -> bool:
     query = select(Message.id).where(Message.reply_to == message_id, Message.template_key == key)
     return (await session.exec(query)).first() is not None
+
+
+async def has_shopper_messages(session: AsyncSession, conversation_id: str) -> bool:
+    query = select(Message.id).where(Message.conversation_id == conversation_id,
+                                     Message.sender == Sender.SHOPPER).limit(1)
+    return (await session.exec(query)).first() is not None

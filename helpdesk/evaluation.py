@@ -19,7 +19,9 @@ from pathlib import Path
 
 import aiohttp
 
+from helpdesk.app import NLU_DIR
 from helpdesk.bot_process import rasa_server
+from helpdesk.language import LanguageDetector
 from helpdesk.settings import Settings
 from helpdesk.training import ensure_model
 
@@ -106,10 +108,14 @@ async def score(rows: list[Row], classify: Classify, prepare: Prepare) -> list[S
     return await asyncio.gather(*(one(row) for row in rows))
 
 
-async def as_production_prepares(row: Row) -> tuple[str, str]:
-    """What production does before Rasa. Until language detection and translation exist, the
-    shopper's language is the one the widget announced and the text goes to Rasa unchanged."""
-    return row.lang, row.text
+def as_production_prepares(detector: LanguageDetector) -> Prepare:
+    """What production does before Rasa, for a first message with no widget hint: detect the
+    language (languages with native NLU data go to Rasa unchanged)."""
+
+    async def prepare(row: Row) -> tuple[str, str]:
+        return detector.detect(row.text).lang, row.text
+
+    return prepare
 
 
 def _free_port() -> int:
@@ -150,7 +156,8 @@ async def evaluate(settings: Settings, path: Path, *, progress=print) -> dict:
                     return (await answer.json())["intent"]["name"] or "out_of_scope"
 
             progress(f"Scoring {len(rows)} sentences from {path}…")
-            return report(await score(rows, classify, as_production_prepares))
+            detector = LanguageDetector.from_training_data(settings.languages, NLU_DIR)
+            return report(await score(rows, classify, as_production_prepares(detector)))
         finally:
             if started is not None:
                 started.stop()

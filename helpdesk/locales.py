@@ -93,11 +93,16 @@ class Locales:
         formatter = _LocaleFormatter(found_lang)
         buttons = [{name: formatter.vformat(str(part), (), values) for name, part in button.items()}
                    for button in entry.get("buttons", [])]
-        return Rendered(key, found_lang, formatter.vformat(entry["text"], (), values), buttons)
+        # Choices computed by an action (one button per returnable item, say) come first.
+        choices = [{"title": str(c["title"]), "payload": str(c["payload"])}
+                   for c in (variables or {}).get("choices", [])]
+        return Rendered(key, found_lang, formatter.vformat(entry["text"], (), values),
+                        choices + buttons)
 
     def _values(self, variables: dict[str, Any], lang: str) -> dict[str, Any]:
-        """Variables named *_key hold another text's key, *_keys a list of them: shown as those
-        texts in the same language ("intent_key": "intent_order_status" -> "where your order is")."""
+        """Variables named *_key hold another text's key, *_keys a list of them (each a key or
+        {"key", "vars"}): shown as those texts in the same language, a list joined with "; "
+        ("intent_key": "intent_order_status" -> "where your order is")."""
         values = dict(variables)
         # The texts named may use the plain variables, never other keys (no loops).
         plain = {n: v for n, v in variables.items() if not n.endswith(("_key", "_keys"))}
@@ -105,9 +110,17 @@ class Locales:
             if name.endswith("_key") and isinstance(value, str) and self._known(value):
                 values[name] = self.render(value, lang, plain).text
             elif name.endswith("_keys") and isinstance(value, list):
-                values[name] = ", ".join(self.render(key, lang, plain).text
-                                         for key in value if self._known(key))
+                values[name] = self._join([self._part(item, lang, plain) for item in value])
         return values
+
+    def _part(self, item: str | dict, lang: str, plain: dict[str, Any]) -> str | None:
+        """One entry of a *_keys list: a key, or {"key": ..., "vars": {...}} with its own values."""
+        key, own = (item, plain) if isinstance(item, str) else (item["key"], item.get("vars", {}))
+        return self.render(key, lang, own).text if self._known(key) else None
+
+    @staticmethod
+    def _join(parts: list[str | None]) -> str:
+        return "; ".join(part for part in parts if part)
 
     def _known(self, key: str) -> bool:
         return key in self.texts[FALLBACK_LANGUAGE]

@@ -6,8 +6,9 @@ import uuid
 
 import pytest
 
-from helpdesk.app import create_app
+from helpdesk.app import NLU_DIR, create_app
 from helpdesk.bot import BotMessage
+from helpdesk.language import LanguageDetector
 from helpdesk.settings import Settings
 from tests.fakes import FakeBot
 
@@ -16,6 +17,12 @@ from tests.fakes import FakeBot
 def settings(tmp_path) -> Settings:
     return Settings(environment="test", var_dir=tmp_path, rasa_url="http://127.0.0.1:9",
                     bot_startup_grace_seconds=5)
+
+
+@pytest.fixture(scope="session")
+def detector() -> LanguageDetector:
+    """Loading the language model reads every NLU file: once per test run is enough."""
+    return LanguageDetector.from_training_data(["en", "es", "pt", "fr", "de", "it"], NLU_DIR)
 
 
 @pytest.fixture
@@ -29,8 +36,8 @@ def fake_bot() -> FakeBot:
 
 
 @pytest.fixture
-async def client(aiohttp_client, settings, fake_bot):
-    return await aiohttp_client(create_app(settings, bot=fake_bot))
+async def client(aiohttp_client, settings, fake_bot, detector):
+    return await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector))
 
 
 class Shopper:

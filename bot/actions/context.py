@@ -1,11 +1,15 @@
-"""What an action knows of the shopper: their country, and the topic the bot last asked about."""
+"""What an action knows of the shopper (country, open question) and of the shop's policies."""
 
 from __future__ import annotations
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.services import services
 from helpdesk.countries import country_code
+from helpdesk.policies.loading import Policies
+from helpdesk.policies.store import PoliciesUnavailable
 
 TOPIC = "topic"
 
@@ -27,3 +31,22 @@ def ask(topic: str) -> list:
 
 def done() -> list:
     return [SlotSet(TOPIC, None)]
+
+
+def policies_or_apologise(dispatcher: CollectingDispatcher) -> Policies | None:
+    """The current policies; when none is valid, the shopper is told and offered a person."""
+    try:
+        return services().policies.policies
+    except PoliciesUnavailable:
+        dispatcher.utter_message(response="utter_policies_unavailable")
+        return None
+
+
+def country_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
+                   ) -> tuple[str | None, list]:
+    """The shopper's country, or (None, events) after asking for it."""
+    country = shopper_country(tracker)
+    if country is None:
+        dispatcher.utter_message(response="utter_ask_country", topic_key=f"intent_{topic}")
+        return None, ask(topic)
+    return country, []

@@ -7,17 +7,29 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.context import done
 
-def handoff_summary(tracker: Tracker) -> dict[str, Any]:
+
+def handoff_summary(tracker: Tracker, reason: str | None = None, **context: Any) -> dict[str, Any]:
     """What the agent needs so the shopper does not repeat themselves."""
     intents = [event.get("parse_data", {}).get("intent", {}).get("name")
                for event in tracker.events if event.get("event") == "user"]
     return {
-        "reason": tracker.latest_message.get("intent", {}).get("name") or "human_handoff",
+        "reason": reason or tracker.latest_message.get("intent", {}).get("name") or "human_handoff",
         "intents": [name for name in intents if name],
         "order_number": tracker.get_slot("order_number"),
         "lang": (tracker.latest_message.get("metadata") or {}).get("lang"),
+        **context,
     }
+
+
+def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, *, response: str,
+             reason: str | None = None, **context: Any) -> list:
+    """Say `response`, then ask the helpdesk to queue the conversation for a person."""
+    dispatcher.utter_message(response=response, **{k: v for k, v in context.items()
+                                                   if isinstance(v, (str, int))})
+    dispatcher.utter_message(json_message={"escalate": handoff_summary(tracker, reason, **context)})
+    return done()
 
 
 class ActionHandoff(Action):
@@ -25,6 +37,4 @@ class ActionHandoff(Action):
         return "action_handoff"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        dispatcher.utter_message(response="utter_handoff")
-        dispatcher.utter_message(json_message={"escalate": handoff_summary(tracker)})
-        return []
+        return escalate(dispatcher, tracker, response="utter_handoff")

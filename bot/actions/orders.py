@@ -1,61 +1,15 @@
-"""Order status: verification first (order number + email or postal code), then the answer."""
+"""Order status: once the order is verified, its status, carrier, tracking link and window."""
 
 from __future__ import annotations
 
-import re
-
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import ask, done, latest_entity
+from bot.actions.context import done
 from bot.actions.order_facts import order_status_reply
 from bot.actions.services import services
-from helpdesk.orders.lookup import latest_order_of, order_view
-from helpdesk.orders.verification import (Proof, VerificationLocked, identified_customer,
-                                          verify_order, visible_order)
+from bot.actions.verify import verified_order
 from helpdesk.policies.store import PoliciesUnavailable
-
-ORDER_NUMBER = re.compile(r"#?\s*(\d{5})\b")
-POSTAL_CODE_ALONE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{2,9}$")
-
-
-def order_number_in(value: str | None) -> str | None:
-    """The shop's order number (5 digits, written "10045" or "#10045") in a slot or a text."""
-    match = ORDER_NUMBER.search(value or "")
-    return match.group(1) if match else None
-
-
-def requested_order_number(tracker: Tracker) -> str | None:
-    """A number the shopper just gave (a correction wins), else the one remembered.
-
-    Right after the bot asked for the order number, a bare "10010" is the answer even when the
-    NLU tagged it as something else (five digits also look like a ZIP code).
-    """
-    given = order_number_in(latest_entity(tracker, "order_number"))
-    remembered = order_number_in(tracker.get_slot("order_number"))
-    if given is None and remembered is None and tracker.get_slot("topic") == "order_status":
-        given = order_number_in(tracker.latest_message.get("text"))
-    return given or remembered
-
-
-def proof_in(tracker: Tracker, number: str) -> Proof | None:
-    """The email or postal code the shopper gave for `number`, if any.
-
-    A bare code answering "your email or postal code?" may come back tagged as anything, so a
-    short text with a digit that is not the order number counts as a postal code.
-    """
-    email = latest_entity(tracker, "email") or tracker.get_slot("email")
-    if email:
-        return Proof(number, email=email)
-    postal = latest_entity(tracker, "postal_code") or tracker.get_slot("postal_code")
-    if postal and order_number_in(postal) == number:
-        postal = None  # the order number itself, tagged as a ZIP code: not a proof
-    text = (tracker.latest_message.get("text") or "").strip()
-    if not postal and tracker.get_slot("topic") == "order_status" and POSTAL_CODE_ALONE.match(text) \
-            and any(c.isdigit() for c in text) and order_number_in(text) != number:
-        postal = text
-    return Proof(number, postal_code=postal) if postal else None
 
 
 class ActionOrderStatus(Action):
@@ -63,39 +17,15 @@ class ActionOrderStatus(Action):
         return "action_order_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        view, events = await verified_order(dispatcher, tracker, "order_status")
+        if view is None:
+            return events
         shop = services()
-        number = requested_order_number(tracker)
-        async with shop.database.session() as session:
-            if number is None:
-                customer = await identified_customer(session, tracker.sender_id)
-                order = await latest_order_of(session, customer) if customer else None
-                if order is None:
-                    dispatcher.utter_message(response="utter_ask_order_number")
-                    return ask("order_status")
-                number = order.number
-            order = await visible_order(session, tracker.sender_id, number)
-            if order is None:
-                proof = proof_in(tracker, number)
-                if proof is None:
-                    dispatcher.utter_message(response="utter_ask_verification", order_number=number)
-                    return [SlotSet("order_number", number), *ask("order_status")]
-                try:
-                    order = await verify_order(session, tracker.sender_id, proof, now=shop.now())
-                except VerificationLocked as locked:
-                    dispatcher.utter_message(response="utter_verification_locked",
-                                             until=locked.until.isoformat())
-                    return [SlotSet("email", None), SlotSet("postal_code", None), *done()]
-                if order is None:
-                    dispatcher.utter_message(response="utter_verification_failed",
-                                             order_number=number)
-                    return [SlotSet("email", None), SlotSet("postal_code", None),
-                            SlotSet("order_number", None), *ask("order_status")]
-            view = await order_view(session, order)
         try:
             policies = shop.policies.policies
         except PoliciesUnavailable:
             dispatcher.utter_message(response="utter_policies_unavailable")
-            return done()
+            return [*events, *done()]
         response, facts = order_status_reply(view, policies, today=shop.now().date())
         dispatcher.utter_message(response=response, **facts)
-        return [SlotSet("order_number", number), *done()]
+        return [*events, *done()]

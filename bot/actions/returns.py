@@ -1,33 +1,40 @@
-"""Return questions answered from policies/returns.yml for the shopper's market."""
+"""Returns: the rules for the shopper's market, and starting a return of a delivered item."""
 
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import ask, done, shopper_country
+from bot.actions.context import ask, country_or_ask, done, latest_entity, policies_or_apologise
 from bot.actions.services import services
+from bot.actions.verify import verified_order
+from helpdesk.orders.changes import already_returned, create_return, item_eligibility
+from helpdesk.orders.models import OrderStatus
 from helpdesk.policies.loading import Policies
 from helpdesk.policies.returns import return_rules, return_shipping
-from helpdesk.policies.store import PoliciesUnavailable
+
+
+def shipping_facts(policies: Policies, country: str) -> dict:
+    """Who pays for sending a return back, as the key of the sentence that says so."""
+    shipping = return_shipping(policies.returns, country)
+    if shipping.paid_by == "shop":
+        key = "return_shipping_free"
+    elif shipping.label == "prepaid":
+        key = "return_shipping_label_price"
+    else:
+        key = "return_shipping_own"
+    return {"shipping_key": key,
+            "label_price": f"{shipping.label_price} {shipping.currency}" if shipping.currency else ""}
 
 
 def return_policy_facts(policies: Policies, country: str) -> dict:
     """The variables of utter_return_policy_answer: window, shipping, exchanges, exclusions."""
     rules = return_rules(policies.returns, country)
-    shipping = return_shipping(policies.returns, country)
-    if shipping.paid_by == "shop":
-        shipping_key = "return_shipping_free"
-    elif shipping.label == "prepaid":
-        shipping_key = "return_shipping_label_price"
-    else:
-        shipping_key = "return_shipping_own"
     excluded = policies.returns.non_returnable
     return {
         "country": country,
         "window_days": rules.window_days,
-        "shipping_key": shipping_key,
-        "label_price": f"{shipping.label_price} {shipping.currency}" if shipping.currency else "",
+        **shipping_facts(policies, country),
         "exchanges_key": "exchanges_size" if "size" in rules.exchanges else "exchanges_none",
         "excluded_keys": sorted({f"exclusion_{reason}" for reason in excluded.categories.values()}
                                 | {f"exclusion_{r}" for r in excluded.sku_prefixes.values()}
@@ -40,15 +47,70 @@ class ActionReturnPolicy(Action):
         return "action_return_policy"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        country = shopper_country(tracker)
+        country, events = country_or_ask(dispatcher, tracker, "return_policy")
         if country is None:
-            dispatcher.utter_message(response="utter_ask_country", topic_key="intent_return_policy")
-            return ask("return_policy")
-        try:
-            policies = services().policies.policies
-        except PoliciesUnavailable:
-            dispatcher.utter_message(response="utter_policies_unavailable")
+            return events
+        if (policies := policies_or_apologise(dispatcher)) is None:
             return done()
         dispatcher.utter_message(response="utter_return_policy_answer",
                                  **return_policy_facts(policies, country))
         return done()
+
+
+class ActionStartReturn(Action):
+    """Which items can go back today and why the others can't; registers the return."""
+
+    def name(self) -> str:
+        return "action_start_return"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        view, events = await verified_order(dispatcher, tracker, "start_return")
+        if view is None or (policies := policies_or_apologise(dispatcher)) is None:
+            return events
+        order, today = view.order, services().now().date()
+        if order.status in (OrderStatus.CANCELLED,):
+            dispatcher.utter_message(response="utter_return_order_cancelled", order_number=order.number)
+            return [*events, *done()]
+        returned = already_returned(view)
+        verdicts = [(item, item_eligibility(policies.returns, view, item, today=today))
+                    for item in view.items if item.sku not in returned]
+        eligible = [item for item, verdict in verdicts if verdict.returnable]
+        refused = [{"key": f"return_refused_{verdict.reason}",
+                    "vars": {"item": item.name, "window_ends": _iso(verdict.window_ends),
+                             "window_days": verdict.window_days,
+                             "exclusion_key": f"exclusion_{verdict.exclusion}"}}
+                   for item, verdict in verdicts if not verdict.returnable]
+        chosen = _chosen(tracker, eligible)
+        if chosen is None and len(eligible) > 1:
+            dispatcher.utter_message(response="utter_ask_return_item", order_number=order.number,
+                                     refused_keys=refused, choices=[
+                                         {"title": item.name,
+                                          "payload": f'/inform{{"product": "{item.sku}"}}'}
+                                         for item in eligible])
+            return [*events, *ask("start_return")]
+        if chosen is None and not eligible:
+            dispatcher.utter_message(response="utter_return_nothing_eligible",
+                                     order_number=order.number, refused_keys=refused)
+            return [*events, *done()]
+        chosen = chosen or eligible[0]
+        verdict = next(found for item, found in verdicts if item is chosen)
+        async with services().database.session() as session:
+            created = await create_return(session, view, chosen)
+        dispatcher.utter_message(response="utter_return_created", rma=created.rma,
+                                 item=chosen.name, order_number=order.number,
+                                 window_ends=_iso(verdict.window_ends), refused_keys=refused,
+                                 **shipping_facts(policies, order.country))
+        return [*events, *done()]
+
+
+def _chosen(tracker: Tracker, eligible: list):
+    """The item the shopper picked (a button sends its SKU; a typed name works too)."""
+    wanted = (latest_entity(tracker, "product") or "").strip().lower()
+    if not wanted:
+        return None
+    return next((item for item in eligible
+                 if wanted == item.sku.lower() or wanted in item.name.lower()), None)
+
+
+def _iso(day) -> str:
+    return day.isoformat() if day else ""

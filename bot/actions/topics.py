@@ -7,11 +7,22 @@ import inspect
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.cancellation import ActionCancelOrder, ActionChangeOrder
 from bot.actions.context import TOPIC, latest_entity
+from bot.actions.loyalty import ActionLoyaltyBalance, ActionLoyaltyProgram
 from bot.actions.orders import ActionOrderStatus
-from bot.actions.returns import ActionReturnPolicy
+from bot.actions.payments import ActionPaymentMethods
+from bot.actions.refunds import ActionRefundStatus
+from bot.actions.returns import ActionReturnPolicy, ActionStartReturn
+from bot.actions.shipping import ActionShippingInfo
 
-RESUMABLE = {"order_status": ActionOrderStatus, "return_policy": ActionReturnPolicy}
+RESUMABLE = {
+    "order_status": ActionOrderStatus, "cancel_order": ActionCancelOrder,
+    "change_order": ActionChangeOrder, "return_policy": ActionReturnPolicy,
+    "start_return": ActionStartReturn, "refund_status": ActionRefundStatus,
+    "shipping_info": ActionShippingInfo, "payment_methods": ActionPaymentMethods,
+    "loyalty_program": ActionLoyaltyProgram, "loyalty_balance": ActionLoyaltyBalance,
+}
 
 
 class ActionContinue(Action):

@@ -91,7 +91,8 @@ async def _add_order(session, policies, number, status, customer, placed, shuffl
     session.add_all(items)
     if status not in (OrderStatus.PLACED, OrderStatus.PAID, OrderStatus.CANCELLED):
         session.add(_shipment(policies, order, placed, today))
-    if status in (OrderStatus.RETURNED, OrderStatus.DELIVERED) and number.endswith(("2", "5")):
+    if status == OrderStatus.RETURNED or (status == OrderStatus.DELIVERED
+                                          and number.endswith(("2", "5"))):
         session.add(_return(order, items[0], today, refunded=status == OrderStatus.RETURNED))
 
 

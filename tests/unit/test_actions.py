@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.fallback import ActionAskAffirmation, ActionOfferHuman
 from bot.actions.handoff import ActionHandoff
-from bot.actions.orders import order_number_in
+from bot.actions.verify import order_number_in
 
 
 def tracker(slots: dict | None = None, intent: str = "order_status", ranking=None, lang="en") -> Tracker:

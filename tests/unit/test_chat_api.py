@@ -104,12 +104,13 @@ async def test_healthz_reports_bot_and_database(client):
     assert body["bot"] in {"ready", "starting"}
 
 
-async def test_a_signed_identity_marks_the_session_identified(aiohttp_client, settings, fake_bot):
+async def test_a_signed_identity_marks_the_session_identified(aiohttp_client, settings, fake_bot,
+                                                             detector):
     from helpdesk.app import create_app
     from helpdesk.orders.verification import identity_signature
 
     settings.identity_secret = "shop-secret"
-    client = await aiohttp_client(create_app(settings, bot=fake_bot))
+    client = await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector))
     good = {"email": "ana@example.com", "signature": identity_signature("shop-secret", "ana@example.com")}
     forged = {"email": "ana@example.com", "signature": identity_signature("guess", "ana@example.com")}
     signed = await (await client.post("/api/chat/sessions", json={"identity": good})).json()

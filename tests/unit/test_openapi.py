@@ -24,5 +24,5 @@ async def test_every_route_is_documented_and_nothing_else(client):
     assert documented(spec) == routed(client.app)
 
 
-def test_the_app_builds_without_io(settings):
-    assert create_app(settings).router.routes()
+def test_the_app_builds_without_io(settings, detector):
+    assert create_app(settings, detector=detector).router.routes()

@@ -1,0 +1,58 @@
+"""Cancelling or changing a placed order: allowed or not by its state; a person when needed."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.context import done
+from bot.actions.handoff import escalate
+from bot.actions.services import services
+from bot.actions.verify import verified_order
+from helpdesk.orders.changes import (CANCELLABLE_BY_A_PERSON, CHANGEABLE, SELF_SERVICE_CANCEL,
+                                     cancel_unpaid_order)
+from helpdesk.orders.models import OrderStatus
+
+TOO_LATE = {OrderStatus.SHIPPED, OrderStatus.IN_TRANSIT, OrderStatus.DELAYED,
+            OrderStatus.DELIVERED, OrderStatus.RETURNED}
+
+
+class ActionCancelOrder(Action):
+    def name(self) -> str:
+        return "action_cancel_order"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        view, events = await verified_order(dispatcher, tracker, "cancel_order")
+        if view is None:
+            return events
+        order = view.order
+        if order.status in SELF_SERVICE_CANCEL:
+            async with services().database.session() as session:
+                await cancel_unpaid_order(session, await session.merge(order))
+            dispatcher.utter_message(response="utter_order_cancelled_now", order_number=order.number)
+            return [*events, *done()]
+        if order.status in CANCELLABLE_BY_A_PERSON:
+            return [*events, *escalate(dispatcher, tracker, response="utter_cancel_needs_person",
+                                       reason="cancel_order", order_number=order.number)]
+        if order.status == OrderStatus.CANCELLED:
+            dispatcher.utter_message(response="utter_order_cancelled", order_number=order.number)
+        else:
+            dispatcher.utter_message(response="utter_cancel_too_late", order_number=order.number)
+        return [*events, *done()]
+
+
+class ActionChangeOrder(Action):
+    def name(self) -> str:
+        return "action_change_order"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        view, events = await verified_order(dispatcher, tracker, "change_order")
+        if view is None:
+            return events
+        order = view.order
+        if order.status in CHANGEABLE:
+            return [*events, *escalate(dispatcher, tracker, response="utter_change_needs_person",
+                                       reason="change_order", order_number=order.number)]
+        response = "utter_change_too_late" if order.status in TOO_LATE else "utter_order_cancelled"
+        dispatcher.utter_message(response=response, order_number=order.number)
+        return [*events, *done()]

@@ -1,0 +1,85 @@
+"""The loyalty programme (how it works, per market) and a verified customer's own points."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlmodel import select
+
+from bot.actions.context import country_or_ask, done, policies_or_apologise
+from bot.actions.services import services
+from bot.actions.verify import verified_order
+from helpdesk.orders.models import LoyaltyAccount
+from helpdesk.policies.loading import Policies
+from helpdesk.policies.loyalty import (loyalty_rules, points_expire_on, redemption_option,
+                                       referral_bonus, tier_status)
+
+
+def programme_facts(policies: Policies, country: str) -> dict:
+    rules = loyalty_rules(policies.loyalty, country)
+    referral = referral_bonus(policies.loyalty, country)
+    tiers = policies.loyalty.tiers
+    return {
+        "country": country,
+        "points_per_unit": rules.points_per_unit,
+        "unit": f"1 {rules.currency}",
+        "step_points": rules.redemption.step_points,
+        "step_value": f"{rules.redemption.step_value} {rules.currency}",
+        "minimum_points": rules.redemption.minimum_points,
+        "tiers": ", ".join(f"{t.name.capitalize()} ({t.from_points})" for t in tiers),
+        "referrer_points": referral.referrer_points,
+        "friend_points": referral.friend_points,
+        "expiry_months": policies.loyalty.expiry_months,
+    }
+
+
+def balance_facts(policies: Policies, account: LoyaltyAccount) -> dict:
+    status = tier_status(policies.loyalty, account.points_last_12_months)
+    redeem = redemption_option(policies.loyalty, account.country, account.balance)
+    facts = {
+        "balance": account.balance, "tier": status.tier.capitalize(),
+        "next_key": "loyalty_next_tier" if status.next_tier else "loyalty_top_tier",
+        "next_tier": (status.next_tier or "").capitalize(), "points_to_next": status.points_to_next or 0,
+        "redeem_key": "loyalty_can_redeem" if redeem.points else "loyalty_cannot_redeem_yet",
+        "redeem_points": redeem.points, "discount": f"{redeem.discount} {redeem.currency}",
+        "points_short": redeem.points_short,
+    }
+    if account.last_activity:
+        facts["expires_on"] = points_expire_on(policies.loyalty, account.last_activity).isoformat()
+    return facts
+
+
+class ActionLoyaltyProgram(Action):
+    def name(self) -> str:
+        return "action_loyalty_program"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        country, events = country_or_ask(dispatcher, tracker, "loyalty_program")
+        if country is None:
+            return events
+        if (policies := policies_or_apologise(dispatcher)) is None:
+            return done()
+        dispatcher.utter_message(response="utter_loyalty_program_answer",
+                                 **programme_facts(policies, country))
+        return done()
+
+
+class ActionLoyaltyBalance(Action):
+    """Points are personal: shown after the same proof as an order (or a signed identity)."""
+
+    def name(self) -> str:
+        return "action_loyalty_balance"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        view, events = await verified_order(dispatcher, tracker, "loyalty_balance")
+        if view is None or (policies := policies_or_apologise(dispatcher)) is None:
+            return events
+        async with services().database.session() as session:
+            account = (await session.exec(select(LoyaltyAccount).where(
+                LoyaltyAccount.email == view.order.email))).first()
+        if account is None:
+            dispatcher.utter_message(response="utter_loyalty_no_account")
+        else:
+            dispatcher.utter_message(response="utter_loyalty_balance_answer",
+                                     **balance_facts(policies, account))
+        return [*events, *done()]

@@ -1,0 +1,133 @@
+"""Which language a shopper writes in: seeded langdetect, limited to the shop's languages,
+weighed with the widget's hint, the conversation so far, and the bot's own vocabulary.
+
+Short messages are where detectors fail ("hola" looks English to langdetect, "ok" is every
+language), so a message of one or two words never moves an established conversation, and
+numbers, emails, order numbers and emoji alone never change anything. A shopper who clearly
+writes in another language (three words or more, detected with high confidence) is followed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+
+SWITCH_CONFIDENCE = 0.90
+SWITCH_MIN_WORDS = 3
+SMOOTHING = 0.5
+VOCABULARY_SIZE = 20_000
+LANGDETECT_WEIGHT = 0.5
+FAVOURED_PRIOR = 3.0  # the conversation's language (or the widget's hint) is the likelier one
+NOISE = re.compile(r"https?://\S+|\S+@\S+|#?\d[\d\s./:-]*|[_*~`]+")
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+SCRIPT_LANGUAGES = {"CJK": "zh", "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko",
+                    "ARABIC": "ar", "HEBREW": "he", "CYRILLIC": "ru", "GREEK": "el", "THAI": "th"}
+
+
+@dataclass(frozen=True)
+class Detection:
+    lang: str
+    reason: str  # why: kept, detected, lexicon, script, hint, default
+
+
+def words_of(text: str) -> list[str]:
+    return [w.casefold() for w in WORD.findall(NOISE.sub(" ", text))]
+
+
+def script_language(text: str) -> str | None:
+    """A non-Latin script decides by itself, however short the text."""
+    for char in text:
+        if char.isalpha() and ord(char) > 0x24F:
+            name = unicodedata.name(char, "")
+            for script, lang in SCRIPT_LANGUAGES.items():
+                if name.startswith(script):
+                    return lang
+    return None
+
+
+class LanguageDetector:
+    """Naive Bayes over the words shoppers used in each language's training examples, combined
+    with langdetect's character n-grams (which know words our examples never used)."""
+
+    def __init__(self, languages: list[str], counts: dict[str, Counter] | None = None,
+                 default: str = "en") -> None:
+        self.languages = languages
+        self.default = default if default in languages else languages[0]
+        self.counts = {lang: counts[lang] for lang in languages if counts and lang in counts}
+        self.totals = {lang: sum(c.values()) for lang, c in self.counts.items()}
+        self.vocabulary = set().union(*self.counts.values()) if self.counts else set()
+        self._factory = DetectorFactory()
+        self._factory.load_profile(PROFILES_DIRECTORY)
+        self._factory.seed = 0  # deterministic: the same text always gets the same language
+
+    @classmethod
+    def from_training_data(cls, languages: list[str], nlu_dir: Path) -> LanguageDetector:
+        """Each language's word counts come from the bot's own NLU examples in that language."""
+        return cls(languages, {lang: _word_counts(nlu_dir / lang) for lang in languages
+                               if (nlu_dir / lang).is_dir()})
+
+    def detect(self, text: str, *, current: str | None = None, hint: str | None = None) -> Detection:
+        fallback = next((lang for lang in (current, hint) if lang in self.languages), None)
+        scripted = script_language(text)
+        if scripted is not None:
+            return Detection(scripted if scripted in self.languages else fallback or self.default,
+                             "script")
+        words = words_of(text)
+        if not words:
+            return Detection(fallback or self.default, "kept" if current else "default")
+        if current in self.languages and len(words) < SWITCH_MIN_WORDS:
+            return Detection(current, "kept")
+        posterior = self.posterior(words, favoured=fallback)
+        if not posterior:
+            return Detection(fallback or self.default, "kept" if current else "default")
+        best, confidence = max(posterior.items(), key=lambda item: item[1])
+        if current in self.languages and best != current and confidence < SWITCH_CONFIDENCE:
+            return Detection(current, "kept")
+        return Detection(best, "detected")
+
+    def posterior(self, words: list[str], favoured: str | None = None) -> dict[str, float]:
+        """P(language | words) over the shop's languages."""
+        scores = {lang: math.log(FAVOURED_PRIOR if lang == favoured else 1.0)
+                  for lang in self.languages}
+        known = [word for word in words if word in self.vocabulary]
+        for word in known:
+            for lang in self.languages:
+                count = self.counts.get(lang, Counter())[word]
+                scores[lang] += math.log((count + SMOOTHING)
+                                         / (self.totals.get(lang, 0) + SMOOTHING * VOCABULARY_SIZE))
+        by_characters = self._langdetect(" ".join(words))
+        if not known and not by_characters:
+            return {}
+        for lang in self.languages:  # langdetect is overconfident on short text: damped, floored
+            scores[lang] += LANGDETECT_WEIGHT * math.log(max(by_characters.get(lang, 0.0), 0.01))
+        top = max(scores.values())
+        exps = {lang: math.exp(score - top) for lang, score in scores.items()}
+        total = sum(exps.values())
+        return {lang: value / total for lang, value in exps.items()}
+
+    def _langdetect(self, text: str) -> dict[str, float]:
+        detector = self._factory.create()
+        detector.append(text)
+        try:
+            ranked = detector.get_probabilities()
+        except LangDetectException:
+            return {}
+        return {r.lang.split("-")[0]: r.prob for r in ranked if r.lang.split("-")[0] in self.languages}
+
+
+def _word_counts(directory: Path) -> Counter:
+    counts: Counter = Counter()
+    for path in directory.glob("*.yml"):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            for line in (block.get("examples") or "").splitlines():
+                text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.strip().removeprefix("- "))
+                counts.update(words_of(text))
+    return counts
