@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import date
+from decimal import Decimal
+from functools import partial
 
 from aiohttp import web
 from rasa_sdk.interfaces import (ActionExecutionRejection, ActionMissingDomainException,
@@ -16,6 +20,16 @@ routes = web.RouteTableDef()
 EXECUTOR = web.AppKey("action_executor", ActionExecutor)
 SERVICES = web.AppKey("shop_services", ShopServices)
 ACTIONS_PACKAGE = "bot.actions"
+
+
+def _plain(value):
+    """Amounts and dates from the shop's data travel to Rasa as text ("12.50", "2026-11-25")."""
+    if isinstance(value, (Decimal, date)):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+dumps = partial(json.dumps, default=_plain)
 
 
 def action_executor() -> ActionExecutor:
@@ -41,4 +55,4 @@ async def run_action(request: web.Request) -> web.Response:
         # 449 tells Rasa to send the call again with its domain.
         return web.json_response({"error": no_domain.message, "action_name": no_domain.action_name},
                                  status=449)
-    return web.json_response(result.model_dump() if result else None)
+    return web.json_response(result.model_dump() if result else None, dumps=dumps)

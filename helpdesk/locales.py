@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from helpdesk.countries import country_name
 
@@ -33,7 +33,8 @@ class _Missing(str):
 
 
 class _LocaleFormatter(string.Formatter):
-    """str.format with the shopper's conventions: {when:date}, {price:money}, {where:country}.
+    """str.format with the shopper's conventions: {when:date}, {price:money}, {where:country},
+    {share:number}.
 
     Money values are written "12.50 EUR"; dates ISO "2026-11-25".
     """
@@ -57,6 +58,8 @@ class _LocaleFormatter(string.Formatter):
             return format_currency(Decimal(amount), currency, locale=self.lang)
         if spec == "country":
             return country_name(str(value), self.lang)
+        if spec == "number":
+            return format_decimal(Decimal(str(value)), locale=self.lang)
         return super().format_field(value, spec)
 
 

@@ -25,3 +25,12 @@ async def test_an_unknown_action_is_404_naming_it(client):
     response = await client.post("/webhook", json=action_call("action_nope"))
     assert response.status == 404
     assert (await response.json())["action_name"] == "action_nope"
+
+
+async def test_amounts_and_dates_from_the_shop_reach_rasa_as_text(client):
+    call = action_call("action_loyalty_program", slots={"country": "Spain"})
+    response = await client.post("/webhook", json=call)
+    assert response.status == 200
+    [message] = (await response.json())["responses"]
+    assert message["response"] == "utter_loyalty_program_answer"
+    assert isinstance(message["points_per_unit"], str)

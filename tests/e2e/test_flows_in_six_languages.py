@@ -1,0 +1,71 @@
+"""Each flow, in each of the six languages, through the chat API and the real trained bot.
+
+No locale hint is sent: the language is detected from what the shopper writes, and the answers
+must come back in it, carrying facts only the example shop's data and policies hold.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.locales import Locales
+from helpdesk.settings import PROJECT_ROOT
+from tests.conftest import open_session
+
+pytestmark = pytest.mark.rasa
+LOCALES = Locales.load(PROJECT_ROOT / "locales")
+
+# (where is my order, return rules in Germany, shipping to Brazil, payments in Brazil,
+#  how the rewards work in Spain)
+SHOPPERS = {
+    "en": ("hello, where is my order 10010?", "what's your return policy for Germany?",
+           "how much is shipping to Brazil?", "which payment methods can I use in Brazil?",
+           "how does your rewards programme work in Spain?"),
+    "es": ("hola, dónde está mi pedido 10010?", "cuál es la política de devoluciones en Alemania?",
+           "cuánto cuesta el envío a Brasil?", "qué formas de pago aceptan en Brasil?",
+           "cómo funciona el programa de puntos en España?"),
+    "pt": ("oi, cadê meu pedido 10010?", "qual é a política de devolução na Alemanha?",
+           "quanto custa o frete para o Brasil?", "quais formas de pagamento vocês aceitam no Brasil?",
+           "como funciona o programa de pontos na Espanha?"),
+    "fr": ("bonjour, où est ma commande 10010 ?", "quelle est votre politique de retour en Allemagne ?",
+           "combien coûte la livraison au Brésil ?", "quels moyens de paiement acceptez-vous au Brésil ?",
+           "comment fonctionne votre programme de fidélité en Espagne ?"),
+    "de": ("hallo, wo ist meine Bestellung 10010?", "wie sind eure Rückgabebedingungen in Deutschland?",
+           "was kostet der Versand nach Brasilien?", "welche Zahlungsarten gibt es in Brasilien?",
+           "wie funktioniert euer Bonusprogramm in Spanien?"),
+    "it": ("ciao, dov'è il mio ordine 10010?", "qual è la politica di reso in Germania?",
+           "quanto costa la spedizione in Brasile?", "quali metodi di pagamento accettate in Brasile?",
+           "come funziona il programma fedeltà in Spagna?"),
+}
+
+
+async def answer(shopper, text: str) -> dict:
+    reply = await shopper.say(text)
+    assert reply["messages"], f"no answer to {text!r}"
+    return reply["messages"][0]
+
+
+@pytest.mark.parametrize("lang", sorted(SHOPPERS))
+async def test_every_flow_answers_in_the_shoppers_language_from_the_shops_data(helpdesk, lang):
+    where, returns, shipping, payments, rewards = SHOPPERS[lang]
+    shopper = await open_session(helpdesk)
+
+    asked = await answer(shopper, where)
+    assert asked["lang"] == lang
+    assert asked["text"] == LOCALES.render("utter_ask_verification", lang,
+                                           {"order_number": "10010"}).text
+    status = await answer(shopper, "ana.garcia@example.com")
+    assert "AN10010NL" in status["text"] and "PostNL" in status["text"]
+    assert status["lang"] == lang
+
+    policy = await answer(shopper, returns)
+    assert " 60 " in policy["text"] and policy["lang"] == lang  # Germany's override: 60 days
+
+    shipping_answer = await answer(shopper, shipping)
+    assert "Correios" in shipping_answer["text"] and shipping_answer["lang"] == lang
+
+    payment_answer = await answer(shopper, payments)
+    assert "Pix" in payment_answer["text"] and "BRL" in payment_answer["text"]
+
+    rewards_answer = await answer(shopper, rewards)
+    assert "Atelier Nord Rewards" in rewards_answer["text"] and rewards_answer["lang"] == lang
