@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.cancellation import ActionCancelOrder, ActionChangeOrder
@@ -38,3 +39,14 @@ class ActionContinue(Action):
             return await events if inspect.isawaitable(events) else events
         dispatcher.utter_message(response="utter_how_can_i_help")
         return []
+
+
+class ActionStop(Action):
+    """"Never mind": drop the open question, so the next bare answer starts nothing."""
+
+    def name(self) -> str:
+        return "action_stop"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        dispatcher.utter_message(response="utter_ok_stopped")
+        return [SlotSet(TOPIC, None), SlotSet("email", None), SlotSet("postal_code", None)]

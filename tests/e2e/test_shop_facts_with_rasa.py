@@ -63,3 +63,17 @@ async def test_editing_returns_yml_changes_the_next_answer_and_breaking_it_does_
     await wait_for_policy_version(helpdesk, status="error")
     [still] = await texts(shopper, "return policy Germany")
     assert "within 75 days" in still
+
+
+async def test_a_correction_switching_topics_and_never_mind(helpdesk):
+    shopper = await open_session(helpdesk, locale="en")
+    await shopper.say("where is my order 10011?")
+    [corrected] = await texts(shopper, "sorry, it's order 10010")
+    assert "#10010" in corrected
+    [switched] = await texts(shopper, "actually, how much is shipping to Italy?")
+    assert switched.startswith("Shipping to Italy:")
+    await shopper.say("what's your return policy?")  # the bot asks for the country
+    [stopped] = await texts(shopper, "never mind")
+    assert stopped.startswith("No problem")
+    [after] = await texts(shopper, "France")  # no open question any more: nothing resumes
+    assert "return" not in after.lower()

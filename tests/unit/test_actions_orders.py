@@ -158,3 +158,12 @@ async def test_the_order_number_tagged_as_a_zip_code_is_no_proof(shop):
     response, _, _ = await run(tracker({"topic": "order_status", "postal_code": "10045"},
                                        entities=entities, text="10045"))
     assert response == "utter_ask_verification"
+
+
+async def test_never_mind_drops_the_open_question(shop):
+    from bot.actions.topics import ActionStop
+
+    dispatcher = CollectingDispatcher()
+    events = ActionStop().run(dispatcher, tracker({"topic": "order_status", "email": "x@y.z"}), {})
+    assert dispatcher.messages[0]["response"] == "utter_ok_stopped"
+    assert SlotSet("topic", None) in events and SlotSet("email", None) in events
