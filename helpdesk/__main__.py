@@ -1,4 +1,5 @@
-"""`python -m helpdesk <command>`: serve, run (bot + helpdesk), train, eval, db, demo, orders, policies."""
+"""`python -m helpdesk <command>`: serve, run (bot + helpdesk), train, eval, db, demo, orders,
+languages, policies."""
 
 from __future__ import annotations
 
@@ -95,6 +96,26 @@ def _orders_import(settings: Settings, args: argparse.Namespace) -> int:
     return code
 
 
+def _languages(settings: Settings, args: argparse.Namespace) -> int:
+    from helpdesk import argos
+
+    argos.configure(settings.var_dir)
+    if args.languages_command == "install":
+        package = argos.install_file(args.file)
+        print(f"installed {package.source} -> {package.target} ({package.name})")
+    elif args.languages_command == "install-from-index":
+        for source, target in zip(args.codes, args.codes[1:], strict=False):
+            package = argos.install_from_index(source, target)
+            print(f"installed {package.source} -> {package.target} ({package.name})")
+    elif args.languages_command == "uninstall":
+        found = argos.uninstall(args.source, args.target)
+        print(f"removed {args.source} -> {args.target}" if found else "no such package")
+    packages = argos.installed_packages()
+    print("\n".join(f"{p.source} -> {p.target}  {p.name}" for p in packages)
+          or "no translation packages installed: the bot serves its native languages only")
+    return 0
+
+
 def _policies_check(settings: Settings, args: argparse.Namespace) -> int:
     from helpdesk.policies import run_check
 
@@ -131,6 +152,21 @@ def parser() -> argparse.ArgumentParser:
                                  "(all or nothing: a file with an error imports nothing)")
     importer.add_argument("file", type=Path)
     importer.set_defaults(handler=_orders_import)
+    languages = commands.add_parser("languages", help="translation packages (argostranslate)"
+                                    ).add_subparsers(dest="languages_command", required=True,
+                                                     metavar="LANGUAGES_COMMAND")
+    languages.add_parser("list", help="installed language pairs").set_defaults(handler=_languages)
+    install = languages.add_parser("install", help="install a .argosmodel file (works offline)")
+    install.add_argument("file", type=Path)
+    install.set_defaults(handler=_languages)
+    from_index = languages.add_parser("install-from-index", help="download packages from the Argos "
+                                      "index (needs the internet): es en = es->en; es en es = both ways")
+    from_index.add_argument("codes", nargs="+", metavar="LANG")
+    from_index.set_defaults(handler=_languages)
+    remove = languages.add_parser("uninstall", help="remove the package of a language pair")
+    remove.add_argument("source")
+    remove.add_argument("target")
+    remove.set_defaults(handler=_languages)
     policies = commands.add_parser("policies", help="the merchant's policy files").add_subparsers(
         dest="policies_command", required=True, metavar="POLICIES_COMMAND")
     check = policies.add_parser("check", help="validate the policy files; every error, file and line")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import aiohttp
 from aiohttp import web
 
 from bot.actions.services import ShopServices
-from helpdesk import actions_api, chat_api, health_api, nlg_api, shopify_api
+from helpdesk import actions_api, argos, chat_api, health_api, nlg_api, shopify_api
 from helpdesk.bot import Bot, RasaBot
 from helpdesk.bot_monitor import BOT_MONITOR, BotMonitor, watch_bot
 from helpdesk.chat import Chat
@@ -19,6 +20,7 @@ from helpdesk.language import LanguageDetector
 from helpdesk.locales import Locales
 from helpdesk.policy_watch import POLICIES, policy_context
 from helpdesk.settings import Settings
+from helpdesk.translation import Translator
 from helpdesk.training import BOT_DIR
 
 NLU_DIR = BOT_DIR / "data" / "nlu"
@@ -27,7 +29,8 @@ HTTP = web.AppKey("http_client", aiohttp.ClientSession)
 
 
 def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales | None = None,
-               detector: LanguageDetector | None = None) -> web.Application:
+               detector: LanguageDetector | None = None,
+               translator: Translator | None = None) -> web.Application:
     """The helpdesk app. Real dependencies by default; tests pass fakes (a FakeBot, say)."""
     app = web.Application(middlewares=[error_middleware], client_max_size=64 * 1024)
     app[chat_api.SETTINGS] = settings
@@ -35,16 +38,29 @@ def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales |
     app.cleanup_ctx.append(database_context(settings))
     app.cleanup_ctx.append(policy_context(settings.policies_dir))
     detector = detector or LanguageDetector.from_training_data(settings.languages, NLU_DIR)
-    app.cleanup_ctx.append(_services_context(settings, bot, locales or Locales.load(settings.locales_dir),
-                                             detector))
+    if translator is None:
+        app.cleanup_ctx.append(_argos_context(settings))
+        translator = Translator(argos.ArgosEngine())
+    app.cleanup_ctx.append(_services_context(
+        settings, bot, locales or Locales.load(settings.locales_dir), detector, translator))
     app.cleanup_ctx.append(watch_bot)
     for module in (health_api, chat_api, nlg_api, actions_api, shopify_api):
         app.router.add_routes(module.routes)
     return app
 
 
+def _argos_context(settings: Settings):
+    """cleanup_ctx: point argostranslate at var/argos before anything translates."""
+
+    async def context(_app: web.Application) -> AsyncIterator[None]:
+        await asyncio.to_thread(argos.configure, settings.var_dir)
+        yield
+
+    return context
+
+
 def _services_context(settings: Settings, bot: Bot | None, locales: Locales,
-                      detector: LanguageDetector):
+                      detector: LanguageDetector, translator: Translator):
     """cleanup_ctx: the HTTP client, the bot and its monitor, and the chat path built on them."""
 
     async def context(app: web.Application) -> AsyncIterator[None]:
@@ -52,7 +68,7 @@ def _services_context(settings: Settings, bot: Bot | None, locales: Locales,
             app[HTTP] = http
             chosen = bot or RasaBot(settings.rasa_url, settings.rasa_token,
                                     settings.bot_timeout_seconds, http)
-            chat = Chat(settings, app[DB], chosen, locales, EventHub(), detector)
+            chat = Chat(settings, app[DB], chosen, locales, EventHub(), detector, translator)
             app[chat_api.CHAT] = chat
             app[actions_api.SERVICES] = ShopServices(settings=settings, database=app[DB],
                                                      policies=app[POLICIES])

@@ -12,6 +12,8 @@ from helpdesk.bot import Bot, BotMessage, BotUnavailable
 from helpdesk.database import Database
 from helpdesk.events import EventHub
 from helpdesk.language import LanguageDetector
+from helpdesk.replies import Reply, ReplyRenderer
+from helpdesk.translation import Translator
 from helpdesk.locales import Locales
 from helpdesk.models import (Conversation, ConversationState, Delivery, Message, MessagePublic,
                              Sender, SignedIdentity, utcnow)
@@ -20,15 +22,18 @@ from helpdesk.settings import Settings
 
 log = logging.getLogger(__name__)
 NOTICE_BOT_UNAVAILABLE = "notice_bot_unavailable"
+NOTICE_NO_TRANSLATION = "notice_no_translation"
 
 
 class Chat:
     """The chat path of DESIGN.md: every message is stored before anything else happens."""
 
     def __init__(self, settings: Settings, database: Database, bot: Bot, locales: Locales,
-                 events: EventHub, detector: LanguageDetector) -> None:
+                 events: EventHub, detector: LanguageDetector, translator: Translator) -> None:
         self.settings = settings
         self.detector = detector
+        self.translator = translator
+        self.replies = ReplyRenderer(locales, translator)
         self.database = database
         self.bot = bot
         self.locales = locales
@@ -70,8 +75,9 @@ class Chat:
             async with self.database.session() as session:
                 conversation = await store.get_conversation(session, conversation_id)
                 await self._follow_language(session, conversation, text)
+                for_bot = await self._for_the_bot(conversation, text)
                 message, is_new = await store.store_shopper_message(
-                    session, conversation, text=text, client_id=client_id)
+                    session, conversation, text=text, client_id=client_id, for_bot=for_bot)
             if is_new:
                 self._publish(message)
             if conversation.state == ConversationState.BOT:
@@ -93,6 +99,12 @@ class Chat:
                      conversation.lang, detected.lang, detected.reason)
             conversation.lang = detected.lang
 
+    async def _for_the_bot(self, conversation: Conversation, text: str):
+        """The English the bot reads, for a language it has no native NLU data in."""
+        if conversation.lang in self.settings.native_languages or text.startswith("/"):
+            return None
+        return await self.translator.translate(text, conversation.lang, "en")
+
     async def answer_all_pending(self) -> None:
         """After a bot outage: answer, in order, what shoppers wrote while it was away."""
         if not self._maybe_waiting:
@@ -113,9 +125,9 @@ class Chat:
                     message.delivery = Delivery.HELD  # handed to a person mid-way: the bot stops
                     session.add(message)
                     continue
+                read = message.translated_text if message.translated_lang == "en" else message.text
                 try:
-                    answer = await self.bot.send(conversation_id, message.text,
-                                                 self._metadata(conversation))
+                    answer = await self.bot.send(conversation_id, read, self._metadata(conversation))
                 except BotUnavailable as error:
                     log.warning("bot unavailable for conversation %s: %s", conversation_id, error)
                     self._maybe_waiting = True
@@ -133,17 +145,11 @@ class Chat:
         # Said once per message: a retry of the same message does not repeat the notice.
         if await store.has_notice(session, message.id, NOTICE_BOT_UNAVAILABLE):
             return
-        notice = self._bot_text(conversation, message, BotMessage(key=NOTICE_BOT_UNAVAILABLE),
-                                sender=Sender.SYSTEM)
-        session.add(notice)
-        await session.commit()
-        self._publish(notice)
+        await self._say(session, conversation, message, [BotMessage(key=NOTICE_BOT_UNAVAILABLE)],
+                        sender=Sender.SYSTEM)
 
     async def _store_answer(self, session, conversation: Conversation, message: Message,
                             answer: list[BotMessage]) -> None:
-        replies = [self._bot_text(conversation, message, said) for said in answer
-                   if said.key or said.text]
-        session.add_all(replies)
         message.delivery = Delivery.ANSWERED
         session.add(message)
         escalation = next((said.escalate for said in answer if said.escalate is not None), None)
@@ -151,21 +157,35 @@ class Chat:
             conversation.state = ConversationState.QUEUED
             conversation.updated_at = utcnow()
             session.add(conversation)
-        await session.commit()
-        for reply in replies:
-            self._publish(reply)
+        await self._say(session, conversation, message, [s for s in answer if s.key or s.text])
         if escalation is not None:
             self.events.publish(conversation.id, {"type": "state", "state": conversation.state})
 
-    def _bot_text(self, conversation: Conversation, message: Message, said: BotMessage,
-                  sender: Sender = Sender.BOT) -> Message:
-        if said.key is None:
-            return Message(conversation_id=conversation.id, sender=sender, text=said.text,
-                           lang=conversation.lang, reply_to=message.id, buttons=said.buttons)
-        rendered = self.locales.render(said.key, conversation.lang, said.variables)
-        return Message(conversation_id=conversation.id, sender=sender, text=rendered.text,
-                       lang=rendered.lang, reply_to=message.id, buttons=rendered.buttons,
-                       template_key=said.key, template_vars=said.variables or None)
+    async def _say(self, session, conversation: Conversation, message: Message,
+                   said: list[BotMessage], sender: Sender = Sender.BOT) -> None:
+        """Store and publish replies to `message`, in the conversation's language."""
+        replies = [await self.replies.render(one, conversation.lang) for one in said]
+        if any(reply.untranslated for reply in replies) and not await store.has_notice_in(
+                session, conversation.id, NOTICE_NO_TRANSLATION):
+            replies.append(await self.replies.render(BotMessage(key=NOTICE_NO_TRANSLATION), "en"))
+            sender_of_last = Sender.SYSTEM
+        else:
+            sender_of_last = sender
+        stored = [self._message(conversation, message, reply,
+                                sender_of_last if index == len(replies) - 1 else sender)
+                  for index, reply in enumerate(replies)]
+        session.add_all(stored)
+        await session.commit()
+        for reply in stored:
+            self._publish(reply)
+
+    def _message(self, conversation: Conversation, message: Message, reply: Reply,
+                 sender: Sender) -> Message:
+        return Message(conversation_id=conversation.id, sender=sender, text=reply.text,
+                       lang=reply.lang, reply_to=message.id, buttons=reply.buttons,
+                       template_key=reply.key, template_vars=reply.variables,
+                       translated_text=reply.original_text,
+                       translated_lang="en" if reply.original_text else None)
 
     def _publish(self, message: Message) -> None:
         self.events.publish(message.conversation_id,

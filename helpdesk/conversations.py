@@ -48,7 +48,7 @@ async def get_conversation(session: AsyncSession, conversation_id: str) -> Conve
 
 
 async def store_shopper_message(session: AsyncSession, conversation: Conversation, *, text: str,
-                                client_id: str) -> tuple[Message, bool]:
+                                client_id: str, for_bot=None) -> tuple[Message, bool]:
     """Store a shopper's message once per client_id; (message, True) when it is new."""
     existing = await find_by_client_id(session, conversation.id, client_id)
     if existing:
@@ -56,6 +56,8 @@ async def store_shopper_message(session: AsyncSession, conversation: Conversatio
     delivery = Delivery.PENDING if conversation.state == ConversationState.BOT else Delivery.HELD
     message = Message(conversation_id=conversation.id, sender=Sender.SHOPPER, text=text,
                       lang=conversation.lang, client_id=client_id, delivery=delivery)
+    if for_bot is not None and for_bot.available:  # a Translation into English for the bot
+        message.translated_text, message.translated_lang = for_bot.text, for_bot.target
     session.add(message)
     conversation.updated_at = utcnow()
     session.add(conversation)
@@ -105,4 +107,10 @@ async def has_notice(session: AsyncSession, message_id: int, key: str) -> bool:
 async def has_shopper_messages(session: AsyncSession, conversation_id: str) -> bool:
     query = select(Message.id).where(Message.conversation_id == conversation_id,
                                      Message.sender == Sender.SHOPPER).limit(1)
+    return (await session.exec(query)).first() is not None
+
+
+async def has_notice_in(session: AsyncSession, conversation_id: str, key: str) -> bool:
+    query = select(Message.id).where(Message.conversation_id == conversation_id,
+                                     Message.template_key == key).limit(1)
     return (await session.exec(query)).first() is not None

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 
 from helpdesk.countries import country_name
@@ -34,7 +35,7 @@ class _Missing(str):
 
 class _LocaleFormatter(string.Formatter):
     """str.format with the shopper's conventions: {when:date}, {price:money}, {where:country},
-    {share:number}.
+    {share:number}, {names:list} ("a, b and c" as each language writes it).
 
     Money values are written "12.50 EUR"; dates ISO "2026-11-25".
     """
@@ -60,6 +61,8 @@ class _LocaleFormatter(string.Formatter):
             return country_name(str(value), self.lang)
         if spec == "number":
             return format_decimal(Decimal(str(value)), locale=self.lang)
+        if spec == "list":
+            return format_list([str(item) for item in value], locale=self.lang)
         return super().format_field(value, spec)
 
 
@@ -104,7 +107,7 @@ class Locales:
 
     def _values(self, variables: dict[str, Any], lang: str) -> dict[str, Any]:
         """Variables named *_key hold another text's key, *_keys a list of them (each a key or
-        {"key", "vars"}): shown as those texts in the same language, a list joined with "; "
+        {"key", "vars"}): shown as those texts in the same language, joined as a list
         ("intent_key": "intent_order_status" -> "where your order is")."""
         values = dict(variables)
         # The texts named may use the plain variables, never other keys (no loops).
@@ -113,17 +116,14 @@ class Locales:
             if name.endswith("_key") and isinstance(value, str) and self._known(value):
                 values[name] = self.render(value, lang, plain).text
             elif name.endswith("_keys") and isinstance(value, list):
-                values[name] = self._join([self._part(item, lang, plain) for item in value])
+                parts = [part for item in value if (part := self._part(item, lang, plain))]
+                values[name] = format_list(parts, locale=lang) if parts else ""
         return values
 
     def _part(self, item: str | dict, lang: str, plain: dict[str, Any]) -> str | None:
         """One entry of a *_keys list: a key, or {"key": ..., "vars": {...}} with its own values."""
         key, own = (item, plain) if isinstance(item, str) else (item["key"], item.get("vars", {}))
         return self.render(key, lang, own).text if self._known(key) else None
-
-    @staticmethod
-    def _join(parts: list[str | None]) -> str:
-        return "; ".join(part for part in parts if part)
 
     def _known(self, key: str) -> bool:
         return key in self.texts[FALLBACK_LANGUAGE]

@@ -76,6 +76,10 @@ class Message(SQLModel, table=True):
     template_key: str | None = None
     template_vars: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     buttons: list[dict[str, str]] | None = Field(default=None, sa_column=Column(JSON))
+    # The same text in another language: what the bot read (shopper messages in a language
+    # without native NLU data), or the original of a machine-translated reply.
+    translated_text: str | None = None
+    translated_lang: str | None = None
     created_at: datetime = _timestamp()
 
 

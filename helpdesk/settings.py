@@ -39,7 +39,10 @@ class Settings(BaseSettings):
     identity_secret: str = ""
 
     shop: str = "atelier-nord"
-    shop_languages: str = "en,es,pt,fr,de,it"
+    # Languages shoppers are served in, and those the bot understands natively; the others are
+    # translated to English for the bot (argostranslate packages: python -m helpdesk languages).
+    shop_languages: str = "en,es,pt,fr,de,it,zh"
+    nlu_languages: str = "en,es,pt,fr,de,it"
     allowed_origins: str = ""
 
     @model_validator(mode="after")
@@ -60,6 +63,10 @@ class Settings(BaseSettings):
     @property
     def languages(self) -> list[str]:
         return [code.strip() for code in self.shop_languages.split(",") if code.strip()]
+
+    @property
+    def native_languages(self) -> list[str]:
+        return [code.strip() for code in self.nlu_languages.split(",") if code.strip()]
 
     @property
     def origins(self) -> set[str]:

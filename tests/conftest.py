@@ -10,7 +10,9 @@ from helpdesk.app import NLU_DIR, create_app
 from helpdesk.bot import BotMessage
 from helpdesk.language import LanguageDetector
 from helpdesk.settings import Settings
-from tests.fakes import FakeBot
+from helpdesk.translation import Translator
+from tests.fakes import FakeBot, FakeEngine
+from tests.translation_models import argos_home, real_translator  # noqa: F401 - fixtures
 
 
 @pytest.fixture
@@ -22,7 +24,18 @@ def settings(tmp_path) -> Settings:
 @pytest.fixture(scope="session")
 def detector() -> LanguageDetector:
     """Loading the language model reads every NLU file: once per test run is enough."""
-    return LanguageDetector.from_training_data(["en", "es", "pt", "fr", "de", "it"], NLU_DIR)
+    return LanguageDetector.from_training_data(Settings().languages, NLU_DIR)
+
+
+@pytest.fixture
+def fake_engine() -> FakeEngine:
+    return FakeEngine({("zh", "en"): {"我的订单在哪里？": "Where's my order?"},
+                       ("en", "ja"): {}})
+
+
+@pytest.fixture
+def translator(fake_engine) -> Translator:
+    return Translator(fake_engine)
 
 
 @pytest.fixture
@@ -30,14 +43,16 @@ def fake_bot() -> FakeBot:
     return FakeBot({
         "hi": [BotMessage(key="utter_greet")],
         "where is my order?": [BotMessage(key="utter_ask_order_number")],
+        "Where's my order?": [BotMessage(key="utter_ask_order_number")],
         "a person please": [BotMessage(key="utter_handoff"),
                             BotMessage(escalate={"reason": "human_handoff"})],
     })
 
 
 @pytest.fixture
-async def client(aiohttp_client, settings, fake_bot, detector):
-    return await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector))
+async def client(aiohttp_client, settings, fake_bot, detector, translator):
+    return await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector,
+                                           translator=translator))
 
 
 class Shopper:

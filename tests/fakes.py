@@ -26,3 +26,18 @@ class FakeBot:
 
     def texts(self) -> list[str]:
         return [text for _, text, _ in self.calls]
+
+
+class FakeEngine:
+    """A TranslationEngine that knows a few sentences per language pair and counts its calls."""
+
+    def __init__(self, known: dict[tuple[str, str], dict[str, str]] | None = None) -> None:
+        self.known = known or {}
+        self.calls: list[tuple[str, str, str]] = []
+
+    def can_translate(self, source: str, target: str) -> bool:
+        return (source, target) in self.known
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        self.calls.append((text, source, target))
+        return self.known[(source, target)].get(text, f"[{target}] {text}")

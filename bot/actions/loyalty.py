@@ -26,7 +26,7 @@ def programme_facts(policies: Policies, country: str) -> dict:
         "step_points": rules.redemption.step_points,
         "step_value": f"{rules.redemption.step_value} {rules.currency}",
         "minimum_points": rules.redemption.minimum_points,
-        "tiers": ", ".join(f"{t.name.capitalize()} ({t.from_points})" for t in tiers),
+        "tiers": [f"{t.name.capitalize()} ({t.from_points})" for t in tiers],
         "referrer_points": referral.referrer_points,
         "friend_points": referral.friend_points,
         "expiry_months": policies.loyalty.expiry_months,

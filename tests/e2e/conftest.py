@@ -22,6 +22,7 @@ from helpdesk.database import DB
 from helpdesk.orders.demo import load_demo_shop
 from helpdesk.policies import load_policies
 from helpdesk.settings import PROJECT_ROOT, Settings
+from helpdesk.translation import Translator
 from helpdesk.training import ensure_model
 
 pytestmark = pytest.mark.rasa
@@ -77,15 +78,25 @@ def rasa(tmp_path_factory):
 
 
 @pytest.fixture
-async def helpdesk(rasa, aiohttp_server, aiohttp_client, tmp_path):
-    """A real helpdesk app serving the example shop (its own copy of the policy files), wired
-    to the real Rasa server once that is ready."""
-    await rasa.wait_ready()
-    shutil.copytree(PROJECT_ROOT / "policies", tmp_path / "policies")
-    settings = Settings(environment="test", var_dir=tmp_path, rasa_url=rasa.url,
-                        rasa_token=rasa.token, bot_timeout_seconds=60,
-                        policies_dir=tmp_path / "policies")
-    server = await aiohttp_server(create_app(settings), port=rasa.helpdesk_port)
-    async with server.app[DB].session() as session:
-        await load_demo_shop(session, load_policies(settings.policies_dir), today=date.today())
-    return await aiohttp_client(server)
+async def helpdesk_factory(rasa, aiohttp_server, aiohttp_client, tmp_path):
+    """Builds a real helpdesk app serving the example shop (its own copy of the policy files),
+    wired to the real Rasa server once that is ready."""
+
+    async def build(**dependencies):
+        await rasa.wait_ready()
+        shutil.copytree(PROJECT_ROOT / "policies", tmp_path / "policies")
+        settings = Settings(environment="test", var_dir=tmp_path, rasa_url=rasa.url,
+                            rasa_token=rasa.token, bot_timeout_seconds=60,
+                            policies_dir=tmp_path / "policies")
+        dependencies.setdefault("translator", Translator(None))
+        server = await aiohttp_server(create_app(settings, **dependencies), port=rasa.helpdesk_port)
+        async with server.app[DB].session() as session:
+            await load_demo_shop(session, load_policies(settings.policies_dir), today=date.today())
+        return await aiohttp_client(server)
+
+    return build
+
+
+@pytest.fixture
+async def helpdesk(helpdesk_factory):
+    return await helpdesk_factory()

@@ -1,0 +1,69 @@
+"""Machine translation behind a small interface: cached, off the event loop, never fatal.
+
+The real engine is argostranslate (helpdesk/argos.py); tests may use a fake. With no package
+for a pair the text goes through unchanged and the result says so, so callers can tell the
+shopper or agent that no translation is available instead of failing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+CACHE_SIZE = 5000
+
+
+@dataclass(frozen=True)
+class Translation:
+    text: str
+    source: str
+    target: str
+    available: bool  # False: no package for this pair; `text` is the original
+
+
+class TranslationEngine(Protocol):
+    def can_translate(self, source: str, target: str) -> bool:
+        """True when installed packages cover source -> target (directly or through English)."""
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        """Blocking translation; called in a worker thread."""
+
+
+class Translator:
+    """Cached, asynchronous front of an engine: the same text is translated once."""
+
+    def __init__(self, engine: TranslationEngine | None, cache_size: int = CACHE_SIZE) -> None:
+        self.engine = engine
+        self.cache_size = cache_size
+        self._cache: OrderedDict[tuple[str, str, str], str] = OrderedDict()
+        self._lock = asyncio.Lock()  # the engine is not thread-safe: one translation at a time
+
+    def can_translate(self, source: str, target: str) -> bool:
+        return source == target or (self.engine is not None and self.engine.can_translate(source, target))
+
+    async def translate(self, text: str, source: str, target: str) -> Translation:
+        if source == target:
+            return Translation(text, source, target, True)
+        if not self.can_translate(source, target):
+            return Translation(text, source, target, False)
+        key = (source, target, text)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return Translation(self._cache[key], source, target, True)
+        async with self._lock:
+            try:
+                translated = await asyncio.to_thread(self.engine.translate, text, source, target)
+            except Exception:  # noqa: BLE001 - a broken package must not break the chat
+                log.exception("translating %s -> %s failed; passing the original on", source, target)
+                return Translation(text, source, target, False)
+        self._remember(key, translated)
+        return Translation(translated, source, target, True)
+
+    def _remember(self, key: tuple[str, str, str], translated: str) -> None:
+        self._cache[key] = translated
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
