@@ -90,4 +90,5 @@ async def verified_order(dispatcher: CollectingDispatcher, tracker: Tracker, top
             if order is None:
                 dispatcher.utter_message(response="utter_verification_failed", order_number=number)
                 return None, [*FORGET_PROOF, SlotSet("order_number", None), *ask(topic)]
-        return await order_view(session, order), [SlotSet("order_number", number)]
+        # A proof opens one order: forgotten once used, so it is never tried on the next one.
+        return await order_view(session, order), [SlotSet("order_number", number), *FORGET_PROOF]

@@ -69,3 +69,57 @@ async def test_every_flow_answers_in_the_shoppers_language_from_the_shops_data(h
 
     rewards_answer = await answer(shopper, rewards)
     assert "Atelier Nord Rewards" in rewards_answer["text"] and rewards_answer["lang"] == lang
+
+
+# (cancel order 10001, refund of order 10029, my points, return from order 10025, complaint,
+#  ask for a person)
+MORE = {
+    "en": ("I want to cancel order 10001", "where is my refund for order 10029?",
+           "how many points do I have?", "I'd like to return something from order 10025",
+           "this is unacceptable, worst service ever", "I want to talk to a person"),
+    "es": ("quiero cancelar el pedido 10001", "dónde está mi reembolso del pedido 10029?",
+           "cuántos puntos tengo?", "quiero devolver algo del pedido 10025",
+           "esto es inaceptable, el peor servicio que he tenido", "quiero hablar con una persona"),
+    "pt": ("quero cancelar o pedido 10001", "cadê meu reembolso do pedido 10029?",
+           "quantos pontos eu tenho?", "quero devolver um item do pedido 10025",
+           "isso é um absurdo, pior atendimento que já tive", "quero falar com um atendente"),
+    "fr": ("je veux annuler la commande 10001", "où en est mon remboursement pour la commande 10029 ?",
+           "combien de points j'ai ?", "je voudrais retourner un article de la commande 10025",
+           "c'est inadmissible, le pire service que j'aie connu", "je veux parler à un conseiller"),
+    "de": ("ich möchte die Bestellung 10001 stornieren", "wo bleibt meine Erstattung für Bestellung 10029?",
+           "wie viele Punkte habe ich?", "ich möchte etwas aus Bestellung 10025 zurücksenden",
+           "das ist eine Frechheit, der schlechteste Service überhaupt", "ich will mit einem Menschen sprechen"),
+    "it": ("voglio annullare l'ordine 10001", "dov'è il mio rimborso per l'ordine 10029?",
+           "quanti punti ho?", "vorrei fare il reso di un articolo dell'ordine 10025",
+           "è inaccettabile, il peggior servizio di sempre", "voglio parlare con un operatore"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(MORE))
+async def test_orders_returns_refunds_points_complaints_and_people_in_every_language(helpdesk, lang):
+    cancel, refund, points, give_back, complaint, person = MORE[lang]
+    shopper = await open_session(helpdesk)
+    say = LOCALES.render
+
+    await answer(shopper, cancel)  # asks for the email or postal code on order 10001
+    cancelled = await answer(shopper, "10115")
+    assert cancelled["text"] == say("utter_order_cancelled_now", lang, {"order_number": "10001"}).text
+
+    await answer(shopper, refund)
+    settled = await answer(shopper, "ana.garcia@example.com")
+    assert "RMA-10029-1" in settled["text"] and settled["lang"] == lang
+
+    balance = await answer(shopper, points)  # order 10029 is proven: Ana's own account
+    assert balance["lang"] == lang and any(ch.isdigit() for ch in balance["text"])
+    assert balance["text"] != say("utter_ask_order_number", lang).text
+
+    await answer(shopper, give_back)
+    returned = await answer(shopper, "28013")
+    assert "10025" in returned["text"] or "RMA-10025" in returned["text"]
+
+    sorry = await answer(shopper, complaint)
+    assert sorry["text"] == say("utter_complaint", lang).text
+
+    handed_over = await shopper.say(person)
+    assert handed_over["state"] == "queued"
+    assert handed_over["messages"][0]["text"] == say("utter_handoff", lang).text

@@ -167,3 +167,8 @@ async def test_never_mind_drops_the_open_question(shop):
     events = ActionStop().run(dispatcher, tracker({"topic": "order_status", "email": "x@y.z"}), {})
     assert dispatcher.messages[0]["response"] == "utter_ok_stopped"
     assert SlotSet("topic", None) in events and SlotSet("email", None) in events
+
+
+async def test_a_used_proof_is_forgotten_so_it_is_not_tried_on_the_next_order(shop):
+    _, _, events = await run(tracker({"order_number": "10045", "postal_code": "28013"}))
+    assert SlotSet("postal_code", None) in events and SlotSet("email", None) in events
