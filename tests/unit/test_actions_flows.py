@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, date, datetime
 
 import pytest
@@ -15,15 +14,12 @@ from bot.actions.loyalty import ActionLoyaltyBalance, ActionLoyaltyProgram
 from bot.actions.payments import ActionPaymentMethods
 from bot.actions.refunds import ActionRefundStatus
 from bot.actions.returns import ActionStartReturn
-from bot.actions.services import ShopServices, use_services
 from bot.actions.shipping import ActionShippingInfo
-from helpdesk.database import Database
 from helpdesk.locales import Locales
-from helpdesk.models import Conversation
 from helpdesk.orders.demo import load_demo_shop
 from helpdesk.orders.models import Order, OrderReturn
-from helpdesk.policies.store import PolicyStore
 from helpdesk.settings import PROJECT_ROOT
+from tests.shop import shop_for_actions
 
 LOCALES = Locales.load(PROJECT_ROOT / "locales")
 TODAY = date(2026, 11, 22)
@@ -32,20 +28,12 @@ FIELDS = {"response", "text", "buttons", "elements", "custom", "template", "imag
 
 @pytest.fixture
 async def shop(settings, tmp_path):
-    shutil.copytree(PROJECT_ROOT / "policies", tmp_path / "policies")
-    policies = PolicyStore(tmp_path / "policies")
-    policies.reload()
-    database = Database(f"sqlite:///{tmp_path / 'shop.db'}")
-    await database.upgrade()
-    async with database.session() as session:
-        session.add(Conversation(id="c1", token_hash="t", shop="s", lang="en"))
-        await session.commit()
-        await load_demo_shop(session, policies.policies, today=TODAY)
-    now = datetime(2026, 11, 22, 12, tzinfo=UTC)
-    with use_services(ShopServices(settings=settings, database=database, policies=policies,
-                                   now=lambda: now)):
-        yield database
-    await database.close()
+    async def example_shop(session, policies):
+        await load_demo_shop(session, policies, today=TODAY)
+
+    async with shop_for_actions(settings, tmp_path, datetime(2026, 11, 22, 12, tzinfo=UTC),
+                                example_shop) as services:
+        yield services.database
 
 
 async def order(database, status: str, **where) -> Order:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -12,15 +11,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.orders import ActionOrderStatus
-from bot.actions.services import ShopServices, use_services
 from bot.actions.topics import ActionContinue
-from helpdesk.database import Database
 from helpdesk.locales import Locales
-from helpdesk.models import Conversation
 from helpdesk.orders.models import Order, OrderItem, OrderStatus, Shipment
 from helpdesk.orders.verification import identity_signature, verify_identity
-from helpdesk.policies.store import PolicyStore
 from helpdesk.settings import PROJECT_ROOT
+from tests.shop import shop_for_actions
 
 LOCALES = Locales.load(PROJECT_ROOT / "locales")
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
@@ -34,33 +30,25 @@ def an_order(number, status, email="ana@example.com", postal="28013", placed=dat
                  status=status, shipping_option="standard")
 
 
+async def three_orders(session, _policies) -> None:
+    in_transit = an_order("10045", OrderStatus.IN_TRANSIT)
+    late = an_order("10046", OrderStatus.IN_TRANSIT, placed=date(2026, 10, 1))
+    session.add_all([in_transit, late, an_order("10047", OrderStatus.PAID, placed=date(2026, 11, 19))])
+    await session.flush()
+    session.add_all([
+        OrderItem(order_id=in_transit.id, sku="SN-1", name="Sneakers", quantity=1,
+                  unit_price=Decimal("89.90")),
+        Shipment(order_id=in_transit.id, carrier="dhl", tracking_number="JD0146",
+                 shipped_on=date(2026, 11, 12), estimated_delivery=date(2026, 11, 21)),
+        Shipment(order_id=late.id, carrier="dhl", tracking_number="JD0999",
+                 shipped_on=date(2026, 10, 3), estimated_delivery=date(2026, 10, 8))])
+    await session.commit()
+
+
 @pytest.fixture
 async def shop(settings, tmp_path):
-    shutil.copytree(PROJECT_ROOT / "policies", tmp_path / "policies")
-    policies = PolicyStore(tmp_path / "policies")
-    policies.reload()
-    database = Database(f"sqlite:///{tmp_path / 'shop.db'}")
-    await database.upgrade()
-    async with database.session() as session:
-        session.add(Conversation(id="c1", token_hash="t", shop="s", lang="en"))
-        in_transit = an_order("10045", OrderStatus.IN_TRANSIT)
-        late = an_order("10046", OrderStatus.IN_TRANSIT, placed=date(2026, 10, 1))
-        session.add_all([in_transit, late, an_order("10047", OrderStatus.PAID,
-                                                    placed=date(2026, 11, 19))])
-        await session.flush()
-        session.add_all([
-            OrderItem(order_id=in_transit.id, sku="SN-1", name="Sneakers", quantity=1,
-                      unit_price=Decimal("89.90")),
-            Shipment(order_id=in_transit.id, carrier="dhl", tracking_number="JD0146",
-                     shipped_on=date(2026, 11, 12), estimated_delivery=date(2026, 11, 21)),
-            Shipment(order_id=late.id, carrier="dhl", tracking_number="JD0999",
-                     shipped_on=date(2026, 10, 3), estimated_delivery=date(2026, 10, 8))])
-        await session.commit()
-    services = ShopServices(settings=settings, database=database, policies=policies,
-                            now=lambda: NOW)
-    with use_services(services):
+    async with shop_for_actions(settings, tmp_path, NOW, three_orders) as services:
         yield services
-    await database.close()
 
 
 def tracker(slots: dict | None = None, entities: list | None = None, text: str = "…") -> Tracker:
