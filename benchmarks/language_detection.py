@@ -1,6 +1,6 @@
 """Benchmark: language detection on short messages, per language and length, and its speed.
 
-Run: .venv/bin/python benchmarks/language_detection.py [CSV ...]   (default: tests/eval/dev_*.csv)
+Run: .venv/bin/python -m benchmarks.language_detection [CSV ...]   (default: tests/eval/dev_*.csv)
 Each message is scored as the first message of a conversation (no hint, no history), which is
 the hardest case; within a conversation one- and two-word messages keep its language.
 """
