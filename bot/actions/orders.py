@@ -5,11 +5,10 @@ from __future__ import annotations
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import done
+from bot.actions.context import done, policies_or_apologise
 from bot.actions.order_facts import order_status_reply
 from bot.actions.services import services
 from bot.actions.verify import verified_order
-from helpdesk.policies.store import PoliciesUnavailable
 
 
 class ActionOrderStatus(Action):
@@ -20,12 +19,8 @@ class ActionOrderStatus(Action):
         view, events = await verified_order(dispatcher, tracker, "order_status")
         if view is None:
             return events
-        shop = services()
-        try:
-            policies = shop.policies.policies
-        except PoliciesUnavailable:
-            dispatcher.utter_message(response="utter_policies_unavailable")
+        if (policies := policies_or_apologise(dispatcher)) is None:
             return [*events, *done()]
-        response, facts = order_status_reply(view, policies, today=shop.now().date())
+        response, facts = order_status_reply(view, policies, today=services().now().date())
         dispatcher.utter_message(response=response, **facts)
         return [*events, *done()]
