@@ -9,6 +9,7 @@ from pathlib import Path
 from aiohttp import web
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -32,7 +33,10 @@ class Database:
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
             _make_sqlite_folder(self.url)
-        self.engine: AsyncEngine = create_async_engine(self.url, pool_pre_ping=not self.is_sqlite)
+        # SQLite: no pool. Opening a file is cheap, and a pooled aiosqlite connection can outlive
+        # the event loop that opened it, to be closed later on a dead loop by the GC.
+        options = {"poolclass": NullPool} if self.is_sqlite else {"pool_pre_ping": True}
+        self.engine: AsyncEngine = create_async_engine(self.url, **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _tune_sqlite)
         self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
