@@ -9,7 +9,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.actions.services import ShopServices
-from helpdesk import actions_api, argos, chat_api, health_api, nlg_api, shopify_api
+from helpdesk import actions_api, argos, chat_api, health_api, nlg_api, shopify_api, widget_api
 from helpdesk.bot import Bot, RasaBot
 from helpdesk.bot_monitor import BOT_MONITOR, BotMonitor, watch_bot
 from helpdesk.chat import Chat
@@ -44,7 +44,7 @@ def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales |
     app.cleanup_ctx.append(_services_context(
         settings, bot, locales or Locales.load(settings.locales_dir), detector, translator))
     app.cleanup_ctx.append(watch_bot)
-    for module in (health_api, chat_api, nlg_api, actions_api, shopify_api):
+    for module in (health_api, chat_api, nlg_api, actions_api, shopify_api, widget_api):
         app.router.add_routes(module.routes)
     return app
 

@@ -1,0 +1,594 @@
+/* The shopper's chat widget. Embed: <script src="https://support.example/widget.js" data-shop="…" async></script>
+   Plain JS, no dependencies, no build step; everything lives in a shadow root so the shop's CSS and
+   ours never meet. Text reaches the page through textContent / text nodes only. */
+(() => {
+  "use strict";
+  const script = document.currentScript;
+  if (!script || window.ShopSupport) return;
+  const opts = script.dataset;
+  const API = (opts.api || new URL(script.src, location.href).origin).replace(/\/+$/, "");
+  const KEY = `shop-support:${opts.shop || "shop"}`;
+  const TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+  const identity = opts.identityEmail && opts.identitySignature
+    ? { email: opts.identityEmail, signature: opts.identitySignature } : null;
+  const who = identity ? identity.email.trim().toLowerCase() : "";
+
+  // ---- what survives a reload: the session, unsent messages, a few flags -----------------------
+  let saved = {};
+  try { saved = JSON.parse(localStorage.getItem(KEY)) || {}; } catch { /* blocked storage */ }
+  const persist = () => { try { localStorage.setItem(KEY, JSON.stringify(saved)); } catch { /* memory only */ } };
+  const fresh = () => ({ lang: saved.lang, open: saved.open, outbox: [], titles: {}, rated: {}, unread: 0, cursor: 0 });
+  // Another customer signed in (or out) in this browser: never show them the previous one's chat.
+  if (saved.session && saved.session.who !== who) saved = fresh();
+  saved = { ...fresh(), ...saved };
+
+  const uuid = () => (crypto.randomUUID ? crypto.randomUUID()
+    : "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
+      (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16)));
+
+  // ---- texts, from locales/ through /api/chat/strings --------------------------------------------
+  let strings = {};
+  let lang = "en";
+  const t = (key, vars = {}) => (strings[key] || key).replace(/\{(\w+)\}/g, (m, name) => (name in vars ? vars[name] : m));
+  const wanted = () => [saved.lang, opts.locale, document.documentElement.lang, ...(navigator.languages || [navigator.language])]
+    .find((tag) => tag && TAG.test(tag)) || "en";
+
+  async function loadStrings(tag) {
+    const response = await fetch(`${API}/api/chat/strings?lang=${encodeURIComponent(tag)}`);
+    if (!response.ok) return tag === "en" ? Promise.reject(new Error("no strings")) : loadStrings("en");
+    return response.json();
+  }
+
+  // ---- the DOM: a constant shell (no data in it); every text goes in with textContent ----------
+  const host = document.createElement("div");
+  host.id = "shop-support-widget";
+  const root = host.attachShadow({ mode: "open" });
+  root.innerHTML = `<style>${CSS()}</style>
+<div class="w" part="widget">
+ <section class="panel" id="panel" role="dialog" aria-labelledby="title" hidden>
+  <header><div class="head"><h2 id="title"></h2><p class="status" id="status"></p></div>
+   <select class="lang" id="lang"></select>
+   <button type="button" class="icon" id="new"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 5V2L7 6l5 4V7a6 6 0 1 1-6 6H4a8 8 0 1 0 8-8z"/></svg></button>
+   <button type="button" class="icon" id="close"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 11h14v2H5z"/></svg></button>
+  </header>
+  <p class="banner" id="banner" role="status" hidden></p>
+  <div class="log" id="log" role="log" aria-live="polite" tabindex="0"><div class="intro" id="intro"></div></div>
+  <p class="typing" id="typing" role="status" hidden></p>
+  <div class="replies" id="replies" role="group"></div>
+  <form class="composer" id="composer"><label class="sr" for="input" id="input-label"></label>
+   <textarea id="input" rows="1" maxlength="2000" enterkeyhint="send"></textarea>
+   <button type="submit" class="send" id="send"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20l18-8L3 4v6l12 2-12 2z"/></svg></button>
+  </form>
+ </section>
+ <button type="button" class="launcher" id="launcher" aria-controls="panel" aria-expanded="false">
+  <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>
+  <span class="badge" id="badge" aria-hidden="true" hidden></span>
+ </button>
+</div>`;
+  const $ = (id) => root.getElementById(id);
+  const [panel, log, input, launcher, replies, typing, banner] =
+    ["panel", "log", "input", "launcher", "replies", "typing", "banner"].map($);
+  const h = (tag, className, text) => {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  };
+  if (opts.color && CSS_SUPPORTS(opts.color)) host.style.setProperty("--accent", opts.color);
+
+  // ---- messages -----------------------------------------------------------------------------------
+  const seen = new Map(); // server id -> message
+  const pending = new Map(); // client id -> element shown before the service stored it
+  let state = saved.state || "bot";
+  let inFlight = false;
+  let synced = false;
+
+  /** Text with http(s) links made clickable; anything else (javascript:, data:) stays text. */
+  function fill(node, text) {
+    let last = 0;
+    for (const match of text.matchAll(/\bhttps?:\/\/[^\s<>"'`]+/gi)) {
+      const raw = match[0].replace(/[.,;:!?)\]}»。，、]+$/u, "");
+      let href = null;
+      try { const url = new URL(raw); if (url.protocol === "https:" || url.protocol === "http:") href = url.href; } catch { /* text */ }
+      node.append(text.slice(last, match.index));
+      if (href) {
+        const a = h("a", "", raw);
+        Object.assign(a, { href, target: "_blank", rel: "noopener noreferrer" });
+        a.append(h("span", "sr", ` ${t("new_tab")}`));
+        node.append(a);
+      } else node.append(raw);
+      last = match.index + raw.length;
+    }
+    node.append(text.slice(last));
+  }
+
+  function shown(message) {
+    // A quick reply is stored as its payload ("/order_status"); the shopper clicked its title.
+    if (message.from !== "shopper" || !message.text.startsWith("/")) return message.text;
+    if (saved.titles[message.client_id]) return saved.titles[message.client_id];
+    for (const other of seen.values()) {
+      const button = (other.buttons || []).find((b) => b.payload === message.text);
+      if (button) return button.title;
+    }
+    return message.text;
+  }
+
+  function speaker(message) {
+    if (message.from === "agent") return message.author || t("agent_name");
+    return message.from === "shopper" ? t("you") : t("bot_name");
+  }
+
+  function bubble(message) {
+    const notice = message.from === "system" || message.kind === "notice";
+    const node = h("div", notice && message.kind !== "rating_prompt" ? "notice" : `msg ${message.from}`);
+    node.dataset.from = message.from;
+    if (!notice || message.kind === "rating_prompt") {
+      const label = h("span", message.from === "shopper" ? "who sr" : "who", speaker(message));
+      label.dataset.role = message.from === "agent" && message.author ? "" : message.from;
+      node.append(label);
+    }
+    const text = h("div", "text");
+    fill(text, shown(message));
+    node.append(text, h("span", "meta"));
+    if (message.kind === "rating_prompt") node.append(rating(message));
+    if (message.created_at) node.title = new Date(message.created_at).toLocaleString(lang);
+    return node;
+  }
+
+  function place(node, id) {
+    let before = null;
+    for (const child of log.children) {
+      if (child === node) continue;
+      if (child.dataset.id ? Number(child.dataset.id) > id : child.classList.contains("pending")) { before = child; break; }
+    }
+    log.insertBefore(node, before);
+  }
+
+  function receive(message, live) {
+    if (seen.has(message.id)) return;
+    seen.set(message.id, message);
+    let node = message.client_id && pending.get(message.client_id);
+    if (node) {
+      pending.delete(message.client_id);
+      node.classList.remove("pending", "waiting", "failed");
+      node.querySelector(".meta").textContent = "";
+      dequeue(message.client_id); // stored: never send it again
+    } else node = bubble(message);
+    node.dataset.id = message.id;
+    place(node, message.id);
+    if (live && message.from !== "shopper" && !isOpen()) { saved.unread += 1; persist(); badge(); }
+    after(message.from === "shopper");
+  }
+
+  function showPending(item) {
+    const node = bubble({ from: "shopper", text: item.title || item.text, client_id: item.cid });
+    node.classList.add("pending");
+    node.dataset.cid = item.cid;
+    node.querySelector(".meta").textContent = t("sending");
+    pending.set(item.cid, node);
+    log.append(node);
+    after(true);
+  }
+
+  function mark(cid, how, text) {
+    const node = pending.get(cid);
+    if (!node) return;
+    node.classList.remove("waiting", "failed");
+    if (how) node.classList.add(how);
+    node.querySelector(".meta").textContent = text;
+  }
+
+  function after(scroll) {
+    const last = [...seen.values()].reduce((a, b) => (!a || b.id > a.id ? b : a), null);
+    replies.replaceChildren();
+    if (last && last.from !== "shopper" && !log.querySelector(".pending") && (last.buttons || []).length) {
+      for (const button of last.buttons) {
+        const chip = h("button", "chip", button.title);
+        chip.type = "button";
+        chip.addEventListener("click", () => send(button.payload, button.title));
+        replies.append(chip);
+      }
+    }
+    typing.hidden = !(inFlight && state === "bot");
+    typing.textContent = typing.hidden ? "" : t("typing", { name: t("bot_name") });
+    if (scroll || log.scrollHeight - log.scrollTop - log.clientHeight < 120) log.scrollTop = log.scrollHeight;
+  }
+
+  function rating(message) {
+    const box = h("div", "stars");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", message.text);
+    if (saved.rated[message.id]) { box.textContent = t("rating_thanks"); return box; }
+    for (let score = 1; score <= 5; score += 1) {
+      const star = h("button", "star", "★");
+      star.type = "button";
+      star.setAttribute("aria-label", t("rate", { score }));
+      star.addEventListener("click", async () => {
+        const response = await call("POST", "/rating", { score }).catch(() => null);
+        if (response && response.ok) {
+          saved.rated[message.id] = score;
+          persist();
+          box.textContent = t("rating_thanks");
+        } else box.lastChild.after(h("span", "meta", t("not_sent", { error: await why(response) })));
+      });
+      box.append(star);
+    }
+    return box;
+  }
+
+  // ---- the conversation state --------------------------------------------------------------------
+  function setState(next, agent) {
+    if (next) state = saved.state = next;
+    if (agent !== undefined) saved.agent = agent;
+    persist();
+    const status = {
+      queued: t("status_queued"), resolved: t("status_resolved"),
+      with_agent: t("status_with_agent", { name: saved.agent || t("agent_name") }),
+    }[state] || t("status_bot");
+    $("status").textContent = status;
+    after(false);
+  }
+
+  // ---- sending: an outbox in localStorage, delivered in order, each with its client id ----------
+  function send(text, title) {
+    text = text.trim();
+    if (!text) return;
+    const item = { cid: uuid(), text, title: title || null };
+    saved.outbox.push(item);
+    if (title) saved.titles[item.cid] = title;
+    persist();
+    showPending(item);
+    flush();
+  }
+
+  function dequeue(cid) {
+    saved.outbox = saved.outbox.filter((item) => item.cid !== cid);
+    persist();
+  }
+
+  let flushing = false;
+  let retryTimer = null;
+  async function flush() {
+    if (flushing) return;
+    flushing = true;
+    clearTimeout(retryTimer);
+    try {
+      while (saved.outbox.length) if (!(await deliver(saved.outbox[0]))) return;
+      banner.hidden = true;
+    } finally {
+      flushing = false;
+    }
+  }
+
+  function retry(delay) {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(flush, delay);
+  }
+
+  async function deliver(item) {
+    const waiting = () => { mark(item.cid, "waiting", t("waiting_to_send")); retry(backoff()); return false; };
+    if (!(await ensureSession())) return waiting();
+    mark(item.cid, "", t("sending"));
+    inFlight = true;
+    after(false);
+    let response;
+    try {
+      response = await call("POST", "/messages", { text: item.text, client_id: item.cid });
+    } catch {
+      return waiting();
+    } finally {
+      inFlight = false;
+      after(false);
+    }
+    if (response.ok) {
+      const body = await response.json();
+      dequeue(item.cid);
+      // Stored: the replies name its id, so it takes its place before them at once.
+      const id = body.messages.length ? body.messages[0].reply_to : null;
+      if (id && !seen.has(id)) receive({ id, from: "shopper", text: item.text, client_id: item.cid, buttons: [] }, false);
+      else if (pending.has(item.cid)) { mark(item.cid, "", ""); pending.get(item.cid).classList.remove("pending"); }
+      body.messages.forEach((message) => receive(message, false));
+      setState(body.state);
+      return true;
+    }
+    if (response.status === 429) return limited(response, item);
+    if (response.status === 401 || response.status === 404) { forget(); return true; } // a new session takes it
+    if (response.status >= 500) return waiting();
+    mark(item.cid, "failed", t("not_sent", { error: await why(response) }));
+    pending.delete(item.cid);
+    dequeue(item.cid); // refused as written (too long, say): sending it again cannot help
+    return true;
+  }
+
+  function limited(response, item) {
+    const seconds = Math.min(3600, Math.max(1, parseInt(response.headers.get("Retry-After"), 10) || 10));
+    banner.textContent = t("rate_limited", { seconds });
+    banner.hidden = false;
+    if (item) mark(item.cid, "waiting", t("waiting_to_send"));
+    retry(seconds * 1000);
+    return false;
+  }
+
+  async function why(response) {
+    if (!response) return t("reconnecting");
+    try { return (await response.json()).error || response.statusText; } catch { return response.statusText; }
+  }
+
+  function call(method, path, body) {
+    const session = saved.session;
+    return fetch(`${API}/api/chat/sessions/${encodeURIComponent(session.id)}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${session.token}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  }
+
+  let opening = null;
+  function ensureSession() {
+    if (saved.session) return Promise.resolve(true);
+    opening = opening || (async () => {
+      try {
+        const response = await fetch(`${API}/api/chat/sessions`, {
+          method: "POST", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ locale: lang, ...(identity ? { identity } : {}) }),
+        });
+        if (response.status === 429) return limited(response);
+        if (response.status !== 201) return false;
+        const body = await response.json();
+        saved.session = { id: body.session_id, token: body.token, who, identified: body.identified };
+        saved.cursor = 0;
+        persist();
+        intro();
+        connect();
+        return true;
+      } catch {
+        return false;
+      } finally {
+        opening = null;
+      }
+    })();
+    return opening;
+  }
+
+  /** The service no longer knows this session (or the shopper wants a new one): start afresh. */
+  function forget() {
+    const outbox = saved.outbox;
+    if (socket) { const old = socket; socket = null; old.close(); }
+    saved = { ...fresh(), outbox };
+    persist();
+    seen.clear();
+    for (const node of [...log.children]) if (node.id !== "intro" && !node.classList.contains("pending")) node.remove();
+    setState("bot", null);
+  }
+
+  // ---- live updates, and catching up on whatever the socket missed ------------------------------
+  let socket = null;
+  let attempts = 0;
+  let reconnectTimer = null;
+  const backoff = () => Math.min(30000, 500 * 2 ** Math.min(attempts, 6)) * (0.5 + Math.random() / 2);
+
+  function connect() {
+    if (!saved.session || socket) return;
+    clearTimeout(reconnectTimer);
+    const url = new URL(`${API}/api/chat/sessions/${encodeURIComponent(saved.session.id)}/ws`);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    url.searchParams.set("token", saved.session.token);
+    const ws = (socket = new WebSocket(url));
+    synced = false;
+    ws.onopen = () => { attempts = 0; catchUp(); };
+    ws.onmessage = (event) => {
+      let data;
+      try { data = JSON.parse(event.data); } catch { return; }
+      if (data.type === "message" && data.message) {
+        receive(data.message, true);
+        if (synced) advance(data.message.id);
+      } else if (data.type === "state") setState(data.state, data.agent === undefined ? undefined : data.agent);
+    };
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      synced = false;
+      if (!saved.session) return;
+      banner.textContent = t("reconnecting");
+      banner.hidden = false;
+      attempts += 1;
+      reconnectTimer = setTimeout(connect, backoff());
+    };
+  }
+
+  function advance(id) {
+    if (id > saved.cursor) { saved.cursor = id; persist(); }
+  }
+
+  async function catchUp() {
+    const since = seen.size ? saved.cursor : 0; // a fresh page shows the whole conversation
+    let response;
+    try { response = await call("GET", `/messages?after=${since}`); } catch { return; }
+    if (response.status === 401 || response.status === 404) { forget(); return; }
+    if (!response.ok) return;
+    const body = await response.json();
+    for (const message of body.messages) receive(message, message.id > saved.cursor);
+    advance(Math.max(saved.cursor, ...seen.keys()));
+    synced = true;
+    if (banner.textContent === t("reconnecting")) banner.hidden = true;
+    setState(body.state);
+    flush();
+  }
+
+  function wake() {
+    if (saved.session && !socket) { attempts = 0; connect(); }
+    if (saved.outbox.length) flush();
+  }
+  addEventListener("online", wake);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) wake(); });
+
+  // ---- open, close, unread, language --------------------------------------------------------------
+  const isOpen = () => !panel.hidden;
+  function badge() {
+    const count = saved.unread;
+    $("badge").hidden = !count || isOpen();
+    $("badge").textContent = count > 9 ? "9+" : String(count);
+    const label = isOpen() ? t("close") : t("open");
+    launcher.setAttribute("aria-label", count && !isOpen() ? `${label}. ${t("unread", { count })}` : label);
+  }
+
+  function toggle(open, focus = true) {
+    panel.hidden = !open;
+    launcher.setAttribute("aria-expanded", String(open));
+    host.classList.toggle("open", open);
+    root.querySelector(".w").classList.toggle("open", open);
+    saved.open = open;
+    if (open) saved.unread = 0;
+    persist();
+    badge();
+    if (open) {
+      log.scrollTop = log.scrollHeight;
+      if (focus) input.focus();
+    } else if (focus) launcher.focus();
+  }
+
+  function intro() {
+    const node = $("intro");
+    node.replaceChildren(h("p", "", t("welcome")));
+    if (identity) node.append(h("p", "", t("identified")));
+  }
+
+  function apply(answer) {
+    strings = answer.strings;
+    lang = answer.lang;
+    const w = root.querySelector(".w");
+    w.dir = answer.dir;
+    w.lang = answer.strings_lang;
+    w.dataset.position = opts.position || (answer.dir === "rtl" ? "left" : "right");
+    $("title").textContent = opts.title || t("title");
+    $("input-label").textContent = t("input_label");
+    input.placeholder = t("input_placeholder");
+    $("send").setAttribute("aria-label", t("send"));
+    $("close").setAttribute("aria-label", t("close"));
+    $("new").setAttribute("aria-label", t("new_conversation"));
+    $("new").title = t("new_conversation");
+    $("lang").setAttribute("aria-label", t("language"));
+    log.setAttribute("aria-label", t("messages"));
+    replies.setAttribute("aria-label", t("quick_replies"));
+    const choices = answer.languages.some((l) => l.code === lang) ? answer.languages
+      : [...answer.languages, { code: lang, name: lang.toUpperCase() }];
+    $("lang").replaceChildren(...choices.map((l) => Object.assign(h("option", "", l.name), { value: l.code })));
+    $("lang").value = lang;
+    for (const label of root.querySelectorAll(".who[data-role]")) {
+      label.textContent = { bot: t("bot_name"), shopper: t("you"), agent: t("agent_name") }[label.dataset.role] || label.textContent;
+    }
+    intro();
+    setState(null);
+    badge();
+  }
+
+  // ---- wiring --------------------------------------------------------------------------------------
+  launcher.addEventListener("click", () => toggle(!isOpen()));
+  $("close").addEventListener("click", () => toggle(false));
+  panel.addEventListener("keydown", (event) => { if (event.key === "Escape") toggle(false); });
+  $("new").addEventListener("click", () => {
+    saved.outbox = [];
+    for (const node of pending.values()) node.remove();
+    pending.clear();
+    forget();
+    input.focus();
+  });
+  $("lang").addEventListener("change", async (event) => {
+    saved.lang = event.target.value;
+    persist();
+    apply(await loadStrings(saved.lang));
+  });
+  $("composer").addEventListener("submit", (event) => {
+    event.preventDefault();
+    send(input.value);
+    input.value = "";
+    grow();
+  });
+  const grow = () => { input.style.height = "auto"; input.style.height = `${Math.min(input.scrollHeight, 120)}px`; };
+  input.addEventListener("input", grow);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      $("composer").requestSubmit();
+    }
+  });
+
+  async function start() {
+    let answer;
+    for (let attempt = 0; !answer; attempt += 1) {
+      try { answer = await loadStrings(wanted()); } catch { await new Promise((r) => setTimeout(r, Math.min(30000, 1000 * 2 ** attempt))); }
+    }
+    apply(answer);
+    for (const item of saved.outbox) showPending(item); // typed before a reload, not yet stored
+    (document.body || document.documentElement).append(host);
+    toggle(Boolean(saved.open), false);
+    if (saved.session) connect();
+    else if (saved.outbox.length) flush();
+  }
+
+  window.ShopSupport = { open: () => toggle(true), close: () => toggle(false) };
+  start();
+
+  function CSS_SUPPORTS(value) { return typeof CSS !== "undefined" && CSS.supports("color", value); }
+
+  function CSS() {
+    return `:host{all:initial;--accent:#1f3a5f;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--bg:#fff;--soft:#f3f5f8;
+font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic","Noto Sans Hebrew",sans-serif;color:var(--fg)}
+*{box-sizing:border-box}
+.w{position:fixed;bottom:20px;right:20px;z-index:2147483000;display:flex;flex-direction:column;align-items:flex-end;gap:12px}
+.w[data-position=left]{right:auto;left:20px;align-items:flex-start}
+.launcher{position:relative;width:60px;height:60px;border-radius:50%;border:0;background:var(--accent);color:#fff;cursor:pointer;
+box-shadow:0 6px 20px rgba(0,0,0,.25);display:grid;place-items:center}
+.launcher svg{width:28px;height:28px;fill:currentColor}
+.badge{position:absolute;top:-4px;inset-inline-end:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#c4142b;
+color:#fff;font-size:12px;font-weight:700;line-height:22px;text-align:center;border:2px solid #fff}
+.panel{width:380px;height:min(620px,calc(100vh - 120px));background:var(--bg);border-radius:16px;overflow:hidden;display:flex;
+flex-direction:column;box-shadow:0 12px 40px rgba(0,0,0,.25);border:1px solid var(--line)}
+.panel[hidden]{display:none}
+header{display:flex;align-items:center;gap:6px;padding:14px 12px 14px 18px;background:var(--accent);color:#fff}
+.head{flex:1;min-width:0}
+h2{margin:0;font-size:17px;font-weight:650}
+.status{margin:2px 0 0;font-size:13px;opacity:.92}
+.icon{width:36px;height:36px;border-radius:8px;border:0;background:transparent;color:#fff;cursor:pointer;display:grid;place-items:center}
+.icon:hover{background:rgba(255,255,255,.15)}
+.icon svg{width:20px;height:20px;fill:currentColor}
+.lang{max-width:104px;height:32px;border-radius:8px;border:1px solid rgba(255,255,255,.6);background:transparent;color:#fff;font:inherit;font-size:13px}
+.lang option{color:#1b1f24}
+.banner{margin:0;padding:8px 14px;background:#fff4ce;color:#5c4400;font-size:13px;border-bottom:1px solid #e8d48b}
+.log{flex:1;overflow-y:auto;padding:16px 14px;display:flex;flex-direction:column;gap:10px;background:var(--soft);overscroll-behavior:contain}
+.intro p{margin:0 0 6px;color:var(--muted);font-size:14px}
+.msg{max-width:85%;display:flex;flex-direction:column;gap:2px;align-self:flex-start}
+.msg.shopper{align-self:flex-end;align-items:flex-end}
+.who{font-size:12px;color:var(--muted);padding:0 4px}
+.text{padding:9px 13px;border-radius:16px;background:var(--bg);border:1px solid var(--line);white-space:pre-wrap;overflow-wrap:anywhere}
+.msg.agent .text{border-color:#9ab6d8;background:#eef4fb}
+.msg.shopper .text{background:var(--accent);border-color:var(--accent);color:#fff}
+.msg.shopper a{color:#fff}
+a{color:#0b57d0}
+.meta{font-size:12px;color:var(--muted);padding:0 4px}
+.meta:empty{display:none}
+.pending .text{opacity:.75}
+.failed .meta{color:#b3261e}
+.notice{align-self:center;text-align:center;font-size:13px;color:var(--muted);max-width:90%;white-space:pre-wrap}
+.notice .meta:empty{display:none}
+.stars{display:flex;gap:4px;padding:4px 2px}
+.star{font-size:24px;line-height:1;width:40px;height:40px;border:1px solid var(--line);border-radius:8px;background:var(--bg);color:#8a5a00;cursor:pointer}
+.star:hover,.star:focus-visible{background:#fff4ce}
+.typing{margin:0;padding:4px 16px;font-size:13px;color:var(--muted);background:var(--soft)}
+.replies{display:flex;flex-wrap:wrap;gap:6px;padding:0 12px;background:var(--soft)}
+.replies:not(:empty){padding:4px 12px 10px}
+.chip{border:1px solid var(--accent);color:var(--accent);background:var(--bg);border-radius:16px;padding:6px 12px;font:inherit;font-size:14px;cursor:pointer}
+.chip:hover{background:#e9eef5}
+.composer{display:flex;align-items:flex-end;gap:8px;padding:10px 12px;border-top:1px solid var(--line);background:var(--bg)}
+textarea{flex:1;resize:none;border:1px solid var(--line);border-radius:12px;padding:9px 12px;font:inherit;font-size:16px;color:var(--fg);max-height:120px}
+.send{width:42px;height:42px;border-radius:50%;border:0;background:var(--accent);color:#fff;cursor:pointer;display:grid;place-items:center}
+.send svg{width:20px;height:20px;fill:currentColor}
+[dir=rtl] .send svg{transform:scaleX(-1)}
+:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}
+header :focus-visible{outline-color:#fff}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+@media (max-width:520px){.w.open{inset:0;gap:0}.w.open .panel{width:100vw;height:100vh;height:100dvh;border-radius:0;border:0}
+.w.open .launcher{display:none}}
+@media (prefers-reduced-motion:no-preference){.launcher{transition:transform .15s}.launcher:hover{transform:scale(1.06)}}`;
+  }
+})();
