@@ -9,7 +9,9 @@ import aiohttp
 from aiohttp import web
 
 from bot.actions.services import ShopServices
-from helpdesk import actions_api, argos, chat_api, health_api, nlg_api, shopify_api, widget_api
+from helpdesk import (actions_api, agent_api, argos, chat_api, health_api, nlg_api,
+                      shopify_api, widget_api, workspace_page)
+from helpdesk.agent_desk import AgentDesk
 from helpdesk.bot import Bot, RasaBot
 from helpdesk.bot_monitor import BOT_MONITOR, BotMonitor, watch_bot
 from helpdesk.chat import Chat
@@ -44,7 +46,8 @@ def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales |
     app.cleanup_ctx.append(_services_context(
         settings, bot, locales or Locales.load(settings.locales_dir), detector, translator))
     app.cleanup_ctx.append(watch_bot)
-    for module in (health_api, chat_api, nlg_api, actions_api, shopify_api, widget_api):
+    for module in (health_api, chat_api, agent_api, nlg_api, actions_api, shopify_api, workspace_page,
+                   widget_api):
         app.router.add_routes(module.routes)
     return app
 
@@ -68,8 +71,10 @@ def _services_context(settings: Settings, bot: Bot | None, locales: Locales,
             app[HTTP] = http
             chosen = bot or RasaBot(settings.rasa_url, settings.rasa_token,
                                     settings.bot_timeout_seconds, http)
-            chat = Chat(settings, app[DB], chosen, locales, EventHub(), detector, translator)
+            chat = Chat(settings, app[DB], chosen, locales, EventHub(), detector, translator,
+                        policies=app[POLICIES])
             app[chat_api.CHAT] = chat
+            app[agent_api.DESK] = AgentDesk(chat)
             app[actions_api.SERVICES] = ShopServices(settings=settings, database=app[DB],
                                                      policies=app[POLICIES])
             monitor = BotMonitor(chosen, startup_grace=settings.bot_startup_grace_seconds)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections import defaultdict
 from typing import Any
 
 from helpdesk import conversations as store
+from helpdesk import handover
 from helpdesk.bot import Bot, BotMessage, BotUnavailable
 from helpdesk.database import Database
-from helpdesk.events import EventHub
+from helpdesk.errors import HelpdeskError
+from helpdesk.events import AGENTS, EventHub
 from helpdesk.language import LanguageDetector
 from helpdesk.replies import Reply, ReplyRenderer
 from helpdesk.translation import Translator
@@ -18,19 +21,30 @@ from helpdesk.locales import Locales
 from helpdesk.models import (Conversation, ConversationState, Delivery, Message, MessagePublic,
                              Sender, SignedIdentity, utcnow)
 from helpdesk.orders.verification import verify_identity
+from helpdesk.policies.store import PoliciesUnavailable, PolicyStore
+from helpdesk.policies.support_schema import SupportPolicy
 from helpdesk.settings import Settings
 
 log = logging.getLogger(__name__)
 NOTICE_BOT_UNAVAILABLE = "notice_bot_unavailable"
 NOTICE_NO_TRANSLATION = "notice_no_translation"
+NOTICE_AGENTS_AWAY = "notice_agents_away"
+NOTICE_CONTACT_SAVED = "notice_contact_saved"
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+class NeverResolved(HelpdeskError):
+    status = 409
 
 
 class Chat:
     """The chat path of DESIGN.md: every message is stored before anything else happens."""
 
     def __init__(self, settings: Settings, database: Database, bot: Bot, locales: Locales,
-                 events: EventHub, detector: LanguageDetector, translator: Translator) -> None:
+                 events: EventHub, detector: LanguageDetector, translator: Translator,
+                 policies: PolicyStore | None = None) -> None:
         self.settings = settings
+        self.policies = policies
         self.detector = detector
         self.translator = translator
         self.replies = ReplyRenderer(locales, translator)
@@ -74,17 +88,52 @@ class Chat:
         async with self._turns[conversation_id]:
             async with self.database.session() as session:
                 conversation = await store.get_conversation(session, conversation_id)
+                reopened = handover.reopen(conversation, utcnow())
                 await self._follow_language(session, conversation, text)
                 for_bot = await self._for_the_bot(conversation, text)
                 message, is_new = await store.store_shopper_message(
                     session, conversation, text=text, client_id=client_id, for_bot=for_bot)
-            if is_new:
-                self._publish(message)
+                if is_new:
+                    self.publish(message, conversation)
+                    await self._keep_contact_email(session, conversation, message)
+            if reopened:
+                self.publish_state(conversation)
             if conversation.state == ConversationState.BOT:
                 await self._answer_pending(conversation_id)
             async with self.database.session() as session:
                 conversation = await store.get_conversation(session, conversation_id)
                 return await store.replies_to(session, message.id), conversation.state
+
+    def support(self) -> SupportPolicy | None:
+        try:
+            return self.policies.policies.support if self.policies else None
+        except PoliciesUnavailable:
+            return None
+
+    async def _keep_contact_email(self, session, conversation: Conversation, message: Message) -> None:
+        """Outside support hours a shopper may leave an email address for the agents to write to."""
+        found = _EMAIL.search(message.text)
+        if (found is None or conversation.state != ConversationState.QUEUED
+                or handover.outside_hours(conversation, self.support(), utcnow()) is None):
+            return
+        conversation.contact_email = found.group(0)
+        session.add(conversation)
+        await session.commit()
+        await self.say(session, conversation, [BotMessage(key=NOTICE_CONTACT_SAVED,
+                                                          variables={"email": found.group(0)})],
+                       reply_to=message, sender=Sender.SYSTEM)
+
+    async def rate(self, conversation_id: str, score: int, comment: str | None) -> Conversation:
+        async with self.database.session() as session:
+            conversation = await store.get_conversation(session, conversation_id)
+            if conversation.resolved_at is None:
+                raise NeverResolved("there is nothing to rate yet: an agent has not helped in "
+                                    "this conversation")
+            conversation.rating, conversation.rating_comment = score, comment
+            session.add(conversation)
+            await session.commit()
+        self.events.publish(AGENTS, {"type": "queue", "conversation_id": conversation_id})
+        return conversation
 
     async def _follow_language(self, session, conversation: Conversation, text: str) -> None:
         """The conversation's language follows the shopper (a button's payload says nothing)."""
@@ -145,25 +194,29 @@ class Chat:
         # Said once per message: a retry of the same message does not repeat the notice.
         if await store.has_notice(session, message.id, NOTICE_BOT_UNAVAILABLE):
             return
-        await self._say(session, conversation, message, [BotMessage(key=NOTICE_BOT_UNAVAILABLE)],
-                        sender=Sender.SYSTEM)
+        await self.say(session, conversation, [BotMessage(key=NOTICE_BOT_UNAVAILABLE)],
+                       reply_to=message, sender=Sender.SYSTEM)
 
     async def _store_answer(self, session, conversation: Conversation, message: Message,
                             answer: list[BotMessage]) -> None:
         message.delivery = Delivery.ANSWERED
         session.add(message)
         escalation = next((said.escalate for said in answer if said.escalate is not None), None)
-        if escalation is not None and conversation.state == ConversationState.BOT:
-            conversation.state = ConversationState.QUEUED
-            conversation.updated_at = utcnow()
-            session.add(conversation)
-        await self._say(session, conversation, message, [s for s in answer if s.key or s.text])
-        if escalation is not None:
-            self.events.publish(conversation.id, {"type": "state", "state": conversation.state})
+        escalated = escalation is not None and await handover.escalate(
+            session, conversation, escalation, support=self.support(), now=utcnow())
+        said = [s for s in answer if s.key or s.text]
+        away = escalated and handover.outside_hours(conversation, self.support(), utcnow())
+        if away and away.next_open:
+            said.append(BotMessage(key=NOTICE_AGENTS_AWAY, variables={
+                "opens": f"{away.next_open.isoformat()} {away.next_open.tzinfo}"}))
+        await self.say(session, conversation, said, reply_to=message)
+        if escalated:
+            self.publish_state(conversation)
 
-    async def _say(self, session, conversation: Conversation, message: Message,
-                   said: list[BotMessage], sender: Sender = Sender.BOT) -> None:
-        """Store and publish replies to `message`, in the conversation's language."""
+    async def say(self, session, conversation: Conversation, said: list[BotMessage], *,
+                  reply_to: Message | None = None, sender: Sender = Sender.BOT,
+                  author: str | None = None) -> list[Message]:
+        """Store and publish texts from locales/ in the conversation's language."""
         replies = [await self.replies.render(one, conversation.lang) for one in said]
         if any(reply.untranslated for reply in replies) and not await store.has_notice_in(
                 session, conversation.id, NOTICE_NO_TRANSLATION):
@@ -171,22 +224,33 @@ class Chat:
             sender_of_last = Sender.SYSTEM
         else:
             sender_of_last = sender
-        stored = [self._message(conversation, message, reply,
-                                sender_of_last if index == len(replies) - 1 else sender)
+        stored = [self._message(conversation, reply_to, reply,
+                                sender_of_last if index == len(replies) - 1 else sender, author)
                   for index, reply in enumerate(replies)]
         session.add_all(stored)
         await session.commit()
         for reply in stored:
-            self._publish(reply)
+            self.publish(reply, conversation)
+        return stored
 
-    def _message(self, conversation: Conversation, message: Message, reply: Reply,
-                 sender: Sender) -> Message:
+    def _message(self, conversation: Conversation, message: Message | None, reply: Reply,
+                 sender: Sender, author: str | None) -> Message:
         return Message(conversation_id=conversation.id, sender=sender, text=reply.text,
-                       lang=reply.lang, reply_to=message.id, buttons=reply.buttons,
-                       template_key=reply.key, template_vars=reply.variables,
-                       translated_text=reply.original_text,
+                       lang=reply.lang, reply_to=message.id if message else None,
+                       buttons=reply.buttons, template_key=reply.key, template_vars=reply.variables,
+                       translated_text=reply.original_text, author=author,
                        translated_lang="en" if reply.original_text else None)
 
-    def _publish(self, message: Message) -> None:
-        self.events.publish(message.conversation_id,
-                            {"type": "message", "message": MessagePublic.of(message).json_dict()})
+    def publish(self, message: Message, conversation: Conversation) -> None:
+        """To the shopper's sockets, and to the agents' while people have the conversation."""
+        if not message.internal:
+            self.events.publish(message.conversation_id,
+                                {"type": "message", "message": MessagePublic.of(message).json_dict()})
+        if conversation.state != ConversationState.BOT:
+            self.events.publish(AGENTS, {"type": "message", "conversation_id": conversation.id,
+                                         "message_id": message.id})
+
+    def publish_state(self, conversation: Conversation, agent_name: str | None = None) -> None:
+        self.events.publish(conversation.id, {"type": "state", "state": conversation.state,
+                                              "agent": agent_name})
+        self.events.publish(AGENTS, {"type": "queue", "conversation_id": conversation.id})

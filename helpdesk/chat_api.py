@@ -9,7 +9,8 @@ from aiohttp import WSMsgType, web
 
 from helpdesk.chat import Chat
 from helpdesk.errors import parse_json
-from helpdesk.models import MessageCreate, MessagePublic, SessionCreate, SessionCreated
+from helpdesk.models import (MessageCreate, MessagePublic, RatingCreate, SessionCreate,
+                             SessionCreated)
 from helpdesk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,15 @@ async def get_transcript(request: web.Request) -> web.Response:
     messages = await chat.transcript(conversation.id, after=after)
     return web.json_response({"messages": [MessagePublic.of(m).json_dict() for m in messages],
                               "state": conversation.state})
+
+
+@routes.post("/api/chat/sessions/{session_id}/rating")
+async def rate(request: web.Request) -> web.Response:
+    chat = request.app[CHAT]
+    conversation = await chat.authenticate(request.match_info["session_id"], _bearer(request))
+    rating = await parse_json(request, RatingCreate)
+    rated = await chat.rate(conversation.id, rating.score, rating.comment)
+    return web.json_response({"score": rated.rating, "comment": rated.rating_comment})
 
 
 def _after(request: web.Request) -> int:

@@ -80,10 +80,13 @@ async def replies_to(session: AsyncSession, message_id: int) -> list[Message]:
     return list(await session.exec(query))
 
 
-async def transcript(session: AsyncSession, conversation_id: str, *, after: int = 0) -> list[Message]:
-    query = (select(Message).where(Message.conversation_id == conversation_id, col(Message.id) > after)
-             .order_by(col(Message.id)))
-    return list(await session.exec(query))
+async def transcript(session: AsyncSession, conversation_id: str, *, after: int = 0,
+                     include_internal: bool = False) -> list[Message]:
+    """The messages in order; agents' internal notes only when asked (never for the shopper)."""
+    query = select(Message).where(Message.conversation_id == conversation_id, col(Message.id) > after)
+    if not include_internal:
+        query = query.where(col(Message.internal).is_(False))
+    return list(await session.exec(query.order_by(col(Message.id))))
 
 
 async def pending_messages(session: AsyncSession, conversation_id: str) -> list[Message]:

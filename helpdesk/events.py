@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 SUBSCRIBER_BACKLOG = 256
+# The channel of the agents' workspaces: queue changes, and messages of conversations people have.
+AGENTS = "agents"
 
 
 class EventHub:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import string
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 
@@ -35,7 +36,7 @@ class _Missing(str):
 
 class _LocaleFormatter(string.Formatter):
     """str.format with the shopper's conventions: {when:date}, {price:money}, {where:country},
-    {share:number}, {names:list} ("a, b and c" as each language writes it).
+    {share:number}, {names:list} ("a, b and c" as each language writes it), {opens:datetime}.
 
     Money values are written "12.50 EUR"; dates ISO "2026-11-25".
     """
@@ -57,6 +58,8 @@ class _LocaleFormatter(string.Formatter):
         if spec == "money":
             amount, currency = str(value).split()
             return format_currency(Decimal(amount), currency, locale=self.lang)
+        if spec == "datetime":  # "2026-11-23T08:30:00+01:00 Europe/Amsterdam"
+            return _moment(str(value), self.lang)
         if spec == "country":
             return country_name(str(value), self.lang)
         if spec == "number":
@@ -64,6 +67,17 @@ class _LocaleFormatter(string.Formatter):
         if spec == "list":
             return format_list([str(item) for item in value], locale=self.lang)
         return super().format_field(value, spec)
+
+
+def _moment(value: str, lang: str) -> str:
+    """A weekday, date and time in a named time zone: "Mon, Nov 23 08:30 (Netherlands Time)"."""
+    moment, _, zone = value.partition(" ")
+    when = datetime.fromisoformat(moment)
+    tz = ZoneInfo(zone) if zone else when.tzinfo
+    when = when.astimezone(tz)
+    day = format_skeleton("MMMMEEEEd", when, tzinfo=tz, locale=lang)
+    clock = format_skeleton("Hm", when, tzinfo=tz, locale=lang)
+    return f"{day} {clock} ({format_datetime(when, 'VVVV', tzinfo=tz, locale=lang)})"
 
 
 class Locales:

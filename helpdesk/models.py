@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 import pydantic
@@ -50,6 +50,15 @@ def _timestamp() -> Any:
     return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
+def _moment() -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+class Priority(IntEnum):
+    NORMAL = 0
+    HIGH = 1  # complaints, late orders, what support.yml always sends to a person
+
+
 class Conversation(SQLModel, table=True):
     id: str = Field(default_factory=lambda: uuid.uuid4().hex, primary_key=True)
     token_hash: str = Field(index=True, unique=True)
@@ -59,6 +68,18 @@ class Conversation(SQLModel, table=True):
     state: str = Field(default=ConversationState.BOT, index=True)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+    # The hand-over (helpdesk/handover.py): who has it, which team's queue, since when, and why.
+    agent_id: int | None = Field(default=None, foreign_key="agent.id", index=True)
+    team: str | None = Field(default=None, index=True)
+    priority: int = Priority.NORMAL
+    reason: str | None = None
+    summary: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    queued_at: datetime | None = _moment()
+    claimed_at: datetime | None = _moment()
+    resolved_at: datetime | None = _moment()
+    contact_email: str | None = None  # left by the shopper when no agent was at work
+    rating: int | None = None  # 1-5, asked for after an agent resolved the conversation
+    rating_comment: str | None = None
 
 
 class Message(SQLModel, table=True):
@@ -80,6 +101,9 @@ class Message(SQLModel, table=True):
     # without native NLU data), or the original of a machine-translated reply.
     translated_text: str | None = None
     translated_lang: str | None = None
+    author: str | None = None  # the agent's display name, for agent messages
+    agent_id: int | None = Field(default=None, foreign_key="agent.id")
+    internal: bool = False  # an agent's note for colleagues: never shown to the shopper
     created_at: datetime = _timestamp()
 
 
@@ -132,13 +156,31 @@ class MessagePublic(BaseModel):
     buttons: list[dict[str, str]]
     client_id: str | None
     reply_to: int | None
+    author: str | None = None
+    kind: str | None = None  # "notice" (from the helpdesk itself) or "rating_prompt"
     created_at: datetime
 
     @classmethod
     def of(cls, message: Message) -> MessagePublic:
         return cls(id=message.id, sender=message.sender, text=message.text, lang=message.lang,
                    buttons=message.buttons or [], client_id=message.client_id,
-                   reply_to=message.reply_to, created_at=aware(message.created_at))
+                   reply_to=message.reply_to, author=message.author, kind=kind_of(message),
+                   created_at=aware(message.created_at))
 
     def json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)
+
+
+RATING_PROMPT = "prompt_rating"
+
+
+def kind_of(message: Message) -> str | None:
+    if message.template_key == RATING_PROMPT:
+        return "rating_prompt"
+    return "notice" if message.sender == Sender.SYSTEM else None
+
+
+class RatingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    score: int = pydantic.Field(ge=1, le=5)
+    comment: str | None = pydantic.Field(default=None, max_length=MAX_TEXT_LENGTH)

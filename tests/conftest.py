@@ -12,6 +12,7 @@ from helpdesk.language import LanguageDetector
 from helpdesk.settings import Settings
 from helpdesk.translation import Translator
 from tests.fakes import FakeBot, FakeEngine
+from tests.rasa_server import helpdesk, helpdesk_factory, rasa  # noqa: F401 - fixtures
 from tests.translation_models import argos_home, real_translator  # noqa: F401 - fixtures
 
 

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import helpdesk.models  # noqa: F401 - registers the tables on SQLModel.metadata
 import helpdesk.orders.models  # noqa: F401
+import helpdesk.agent_models  # noqa: F401
 
 target_metadata = SQLModel.metadata
 

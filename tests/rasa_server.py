@@ -1,6 +1,7 @@
-"""The real thing: the trained model served by `rasa run`, calling back a real helpdesk.
+"""Fixtures for the real thing: the trained model served by `rasa run`, calling back a real helpdesk.
 
-One Rasa server for the whole test session (it takes about 70 s to load). Each test starts its
+One Rasa server for the whole test session (it takes about 70 s to load), shared by the
+end-to-end and the browser tests (tests/conftest.py imports these fixtures). Each test starts its
 own helpdesk app on the port Rasa calls back, so Rasa reaches whichever test is running.
 """
 
@@ -25,7 +26,6 @@ from helpdesk.settings import PROJECT_ROOT, Settings
 from helpdesk.translation import Translator
 from helpdesk.training import ensure_model
 
-pytestmark = pytest.mark.rasa
 READY_TIMEOUT = 300
 
 
