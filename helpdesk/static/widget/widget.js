@@ -56,7 +56,7 @@
   <p class="typing" id="typing" role="status" hidden></p>
   <div class="replies" id="replies" role="group"></div>
   <form class="composer" id="composer"><label class="sr" for="input" id="input-label"></label>
-   <textarea id="input" rows="1" maxlength="2000" enterkeyhint="send"></textarea>
+   <textarea id="input" rows="1" maxlength="2000" enterkeyhint="send" dir="auto"></textarea>
    <button type="submit" class="send" id="send"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20l18-8L3 4v6l12 2-12 2z"/></svg></button>
   </form>
  </section>
@@ -128,6 +128,7 @@
       node.append(label);
     }
     const text = h("div", "text");
+    text.dir = "auto"; // each text in its own direction: an English answer in an Arabic layout
     fill(text, shown(message));
     node.append(text, h("span", "meta"));
     if (message.kind === "rating_prompt") node.append(rating(message));
@@ -184,8 +185,8 @@
     if (last && last.from !== "shopper" && !log.querySelector(".pending") && (last.buttons || []).length) {
       for (const button of last.buttons) {
         const chip = h("button", "chip", button.title);
-        chip.type = "button";
-        chip.addEventListener("click", () => send(button.payload, button.title));
+        Object.assign(chip, { type: "button", dir: "auto" });
+        chip.addEventListener("click", () => { send(button.payload, button.title); input.focus(); }); // the chips go
         replies.append(chip);
       }
     }
@@ -248,8 +249,10 @@
 
   let flushing = false;
   let retryTimer = null;
+  let holdUntil = 0; // after a 429: not before the time the service gave
   async function flush() {
     if (flushing) return;
+    if (Date.now() < holdUntil) { retry(holdUntil - Date.now()); return; }
     flushing = true;
     clearTimeout(retryTimer);
     try {
@@ -304,7 +307,8 @@
     const seconds = Math.min(3600, Math.max(1, parseInt(response.headers.get("Retry-After"), 10) || 10));
     banner.textContent = t("rate_limited", { seconds });
     banner.hidden = false;
-    if (item) mark(item.cid, "waiting", t("waiting_to_send"));
+    if (item) mark(item.cid, "waiting", "");
+    holdUntil = Date.now() + seconds * 1000;
     retry(seconds * 1000);
     return false;
   }
@@ -451,14 +455,16 @@
     const node = $("intro");
     node.replaceChildren(h("p", "", t("welcome")));
     if (identity) node.append(h("p", "", t("identified")));
+    for (const p of node.children) p.dir = "auto";
   }
 
   function apply(answer) {
     strings = answer.strings;
     lang = answer.lang;
     const w = root.querySelector(".w");
-    w.dir = answer.dir;
-    w.lang = answer.strings_lang;
+    // The panel reads in the shopper's direction; the corner it sits in is physical (data-position).
+    panel.dir = answer.dir;
+    panel.lang = answer.strings_lang;
     w.dataset.position = opts.position || (answer.dir === "rtl" ? "left" : "right");
     $("title").textContent = opts.title || t("title");
     $("input-label").textContent = t("input_label");
