@@ -82,6 +82,7 @@ def _print_urls(settings: Settings) -> None:
     base = f"http://127.0.0.1:{settings.port}"
     print(f"""
 The shop's support bot and helpdesk are running.
+  Demo shop:     {base}/demo   (the chat widget, as shoppers see it)
   Health:        {base}/healthz
   Chat API:      {base}/api/chat/sessions   (see README.md)
   API reference: {base}/api/openapi.yaml

@@ -26,6 +26,7 @@ async def test_the_script_is_javascript_cached_and_revalidated(client):
     again = await client.get("/widget.js", headers={"If-None-Match": etag})
     assert again.status == 304 and again.headers["ETag"] == etag
     assert (await client.get("/widget.js", headers={"If-None-Match": '"other"'})).status == 200
+    assert response.headers["Content-Encoding"] in {"gzip", "deflate"}  # compressed when asked
 
 
 def test_the_script_stays_small():
