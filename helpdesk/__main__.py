@@ -1,5 +1,5 @@
 """`python -m helpdesk <command>`: serve, run (bot + helpdesk), train, eval, db, demo, orders,
-languages, policies."""
+languages, agents, policies."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
+from helpdesk.agents_cli import add_commands as add_agent_commands
 from helpdesk.settings import Settings
 
 
@@ -167,6 +168,7 @@ def parser() -> argparse.ArgumentParser:
     remove.add_argument("source")
     remove.add_argument("target")
     remove.set_defaults(handler=_languages)
+    add_agent_commands(commands)
     policies = commands.add_parser("policies", help="the merchant's policy files").add_subparsers(
         dest="policies_command", required=True, metavar="POLICIES_COMMAND")
     check = policies.add_parser("check", help="validate the policy files; every error, file and line")

@@ -127,7 +127,7 @@ async def log_in(session: AsyncSession, *, email: str, password: str, address: s
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(AgentSession(token_hash=hash_token(token), agent_id=agent.id, csrf_token=csrf,
                              created_at=now, expires_at=now + SESSION_LIFETIME))
-    await session.execute(delete(LoginFailure).where(col(LoginFailure.email) == email))
+    await session.exec(delete(LoginFailure).where(col(LoginFailure.email) == email))
     await session.commit()
     return agent, token, csrf
 
@@ -159,7 +159,7 @@ async def session_agent(session: AsyncSession, token: str | None, *,
 
 
 async def log_out(session: AsyncSession, token: str) -> None:
-    await session.execute(delete(AgentSession).where(
+    await session.exec(delete(AgentSession).where(
         col(AgentSession.token_hash) == hash_token(token)))
     await session.commit()
 

@@ -204,12 +204,14 @@ class Chat:
         escalation = next((said.escalate for said in answer if said.escalate is not None), None)
         escalated = escalation is not None and await handover.escalate(
             session, conversation, escalation, support=self.support(), now=utcnow())
-        said = [s for s in answer if s.key or s.text]
+        await self.say(session, conversation, [s for s in answer if s.key or s.text],
+                       reply_to=message)
         away = escalated and handover.outside_hours(conversation, self.support(), utcnow())
         if away and away.next_open:
-            said.append(BotMessage(key=NOTICE_AGENTS_AWAY, variables={
-                "opens": f"{away.next_open.isoformat()} {away.next_open.tzinfo}"}))
-        await self.say(session, conversation, said, reply_to=message)
+            opens = f"{away.next_open.isoformat()} {away.next_open.tzinfo}"
+            await self.say(session, conversation, [BotMessage(key=NOTICE_AGENTS_AWAY,
+                                                              variables={"opens": opens})],
+                           reply_to=message, sender=Sender.SYSTEM)
         if escalated:
             self.publish_state(conversation)
 

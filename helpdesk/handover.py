@@ -99,7 +99,7 @@ async def claim(session: AsyncSession, conversation_id: str, agent: Agent, *,
     of concurrent claims exactly one changes the row, on SQLite and PostgreSQL alike."""
     conversation = await get_conversation(session, conversation_id)
     await _refuse_at_capacity(session, agent)
-    claimed = await session.execute(
+    claimed = await session.exec(
         update(Conversation)
         .where(col(Conversation.id) == conversation_id, col(Conversation.state) == State.QUEUED)
         .values(state=State.WITH_AGENT, agent_id=agent.id, claimed_at=now, updated_at=now))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 
+import asyncpg
 import pytest
 
 from helpdesk.app import NLU_DIR, create_app
@@ -14,6 +16,20 @@ from helpdesk.translation import Translator
 from tests.fakes import FakeBot, FakeEngine
 from tests.rasa_server import helpdesk, helpdesk_factory, rasa  # noqa: F401 - fixtures
 from tests.translation_models import argos_home, real_translator  # noqa: F401 - fixtures
+
+
+POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+async def postgres_url():
+    """A fresh database on the PostgreSQL server of this machine (README: how to get one)."""
+    name = f"helpdesk_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(POSTGRES)
+    await admin.execute(f"CREATE DATABASE {name}")
+    yield POSTGRES.rsplit("/", 1)[0] + f"/{name}"
+    await admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    await admin.close()
 
 
 @pytest.fixture

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
-import asyncpg
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 from helpdesk.database import Database, async_url
-
-POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def test_plain_urls_get_async_drivers():
@@ -33,17 +26,6 @@ async def test_sqlite_migrations_match_the_models(tmp_path):
     await database.upgrade()  # a second start changes nothing
     assert await schema_differences(database) == []
     await database.close()
-
-
-@pytest.fixture
-async def postgres_url():
-    """A fresh database on the PostgreSQL server of this machine (README: how to get one)."""
-    name = f"helpdesk_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(POSTGRES)
-    await admin.execute(f"CREATE DATABASE {name}")
-    yield POSTGRES.rsplit("/", 1)[0] + f"/{name}"
-    await admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
-    await admin.close()
 
 
 async def test_postgres_migrations_match_the_models(postgres_url):
