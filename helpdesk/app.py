@@ -15,6 +15,7 @@ from helpdesk.agent_desk import AgentDesk
 from helpdesk.bot import Bot, RasaBot
 from helpdesk.bot_monitor import BOT_MONITOR, BotMonitor, watch_bot
 from helpdesk.chat import Chat
+from helpdesk.chat_guard import RATE_LIMITER, RateLimiter, chat_guard
 from helpdesk.database import DB, database_context
 from helpdesk.errors import error_middleware
 from helpdesk.events import EventHub
@@ -34,7 +35,9 @@ def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales |
                detector: LanguageDetector | None = None,
                translator: Translator | None = None) -> web.Application:
     """The helpdesk app. Real dependencies by default; tests pass fakes (a FakeBot, say)."""
-    app = web.Application(middlewares=[error_middleware], client_max_size=64 * 1024)
+    # The guard is outermost so that error answers carry CORS headers a shop page can read.
+    app = web.Application(middlewares=[chat_guard, error_middleware], client_max_size=64 * 1024)
+    app[RATE_LIMITER] = RateLimiter()
     app[chat_api.SETTINGS] = settings
     app[actions_api.EXECUTOR] = actions_api.action_executor()
     app.cleanup_ctx.append(database_context(settings))

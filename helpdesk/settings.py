@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     shop_languages: str = "en,es,pt,fr,de,it,zh"
     nlu_languages: str = "en,es,pt,fr,de,it"
     allowed_origins: str = ""
+    # Behind a reverse proxy every request comes from the proxy: trust its X-Forwarded-For for
+    # the per-address rate limits (only when the proxy sets it; clients could forge it).
+    behind_proxy: bool = False
 
     @model_validator(mode="after")
     def _refuse_development_secret(self) -> Settings:

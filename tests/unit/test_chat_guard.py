@@ -1,0 +1,87 @@
+"""The public chat API serves the shop's own pages only, and slows down whoever floods it."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from helpdesk.chat_guard import Limit, RateLimiter
+from tests.conftest import open_session
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_bucket_allows_a_burst_then_refills_over_time():
+    clock = Clock()
+    limiter = RateLimiter(clock)
+    limit = Limit(burst=3, seconds=30)  # one more every 10 s
+    assert [limiter.wait_needed("m", "s1", limit) for _ in range(3)] == [0, 0, 0]
+    assert limiter.wait_needed("m", "s1", limit) == pytest.approx(10)
+    assert limiter.wait_needed("m", "s2", limit) == 0  # each key has its own bucket
+    clock.now = 10
+    assert limiter.wait_needed("m", "s1", limit) == 0
+
+
+async def test_a_flooding_session_gets_429_with_when_to_retry_and_loses_nothing_accepted(client):
+    shopper = await open_session(client, "en")
+    statuses, accepted = [], []
+    for number in range(25):
+        text = f"message number {number}"
+        response = await client.post(f"/api/chat/sessions/{shopper.session_id}/messages",
+                                      headers=shopper.auth,
+                                      json={"text": text, "client_id": str(uuid.uuid4())})
+        statuses.append(response.status)
+        if response.status == 200:
+            accepted.append(text)
+        else:
+            body = await response.json()
+            assert response.status == 429 and int(response.headers["Retry-After"]) >= 1
+            assert body["error"].startswith("you are sending messages very fast; please wait")
+    assert statuses.count(200) == 20 and statuses[20:] == [429] * 5
+    stored = [m["text"] for m in await shopper.transcript() if m["from"] == "shopper"]
+    assert stored == accepted
+
+
+async def test_another_session_is_not_slowed_by_a_flooding_one(client):
+    flooder, calm = await open_session(client, "en"), await open_session(client, "en")
+    for _ in range(21):
+        await client.post(f"/api/chat/sessions/{flooder.session_id}/messages", headers=flooder.auth,
+                          json={"text": "spam", "client_id": str(uuid.uuid4())})
+    assert (await calm.say("hi"))["messages"]
+
+
+async def test_new_chats_from_one_address_are_limited(client):
+    statuses = [(await client.post("/api/chat/sessions", json={})).status for _ in range(22)]
+    assert statuses.count(201) == 20 and statuses[-1] == 429
+
+
+async def test_the_shops_origin_may_use_the_chat_from_its_pages(client, settings):
+    settings.allowed_origins = "https://shop.example.com"
+    preflight = await client.options("/api/chat/sessions", headers={
+        "Origin": "https://shop.example.com", "Access-Control-Request-Method": "POST"})
+    assert preflight.status == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://shop.example.com"
+    assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    created = await client.post("/api/chat/sessions", json={},
+                                headers={"Origin": "https://shop.example.com"})
+    assert created.status == 201
+    assert created.headers["Access-Control-Allow-Origin"] == "https://shop.example.com"
+    refused = await client.post("/api/chat/sessions/nope/messages", json={},
+                                headers={"Origin": "https://shop.example.com"})
+    assert refused.status == 401  # errors too are readable by the shop's page
+    assert refused.headers["Access-Control-Allow-Origin"] == "https://shop.example.com"
+
+
+async def test_other_sites_are_refused_and_told_how_to_allow_them(client):
+    response = await client.post("/api/chat/sessions", json={},
+                                 headers={"Origin": "https://copycat.example"})
+    assert response.status == 403
+    assert "ALLOWED_ORIGINS" in (await response.json())["error"]
+    assert "Access-Control-Allow-Origin" not in response.headers
