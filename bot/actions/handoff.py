@@ -14,9 +14,13 @@ def handoff_summary(tracker: Tracker, reason: str | None = None, **context: Any)
     """What the agent needs so the shopper does not repeat themselves."""
     intents = [event.get("parse_data", {}).get("intent", {}).get("name")
                for event in tracker.events if event.get("event") == "user"]
+    # The responses the bot gave (a late order's apology, say): the helpdesk ranks the queue by them.
+    said = [(event.get("metadata") or {}).get("utter_action")
+            for event in tracker.events if event.get("event") == "bot"]
     return {
         "reason": reason or tracker.latest_message.get("intent", {}).get("name") or "human_handoff",
         "intents": [name for name in intents if name],
+        "bot_said": [name for name in said if name],
         "order_number": tracker.get_slot("order_number"),
         "lang": (tracker.latest_message.get("metadata") or {}).get("lang"),
         **context,

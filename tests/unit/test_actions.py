@@ -33,7 +33,15 @@ def test_handoff_says_so_and_signals_the_helpdesk_with_a_summary():
     messages, _ = run(ActionHandoff(), tracker({"order_number": "10045"}, intent="human_handoff"))
     assert messages[0]["response"] == "utter_handoff"
     assert messages[1]["custom"] == {"escalate": {
-        "reason": "human_handoff", "intents": ["human_handoff"], "order_number": "10045", "lang": "en"}}
+        "reason": "human_handoff", "intents": ["human_handoff"], "bot_said": [],
+        "order_number": "10045", "lang": "en"}}
+
+
+def test_the_handoff_summary_names_what_the_bot_already_answered():
+    state = tracker(intent="human_handoff")
+    state.events += [{"event": "bot", "text": "…", "metadata": {"utter_action": "utter_order_delayed"}}]
+    messages, _ = run(ActionHandoff(), state)
+    assert messages[1]["custom"]["escalate"]["bot_said"] == ["utter_order_delayed"]
 
 
 def test_did_you_mean_names_the_runner_up_when_the_top_guess_is_the_fallback():

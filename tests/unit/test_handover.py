@@ -246,3 +246,17 @@ async def test_agents_see_escalations_arrive_live(client, ana):
     queued = next(e for e in received if e["type"] == "queue")
     assert queued["item"]["id"] == shopper.session_id and queued["item"]["state"] == "queued"
     assert {e["message"]["from"] for e in received if e["type"] == "message"} == {"bot"}
+
+
+def test_late_orders_complaints_and_always_human_topics_jump_the_queue():
+    from helpdesk.handover import priority_of
+    from helpdesk.models import Priority
+    from helpdesk.policies import load_policies
+    from helpdesk.settings import PROJECT_ROOT
+
+    support = load_policies(PROJECT_ROOT / "policies").support
+    assert priority_of({"reason": "human_handoff", "intents": ["greet"]}, support) == Priority.NORMAL
+    assert priority_of({"reason": "human_handoff", "bot_said": ["utter_order_delayed"]},
+                       support) == Priority.HIGH
+    assert priority_of({"reason": "human_handoff", "intents": ["complaint"]}, support) == Priority.HIGH
+    assert priority_of({"reason": "chargeback"}, support) == Priority.HIGH  # support.yml: always_human
