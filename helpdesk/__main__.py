@@ -61,16 +61,22 @@ def _demo_load(settings: Settings, _args: argparse.Namespace) -> int:
         print("\n".join(map(str, policies)))
         return 1
 
-    async def load() -> int:
+    from helpdesk.agents import DEMO_AGENT, DEMO_PASSWORD_FILE, ensure_demo_agent
+
+    async def load() -> tuple[int, str | None]:
         database = Database(settings.database)
         await database.upgrade()
         async with database.session() as session:
             added = await load_demo_shop(session, policies, today=date.today())
+            password = await ensure_demo_agent(session, settings.var_dir / DEMO_PASSWORD_FILE)
         await database.close()
-        return added
+        return added, password
 
-    added = asyncio.run(load())
+    added, password = asyncio.run(load())
     print(f"example shop: {added} orders added" if added else "the shop has orders; nothing added")
+    if password:
+        print(f"agent workspace login: {DEMO_AGENT} / {password} "
+              f"(kept in var/{DEMO_PASSWORD_FILE})")
     return 0
 
 

@@ -9,6 +9,7 @@ import hmac
 import re
 import secrets
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import delete, func, or_
 from sqlmodel import col, select
@@ -164,3 +165,21 @@ async def log_out(session: AsyncSession, token: str) -> None:
     await session.commit()
 
 
+
+
+DEMO_AGENT = "ana@atelier-nord.example"
+DEMO_PASSWORD_FILE = "demo-agent-password.txt"  # under var/
+
+
+async def ensure_demo_agent(session: AsyncSession, password_file: Path) -> str | None:
+    """The example shop's agent (an admin, so every team's queue shows), with a random password
+    kept in `password_file`; None when the shop already has agents of its own."""
+    if await list_agents(session):
+        return password_file.read_text().strip() if password_file.exists() else None
+    password = secrets.token_urlsafe(12)
+    await create_agent(session, email=DEMO_AGENT, name="Ana", password=password,
+                       languages=["en", "es"], role=Role.ADMIN, team="eu", capacity=5)
+    password_file.parent.mkdir(parents=True, exist_ok=True)
+    password_file.touch(mode=0o600)
+    password_file.write_text(password + "\n")
+    return password

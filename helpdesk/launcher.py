@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 
+from helpdesk.agents import DEMO_AGENT, DEMO_PASSWORD_FILE
 from helpdesk.bot_process import ChildProcess, rasa_server
 from helpdesk.settings import PROJECT_ROOT, Settings
 from helpdesk.training import ensure_model
@@ -83,6 +84,7 @@ def _print_urls(settings: Settings) -> None:
     print(f"""
 The shop's support bot and helpdesk are running.
   Demo shop:     {base}/demo   (the chat widget, as shoppers see it)
+  Agents:        {base}/agent  (log in as {DEMO_AGENT}, password in var/{DEMO_PASSWORD_FILE})
   Health:        {base}/healthz
   Chat API:      {base}/api/chat/sessions   (see README.md)
   API reference: {base}/api/openapi.yaml

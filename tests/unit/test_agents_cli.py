@@ -53,3 +53,22 @@ def test_a_short_password_or_a_second_account_is_refused(tmp_path, capsys):
             "--password-file", password_file(tmp_path)]
     assert main(args) == 0
     assert main(args) == 1 and "already an agent ana@shop.example" in capsys.readouterr().err
+
+
+def test_the_example_shop_comes_with_an_agent_to_log_in_as(tmp_path, capsys):
+    assert main(["demo", "load"]) == 0
+    first = capsys.readouterr().out
+    assert "agent workspace login: ana@atelier-nord.example / " in first
+    assert main(["demo", "load"]) == 0
+    assert first.splitlines()[-1] == capsys.readouterr().out.splitlines()[-1]  # same password
+    main(["agents", "list"])
+    assert capsys.readouterr().out.split("\t")[0] == "ana@atelier-nord.example"
+
+
+def test_a_shop_with_its_own_agents_gets_no_demo_agent(tmp_path, capsys):
+    main(["agents", "add", "ana@shop.example", "--name", "Ana", "--languages", "en",
+          "--password-file", password_file(tmp_path)])
+    main(["demo", "load"])
+    assert "agent workspace login" not in capsys.readouterr().out
+    main(["agents", "list"])
+    assert [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()] == ["ana@shop.example"]
