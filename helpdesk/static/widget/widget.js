@@ -145,9 +145,13 @@
     log.insertBefore(node, before);
   }
 
+  // Follow new messages only when the shopper is reading the end, not scrolled back in history.
+  const atEnd = () => log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+
   function receive(message, live) {
     if (seen.has(message.id)) return;
     seen.set(message.id, message);
+    const follow = message.from === "shopper" || atEnd();
     let node = message.client_id && pending.get(message.client_id);
     if (node) {
       pending.delete(message.client_id);
@@ -158,7 +162,7 @@
     node.dataset.id = message.id;
     place(node, message.id);
     if (live && message.from !== "shopper" && !isOpen()) { saved.unread += 1; persist(); badge(); }
-    after(message.from === "shopper");
+    after(follow);
   }
 
   function showPending(item) {
@@ -180,6 +184,7 @@
   }
 
   function after(scroll) {
+    const stick = scroll || atEnd(); // before the suggested answers change the log's height
     const last = [...seen.values()].reduce((a, b) => (!a || b.id > a.id ? b : a), null);
     replies.replaceChildren();
     if (last && last.from !== "shopper" && !log.querySelector(".pending") && (last.buttons || []).length) {
@@ -192,7 +197,7 @@
     }
     typing.hidden = !(inFlight && state === "bot");
     typing.textContent = typing.hidden ? "" : t("typing", { name: t("bot_name") });
-    if (scroll || log.scrollHeight - log.scrollTop - log.clientHeight < 120) log.scrollTop = log.scrollHeight;
+    if (stick) log.scrollTop = log.scrollHeight;
   }
 
   function rating(message) {
