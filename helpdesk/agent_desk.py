@@ -84,7 +84,7 @@ class AgentDesk:
         async with self.database.session() as session:
             conversation = await handover.claim(session, conversation_id, agent, now=utcnow())
             await self._tell_shopper(session, conversation, NOTICE_AGENT_JOINED, name=agent.name)
-            self.chat.publish_state(conversation, agent.name)
+            self.chat.outbox.publish_state(conversation, agent.name)
             return await self._view(session, conversation, agent)
 
     async def preview(self, agent: Agent, conversation_id: str, text: str) -> dict[str, Any]:
@@ -110,7 +110,7 @@ class AgentDesk:
             conversation.updated_at = utcnow()
             session.add_all([message, conversation])
             await session.commit()
-            self.chat.publish(message, conversation)
+            self.chat.outbox.publish(message, conversation)
             return {"message": await self.views.message(message, agent),
                     "translated": message.translated_text is not None,
                     "notice": _no_translation(outgoing)}
@@ -142,7 +142,7 @@ class AgentDesk:
                                          name=colleague.name)
             await self._note(session, conversation, NOTE_TRANSFERRED, by=agent.name, to=target,
                              note=request.note or "")
-            self.chat.publish_state(conversation, new_agent)
+            self.chat.outbox.publish_state(conversation, new_agent)
             return await self._view(session, conversation, agent)
 
     async def resolve(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
@@ -150,13 +150,13 @@ class AgentDesk:
             conversation = await handover.held_by(session, conversation_id, agent)
             conversation = await handover.resolve(session, conversation, now=utcnow())
             await self._tell_shopper(session, conversation, NOTICE_AGENT_LEFT, name=agent.name)
-            await self.chat.say(session, conversation, [BotMessage(key=RATING_PROMPT)],
+            await self.chat.outbox.say(session, conversation, [BotMessage(key=RATING_PROMPT)],
                                 sender=Sender.SYSTEM)
-            self.chat.publish_state(conversation)
+            self.chat.outbox.publish_state(conversation)
             return await self._view(session, conversation, agent)
 
     async def _tell_shopper(self, session, conversation: Conversation, key: str, **variables) -> None:
-        await self.chat.say(session, conversation, [BotMessage(key=key, variables=variables)],
+        await self.chat.outbox.say(session, conversation, [BotMessage(key=key, variables=variables)],
                             sender=Sender.SYSTEM)
 
     async def _note(self, session, conversation: Conversation, key: str, **variables) -> None:
@@ -166,7 +166,7 @@ class AgentDesk:
                        lang="en", template_key=key, template_vars=variables, internal=True)
         session.add(note)
         await session.commit()
-        self.chat.publish(note, conversation)
+        self.chat.outbox.publish(note, conversation)
 
     # --- live events ----------------------------------------------------------------------
 

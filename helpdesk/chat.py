@@ -15,11 +15,11 @@ from helpdesk.database import Database
 from helpdesk.errors import HelpdeskError
 from helpdesk.events import AGENTS, EventHub
 from helpdesk.language import LanguageDetector
-from helpdesk.replies import Reply, ReplyRenderer
+from helpdesk.outbox import Outbox
 from helpdesk.translation import Translator
 from helpdesk.locales import Locales
-from helpdesk.models import (Conversation, ConversationState, Delivery, Message, MessagePublic,
-                             Sender, SignedIdentity, utcnow)
+from helpdesk.models import (Conversation, ConversationState, Delivery, Message, Sender,
+                             SignedIdentity, utcnow)
 from helpdesk.orders.verification import verify_identity
 from helpdesk.policies.store import PoliciesUnavailable, PolicyStore
 from helpdesk.policies.support_schema import SupportPolicy
@@ -27,7 +27,6 @@ from helpdesk.settings import Settings
 
 log = logging.getLogger(__name__)
 NOTICE_BOT_UNAVAILABLE = "notice_bot_unavailable"
-NOTICE_NO_TRANSLATION = "notice_no_translation"
 NOTICE_AGENTS_AWAY = "notice_agents_away"
 NOTICE_CONTACT_SAVED = "notice_contact_saved"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -47,7 +46,7 @@ class Chat:
         self.policies = policies
         self.detector = detector
         self.translator = translator
-        self.replies = ReplyRenderer(locales, translator)
+        self.outbox = Outbox(locales, translator, events)
         self.database = database
         self.bot = bot
         self.locales = locales
@@ -94,10 +93,10 @@ class Chat:
                 message, is_new = await store.store_shopper_message(
                     session, conversation, text=text, client_id=client_id, for_bot=for_bot)
                 if is_new:
-                    self.publish(message, conversation)
+                    self.outbox.publish(message, conversation)
                     await self._keep_contact_email(session, conversation, message)
             if reopened:
-                self.publish_state(conversation)
+                self.outbox.publish_state(conversation)
             if conversation.state == ConversationState.BOT:
                 await self._answer_pending(conversation_id)
             async with self.database.session() as session:
@@ -119,7 +118,7 @@ class Chat:
         conversation.contact_email = found.group(0)
         session.add(conversation)
         await session.commit()
-        await self.say(session, conversation, [BotMessage(key=NOTICE_CONTACT_SAVED,
+        await self.outbox.say(session, conversation, [BotMessage(key=NOTICE_CONTACT_SAVED,
                                                           variables={"email": found.group(0)})],
                        reply_to=message, sender=Sender.SYSTEM)
 
@@ -194,7 +193,7 @@ class Chat:
         # Said once per message: a retry of the same message does not repeat the notice.
         if await store.has_notice(session, message.id, NOTICE_BOT_UNAVAILABLE):
             return
-        await self.say(session, conversation, [BotMessage(key=NOTICE_BOT_UNAVAILABLE)],
+        await self.outbox.say(session, conversation, [BotMessage(key=NOTICE_BOT_UNAVAILABLE)],
                        reply_to=message, sender=Sender.SYSTEM)
 
     async def _store_answer(self, session, conversation: Conversation, message: Message,
@@ -204,55 +203,13 @@ class Chat:
         escalation = next((said.escalate for said in answer if said.escalate is not None), None)
         escalated = escalation is not None and await handover.escalate(
             session, conversation, escalation, support=self.support(), now=utcnow())
-        await self.say(session, conversation, [s for s in answer if s.key or s.text],
+        await self.outbox.say(session, conversation, [s for s in answer if s.key or s.text],
                        reply_to=message)
         away = escalated and handover.outside_hours(conversation, self.support(), utcnow())
         if away and away.next_open:
             opens = f"{away.next_open.isoformat()} {away.next_open.tzinfo}"
-            await self.say(session, conversation, [BotMessage(key=NOTICE_AGENTS_AWAY,
+            await self.outbox.say(session, conversation, [BotMessage(key=NOTICE_AGENTS_AWAY,
                                                               variables={"opens": opens})],
                            reply_to=message, sender=Sender.SYSTEM)
         if escalated:
-            self.publish_state(conversation)
-
-    async def say(self, session, conversation: Conversation, said: list[BotMessage], *,
-                  reply_to: Message | None = None, sender: Sender = Sender.BOT,
-                  author: str | None = None) -> list[Message]:
-        """Store and publish texts from locales/ in the conversation's language."""
-        replies = [await self.replies.render(one, conversation.lang) for one in said]
-        if any(reply.untranslated for reply in replies) and not await store.has_notice_in(
-                session, conversation.id, NOTICE_NO_TRANSLATION):
-            replies.append(await self.replies.render(BotMessage(key=NOTICE_NO_TRANSLATION), "en"))
-            sender_of_last = Sender.SYSTEM
-        else:
-            sender_of_last = sender
-        stored = [self._message(conversation, reply_to, reply,
-                                sender_of_last if index == len(replies) - 1 else sender, author)
-                  for index, reply in enumerate(replies)]
-        session.add_all(stored)
-        await session.commit()
-        for reply in stored:
-            self.publish(reply, conversation)
-        return stored
-
-    def _message(self, conversation: Conversation, message: Message | None, reply: Reply,
-                 sender: Sender, author: str | None) -> Message:
-        return Message(conversation_id=conversation.id, sender=sender, text=reply.text,
-                       lang=reply.lang, reply_to=message.id if message else None,
-                       buttons=reply.buttons, template_key=reply.key, template_vars=reply.variables,
-                       translated_text=reply.original_text, author=author,
-                       translated_lang="en" if reply.original_text else None)
-
-    def publish(self, message: Message, conversation: Conversation) -> None:
-        """To the shopper's sockets, and to the agents' while people have the conversation."""
-        if not message.internal:
-            self.events.publish(message.conversation_id,
-                                {"type": "message", "message": MessagePublic.of(message).json_dict()})
-        if conversation.state != ConversationState.BOT:
-            self.events.publish(AGENTS, {"type": "message", "conversation_id": conversation.id,
-                                         "message_id": message.id})
-
-    def publish_state(self, conversation: Conversation, agent_name: str | None = None) -> None:
-        self.events.publish(conversation.id, {"type": "state", "state": conversation.state,
-                                              "agent": agent_name})
-        self.events.publish(AGENTS, {"type": "queue", "conversation_id": conversation.id})
+            self.outbox.publish_state(conversation)
