@@ -11,7 +11,8 @@ from helpdesk.locales import FALLBACK_LANGUAGE
 
 routes = web.RouteTableDef()
 STATIC = Path(__file__).with_name("static") / "workspace"
-PREFIX = "workspace_"
+# The page's own texts, and the few words naming what a shopper asked about (reasons, topics).
+PREFIXES = ("workspace_", "intent_")
 # Only these files are served, each with its own type: nothing else under static/ leaks out.
 ASSETS = {"workspace.js": "text/javascript", "workspace.css": "text/css"}
 # The page runs only its own script and style; it talks to its own origin (https and wss too).
@@ -55,6 +56,6 @@ async def strings(request: web.Request) -> web.Response:
     lang = request.query.get("lang", FALLBACK_LANGUAGE).split("-")[0].lower()
     chosen = lang if lang in locales.texts else FALLBACK_LANGUAGE
     texts = {key: (locales.texts[chosen].get(key) or entry)["text"]
-             for key, entry in locales.texts[FALLBACK_LANGUAGE].items() if key.startswith(PREFIX)}
+             for key, entry in locales.texts[FALLBACK_LANGUAGE].items() if key.startswith(PREFIXES)}
     return web.json_response({"lang": chosen, "strings": texts},
                              headers={**HEADERS, "Cache-Control": "no-cache"})

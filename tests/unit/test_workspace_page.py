@@ -11,7 +11,8 @@ from helpdesk.locales import Locales
 from helpdesk.settings import PROJECT_ROOT
 from helpdesk.workspace_page import STATIC
 
-ENGLISH = Locales.load(PROJECT_ROOT / "locales").texts["en"]
+LOCALES = Locales.load(PROJECT_ROOT / "locales")
+ENGLISH, SPANISH = LOCALES.texts["en"], LOCALES.texts["es"]
 HTML = (STATIC / "index.html").read_text(encoding="utf-8")
 SCRIPT = (STATIC / "workspace.js").read_text(encoding="utf-8")
 
@@ -62,7 +63,8 @@ async def test_strings_come_in_the_language_asked_for(client):
     body = await response.json()
     assert body["lang"] == "es"
     assert body["strings"]["workspace_claim"] == "Tomar"
-    assert set(body["strings"]) == {key for key in ENGLISH if key.startswith("workspace_")}
+    assert body["strings"]["intent_human_handoff"] == SPANISH["intent_human_handoff"]["text"]
+    assert set(body["strings"]) == {key for key in ENGLISH if key.startswith(("workspace_", "intent_"))}
     assert_locked_down(response)
 
 

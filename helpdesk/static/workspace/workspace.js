@@ -10,7 +10,7 @@ const state = {
   queue: { queued: [], mine: [], at_capacity: false },
   openId: null, conversation: null, shown: new Set(),
   unread: new Set(), canned: [], socket: null, retry: 0, started: false,
-  drafts: loadDrafts(), previewSeq: 0, previewTimer: null, refreshTimer: null, audio: null,
+  drafts: loadDrafts(), pinned: true, previewSeq: 0, previewTimer: null, refreshTimer: null, audio: null,
 };
 
 // --- texts -----------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ function h(tag, props = {}, ...children) {
     else if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
     else el.setAttribute(name, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -286,7 +286,7 @@ function arrived(item) {
 
 function toast(text, conversationId) {
   const el = h("button", {
-    type: "button", className: "toast",
+    type: "button", className: "toast", "data-id": conversationId,
     onclick: () => { el.remove(); if (conversationId) openConversation(conversationId); },
   }, text);
   $("toasts").append(el);
@@ -396,6 +396,7 @@ async function openConversation(id, { focus = true } = {}) {
   state.openId = id;
   state.conversation = conversation;
   state.unread.delete(id);
+  for (const shown of document.querySelectorAll(".toast")) if (shown.dataset.id === id) shown.remove();
   history.replaceState(null, "", `#${encodeURIComponent(id)}`);
   if (switched) {
     clearError();
@@ -425,7 +426,7 @@ function renderConversation(conversation) {
   $("conversation-heading").textContent = `${who} · ${languageName(conversation.lang)}`;
   $("conversation-state").replaceChildren(
     h("span", { className: `state-${conversation.state}` }, stateText(conversation)),
-    " ", badges(conversation));
+    ...badges(conversation).filter(Boolean));
   state.shown = new Set();
   $("messages").replaceChildren();
   for (const message of conversation.messages || []) appendMessage(message, false);
@@ -460,14 +461,14 @@ function messageBody(message) {
     // text is what the shopper read; translation holds what the agent wrote.
     return [h("p", { className: "text", lang: translation.lang }, translation.text),
       h("p", { className: "secondary" },
-        h("span", { className: "label" }, t("workspace_shopper_read", { lang: message.lang })), " ",
+        h("span", { className: "label" }, t("workspace_shopper_read", { lang: languageName(message.lang) })), " ",
         h("span", { lang: message.lang }, message.text))];
   }
   if (translation && translation.text !== message.text) {
-    return [h("p", { className: "label" }, t("workspace_original", { lang: message.lang })),
+    return [h("p", { className: "label" }, t("workspace_original", { lang: languageName(message.lang) })),
       h("p", { className: "text original", lang: message.lang }, message.text),
       h("p", { className: "translation" },
-        h("span", { className: "label" }, t("workspace_translation", { lang: translation.lang })), " ",
+        h("span", { className: "label" }, t("workspace_translation", { lang: languageName(translation.lang) })), " ",
         h("span", { lang: translation.lang }, translation.text))];
   }
   return [h("p", { className: "text", lang: message.lang }, message.text)];
@@ -482,13 +483,24 @@ function appendMessage(message, scroll = true) {
       h("span", { className: "author" }, author(message)),
       message.internal && h("span", { className: "badge note" }, t("workspace_internal_note")),
       h("time", { datetime: message.created_at }, time(message.created_at))),
-    messageBody(message)));
-  if (scroll) scrollToEnd();
+    messageBody(message),
+    message.buttons && message.buttons.length > 0 && h("ul", { className: "buttons", lang: message.lang },
+      message.buttons.map((button) => h("li", {}, button.title)))));
+  if (scroll && state.pinned) scrollToEnd();
 }
 
 function scrollToEnd() {
   const log = $("messages");
   log.scrollTop = log.scrollHeight;
+  state.pinned = true;
+}
+
+function keepPinned() {
+  const log = $("messages");
+  log.addEventListener("scroll", () => {
+    state.pinned = log.scrollTop + log.clientHeight >= log.scrollHeight - 24;
+  });
+  new ResizeObserver(() => { if (state.pinned) log.scrollTop = log.scrollHeight; }).observe(log);
 }
 
 // --- context: summary, verification, order, returns, rating ----------------------------------
@@ -510,6 +522,10 @@ function money(amount, currency) {
   } catch {
     return `${amount} ${currency || ""}`.trim();
   }
+}
+
+function topic(name) {
+  return name ? state.strings[`intent_${name}`] || String(name).replace(/_/g, " ") : "";
 }
 
 function section(titleKey, ...content) {
@@ -534,8 +550,8 @@ function renderContext(conversation) {
   const order = conversation.order;
   const parts = [
     section("workspace_summary", facts([
-      [t("workspace_reason"), summary.reason || conversation.reason],
-      [t("workspace_topics"), describe(summary.intents || [])],
+      [t("workspace_reason"), topic(summary.reason || conversation.reason)],
+      [t("workspace_topics"), (summary.intents || []).map(topic).join(", ")],
       [t("workspace_order"), summary.order_number],
       [t("workspace_language"), languageName(conversation.lang)],
       [t("workspace_contact_email"), conversation.contact_email],
@@ -794,6 +810,7 @@ async function init() {
   $("internal").addEventListener("change", () => { setInternal($("internal").checked); saveDraft(); });
   $("canned").addEventListener("change", insertCanned);
   document.addEventListener("keydown", onKey);
+  keepPinned();
   document.addEventListener("click", unlockSound);
   setInterval(() => { if (state.started) renderQueue(); }, 30000); // waiting minutes move on
   setInterval(() => { if (state.started) refreshQueue(true); }, 60000); // in case an event was lost
