@@ -5,14 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+from datetime import date
 
 import pytest
 from playwright.async_api import expect
+from sqlmodel import select
 
 from helpdesk.agents import create_agent
 from helpdesk.app import create_app
 from helpdesk.bot import BotMessage
 from helpdesk.database import DB
+from helpdesk.orders.demo import load_demo_shop
+from helpdesk.orders.models import Order, VerificationAttempt
+from helpdesk.policy_watch import POLICIES
 from helpdesk.settings import Settings
 from tests.conftest import open_session
 from tests.fakes import FakeBot, FakeEngine
@@ -58,6 +63,18 @@ async def server(aiohttp_server, settings, detector, translator, port):
 async def shop(aiohttp_client, server):
     """The shopper's side: the chat API, as the widget uses it."""
     return await aiohttp_client(server)
+
+
+async def verified_order(server, conversation_id: str) -> Order:
+    """The example shop, and the shopper proved to own Li Wei's first order (as the bot records it)."""
+    async with server.app[DB].session() as session:
+        await load_demo_shop(session, server.app[POLICIES].policies, today=date.today())
+        order = (await session.exec(select(Order).where(Order.email == "li.wei@example.com")
+                                    .order_by(Order.number))).first()
+        session.add(VerificationAttempt(conversation_id=conversation_id, order_number=order.number,
+                                        method="email", succeeded=True, email=order.email))
+        await session.commit()
+        return order
 
 
 async def add_agent(server, email: str, name: str, **options):
@@ -166,6 +183,7 @@ async def test_an_agent_takes_a_chinese_shopper_from_arrival_to_rating_by_keyboa
     await expect(page.locator("#live")).to_have_text("Live")
 
     shopper, shopper_socket = await shopper_escalating(shop, WHERE_ZH, locale="zh")
+    order = await verified_order(server, shopper.session_id)
 
     arrival = page.locator("#queued .item")
     await expect(arrival).to_have_count(1)
@@ -185,6 +203,8 @@ async def test_an_agent_takes_a_chinese_shopper_from_arrival_to_rating_by_keyboa
     await expect(shopper_said).to_contain_text("Original (Chinese)")
     await expect(page.locator("#claim")).to_be_focused()
     await expect(page.locator("#context")).to_contain_text("talking to a person")  # the reason
+    await expect(page.locator("#context")).to_contain_text(f"Verified for orders{order.number}")
+    await expect(page.locator("#context")).to_contain_text(f"#{order.number}")
 
     await page.keyboard.press("c")
     await expect(page.locator("#conversation-state")).to_contain_text("With Ana")
@@ -360,3 +380,28 @@ async def test_the_help_lists_the_shortcuts(open_workspace, server):
     await expect(help_dialog).to_contain_text("Claim the open conversation")
     await agent.page.keyboard.press("Escape")
     await expect(help_dialog).to_be_hidden()
+
+
+async def test_transfer_to_a_colleague_from_the_keyboard(open_workspace, server, shop):
+    await add_agent(server, "ana@shop.example", "Ana")
+    await add_agent(server, "bo@shop.example", "Bo", role="agent", languages=["en", "pt"])
+    _, shopper_socket = await shopper_escalating(shop, "a person please")
+    agent = await open_workspace()
+    page = agent.page
+    await log_in(agent, "ana@shop.example")
+    await page.keyboard.press("j")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#claim")).to_be_focused()
+    await page.keyboard.press("c")
+    await expect(page.locator("#conversation-state")).to_contain_text("With Ana")
+    await page.keyboard.press("Escape")
+    await page.keyboard.press("t")
+    await expect(page.locator("#transfer-target")).to_be_focused()
+    await page.locator("#transfer-target").select_option(label="Bo (eu; en, pt)")
+    await page.fill("#transfer-note", "Asked for Portuguese")
+    await page.locator("#transfer-dialog button[value=transfer]").click()
+    await expect(page.locator("#conversation-state")).to_contain_text("With Bo")
+    await expect(page.locator("#mine .item")).to_have_count(0)
+    await expect(page.locator("#composer")).to_be_hidden()
+    agent.assert_nothing_ran()
+    await shopper_socket.close()

@@ -537,10 +537,25 @@ function facts(pairs) {
   return h("dl", { className: "facts" }, rows.map(([label, value]) => [h("dt", {}, label), h("dd", {}, value)]));
 }
 
-function list(values, emptyKey) {
+function list(values, emptyKey, line = describe) {
   if (!values || !values.length) return emptyKey ? h("p", { className: "empty" }, t(emptyKey)) : null;
-  return h("ul", { className: "plain" }, values.map((value) => h("li", {}, describe(value))));
+  return h("ul", { className: "plain" }, values.map((value) => h("li", {}, line(value))));
 }
+
+function day(iso) {
+  return iso ? new Date(iso).toLocaleDateString(state.lang, { day: "numeric", month: "short" }) : "";
+}
+
+// One line per item, shipment and return: the fields an agent looks for, in the order they read.
+const lines = {
+  item: (currency) => (i) => [`${i.quantity ?? 1} × ${i.name || i.sku}`, i.sku,
+    i.unit_price !== undefined ? money(i.unit_price, currency) : ""].filter(Boolean).join(" · "),
+  shipment: (s) => [s.carrier, s.tracking_number, [day(s.shipped_on), day(s.delivered_on || s.estimated_delivery)]
+    .filter(Boolean).join(" → ")].filter(Boolean).join(" · "),
+  return: (currency) => (r) => [r.rma, r.status, r.refund_status,
+    r.refund_amount !== undefined && r.refund_amount !== null ? money(r.refund_amount, currency) : ""]
+    .filter(Boolean).join(" · "),
+};
 
 function renderContext(conversation) {
   const summary = conversation.summary || {};
@@ -565,9 +580,10 @@ function renderContext(conversation) {
     order ? section("workspace_order",
       facts([[t("workspace_order"), `#${order.number}`], [t("workspace_status"), order.status],
         [t("workspace_total"), order.total !== undefined && order.total !== null ? money(order.total, order.currency) : ""]]),
-      h("h4", {}, t("workspace_items")), list(order.items),
-      order.shipments && order.shipments.length ? [h("h4", {}, t("workspace_shipments")), list(order.shipments)] : null,
-      h("h4", {}, t("workspace_returns")), list(order.returns, "workspace_no_returns"))
+      h("h4", {}, t("workspace_items")), list(order.items, null, lines.item(order.currency)),
+      order.shipments && order.shipments.length
+        ? [h("h4", {}, t("workspace_shipments")), list(order.shipments, null, lines.shipment)] : null,
+      h("h4", {}, t("workspace_returns")), list(order.returns, "workspace_no_returns", lines.return(order.currency)))
       : section("workspace_order", h("p", { className: "empty" }, t("workspace_no_order"))),
     conversation.rating && section("workspace_rating", facts([
       [t("workspace_rating"), t("workspace_rating_value", { score: conversation.rating.score })],
