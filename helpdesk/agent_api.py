@@ -17,7 +17,7 @@ from helpdesk.agent_desk import AgentDesk, public
 from helpdesk.agent_models import (Agent, AgentMessageCreate, AgentSession, LoginRequest,
                                    PreviewRequest, TransferRequest)
 from helpdesk.agents import SESSION_LIFETIME, TooManyAttempts
-from helpdesk.chat_api import SETTINGS
+from helpdesk.origins import SETTINGS, origin_allowed
 from helpdesk.errors import HelpdeskError, parse_json
 from helpdesk.events import AGENTS
 
@@ -33,7 +33,7 @@ class Forbidden(HelpdeskError):
 
 def _check_origin(request: web.Request) -> None:
     origin = request.headers.get("Origin")
-    if origin is not None and origin.rstrip("/") not in request.app[SETTINGS].origins:
+    if origin is not None and not origin_allowed(request, origin):
         raise Forbidden(f"requests from {origin} are not allowed")
     if request.headers.get("Sec-Fetch-Site") == "cross-site":
         raise Forbidden("cross-site requests are not allowed")

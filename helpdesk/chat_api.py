@@ -11,12 +11,11 @@ from helpdesk.chat import Chat
 from helpdesk.errors import parse_json
 from helpdesk.models import (MessageCreate, MessagePublic, RatingCreate, SessionCreate,
                              SessionCreated)
-from helpdesk.settings import Settings
+from helpdesk.origins import SETTINGS, origin_allowed
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 CHAT = web.AppKey("chat", Chat)
-SETTINGS = web.AppKey("settings", Settings)
 
 
 def _bearer(request: web.Request) -> str | None:
@@ -71,7 +70,7 @@ def _after(request: web.Request) -> int:
 @routes.get("/api/chat/sessions/{session_id}/ws")
 async def conversation_socket(request: web.Request) -> web.StreamResponse:
     origin = request.headers.get("Origin")
-    if origin is not None and origin.rstrip("/") not in request.app[SETTINGS].origins:
+    if origin is not None and not origin_allowed(request, origin):
         raise web.HTTPForbidden(reason=f"origin {origin} is not allowed to open this chat")
     chat = request.app[CHAT]
     conversation = await chat.authenticate(request.match_info["session_id"],

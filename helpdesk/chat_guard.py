@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from helpdesk.chat_api import SETTINGS
+from helpdesk.origins import SETTINGS, origin_allowed
 
 PUBLIC_PREFIXES = ("/api/chat/", "/widget.js")
 CORS_HEADERS = {
@@ -89,16 +89,12 @@ def _limits(request: web.Request) -> list[tuple[str, str, Limit, str]]:
     return []
 
 
-def _allowed(request: web.Request, origin: str) -> bool:
-    return origin.rstrip("/") in request.app[SETTINGS].origins
-
-
 @web.middleware
 async def chat_guard(request: web.Request, handler):
     if not request.path.startswith(PUBLIC_PREFIXES):
         return await handler(request)
     origin = request.headers.get("Origin")
-    if origin is not None and not _allowed(request, origin):
+    if origin is not None and not origin_allowed(request, origin):
         return web.json_response(
             {"error": f"this chat does not accept requests from {origin}: add it to "
                       "ALLOWED_ORIGINS on the helpdesk"}, status=403)

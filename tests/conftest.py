@@ -33,6 +33,13 @@ async def postgres_url():
 
 
 @pytest.fixture
+def quick_password_hashing(monkeypatch):
+    """scrypt at 1 MiB instead of 32: for tests that log many agents in (the real cost is tested
+    in tests/unit/test_agent_api.py)."""
+    monkeypatch.setattr("helpdesk.agents.SCRYPT_N", 2**10)
+
+
+@pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(environment="test", var_dir=tmp_path, rasa_url="http://127.0.0.1:9",
                     bot_startup_grace_seconds=5)

@@ -85,3 +85,13 @@ async def test_other_sites_are_refused_and_told_how_to_allow_them(client):
     assert response.status == 403
     assert "ALLOWED_ORIGINS" in (await response.json())["error"]
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+async def test_the_services_own_pages_are_same_origin_at_whatever_address_it_is_reached(client):
+    own = str(client.make_url("/")).rstrip("/")  # a port the settings know nothing about
+    created = await client.post("/api/chat/sessions", json={}, headers={"Origin": own})
+    assert created.status == 201
+    body = await created.json()
+    socket = await client.ws_connect(f"/api/chat/sessions/{body['session_id']}/ws?token={body['token']}",
+                                     headers={"Origin": own})
+    await socket.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from helpdesk.app import create_app
 from helpdesk.bot import BotMessage
 from tests.agents import AgentClient, add_agent, policies_with_support
@@ -11,6 +13,7 @@ from tests.conftest import open_session
 from tests.fakes import FakeBot
 
 AGENTS = 24
+pytestmark = pytest.mark.usefixtures("quick_password_hashing")
 
 
 async def desk(aiohttp_client, settings, detector, translator, tmp_path):

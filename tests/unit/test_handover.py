@@ -15,6 +15,7 @@ from tests.agents import AgentClient, add_agent, policies_with_support
 from tests.conftest import open_session
 from tests.fakes import FakeBot
 
+pytestmark = pytest.mark.usefixtures("quick_password_hashing")
 HANDOFF = [BotMessage(key="utter_handoff"), BotMessage(escalate={"reason": "human_handoff",
                                                                  "intents": ["human_handoff"]})]
 COMPLAINT = [BotMessage(key="utter_handoff"),
