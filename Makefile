@@ -4,7 +4,7 @@
 
 PYTHON := .venv/bin/python
 
-.PHONY: help setup run test test-fast train eval clean
+.PHONY: help setup browser run test test-fast train eval clean
 
 help:
 	@echo "make run        start the bot and the helpdesk on http://127.0.0.1:$${HELPDESK_PORT:-8080}"
@@ -31,7 +31,11 @@ train: setup
 run: setup
 	$(PYTHON) -m helpdesk run
 
-test: setup train
+# The browser tests use Debian's chromium; installed here when missing (as root), else explained.
+browser:
+	@scripts/setup-browser.sh
+
+test: setup train browser
 	$(PYTHON) -m pytest
 
 test-fast: .venv/.installed
