@@ -389,6 +389,7 @@ async def test_transfer_to_a_colleague_from_the_keyboard(open_workspace, server,
     agent = await open_workspace()
     page = agent.page
     await log_in(agent, "ana@shop.example")
+    await expect(page.locator("#queued .item")).to_have_count(1)
     await page.keyboard.press("j")
     await page.keyboard.press("Enter")
     await expect(page.locator("#claim")).to_be_focused()

@@ -190,7 +190,7 @@ async function start({ agent, csrf_token }) {
   await Promise.all([refreshQueue(false), loadCanned()]);
   const wanted = state.openId || decodeURIComponent(location.hash.slice(1));
   if (wanted) await openConversation(wanted, { focus: false });
-  else focusQueue(0);
+  else if (document.activeElement === document.body) focusQueue(0); // unless the agent moved on
 }
 
 // --- the queue -------------------------------------------------------------------------------
@@ -725,9 +725,10 @@ async function act(action, body) {
     clearError();
     state.conversation = updated;
     renderConversation(updated);
-    await refreshQueue(false);
+    // Focus moves now, not after the queue reloads: by then the agent may be typing elsewhere.
     if (action === "claim") $("reply").focus();
     else $("messages").focus();
+    await refreshQueue(false);
   } catch (error) {
     showError(error, action);
     if (error.status === 409 || error.status === 403) {
