@@ -18,6 +18,7 @@ from helpdesk.agent_models import (Agent, AgentMessageCreate, AgentSession, Logi
                                    PreviewRequest, TransferRequest)
 from helpdesk.agents import SESSION_LIFETIME, TooManyAttempts
 from helpdesk.origins import SETTINGS, origin_allowed
+from helpdesk import sockets
 from helpdesk.errors import HelpdeskError, parse_json
 from helpdesk.events import AGENTS
 
@@ -157,6 +158,7 @@ async def agent_socket(request: web.Request) -> web.StreamResponse:
     desk = request.app[DESK]
     socket = web.WebSocketResponse(heartbeat=25)
     await socket.prepare(request)
+    sockets.track(request.app, socket)
     async with desk.chat.events.subscribe(AGENTS) as events:
         sender = asyncio.create_task(_forward(desk, agent, events, socket))
         try:

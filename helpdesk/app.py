@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.actions.services import ShopServices
 from helpdesk import (actions_api, agent_api, argos, chat_api, health_api, nlg_api,
-                      shopify_api, widget_api, workspace_page)
+                      shopify_api, sockets, widget_api, workspace_page)
 from helpdesk.agent_desk import AgentDesk
 from helpdesk.bot import Bot, RasaBot
 from helpdesk.bot_monitor import BOT_MONITOR, BotMonitor, watch_bot
@@ -38,6 +38,7 @@ def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales |
     # The guard is outermost so that error answers carry CORS headers a shop page can read.
     app = web.Application(middlewares=[chat_guard, error_middleware], client_max_size=64 * 1024)
     app[RATE_LIMITER] = RateLimiter()
+    sockets.install(app)
     app[chat_api.SETTINGS] = settings
     app[actions_api.EXECUTOR] = actions_api.action_executor()
     app.cleanup_ctx.append(database_context(settings))

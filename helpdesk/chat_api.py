@@ -8,6 +8,7 @@ import logging
 from aiohttp import WSMsgType, web
 
 from helpdesk.chat import Chat
+from helpdesk import sockets
 from helpdesk.errors import parse_json
 from helpdesk.models import (MessageCreate, MessagePublic, RatingCreate, SessionCreate,
                              SessionCreated)
@@ -77,6 +78,7 @@ async def conversation_socket(request: web.Request) -> web.StreamResponse:
                                            request.query.get("token"))
     socket = web.WebSocketResponse(heartbeat=25)
     await socket.prepare(request)
+    sockets.track(request.app, socket)
     async with chat.events.subscribe(conversation.id) as events:
         sender = asyncio.create_task(_forward(events, socket))
         try:

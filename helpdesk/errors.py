@@ -15,6 +15,7 @@ class HelpdeskError(Exception):
     """Base of the errors a client can cause; `status` is the HTTP status it maps to."""
 
     status = 400
+    code: str | None = None  # a stable name for clients that act on the kind of error
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -64,7 +65,7 @@ async def error_middleware(request: web.Request, handler):
     try:
         return await handler(request)
     except HelpdeskError as error:
-        return _json_error(error.status, error.message)
+        return _json_error(error.status, error.message, **({"code": error.code} if error.code else {}))
     except web.HTTPException as error:
         if error.status < 400 or error.content_type == "application/json":
             raise

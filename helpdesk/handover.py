@@ -25,10 +25,12 @@ URGENT_RESPONSES = {"utter_order_delayed", "utter_order_delayed_unshipped"}
 
 class AlreadyClaimed(HelpdeskError):
     status = 409
+    code = "taken"
 
 
 class AtCapacity(HelpdeskError):
     status = 409
+    code = "at_capacity"
 
 
 class WrongState(HelpdeskError):

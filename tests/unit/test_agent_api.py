@@ -135,7 +135,8 @@ async def test_another_agents_conversation_is_refused_and_unchanged(client, ana)
         await ana.claim(shopper.session_id)
         path = f"/api/agent/conversations/{shopper.session_id}"
         taken = await ben.post(f"{path}/claim")
-        assert taken.status == 409 and (await taken.json())["error"] == "Ana already has this conversation"
+        assert taken.status == 409
+        assert await taken.json() == {"error": "Ana already has this conversation", "code": "taken"}
         assert (await ben.post(f"{path}/messages", {"text": "hi"})).status == 403
         assert (await ben.post(f"{path}/resolve")).status == 403
         assert (await ben.post(f"{path}/transfer", {"team": "americas"})).status == 403

@@ -159,7 +159,8 @@ async def test_an_agent_at_capacity_gets_nothing_new(client):
         await solo.claim(one.session_id)
         assert (await solo.queue())["at_capacity"] is True
         refused = await solo.post(f"/api/agent/conversations/{two.session_id}/claim")
-        assert refused.status == 409 and "capacity of 1" in (await refused.json())["error"]
+        body = await refused.json()
+        assert refused.status == 409 and "capacity of 1" in body["error"] and body["code"] == "at_capacity"
         assert (await solo.queue())["queued"][0]["state"] == "queued"
         await solo.resolve(one.session_id)
         await solo.claim(two.session_id)
