@@ -7,20 +7,19 @@ Origin: a page on another site cannot act for a logged-in agent.
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
+from helpdesk import sockets
 from helpdesk.agent_desk import AgentDesk, public
 from helpdesk.agent_models import (Agent, AgentMessageCreate, AgentSession, LoginRequest,
                                    PreviewRequest, TransferRequest)
 from helpdesk.agents import SESSION_LIFETIME, TooManyAttempts
-from helpdesk.origins import SETTINGS, origin_allowed
-from helpdesk import sockets
 from helpdesk.errors import HelpdeskError, parse_json
 from helpdesk.events import AGENTS
+from helpdesk.origins import SETTINGS, origin_allowed
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -156,28 +155,11 @@ async def agent_socket(request: web.Request) -> web.StreamResponse:
     _check_origin(request)  # a websocket is opened with a GET, but it is a two-way channel
     agent, _ = await _agent(request)
     desk = request.app[DESK]
-    socket = web.WebSocketResponse(heartbeat=25)
-    await socket.prepare(request)
-    sockets.track(request.app, socket)
-    async with desk.chat.events.subscribe(AGENTS) as events:
-        sender = asyncio.create_task(_forward(desk, agent, events, socket))
-        try:
-            async for frame in socket:
-                if frame.type == WSMsgType.ERROR:
-                    break
-        finally:
-            sender.cancel()
-            await asyncio.gather(sender, return_exceptions=True)
-    return socket
 
-
-async def _forward(desk: AgentDesk, agent: Agent, events: asyncio.Queue,
-                   socket: web.WebSocketResponse) -> None:
-    while not socket.closed:
-        event = await events.get()
+    async def shown(event: dict) -> dict | None:
         try:
-            shown = await desk.event_for(agent, event)
+            return await desk.event_for(agent, event)
         except HelpdeskError:  # the conversation is gone
-            continue
-        if shown is not None:
-            await socket.send_json(shown)
+            return None
+
+    return await sockets.stream_events(request, desk.chat.events, AGENTS, shown)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import Column, DateTime
 from sqlmodel import Field, SQLModel
 
-from helpdesk.models import MAX_TEXT_LENGTH, utcnow
+from helpdesk.models import MAX_TEXT_LENGTH, sensible_text, utcnow
 
 
 class Role(StrEnum):
@@ -98,12 +98,7 @@ class AgentMessageCreate(BaseModel):
     @field_validator("text")
     @classmethod
     def _sensible_text(cls, text: str) -> str:
-        text = text.strip()
-        if not text:
-            raise ValueError("text is empty: write a reply")
-        if len(text) > MAX_TEXT_LENGTH:
-            raise ValueError(f"text is {len(text)} characters long; the limit is {MAX_TEXT_LENGTH}")
-        return text
+        return sensible_text(text, "write a reply")
 
 
 class PreviewRequest(BaseModel):

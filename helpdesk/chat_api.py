@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
-from helpdesk.chat import Chat
 from helpdesk import sockets
+from helpdesk.chat import Chat
 from helpdesk.errors import parse_json
 from helpdesk.models import (MessageCreate, MessagePublic, RatingCreate, SessionCreate,
                              SessionCreated)
@@ -76,21 +75,4 @@ async def conversation_socket(request: web.Request) -> web.StreamResponse:
     chat = request.app[CHAT]
     conversation = await chat.authenticate(request.match_info["session_id"],
                                            request.query.get("token"))
-    socket = web.WebSocketResponse(heartbeat=25)
-    await socket.prepare(request)
-    sockets.track(request.app, socket)
-    async with chat.events.subscribe(conversation.id) as events:
-        sender = asyncio.create_task(_forward(events, socket))
-        try:
-            async for frame in socket:  # the client only listens; reading notices it leaving
-                if frame.type == WSMsgType.ERROR:
-                    break
-        finally:
-            sender.cancel()
-            await asyncio.gather(sender, return_exceptions=True)
-    return socket
-
-
-async def _forward(events: asyncio.Queue, socket: web.WebSocketResponse) -> None:
-    while not socket.closed:
-        await socket.send_json(await events.get())
+    return await sockets.stream_events(request, chat.events, conversation.id)

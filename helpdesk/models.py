@@ -131,6 +131,16 @@ class SessionCreated(BaseModel):
     identified: bool = False  # True when the shop's signed identity checked out
 
 
+def sensible_text(text: str, remedy: str) -> str:
+    """A message's text, trimmed; an empty or overlong one is refused saying what to do."""
+    text = text.strip()
+    if not text:
+        raise ValueError(f"text is empty: {remedy}")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValueError(f"text is {len(text)} characters long; the limit is {MAX_TEXT_LENGTH}")
+    return text
+
+
 class MessageCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str
@@ -139,12 +149,7 @@ class MessageCreate(BaseModel):
     @field_validator("text")
     @classmethod
     def _sensible_text(cls, text: str) -> str:
-        text = text.strip()
-        if not text:
-            raise ValueError("text is empty: write a message")
-        if len(text) > MAX_TEXT_LENGTH:
-            raise ValueError(f"text is {len(text)} characters long; the limit is {MAX_TEXT_LENGTH}")
-        return text
+        return sensible_text(text, "write a message")
 
 
 class MessagePublic(BaseModel):

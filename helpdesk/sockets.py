@@ -5,14 +5,45 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from aiohttp import WSCloseCode, web
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from helpdesk.events import EventHub
 
 SOCKETS = web.AppKey("websockets", weakref.WeakSet)
 
 
-def track(app: web.Application, socket: web.WebSocketResponse) -> None:
-    app[SOCKETS].add(socket)
+Shown = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
+
+
+async def stream_events(request: web.Request, events: EventHub, channel: str,
+                        shown: Shown | None = None) -> web.WebSocketResponse:
+    """A websocket that pushes the channel's events (as `shown` turns them, None skips one)
+    until the client leaves; clients only listen, reading is how their leaving is noticed."""
+    socket = web.WebSocketResponse(heartbeat=25)
+    await socket.prepare(request)
+    request.app[SOCKETS].add(socket)
+    async with events.subscribe(channel) as queue:
+        sender = asyncio.create_task(_forward(queue, socket, shown))
+        try:
+            async for frame in socket:
+                if frame.type == WSMsgType.ERROR:
+                    break
+        finally:
+            sender.cancel()
+            await asyncio.gather(sender, return_exceptions=True)
+    return socket
+
+
+async def _forward(queue: asyncio.Queue, socket: web.WebSocketResponse, shown: Shown | None) -> None:
+    while not socket.closed:
+        event = await queue.get()
+        if shown is not None:
+            event = await shown(event)
+        if event is not None:
+            await socket.send_json(event)
 
 
 async def close_all(app: web.Application) -> None:
