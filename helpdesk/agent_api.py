@@ -126,6 +126,13 @@ async def reply(request: web.Request) -> web.Response:
     return web.json_response(sent, status=201)
 
 
+@routes.post("/api/agent/conversations/{conversation_id}/typing")
+async def typing(request: web.Request) -> web.Response:
+    agent, _ = await _agent(request)
+    await request.app[DESK].typing(agent, request.match_info["conversation_id"])
+    return web.Response(status=204)
+
+
 @routes.post("/api/agent/conversations/{conversation_id}/preview")
 async def preview(request: web.Request) -> web.Response:
     agent, _ = await _agent(request)

@@ -115,6 +115,13 @@ class AgentDesk:
                     "translated": message.translated_text is not None,
                     "notice": _no_translation(outgoing)}
 
+    async def typing(self, agent: Agent, conversation_id: str) -> None:
+        """Tell the shopper a person is writing (the workspace says so every few seconds)."""
+        async with self.database.session() as session:
+            conversation = await handover.held_by(session, conversation_id, agent)
+        self.chat.events.publish(conversation.id, {"type": "typing", "from": "agent",
+                                                   "author": agent.name})
+
     async def _outgoing(self, agent: Agent, conversation: Conversation, text: str) -> Translation:
         """The agent's words in the shopper's language. The agent may write in any language
         they speak: a reply already in the shopper's language goes as written."""

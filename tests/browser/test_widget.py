@@ -316,7 +316,10 @@ async def test_agent_notices_state_and_rating_as_pushed_live(shop, page, screens
     await page.locator("#status").filter(has_text="Waiting for someone from our team…").wait_for()
     publish({"type": "state", "state": "with_agent", "agent": "Ana"})
     publish(message(1, "system", "Ana has joined the chat", kind="notice"))
+    publish({"type": "typing", "from": "agent", "author": "Ana"})
+    await page.locator("#typing").filter(has_text="Ana is typing…").wait_for()
     publish(message(2, "agent", "Hi, I'm Ana. Let me look at your order.", author="Ana"))
+    await page.locator("#typing").wait_for(state="hidden")  # her message came: no longer typing
     await page.locator("#status").filter(has_text="Ana from our team is with you").wait_for()
     await page.locator(".notice").filter(has_text="Ana has joined the chat").wait_for()
     assert await bubbles(page, "agent").locator(".who").inner_text() == "Ana"
@@ -330,7 +333,10 @@ async def test_agent_notices_state_and_rating_as_pushed_live(shop, page, screens
     await page.screenshot(path=screenshot_dir / "widget-desktop-agent-rating.png")
     await stars.nth(3).click()
     await page.locator(".stars").filter(has_text="Thank you for your rating!").wait_for()
-    assert rated == [{"score": 4}]
+    await page.get_by_label("Anything to add? (optional)").fill("Quick and kind, thanks")
+    await page.get_by_role("button", name="Send comment").click()
+    await page.locator(".stars").filter(has_text="Thanks, we have your comment.").wait_for()
+    assert rated == [{"score": 4}, {"score": 4, "comment": "Quick and kind, thanks"}]
 
 
 async def test_a_429_says_when_to_try_again_and_sends_then(shop, page):

@@ -215,6 +215,8 @@ async def test_an_agent_takes_a_chinese_shopper_from_arrival_to_rating_by_keyboa
     await expect(page.locator("#capacity")).to_have_text("1 of 3 conversations")
 
     await page.keyboard.type(REPLY)
+    await shopper_socket.wait_for(lambda f: f == {"type": "typing", "from": "agent", "author": "Ana"},
+                                  "'Ana is typing'")
     await expect(page.locator("#preview")).to_contain_text(f"The shopper will read (Chinese): {REPLY_ZH}")
     await page.keyboard.press("Control+Enter")
     sent = messages.locator(".from-agent").last

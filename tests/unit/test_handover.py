@@ -262,3 +262,13 @@ def test_late_orders_complaints_and_always_human_topics_jump_the_queue():
                        support) == Priority.HIGH
     assert priority_of({"reason": "human_handoff", "intents": ["complaint"]}, support) == Priority.HIGH
     assert priority_of({"reason": "chargeback"}, support) == Priority.HIGH  # support.yml: always_human
+
+
+async def test_the_shopper_sees_the_agent_typing(client, ana):
+    shopper = await waiting_shopper(client)
+    await ana.claim(shopper.session_id)
+    socket = await client.ws_connect(f"/api/chat/sessions/{shopper.session_id}/ws?token={shopper.token}")
+    response = await ana.post(f"/api/agent/conversations/{shopper.session_id}/typing")
+    assert response.status == 204
+    assert await socket.receive_json(timeout=5) == {"type": "typing", "from": "agent", "author": "Ana"}
+    await socket.close()

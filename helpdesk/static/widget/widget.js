@@ -81,6 +81,8 @@
   const pending = new Map(); // client id -> element shown before the service stored it
   let state = saved.state || "bot";
   let inFlight = false;
+  let agentTyping = null; // the name of the agent writing right now, for a few seconds
+  let agentTypingTimer = 0;
   let synced = false;
 
   /** Text with http(s) links made clickable; anything else (javascript:, data:) stays text. */
@@ -195,9 +197,42 @@
         replies.append(chip);
       }
     }
-    typing.hidden = !(inFlight && state === "bot");
-    typing.textContent = typing.hidden ? "" : t("typing", { name: t("bot_name") });
+    showTyping();
     if (stick) log.scrollTop = log.scrollHeight;
+  }
+
+  function showTyping() {
+    const who = inFlight && state === "bot" ? t("bot_name") : agentTyping;
+    typing.hidden = !who;
+    typing.textContent = who ? t("typing", { name: who }) : "";
+  }
+
+  function agentIsTyping(name) {
+    clearTimeout(agentTypingTimer);
+    agentTyping = name || t("agent_name");
+    agentTypingTimer = setTimeout(() => { agentTyping = null; showTyping(); }, 6000);
+    showTyping();
+  }
+
+  function commentForm(score) {
+    // After the stars: an optional comment, sent with the same score.
+    const form = h("form", "comment");
+    const label = h("label", "sr", t("rating_comment"));
+    const box = h("textarea");
+    Object.assign(box, { rows: 2, maxLength: 2000, placeholder: t("rating_comment") });
+    box.id = label.htmlFor = `comment-${score}-${Date.now()}`;
+    const button = h("button", "chip", t("rating_comment_send"));
+    button.type = "submit";
+    form.append(label, box, button);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const comment = box.value.trim();
+      if (!comment) return;
+      const response = await call("POST", "/rating", { score, comment }).catch(() => null);
+      if (response && response.ok) form.replaceWith(h("span", "meta", t("rating_comment_thanks")));
+      else button.after(h("span", "meta", t("not_sent", { error: await why(response) })));
+    });
+    return form;
   }
 
   function rating(message) {
@@ -215,6 +250,7 @@
           saved.rated[message.id] = score;
           persist();
           box.textContent = t("rating_thanks");
+          box.append(commentForm(score));
         } else box.lastChild.after(h("span", "meta", t("not_sent", { error: await why(response) })));
       });
       box.append(star);
@@ -389,9 +425,11 @@
       let data;
       try { data = JSON.parse(event.data); } catch { return; }
       if (data.type === "message" && data.message) {
+        if (data.message.from === "agent") { clearTimeout(agentTypingTimer); agentTyping = null; }
         receive(data.message, true);
         if (synced) advance(data.message.id);
       } else if (data.type === "state") setState(data.state, data.agent === undefined ? undefined : data.agent);
+      else if (data.type === "typing" && data.from === "agent") agentIsTyping(data.author);
     };
     ws.onclose = () => {
       if (socket !== ws) return;
@@ -582,7 +620,9 @@ a{color:#0b57d0}
 .failed .meta{color:#b3261e}
 .notice{align-self:center;text-align:center;font-size:13px;color:var(--muted);max-width:90%;white-space:pre-wrap}
 .notice .meta:empty{display:none}
-.stars{display:flex;gap:4px;padding:4px 2px}
+.stars{display:flex;flex-wrap:wrap;gap:4px;padding:4px 2px}
+.comment{display:flex;gap:6px;width:100%;margin-top:6px}
+.comment textarea{flex:1;font:inherit;border:1px solid var(--line);border-radius:8px;padding:6px}
 .star{font-size:24px;line-height:1;width:40px;height:40px;border:1px solid var(--line);border-radius:8px;background:var(--bg);color:#8a5a00;cursor:pointer}
 .star:hover,.star:focus-visible{background:#fff4ce}
 .typing{margin:0;padding:4px 16px;font-size:13px;color:var(--muted);background:var(--soft)}

@@ -624,6 +624,17 @@ function setInternal(internal) {
   schedulePreview();
 }
 
+// The shopper sees "Ana is typing…": said at most every 3 seconds, never for internal notes.
+let lastTyping = 0;
+
+function tellTyping() {
+  const conversation = state.conversation;
+  if (!conversation || !isMine(conversation) || $("internal").checked || !$("reply").value.trim()) return;
+  if (Date.now() - lastTyping < 3000) return;
+  lastTyping = Date.now();
+  api("POST", `/api/agent/conversations/${encodeURIComponent(conversation.id)}/typing`).catch(() => {});
+}
+
 function schedulePreview() {
   clearTimeout(state.previewTimer);
   state.previewTimer = setTimeout(preview, 350);
@@ -823,7 +834,7 @@ async function init() {
   $("transfer").addEventListener("click", openTransfer);
   $("transfer-dialog").addEventListener("close", transferChosen);
   $("composer").addEventListener("submit", send);
-  $("reply").addEventListener("input", () => { saveDraft(); schedulePreview(); });
+  $("reply").addEventListener("input", () => { saveDraft(); schedulePreview(); tellTyping(); });
   $("internal").addEventListener("change", () => { setInternal($("internal").checked); saveDraft(); });
   $("canned").addEventListener("change", insertCanned);
   document.addEventListener("keydown", onKey);
