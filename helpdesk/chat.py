@@ -12,7 +12,7 @@ from helpdesk import conversations as store
 from helpdesk import handover
 from helpdesk.bot import Bot, BotMessage, BotUnavailable
 from helpdesk.database import Database
-from helpdesk.errors import HelpdeskError
+from helpdesk.errors import BadRequest, HelpdeskError
 from helpdesk.events import AGENTS, EventHub
 from helpdesk.language import LanguageDetector
 from helpdesk.outbox import Outbox
@@ -69,6 +69,20 @@ class Chat:
             log.warning("conversation %s: the shop's identity signature did not match "
                         "(is IDENTITY_SECRET the shop's secret?)", conversation.id)
         return conversation, token, identified
+
+    async def choose_language(self, conversation_id: str, locale: str) -> Conversation:
+        """The shopper picked a language in the widget: answers come in it from now on."""
+        code = locale.split("-")[0].lower()
+        if code not in self.settings.languages:
+            raise BadRequest(f"this shop chats in {', '.join(self.settings.languages)}; "
+                             f"{locale!r} is not one of them")
+        async with self._turns[conversation_id]:
+            async with self.database.session() as session:
+                conversation = await store.get_conversation(session, conversation_id)
+                conversation.locale, conversation.lang = locale, code
+                session.add(conversation)
+                await session.commit()
+        return conversation
 
     def _language_of(self, locale: str | None) -> str:
         code = (locale or "").split("-")[0].lower()

@@ -9,8 +9,8 @@ from aiohttp import web
 from helpdesk import sockets
 from helpdesk.chat import Chat
 from helpdesk.errors import parse_json
-from helpdesk.models import (MessageCreate, MessagePublic, RatingCreate, SessionCreate,
-                             SessionCreated)
+from helpdesk.models import (LanguageChoice, MessageCreate, MessagePublic, RatingCreate,
+                             SessionCreate, SessionCreated)
 from helpdesk.origins import SETTINGS, origin_allowed
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,15 @@ async def get_transcript(request: web.Request) -> web.Response:
     messages = await chat.transcript(conversation.id, after=after)
     return web.json_response({"messages": [MessagePublic.of(m).json_dict() for m in messages],
                               "state": conversation.state})
+
+
+@routes.post("/api/chat/sessions/{session_id}/language")
+async def choose_language(request: web.Request) -> web.Response:
+    chat = request.app[CHAT]
+    conversation = await chat.authenticate(request.match_info["session_id"], _bearer(request))
+    choice = await parse_json(request, LanguageChoice)
+    chosen = await chat.choose_language(conversation.id, choice.locale)
+    return web.json_response({"lang": chosen.lang})
 
 
 @routes.post("/api/chat/sessions/{session_id}/rating")

@@ -125,6 +125,11 @@ class SessionCreate(BaseModel):
     identity: SignedIdentity | None = None
 
 
+class LanguageChoice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    locale: str = pydantic.Field(min_length=2, max_length=16, pattern=r"^[A-Za-z-]+$")
+
+
 class SessionCreated(BaseModel):
     session_id: str
     token: str

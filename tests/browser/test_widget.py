@@ -441,3 +441,17 @@ async def test_phone_and_desktop(shop, browser, screenshot_dir, viewport):
         await page.screenshot(path=screenshot_dir / f"widget-{name}-open.png")
     finally:
         await context.close()
+
+
+async def test_a_language_picked_in_the_panel_is_the_language_of_the_answers(shop, page):
+    from helpdesk.locales import Locales
+    from helpdesk.settings import PROJECT_ROOT
+
+    spanish = Locales.load(PROJECT_ROOT / "locales").render("utter_ask_order_number", "es").text
+    await open_widget(page, shop.make_url("/demo"))
+    await say(page, "hi")
+    await page.locator(".replies button").first.wait_for()
+    await page.locator("select#lang").select_option("es")
+    await page.locator("textarea[placeholder='Escribe un mensaje…']").wait_for()
+    await page.locator(".replies button").first.click()  # "Where is my order?" -> /order_status
+    await bubbles(page, "bot").filter(has_text=spanish).wait_for()

@@ -119,3 +119,17 @@ async def test_a_signed_identity_marks_the_session_identified(aiohttp_client, se
     assert unsigned.status == 201 and (await unsigned.json())["identified"] is False
     malformed = await client.post("/api/chat/sessions", json={"identity": {"email": "a@b.c"}})
     assert malformed.status == 400 and "signature" in (await malformed.json())["error"]
+
+
+async def test_a_language_picked_in_the_widget_is_the_language_of_the_answers(client):
+    shopper = await open_session(client, "en")
+    assert (await shopper.say("hi"))["messages"][0]["lang"] == "en"
+    url = f"/api/chat/sessions/{shopper.session_id}/language"
+    picked = await client.post(url, headers=shopper.auth, json={"locale": "de-AT"})
+    assert await picked.json() == {"lang": "de"}
+    answer = await shopper.say("/greet")  # a button: its payload says nothing about language
+    assert answer["messages"][0]["lang"] == "de"
+    refused = await client.post(url, headers=shopper.auth, json={"locale": "ja"})
+    assert refused.status == 400
+    assert (await refused.json())["error"] == ("this shop chats in en, es, pt, fr, de, it, zh; "
+                                              "'ja' is not one of them")

@@ -188,8 +188,15 @@
   function after(scroll) {
     const stick = scroll || atEnd(); // before the suggested answers change the log's height
     const last = [...seen.values()].reduce((a, b) => (!a || b.id > a.id ? b : a), null);
-    replies.replaceChildren();
-    if (last && last.from !== "shopper" && !log.querySelector(".pending") && (last.buttons || []).length) {
+    const offer = last && last.from !== "shopper" && !log.querySelector(".pending")
+      && (last.buttons || []).length ? String(last.id) : "";
+    // Rebuilt only when the offer changes: a shopper tabbing through the buttons keeps the focus
+    // when the same answer arrives a second time (from the websocket after the HTTP reply).
+    if (replies.dataset.offer !== offer) {
+      replies.dataset.offer = offer;
+      replies.replaceChildren();
+    }
+    if (offer && !replies.childElementCount) {
       for (const button of last.buttons) {
         const chip = h("button", "chip", button.title);
         Object.assign(chip, { type: "button", dir: "auto" });
@@ -545,7 +552,11 @@
   $("lang").addEventListener("change", async (event) => {
     saved.lang = event.target.value;
     persist();
-    apply(await loadStrings(saved.lang));
+    const strings = await loadStrings(saved.lang);
+    // The bot and the agents answer in the picked language too (a new chat starts in it anyway);
+    // told before the panel changes, so that what the shopper sends next is answered in it.
+    if (saved.session) await call("POST", "/language", { locale: strings.lang }).catch(() => {});
+    apply(strings);
   });
   $("composer").addEventListener("submit", (event) => {
     event.preventDefault();
