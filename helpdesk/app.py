@@ -22,6 +22,7 @@ from helpdesk.events import EventHub
 from helpdesk.language import LanguageDetector
 from helpdesk.locales import Locales
 from helpdesk.policy_watch import POLICIES, policy_context
+from helpdesk.redis_events import RedisEventHub
 from helpdesk.settings import Settings
 from helpdesk.translation import Translator
 from helpdesk.training import BOT_DIR
@@ -75,7 +76,10 @@ def _services_context(settings: Settings, bot: Bot | None, locales: Locales,
             app[HTTP] = http
             chosen = bot or RasaBot(settings.rasa_url, settings.rasa_token,
                                     settings.bot_timeout_seconds, http)
-            chat = Chat(settings, app[DB], chosen, locales, EventHub(), detector, translator,
+            events = (RedisEventHub(settings.redis_url, f"helpdesk:{settings.shop}:")
+                      if settings.redis_url else EventHub())
+            await events.start()
+            chat = Chat(settings, app[DB], chosen, locales, events, detector, translator,
                         policies=app[POLICIES])
             app[chat_api.CHAT] = chat
             app[agent_api.DESK] = AgentDesk(chat)
@@ -84,6 +88,9 @@ def _services_context(settings: Settings, bot: Bot | None, locales: Locales,
             monitor = BotMonitor(chosen, startup_grace=settings.bot_startup_grace_seconds)
             monitor.on_ready.append(chat.answer_all_pending)  # answer what came in during an outage
             app[BOT_MONITOR] = monitor
-            yield
+            try:
+                yield
+            finally:
+                await events.close()
 
     return context

@@ -19,6 +19,12 @@ class EventHub:
     def __init__(self) -> None:
         self._subscribers: dict[str, set[asyncio.Queue]] = defaultdict(set)
 
+    async def start(self) -> None:
+        """Nothing to connect to in one process (RedisEventHub connects here)."""
+
+    async def close(self) -> None:
+        """Nothing to let go of in one process."""
+
     def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
         for queue in self._subscribers.get(conversation_id, ()):
             if queue.full():  # a stuck client must not hold the others back; it refetches on reconnect

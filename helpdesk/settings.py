@@ -25,6 +25,8 @@ class Settings(BaseSettings):
 
     var_dir: Path = PROJECT_ROOT / "var"
     database_url: str = ""
+    # Several helpdesk replicas: their live events meet in Redis (empty: one process, in memory).
+    redis_url: str = ""
     locales_dir: Path = PROJECT_ROOT / "locales"
     policies_dir: Path = PROJECT_ROOT / "policies"
 
