@@ -36,6 +36,8 @@ def order_status_reply(view: OrderView, policies: Policies, *, today: date) -> t
     if order.status not in (OrderStatus.DELIVERED, OrderStatus.CANCELLED, OrderStatus.RETURNED):
         earliest, latest = _window(view, policies)
         facts["window_start"], facts["window_end"] = earliest.isoformat(), latest.isoformat()
+        # The carrier's estimate is one day: "on the 26th", never "between the 26th and the 26th".
+        facts["arrival_key"] = "arrival_on" if earliest == latest else "arrival_between"
         if order.status == OrderStatus.DELAYED or latest < today:
             return ("utter_order_delayed" if shipment else "utter_order_delayed_unshipped"), facts
     return RESPONSES[OrderStatus(order.status)], facts

@@ -83,6 +83,11 @@ async def test_number_and_email_tell_the_status_carrier_link_and_window(shop):
     assert SlotSet("topic", None) in events
 
 
+async def test_a_carriers_one_day_estimate_is_said_as_one_day(shop):
+    _, text, _ = await run(tracker({"order_number": "10045", "email": "ana@example.com"}))
+    assert text.endswith("It should arrive on November 21, 2026.")
+
+
 async def test_a_bare_postal_code_answering_the_question_verifies(shop):
     response, _, _ = await run(tracker({"order_number": "10045", "topic": "order_status"},
                                        text="28013"))
