@@ -75,10 +75,11 @@ function show(el, visible) {
 // --- the API ---------------------------------------------------------------------------------
 
 class ApiError extends Error {
-  constructor(status, message, response) {
+  constructor(status, message, response, code) {
     super(message);
     this.status = status;
     this.response = response;
+    this.code = code; // "taken", "at_capacity": what kind of 409 it is
   }
 }
 
@@ -97,7 +98,8 @@ async function api(method, path, body) {
   }
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
-    const error = new ApiError(response.status, (data && data.error) || response.statusText, response);
+    const error = new ApiError(response.status, (data && data.error) || response.statusText, response,
+      data && data.code);
     if (response.status === 401 && state.started) sessionExpired(); // not for a first visit or a login
     throw error;
   }
@@ -110,7 +112,7 @@ function showError(error, action) {
   if (error.status === 0) text = t("workspace_error_offline");
   else if (error.status === 401) return; // sessionExpired() shows the login form
   else if (error.status === 409 && action === "claim") {
-    text = state.queue.at_capacity ? t("workspace_at_capacity", { capacity: state.agent.capacity })
+    text = error.code === "at_capacity" ? t("workspace_at_capacity", { capacity: state.agent.capacity })
       : t("workspace_error_taken");
   } else if (error.status === 403 && action === "send") text = t("workspace_error_not_yours");
   else if (error.status === 409 && action === "send") text = t("workspace_error_not_yours");
