@@ -13,6 +13,7 @@ from aiohttp import web
 from helpdesk.bot import Bot
 
 log = logging.getLogger(__name__)
+SHUTDOWN_GRACE_SECONDS = 10.0
 
 
 class BotStatus(StrEnum):
@@ -48,13 +49,17 @@ class BotMonitor:
         within_grace = time.monotonic() - self.started < self.startup_grace
         return BotStatus.STARTING if within_grace and not self.ever_ready else BotStatus.DOWN
 
-    async def watch(self) -> None:
-        while True:
+    async def watch(self, stop: asyncio.Event) -> None:
+        """Check every `interval` until `stop` is set; a check under way is let finish."""
+        while not stop.is_set():
             try:
                 await self.check()
             except Exception:  # noqa: BLE001 - the watcher must outlive any single failure
                 log.exception("checking the bot failed")
-            await asyncio.sleep(self.interval)
+            try:
+                await asyncio.wait_for(stop.wait(), self.interval)
+            except TimeoutError:
+                pass
 
 
 BOT_MONITOR = web.AppKey("bot_monitor", BotMonitor)
@@ -62,7 +67,14 @@ BOT_MONITOR = web.AppKey("bot_monitor", BotMonitor)
 
 async def watch_bot(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: watch the app's bot monitor while the app runs."""
-    task = asyncio.create_task(app[BOT_MONITOR].watch())
+    stop = asyncio.Event()
+    task = asyncio.create_task(app[BOT_MONITOR].watch(stop))
     yield
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+    # Stopped between checks rather than cancelled inside one: a database call cancelled half-way
+    # leaves SQLite's worker thread to finish after the event loop has gone.
+    stop.set()
+    try:
+        await asyncio.wait_for(asyncio.shield(task), SHUTDOWN_GRACE_SECONDS)
+    except TimeoutError:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)

@@ -41,7 +41,9 @@ async def _forward(queue: asyncio.Queue, socket: web.WebSocketResponse, shown: S
     while not socket.closed:
         event = await queue.get()
         if shown is not None:
-            event = await shown(event)
+            # Shielded: a database read cancelled half-way (the client leaving) would leave
+            # SQLite's worker thread to finish after the event loop has gone.
+            event = await asyncio.shield(shown(event))
         if event is not None:
             await socket.send_json(event)
 
