@@ -9,7 +9,7 @@ PYTHON := .venv/bin/python
 help:
 	@echo "make run        start the bot and the helpdesk on http://127.0.0.1:$${HELPDESK_PORT:-8080}"
 	@echo "make test       run the whole test suite (trains the bot if bot/ changed)"
-	@echo "make test-fast  unit tests only, no Rasa (seconds)"
+	@echo "make test-fast  every test that needs no Rasa server (a few minutes)"
 	@echo "make train      train the bot if bot/ changed"
 	@echo "make setup      create .venv and .venv-bot"
 	@echo "make clean      remove environments, models and local data"
