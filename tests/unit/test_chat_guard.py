@@ -95,3 +95,12 @@ async def test_the_services_own_pages_are_same_origin_at_whatever_address_it_is_
     socket = await client.ws_connect(f"/api/chat/sessions/{body['session_id']}/ws?token={body['token']}",
                                      headers={"Origin": own})
     await socket.close()
+
+
+async def test_a_page_of_another_site_cannot_open_a_conversations_websocket(client):
+    shopper = await open_session(client, "en")
+    refused = await client.get(f"/api/chat/sessions/{shopper.session_id}/ws?token={shopper.token}",
+                               headers={"Origin": "https://copycat.example", "Connection": "Upgrade",
+                                        "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+                                        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
+    assert refused.status == 403 and "ALLOWED_ORIGINS" in (await refused.json())["error"]
