@@ -182,7 +182,7 @@ class AgentDesk:
         async with self.database.session() as session:
             conversation = await store.get_conversation(session, event["conversation_id"])
             if event["type"] == "queue":
-                if not _concerns(conversation, agent):
+                if not handover.concerns(conversation, agent):
                     return None
                 item = await self.views.item(session, conversation, agent,
                                              support=self.chat.support(), now=utcnow())
@@ -192,12 +192,6 @@ class AgentDesk:
                 return None
             return {"type": "message", "conversation_id": conversation.id,
                     "message": await self.views.message(message, agent)}
-
-
-def _concerns(conversation: Conversation, agent: Agent) -> bool:
-    """Queue changes an agent must see: their team's queue, and conversations they had."""
-    return (agent.role == "admin" or conversation.team in (None, agent.team)
-            or conversation.agent_id == agent.id)
 
 
 def _no_translation(outgoing: Translation | None) -> str | None:

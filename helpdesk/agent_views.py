@@ -77,11 +77,12 @@ class AgentViews:
     async def conversation(self, session: AsyncSession, conversation: Conversation, agent: Agent,
                            messages: list[Message], *, support: SupportPolicy | None,
                            now: datetime) -> dict[str, Any]:
+        verification = await _verification(session, conversation.id)
         return {
             **await self.item(session, conversation, agent, support=support, now=now),
             "summary": conversation.summary or {},
-            "order": await _order_context(session, conversation),
-            "verification": await _verification(session, conversation.id),
+            "order": await _order_context(session, conversation, verification),
+            "verification": verification,
             "rating": ({"score": conversation.rating, "comment": conversation.rating_comment}
                        if conversation.rating else None),
             "messages": [await self.message(message, agent) for message in messages],
@@ -111,9 +112,9 @@ async def _verification(session: AsyncSession, conversation_id: str) -> dict[str
     }
 
 
-async def _order_context(session: AsyncSession, conversation: Conversation) -> dict[str, Any] | None:
+async def _order_context(session: AsyncSession, conversation: Conversation,
+                         verification: dict[str, Any]) -> dict[str, Any] | None:
     """The order the shopper talked about (the bot's summary, else the last one verified)."""
-    verification = await _verification(session, conversation.id)
     number = (conversation.summary or {}).get("order_number") or next(
         iter(verification["verified_orders"][-1:]), None)
     order = (await session.exec(select(Order).where(Order.number == number))).first() if number else None

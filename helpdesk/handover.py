@@ -173,13 +173,22 @@ async def queue_for(session: AsyncSession, agent: Agent) -> tuple[list[Conversat
     return list(await session.exec(waiting)), list(await session.exec(mine))
 
 
+def in_team_queue(conversation: Conversation, agent: Agent) -> bool:
+    """The conversation is routed to the agent's team (or to none); admins work every team's.
+    queue_for asks the database the same question."""
+    return agent.role == Role.ADMIN or conversation.team in (None, agent.team)
+
+
 def visible_to(conversation: Conversation, agent: Agent) -> bool:
     """Whether the agent's workspace shows this conversation live."""
     if conversation.state == State.WITH_AGENT:
         return conversation.agent_id == agent.id or agent.role == Role.ADMIN
-    if conversation.state == State.QUEUED:
-        return agent.role == Role.ADMIN or conversation.team in (None, agent.team)
-    return False
+    return conversation.state == State.QUEUED and in_team_queue(conversation, agent)
+
+
+def concerns(conversation: Conversation, agent: Agent) -> bool:
+    """Queue changes an agent must hear of: their team's queue, and conversations they had."""
+    return in_team_queue(conversation, agent) or conversation.agent_id == agent.id
 
 
 def waiting_too_long(conversation: Conversation, support: SupportPolicy | None, now: datetime) -> bool:
