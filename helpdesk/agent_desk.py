@@ -11,7 +11,8 @@ from helpdesk.agent_models import Agent, AgentPublic, AgentSession, TransferRequ
 from helpdesk.agent_views import AgentViews
 from helpdesk.bot import BotMessage
 from helpdesk.chat import Chat
-from helpdesk.models import RATING_PROMPT, Conversation, Message, Sender, utcnow
+from helpdesk.clock import Clock
+from helpdesk.models import RATING_PROMPT, Conversation, Message, Sender
 from helpdesk.translation import Translation
 
 NOTICE_AGENT_JOINED = "notice_agent_joined"
@@ -21,8 +22,9 @@ NOTE_TRANSFERRED = "note_transferred"
 
 
 class AgentDesk:
-    def __init__(self, chat: Chat) -> None:
+    def __init__(self, chat: Chat, clock: Clock) -> None:
         self.chat = chat
+        self.clock = clock
         self.database = chat.database
         self.views = AgentViews(chat.translator, chat.locales)
 
@@ -31,7 +33,7 @@ class AgentDesk:
     async def log_in(self, email: str, password: str, address: str) -> tuple[Agent, str, str]:
         async with self.database.session() as session:
             return await agents.log_in(session, email=email, password=password, address=address,
-                                       now=utcnow())
+                                       now=self.clock.now())
 
     async def log_out(self, token: str) -> None:
         async with self.database.session() as session:
@@ -39,12 +41,12 @@ class AgentDesk:
 
     async def agent_for(self, token: str | None) -> tuple[Agent, AgentSession]:
         async with self.database.session() as session:
-            return await agents.session_agent(session, token, now=utcnow())
+            return await agents.session_agent(session, token, now=self.clock.now())
 
     # --- reading --------------------------------------------------------------------------
 
     async def queue(self, agent: Agent) -> dict[str, Any]:
-        now, support = utcnow(), self.chat.support()
+        now, support = self.clock.now(), self.chat.support()
         async with self.database.session() as session:
             waiting, mine = await handover.queue_for(session, agent)
             return {
@@ -63,7 +65,7 @@ class AgentDesk:
     async def _view(self, session, conversation: Conversation, agent: Agent) -> dict[str, Any]:
         messages = await store.transcript(session, conversation.id, include_internal=True)
         return await self.views.conversation(session, conversation, agent, messages,
-                                             support=self.chat.support(), now=utcnow())
+                                             support=self.chat.support(), now=self.clock.now())
 
     async def canned(self, agent: Agent) -> list[dict[str, str]]:
         locales = self.chat.locales
@@ -82,7 +84,7 @@ class AgentDesk:
 
     async def claim(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
         async with self.database.session() as session:
-            conversation = await handover.claim(session, conversation_id, agent, now=utcnow())
+            conversation = await handover.claim(session, conversation_id, agent, now=self.clock.now())
             await self._tell_shopper(session, conversation, NOTICE_AGENT_JOINED, name=agent.name)
             self.chat.outbox.publish_state(conversation, agent.name)
             return await self._view(session, conversation, agent)
@@ -107,7 +109,7 @@ class AgentDesk:
                 message.translated_text, message.translated_lang = text, outgoing.source
             elif outgoing is not None:
                 message.lang = outgoing.source
-            conversation.updated_at = utcnow()
+            conversation.updated_at = self.clock.now()
             session.add_all([message, conversation])
             await session.commit()
             self.chat.outbox.publish(message, conversation)
@@ -133,7 +135,7 @@ class AgentDesk:
 
     async def transfer(self, agent: Agent, conversation_id: str,
                        request: TransferRequest) -> dict[str, Any]:
-        now = utcnow()
+        now = self.clock.now()
         async with self.database.session() as session:
             conversation = await handover.held_by(session, conversation_id, agent)
             if request.team is not None:
@@ -155,7 +157,7 @@ class AgentDesk:
     async def resolve(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
         async with self.database.session() as session:
             conversation = await handover.held_by(session, conversation_id, agent)
-            conversation = await handover.resolve(session, conversation, now=utcnow())
+            conversation = await handover.resolve(session, conversation, now=self.clock.now())
             await self._tell_shopper(session, conversation, NOTICE_AGENT_LEFT, name=agent.name)
             await self.chat.outbox.say(session, conversation, [BotMessage(key=RATING_PROMPT)],
                                 sender=Sender.SYSTEM)
@@ -185,7 +187,7 @@ class AgentDesk:
                 if not handover.concerns(conversation, agent):
                     return None
                 item = await self.views.item(session, conversation, agent,
-                                             support=self.chat.support(), now=utcnow())
+                                             support=self.chat.support(), now=self.clock.now())
                 return {"type": "queue", "item": item}
             message = await session.get(Message, event["message_id"])
             if message is None or not handover.visible_to(conversation, agent):

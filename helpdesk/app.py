@@ -16,6 +16,7 @@ from helpdesk.bot import Bot, RasaBot
 from helpdesk.bot_monitor import BOT_MONITOR, BotMonitor, watch_bot
 from helpdesk.chat import Chat
 from helpdesk.chat_guard import RATE_LIMITER, RateLimiter, chat_guard
+from helpdesk.clock import Clock
 from helpdesk.database import DB, database_context
 from helpdesk.errors import error_middleware
 from helpdesk.events import EventHub
@@ -33,9 +34,11 @@ HTTP = web.AppKey("http_client", aiohttp.ClientSession)
 
 
 def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales | None = None,
-               detector: LanguageDetector | None = None,
-               translator: Translator | None = None) -> web.Application:
-    """The helpdesk app. Real dependencies by default; tests pass fakes (a FakeBot, say)."""
+               detector: LanguageDetector | None = None, translator: Translator | None = None,
+               clock: Clock | None = None) -> web.Application:
+    """The helpdesk app. Real dependencies by default; tests pass fakes (a FakeBot, say) and
+    set the clock to the instant they are about."""
+    clock = clock or Clock()
     # The guard is outermost so that error answers carry CORS headers a shop page can read.
     app = web.Application(middlewares=[chat_guard, error_middleware], client_max_size=64 * 1024)
     app[RATE_LIMITER] = RateLimiter()
@@ -49,7 +52,7 @@ def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales |
         app.cleanup_ctx.append(_argos_context(settings))
         translator = Translator(argos.ArgosEngine())
     app.cleanup_ctx.append(_services_context(
-        settings, bot, locales or Locales.load(settings.locales_dir), detector, translator))
+        settings, bot, locales or Locales.load(settings.locales_dir), detector, translator, clock))
     app.cleanup_ctx.append(watch_bot)
     for module in (health_api, chat_api, agent_api, nlg_api, actions_api, shopify_api, workspace_page,
                    widget_api):
@@ -68,7 +71,7 @@ def _argos_context(settings: Settings):
 
 
 def _services_context(settings: Settings, bot: Bot | None, locales: Locales,
-                      detector: LanguageDetector, translator: Translator):
+                      detector: LanguageDetector, translator: Translator, clock: Clock):
     """cleanup_ctx: the HTTP client, the bot and its monitor, and the chat path built on them."""
 
     async def context(app: web.Application) -> AsyncIterator[None]:
@@ -80,11 +83,11 @@ def _services_context(settings: Settings, bot: Bot | None, locales: Locales,
                       if settings.redis_url else EventHub())
             await events.start()
             chat = Chat(settings, app[DB], chosen, locales, events, detector, translator,
-                        policies=app[POLICIES])
+                        policies=app[POLICIES], clock=clock)
             app[chat_api.CHAT] = chat
-            app[agent_api.DESK] = AgentDesk(chat)
+            app[agent_api.DESK] = AgentDesk(chat, clock)
             app[actions_api.SERVICES] = ShopServices(settings=settings, database=app[DB],
-                                                     policies=app[POLICIES])
+                                                     policies=app[POLICIES], now=clock.now)
             monitor = BotMonitor(chosen, startup_grace=settings.bot_startup_grace_seconds)
             monitor.on_ready.append(chat.answer_all_pending)  # answer what came in during an outage
             app[BOT_MONITOR] = monitor

@@ -11,6 +11,7 @@ from typing import Any
 from helpdesk import conversations as store
 from helpdesk import handover
 from helpdesk.bot import Bot, BotMessage, BotUnavailable
+from helpdesk.clock import Clock
 from helpdesk.database import Database
 from helpdesk.errors import BadRequest, HelpdeskError
 from helpdesk.events import AGENTS, EventHub
@@ -19,7 +20,7 @@ from helpdesk.outbox import Outbox
 from helpdesk.translation import Translator
 from helpdesk.locales import Locales
 from helpdesk.models import (Conversation, ConversationState, Delivery, Message, Sender,
-                             SignedIdentity, utcnow)
+                             SignedIdentity)
 from helpdesk.orders.verification import verify_identity
 from helpdesk.policies.store import PoliciesUnavailable, PolicyStore
 from helpdesk.policies.support_schema import SupportPolicy
@@ -41,8 +42,9 @@ class Chat:
 
     def __init__(self, settings: Settings, database: Database, bot: Bot, locales: Locales,
                  events: EventHub, detector: LanguageDetector, translator: Translator,
-                 policies: PolicyStore | None = None) -> None:
+                 policies: PolicyStore | None = None, clock: Clock | None = None) -> None:
         self.settings = settings
+        self.clock = clock or Clock()
         self.policies = policies
         self.detector = detector
         self.translator = translator
@@ -64,7 +66,7 @@ class Chat:
                 session, shop=self.settings.shop, locale=locale, lang=self._language_of(locale))
             identified = identity is not None and await verify_identity(
                 session, conversation.id, email=identity.email, signature=identity.signature,
-                secret=self.settings.identity_secret, now=utcnow())
+                secret=self.settings.identity_secret, now=self.clock.now())
         if identity is not None and not identified:
             log.warning("conversation %s: the shop's identity signature did not match "
                         "(is IDENTITY_SECRET the shop's secret?)", conversation.id)
@@ -101,7 +103,7 @@ class Chat:
         async with self._turns[conversation_id]:
             async with self.database.session() as session:
                 conversation = await store.get_conversation(session, conversation_id)
-                reopened = handover.reopen(conversation, utcnow())
+                reopened = handover.reopen(conversation, self.clock.now())
                 await self._follow_language(session, conversation, text)
                 for_bot = await self._for_the_bot(conversation, text)
                 message, is_new = await store.store_shopper_message(
@@ -127,7 +129,7 @@ class Chat:
         """Outside support hours a shopper may leave an email address for the agents to write to."""
         found = _EMAIL.search(message.text)
         if (found is None or conversation.state != ConversationState.QUEUED
-                or handover.outside_hours(conversation, self.support(), utcnow()) is None):
+                or handover.outside_hours(conversation, self.support(), self.clock.now()) is None):
             return
         conversation.contact_email = found.group(0)
         session.add(conversation)
@@ -216,10 +218,10 @@ class Chat:
         session.add(message)
         escalation = next((said.escalate for said in answer if said.escalate is not None), None)
         escalated = escalation is not None and await handover.escalate(
-            session, conversation, escalation, support=self.support(), now=utcnow())
+            session, conversation, escalation, support=self.support(), now=self.clock.now())
         await self.outbox.say(session, conversation, [s for s in answer if s.key or s.text],
                        reply_to=message)
-        away = escalated and handover.outside_hours(conversation, self.support(), utcnow())
+        away = escalated and handover.outside_hours(conversation, self.support(), self.clock.now())
         if away and away.next_open:
             opens = f"{away.next_open.isoformat()} {away.next_open.tzinfo}"
             await self.outbox.say(session, conversation, [BotMessage(key=NOTICE_AGENTS_AWAY,

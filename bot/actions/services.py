@@ -10,15 +10,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
+from helpdesk.clock import Clock
 from helpdesk.database import Database
 from helpdesk.policies.store import PolicyStore
 from helpdesk.settings import Settings
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -26,7 +23,7 @@ class ShopServices:
     settings: Settings
     database: Database
     policies: PolicyStore
-    now: Callable[[], datetime] = field(default=_utcnow)  # tests pass a fixed clock
+    now: Callable[[], datetime] = field(default=Clock().now)  # the app's clock (tests set it)
 
 
 _current: ContextVar[ShopServices] = ContextVar("shop_services")
