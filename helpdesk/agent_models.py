@@ -8,7 +8,7 @@ from typing import Any
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, field_validator
-from sqlalchemy import Column, DateTime
+from sqlalchemy import Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from helpdesk.models import MAX_TEXT_LENGTH, sensible_text, utcnow
@@ -64,6 +64,18 @@ class LoginFailure(SQLModel, table=True):
     email: str = Field(index=True)
     address: str = Field(index=True)
     at: datetime = _timestamp(index=True)
+
+
+class KnownLogin(SQLModel, table=True):
+    """An address an agent logged in from: a flood of wrong passwords from elsewhere does not
+    lock the agent out of it."""
+
+    __tablename__ = "known_login"
+    __table_args__ = (UniqueConstraint("email", "address"),)
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True)
+    address: str
+    last_at: datetime = _timestamp()
 
 
 # --- API shapes -----------------------------------------------------------------------------

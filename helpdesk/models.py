@@ -44,6 +44,7 @@ class Delivery(StrEnum):
     PENDING = "pending"  # stored, not yet answered by the bot (bot down, or in flight)
     ANSWERED = "answered"
     HELD = "held"  # a person has the conversation: the bot never sees it
+    FAILED = "failed"  # the bot failed on it again and again: the shopper was told, it waits no more
 
 
 def _timestamp() -> Any:
@@ -80,6 +81,11 @@ class Conversation(SQLModel, table=True):
     contact_email: str | None = None  # left by the shopper when no agent was at work
     rating: int | None = None  # 1-5, asked for after an agent resolved the conversation
     rating_comment: str | None = None
+    # Counts every change of state (and of the agent): a page that hears of two changes out of
+    # order keeps the newer one.
+    state_version: int = 0
+    # Where the shopper last wrote from: verification failures also count per address.
+    client_address: str | None = None
 
 
 class Message(SQLModel, table=True):
@@ -93,6 +99,7 @@ class Message(SQLModel, table=True):
     client_id: str | None = None  # the widget's id for a shopper message: retries are stored once
     reply_to: int | None = Field(default=None, foreign_key="message.id", index=True)
     delivery: str | None = Field(default=None, index=True)  # shopper messages only
+    bot_attempts: int = 0  # times the bot was asked to answer it (a message it always fails on stops)
     # A bot text is rendered from locales/: the key and variables let it be shown in any language.
     template_key: str | None = None
     template_vars: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

@@ -128,8 +128,18 @@ class VerificationAttempt(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: str = Field(foreign_key="conversation.id", index=True)
-    order_number: str | None = None
+    order_number: str | None = Field(default=None, index=True)
     method: str  # email | postal_code | identity
     succeeded: bool
     email: str | None = None  # the verified customer's email (identity or email proof)
+    address: str | None = Field(default=None, index=True)  # where the shopper wrote from
     at: datetime = _moment()
+
+
+class ShopifyDelivery(SQLModel, table=True):
+    """A webhook delivery already applied (X-Shopify-Webhook-Id): Shopify retries and repeats."""
+
+    __tablename__ = "shopify_delivery"
+    webhook_id: str = Field(primary_key=True)
+    topic: str
+    received_at: datetime = _moment()
