@@ -98,8 +98,10 @@ class Chat:
         async with self.database.session() as session:
             return await store.transcript(session, conversation_id, after=after)
 
-    async def receive(self, conversation_id: str, text: str, client_id: str) -> tuple[list[Message], str]:
-        """Store the shopper's message, let the bot answer; (the replies to it, the state)."""
+    async def receive(self, conversation_id: str, text: str, client_id: str
+                      ) -> tuple[list[Message], Conversation]:
+        """Store the shopper's message, let the bot answer; (the replies to it, the conversation
+        as it is now)."""
         async with self._turns[conversation_id]:
             async with self.database.session() as session:
                 conversation = await store.get_conversation(session, conversation_id)
@@ -117,7 +119,7 @@ class Chat:
                 await self._answer_pending(conversation_id)
             async with self.database.session() as session:
                 conversation = await store.get_conversation(session, conversation_id)
-                return await store.replies_to(session, message.id), conversation.state
+                return await store.replies_to(session, message.id), conversation
 
     def support(self) -> SupportPolicy | None:
         try:

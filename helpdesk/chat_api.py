@@ -36,9 +36,9 @@ async def post_message(request: web.Request) -> web.Response:
     chat = request.app[CHAT]
     conversation = await chat.authenticate(request.match_info["session_id"], _bearer(request))
     incoming = await parse_json(request, MessageCreate)
-    replies, state = await chat.receive(conversation.id, incoming.text, str(incoming.client_id))
+    replies, now = await chat.receive(conversation.id, incoming.text, str(incoming.client_id))
     return web.json_response({"messages": [MessagePublic.of(m).json_dict() for m in replies],
-                              "state": state})
+                              "state": now.state, "state_version": now.state_version})
 
 
 @routes.get("/api/chat/sessions/{session_id}/messages")
@@ -48,7 +48,8 @@ async def get_transcript(request: web.Request) -> web.Response:
     after = _after(request)
     messages = await chat.transcript(conversation.id, after=after)
     return web.json_response({"messages": [MessagePublic.of(m).json_dict() for m in messages],
-                              "state": conversation.state})
+                              "state": conversation.state,
+                              "state_version": conversation.state_version})
 
 
 @routes.post("/api/chat/sessions/{session_id}/language")

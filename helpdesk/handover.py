@@ -68,6 +68,7 @@ async def escalate(session: AsyncSession, conversation: Conversation, signal: di
     conversation.summary = signal
     conversation.queued_at = conversation.updated_at = now
     conversation.agent_id = conversation.claimed_at = conversation.resolved_at = None
+    conversation.state_version += 1
     session.add(conversation)
     await session.commit()
     return True
@@ -79,6 +80,7 @@ def reopen(conversation: Conversation, now: datetime) -> bool:
         return False
     conversation.state, conversation.agent_id = State.BOT, None
     conversation.updated_at = now
+    conversation.state_version += 1
     return True
 
 
@@ -104,7 +106,8 @@ async def claim(session: AsyncSession, conversation_id: str, agent: Agent, *,
     claimed = await session.exec(
         update(Conversation)
         .where(col(Conversation.id) == conversation_id, col(Conversation.state) == State.QUEUED)
-        .values(state=State.WITH_AGENT, agent_id=agent.id, claimed_at=now, updated_at=now))
+        .values(state=State.WITH_AGENT, agent_id=agent.id, claimed_at=now, updated_at=now,
+                state_version=col(Conversation.state_version) + 1))
     await session.commit()
     await session.refresh(conversation)
     if claimed.rowcount != 1:
@@ -133,6 +136,7 @@ async def transfer_to_team(session: AsyncSession, conversation: Conversation, te
         raise BadRequest(f"no team {team!r}; teams: {', '.join(support.teams)}")
     conversation.state, conversation.team, conversation.agent_id = State.QUEUED, team, None
     conversation.queued_at = conversation.updated_at = now
+    conversation.state_version += 1
     session.add(conversation)
     await session.commit()
     return conversation
@@ -146,6 +150,7 @@ async def transfer_to_agent(session: AsyncSession, conversation: Conversation, a
     await _refuse_at_capacity(session, colleague)
     conversation.agent_id, conversation.team = colleague.id, colleague.team
     conversation.claimed_at = conversation.updated_at = now
+    conversation.state_version += 1
     session.add(conversation)
     await session.commit()
     return conversation, colleague
@@ -154,6 +159,7 @@ async def transfer_to_agent(session: AsyncSession, conversation: Conversation, a
 async def resolve(session: AsyncSession, conversation: Conversation, *, now: datetime) -> Conversation:
     conversation.state = State.RESOLVED
     conversation.resolved_at = conversation.updated_at = now
+    conversation.state_version += 1
     session.add(conversation)
     await session.commit()
     return conversation

@@ -58,5 +58,6 @@ class Outbox:
 
     def publish_state(self, conversation: Conversation, agent_name: str | None = None) -> None:
         self.events.publish(conversation.id, {"type": "state", "state": conversation.state,
-                                              "agent": agent_name})
+                                              "agent": agent_name,
+                                              "version": conversation.state_version})
         self.events.publish(AGENTS, {"type": "queue", "conversation_id": conversation.id})
