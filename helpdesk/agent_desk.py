@@ -13,6 +13,7 @@ from helpdesk.bot import BotMessage
 from helpdesk.chat import Chat
 from helpdesk.clock import Clock
 from helpdesk.models import RATING_PROMPT, Conversation, Message, Sender
+from helpdesk.replies import Reply
 from helpdesk.translation import Translation
 
 NOTICE_AGENT_JOINED = "notice_agent_joined"
@@ -60,6 +61,7 @@ class AgentDesk:
     async def conversation(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
         async with self.database.session() as session:
             conversation = await store.get_conversation(session, conversation_id)
+            handover.refuse_unless_readable(conversation, agent)
             return await self._view(session, conversation, agent)
 
     async def _view(self, session, conversation: Conversation, agent: Agent) -> dict[str, Any]:
@@ -83,39 +85,54 @@ class AgentDesk:
     # --- acting ---------------------------------------------------------------------------
 
     async def claim(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
+        conversation = await self._readable(agent, conversation_id)
+        joined = await self.chat.outbox.prepare(
+            [BotMessage(key=NOTICE_AGENT_JOINED, variables={"name": agent.name})], conversation.lang)
         async with self.database.session() as session:
-            conversation = await handover.claim(session, conversation_id, agent, now=self.clock.now())
-            await self._tell_shopper(session, conversation, NOTICE_AGENT_JOINED, name=agent.name)
+            now = self.clock.now()
+            conversation = await handover.claim(session, conversation_id, agent, now=now)
+            await self.chat.outbox.store(session, conversation, joined, now=now,
+                                         sender=Sender.SYSTEM)
             self.chat.outbox.publish_state(conversation, agent.name)
             return await self._view(session, conversation, agent)
 
     async def preview(self, agent: Agent, conversation_id: str, text: str) -> dict[str, Any]:
-        async with self.database.session() as session:
-            conversation = await store.get_conversation(session, conversation_id)
+        conversation = await self._readable(agent, conversation_id)
         outgoing = await self._outgoing(agent, conversation, text)
         return {"text": outgoing.text, "lang": outgoing.target if outgoing.available else outgoing.source,
                 "translated": outgoing.available and outgoing.source != outgoing.target}
+
+    async def _readable(self, agent: Agent, conversation_id: str) -> Conversation:
+        """The conversation, if the agent may read it (the queue's rule); read in a short session."""
+        async with self.database.session() as session:
+            conversation = await store.get_conversation(session, conversation_id)
+        handover.refuse_unless_readable(conversation, agent)
+        return conversation
 
     async def reply(self, agent: Agent, conversation_id: str, text: str,
                     internal: bool) -> dict[str, Any]:
         async with self.database.session() as session:
             conversation = await handover.held_by(session, conversation_id, agent)
-            message = Message(conversation_id=conversation.id, sender=Sender.AGENT, text=text,
-                              lang=agent.language, author=agent.name, agent_id=agent.id,
-                              internal=internal)
-            outgoing = None if internal else await self._outgoing(agent, conversation, text)
-            if outgoing is not None and outgoing.available and outgoing.source != outgoing.target:
-                message.text, message.lang = outgoing.text, outgoing.target
-                message.translated_text, message.translated_lang = text, outgoing.source
-            elif outgoing is not None:
-                message.lang = outgoing.source
-            conversation.updated_at = self.clock.now()
+        # Translated with no database connection held; the hold is checked again to store it.
+        outgoing = None if internal else await self._outgoing(agent, conversation, text)
+        now = self.clock.now()
+        message = Message(conversation_id=conversation.id, sender=Sender.AGENT, text=text,
+                          lang=agent.language, author=agent.name, agent_id=agent.id,
+                          internal=internal, created_at=now)
+        if outgoing is not None and outgoing.available and outgoing.source != outgoing.target:
+            message.text, message.lang = outgoing.text, outgoing.target
+            message.translated_text, message.translated_lang = text, outgoing.source
+        elif outgoing is not None:
+            message.lang = outgoing.source
+        async with self.database.session() as session:
+            conversation = await handover.held_by(session, conversation_id, agent)
+            conversation.updated_at = now
             session.add_all([message, conversation])
             await session.commit()
-            self.chat.outbox.publish(message, conversation)
-            return {"message": await self.views.message(message, agent),
-                    "translated": message.translated_text is not None,
-                    "notice": _no_translation(outgoing)}
+        self.chat.outbox.publish(message, conversation)
+        return {"message": await self.views.message(message, agent),
+                "translated": message.translated_text is not None,
+                "notice": _no_translation(outgoing)}
 
     async def typing(self, agent: Agent, conversation_id: str) -> None:
         """Tell the shopper a person is writing (the workspace says so every few seconds)."""
@@ -135,44 +152,58 @@ class AgentDesk:
 
     async def transfer(self, agent: Agent, conversation_id: str,
                        request: TransferRequest) -> dict[str, Any]:
+        async with self.database.session() as session:
+            conversation = await handover.held_by(session, conversation_id, agent)
+        to_team = request.team is not None
+        told = await self.chat.outbox.prepare(
+            [BotMessage(key=NOTICE_TRANSFERRED)] if to_team else [], conversation.lang)
         now = self.clock.now()
         async with self.database.session() as session:
             conversation = await handover.held_by(session, conversation_id, agent)
-            if request.team is not None:
+            if to_team:
                 conversation = await handover.transfer_to_team(
                     session, conversation, request.team, support=self.chat.support(), now=now)
                 target, new_agent = f"team {request.team}", None
-                await self._tell_shopper(session, conversation, NOTICE_TRANSFERRED)
             else:
                 conversation, colleague = await handover.transfer_to_agent(
                     session, conversation, request.agent_id, now=now)
                 target, new_agent = colleague.name, colleague.name
-                await self._tell_shopper(session, conversation, NOTICE_AGENT_JOINED,
-                                         name=colleague.name)
-            await self._note(session, conversation, NOTE_TRANSFERRED, by=agent.name, to=target,
-                             note=request.note or "")
+                told = await self._rendered_in_stored_language(
+                    NOTICE_AGENT_JOINED, conversation.lang, name=colleague.name)
+            await self.chat.outbox.store(session, conversation, told, now=now, sender=Sender.SYSTEM)
+            await self._note(session, conversation, NOTE_TRANSFERRED, now=now, by=agent.name,
+                             to=target, note=request.note or "")
             self.chat.outbox.publish_state(conversation, new_agent)
             return await self._view(session, conversation, agent)
+
+    async def _rendered_in_stored_language(self, key: str, lang: str, **variables) -> list:
+        """A notice whose variable (a colleague's name) is known only inside the transaction: the
+        shop's own locales/ text, machine translation being too slow to wait for there."""
+        rendered = self.chat.locales.render(key, lang, variables)
+        return [Reply(rendered.text, rendered.lang, rendered.buttons, key, variables or None)]
 
     async def resolve(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
         async with self.database.session() as session:
             conversation = await handover.held_by(session, conversation_id, agent)
-            conversation = await handover.resolve(session, conversation, now=self.clock.now())
-            await self._tell_shopper(session, conversation, NOTICE_AGENT_LEFT, name=agent.name)
-            await self.chat.outbox.say(session, conversation, [BotMessage(key=RATING_PROMPT)],
-                                sender=Sender.SYSTEM)
+        told = await self.chat.outbox.prepare(
+            [BotMessage(key=NOTICE_AGENT_LEFT, variables={"name": agent.name})], conversation.lang)
+        prompt = await self.chat.outbox.prepare([BotMessage(key=RATING_PROMPT)], conversation.lang)
+        now = self.clock.now()
+        async with self.database.session() as session:
+            conversation = await handover.held_by(session, conversation_id, agent)
+            conversation = await handover.resolve(session, conversation, now=now)
+            await self.chat.outbox.store(session, conversation, [*told, *prompt], now=now,
+                                         sender=Sender.SYSTEM)
             self.chat.outbox.publish_state(conversation)
             return await self._view(session, conversation, agent)
 
-    async def _tell_shopper(self, session, conversation: Conversation, key: str, **variables) -> None:
-        await self.chat.outbox.say(session, conversation, [BotMessage(key=key, variables=variables)],
-                            sender=Sender.SYSTEM)
-
-    async def _note(self, session, conversation: Conversation, key: str, **variables) -> None:
+    async def _note(self, session, conversation: Conversation, key: str, *, now,
+                    **variables) -> None:
         """A note for agents only, rendered in each agent's language when they read it."""
         text = self.chat.locales.render(key, "en", variables).text
         note = Message(conversation_id=conversation.id, sender=Sender.SYSTEM, text=text,
-                       lang="en", template_key=key, template_vars=variables, internal=True)
+                       lang="en", template_key=key, template_vars=variables, internal=True,
+                       created_at=now)
         session.add(note)
         await session.commit()
         self.chat.outbox.publish(note, conversation)

@@ -114,20 +114,25 @@ async def _verification(session: AsyncSession, conversation_id: str) -> dict[str
 
 async def _order_context(session: AsyncSession, conversation: Conversation,
                          verification: dict[str, Any]) -> dict[str, Any] | None:
-    """The order the shopper talked about (the bot's summary, else the last one verified)."""
+    """The order the shopper talked about (the bot's summary, else the last one verified). One
+    the shopper only named shows as named, not verified: a typed number proves nothing, and
+    agents must not read a stranger's name, address or items to the person typing it."""
     number = (conversation.summary or {}).get("order_number") or next(
         iter(verification["verified_orders"][-1:]), None)
-    order = (await session.exec(select(Order).where(Order.number == number))).first() if number else None
-    if order is None:
+    if not isinstance(number, str) or not number:
         return None
+    order = (await session.exec(select(Order).where(Order.number == number))).first()
+    proven = order is not None and (
+        number in verification["verified_orders"]
+        or (bool(order.email) and verification["identity"] == order.email))
+    if not proven:
+        return {"number": number, "verified": False}
     view = await order_view(session, order)
     return {
         "number": order.number, "status": order.status, "total": str(order.total),
         "currency": order.currency, "country": order.country,
         "placed_at": _iso(order.placed_at), "customer": order.customer_name,
-        "email": order.email,
-        "verified": (order.number in verification["verified_orders"]
-                     or verification["identity"] == order.email),
+        "email": order.email, "verified": True,
         "items": [{"sku": i.sku, "name": i.name, "quantity": i.quantity,
                    "unit_price": str(i.unit_price), "final_sale": i.final_sale} for i in view.items],
         "shipments": [{"carrier": s.carrier, "tracking_number": s.tracking_number,

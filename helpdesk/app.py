@@ -22,6 +22,7 @@ from helpdesk.errors import error_middleware
 from helpdesk.events import EventHub
 from helpdesk.language import LanguageDetector
 from helpdesk.locales import Locales
+from helpdesk.payloads import ShopperPayloads, domain_intents
 from helpdesk.policy_watch import POLICIES, policy_context
 from helpdesk.redis_events import RedisEventHub
 from helpdesk.settings import Settings
@@ -83,7 +84,8 @@ def _services_context(settings: Settings, bot: Bot | None, locales: Locales,
                       if settings.redis_url else EventHub())
             await events.start()
             chat = Chat(settings, app[DB], chosen, locales, events, detector, translator,
-                        policies=app[POLICIES], clock=clock)
+                        policies=app[POLICIES], clock=clock,
+                        payloads=ShopperPayloads(domain_intents(BOT_DIR / "domain.yml")))
             app[chat_api.CHAT] = chat
             app[agent_api.DESK] = AgentDesk(chat, clock)
             app[actions_api.SERVICES] = ShopServices(settings=settings, database=app[DB],

@@ -15,6 +15,10 @@ class BotUnavailable(Exception):
     """The bot could not answer now (not running, starting, crashed, timed out)."""
 
 
+class BotFailed(BotUnavailable):
+    """The bot is up but answered this message with an error: sending it again may fail again."""
+
+
 @dataclass(frozen=True)
 class BotMessage:
     """One thing the bot said: a text to render from locales/, and/or a signal to act on."""
@@ -71,7 +75,8 @@ class RasaBot:
             async with self.http.post(f"{self.url}/webhooks/rest/webhook", json=body,
                                       timeout=self.timeout) as response:
                 if response.status != 200:
-                    raise BotUnavailable(f"Rasa answered {response.status}: {await response.text()}")
+                    failure = BotFailed if response.status == 500 else BotUnavailable
+                    raise failure(f"Rasa answered {response.status}: {(await response.text())[:500]}")
                 return parse_rasa_output(await response.json())
         except (aiohttp.ClientError, TimeoutError) as error:
             raise BotUnavailable(f"Rasa is not reachable at {self.url}: {error!r}") from error

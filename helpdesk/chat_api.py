@@ -8,6 +8,7 @@ from aiohttp import web
 
 from helpdesk import sockets
 from helpdesk.chat import Chat
+from helpdesk.chat_guard import client_address
 from helpdesk.errors import parse_json
 from helpdesk.models import (LanguageChoice, MessageCreate, MessagePublic, RatingCreate,
                              SessionCreate, SessionCreated)
@@ -36,7 +37,8 @@ async def post_message(request: web.Request) -> web.Response:
     chat = request.app[CHAT]
     conversation = await chat.authenticate(request.match_info["session_id"], _bearer(request))
     incoming = await parse_json(request, MessageCreate)
-    replies, now = await chat.receive(conversation.id, incoming.text, str(incoming.client_id))
+    replies, now = await chat.receive(conversation.id, incoming.text, str(incoming.client_id),
+                                      address=client_address(request))
     return web.json_response({"messages": [MessagePublic.of(m).json_dict() for m in replies],
                               "state": now.state, "state_version": now.state_version})
 

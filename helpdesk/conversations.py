@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.errors import ConversationNotFound, Unauthorized
-from helpdesk.models import Conversation, ConversationState, Delivery, Message, Sender, utcnow
+from helpdesk.models import Conversation, ConversationState, Delivery, Message, Sender
 
 
 def hash_token(token: str) -> str:
@@ -18,10 +19,11 @@ def hash_token(token: str) -> str:
 
 
 async def create_conversation(session: AsyncSession, *, shop: str, locale: str | None,
-                              lang: str) -> tuple[Conversation, str]:
+                              lang: str, now: datetime) -> tuple[Conversation, str]:
     """A new conversation and the bearer token its shopper will use (only its hash is kept)."""
     token = secrets.token_urlsafe(32)
-    conversation = Conversation(token_hash=hash_token(token), shop=shop, locale=locale, lang=lang)
+    conversation = Conversation(token_hash=hash_token(token), shop=shop, locale=locale, lang=lang,
+                                created_at=now, updated_at=now)
     session.add(conversation)
     await session.commit()
     return conversation, token
@@ -48,18 +50,17 @@ async def get_conversation(session: AsyncSession, conversation_id: str) -> Conve
 
 
 async def store_shopper_message(session: AsyncSession, conversation: Conversation, *, text: str,
-                                client_id: str, for_bot=None) -> tuple[Message, bool]:
+                                client_id: str, now: datetime) -> tuple[Message, bool]:
     """Store a shopper's message once per client_id; (message, True) when it is new."""
     existing = await find_by_client_id(session, conversation.id, client_id)
     if existing:
         return existing, False
     delivery = Delivery.PENDING if conversation.state == ConversationState.BOT else Delivery.HELD
     message = Message(conversation_id=conversation.id, sender=Sender.SHOPPER, text=text,
-                      lang=conversation.lang, client_id=client_id, delivery=delivery)
-    if for_bot is not None and for_bot.available:  # a Translation into English for the bot
-        message.translated_text, message.translated_lang = for_bot.text, for_bot.target
+                      lang=conversation.lang, client_id=client_id, delivery=delivery,
+                      created_at=now)
     session.add(message)
-    conversation.updated_at = utcnow()
+    conversation.updated_at = now
     session.add(conversation)
     try:
         await session.commit()
@@ -100,6 +101,15 @@ async def conversations_with_pending(session: AsyncSession) -> list[str]:
              .where(Message.delivery == Delivery.PENDING, Conversation.state == ConversationState.BOT)
              .distinct())
     return list(await session.exec(query))
+
+
+async def offered_payloads(session: AsyncSession, conversation_id: str) -> set[str]:
+    """The payloads of every button the bot or the helpdesk offered in the conversation."""
+    query = select(Message.buttons).where(Message.conversation_id == conversation_id,
+                                          col(Message.buttons).is_not(None),
+                                          Message.sender != Sender.SHOPPER)
+    return {str(button.get("payload")) for buttons in await session.exec(query)
+            for button in buttons or [] if isinstance(button, dict) and button.get("payload")}
 
 
 async def has_notice(session: AsyncSession, message_id: int, key: str) -> bool:

@@ -28,14 +28,16 @@ def async_url(url: str) -> str:
 class Database:
     """One engine and its session factory."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, pool_timeout: float = 10.0) -> None:
         self.url = async_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
             _make_sqlite_folder(self.url)
         # SQLite: no pool. Opening a file is cheap, and a pooled aiosqlite connection can outlive
         # the event loop that opened it, to be closed later on a dead loop by the GC.
-        options = {"poolclass": NullPool} if self.is_sqlite else {"pool_pre_ping": True}
+        options: dict = ({"poolclass": NullPool} if self.is_sqlite else
+                         {"pool_pre_ping": True, "pool_size": pool_size, "max_overflow": 0,
+                          "pool_timeout": pool_timeout})
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _tune_sqlite)
@@ -44,10 +46,12 @@ class Database:
     def session(self) -> AsyncSession:
         return self.sessions()
 
-    async def ping(self) -> bool:
+    async def ping(self, timeout: float = 1.0) -> bool:
+        """Whether the database answers within `timeout` (a full pool counts as not answering)."""
         try:
-            async with self.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            async with asyncio.timeout(timeout):
+                async with self.engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
             return True
         except Exception:  # noqa: BLE001 - any failure means "not ok" on /healthz
             return False
@@ -85,7 +89,8 @@ def database_context(settings: Settings):
     """cleanup_ctx: open the database, migrate it, close it on shutdown."""
 
     async def context(app: web.Application) -> AsyncIterator[None]:
-        database = Database(settings.database)
+        database = Database(settings.database, pool_size=settings.database_pool_size,
+                            pool_timeout=settings.database_pool_timeout_seconds)
         await database.upgrade()
         app[DB] = database
         yield

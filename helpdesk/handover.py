@@ -39,6 +39,14 @@ class WrongState(HelpdeskError):
 
 class NotYours(HelpdeskError):
     status = 403
+    code = "not_yours"
+
+
+class NotYourTeam(HelpdeskError):
+    """Agents read, preview and claim what their team's queue shows them; admins read everything."""
+
+    status = 403
+    code = "other_team"
 
 
 def priority_of(signal: dict[str, Any], support: SupportPolicy | None) -> Priority:
@@ -97,25 +105,48 @@ async def _refuse_at_capacity(session: AsyncSession, agent: Agent) -> None:
                          f"{agent.capacity}: resolve or transfer one first")
 
 
+async def _lock_agent(session: AsyncSession, agent_id: int) -> None:
+    """Serialise an agent's claims: PostgreSQL locks the agent's row until commit (SQLite
+    serialises every write anyway), so the capacity count below cannot be read twice at once."""
+    await session.exec(select(Agent.id).where(Agent.id == agent_id).with_for_update())
+
+
 async def claim(session: AsyncSession, conversation_id: str, agent: Agent, *,
                 now: datetime) -> Conversation:
-    """Give a queued conversation to `agent`. One UPDATE guarded by the state: under any number
-    of concurrent claims exactly one changes the row, on SQLite and PostgreSQL alike."""
+    """Give a queued conversation of the agent's team to `agent`, within the agent's capacity.
+    One UPDATE guarded by the state, the team and the agent's open count: under any number of
+    concurrent claims exactly one changes the row, and an agent never goes over capacity."""
     conversation = await get_conversation(session, conversation_id)
-    await _refuse_at_capacity(session, agent)
+    refuse_unless_readable(conversation, agent)
+    await _lock_agent(session, agent.id)
+    held = (select(func.count()).select_from(Conversation)
+            .where(col(Conversation.agent_id) == agent.id,
+                   col(Conversation.state) == State.WITH_AGENT).scalar_subquery())
+    guard = [col(Conversation.id) == conversation_id, col(Conversation.state) == State.QUEUED,
+             held < agent.capacity]
+    if agent.role != Role.ADMIN:
+        guard.append(or_(col(Conversation.team).is_(None), col(Conversation.team) == agent.team))
     claimed = await session.exec(
-        update(Conversation)
-        .where(col(Conversation.id) == conversation_id, col(Conversation.state) == State.QUEUED)
+        update(Conversation).where(*guard)
         .values(state=State.WITH_AGENT, agent_id=agent.id, claimed_at=now, updated_at=now,
-                state_version=col(Conversation.state_version) + 1))
+                state_version=col(Conversation.state_version) + 1)
+        .execution_options(synchronize_session=False))
     await session.commit()
     await session.refresh(conversation)
     if claimed.rowcount != 1:
-        holder = await session.get(Agent, conversation.agent_id) if conversation.agent_id else None
-        if conversation.state == State.WITH_AGENT and holder is not None:
-            raise AlreadyClaimed(f"{holder.name} already has this conversation")
-        raise AlreadyClaimed(f"this conversation is no longer waiting (it is {conversation.state})")
+        await _why_not_claimed(session, conversation, agent)
     return conversation
+
+
+async def _why_not_claimed(session: AsyncSession, conversation: Conversation, agent: Agent) -> None:
+    holder = await session.get(Agent, conversation.agent_id) if conversation.agent_id else None
+    if conversation.state == State.WITH_AGENT and holder is not None:
+        raise AlreadyClaimed(f"{holder.name} already has this conversation")
+    if conversation.state != State.QUEUED:
+        raise AlreadyClaimed(f"this conversation is no longer waiting (it is {conversation.state})")
+    refuse_unless_readable(conversation, agent)  # moved to another team meanwhile
+    await _refuse_at_capacity(session, agent)
+    raise AlreadyClaimed("this conversation changed meanwhile: reload the queue")
 
 
 async def held_by(session: AsyncSession, conversation_id: str, agent: Agent) -> Conversation:
@@ -147,6 +178,7 @@ async def transfer_to_agent(session: AsyncSession, conversation: Conversation, a
     colleague = await session.get(Agent, agent_id)
     if colleague is None or not colleague.active:
         raise BadRequest(f"no active agent with id {agent_id}")
+    await _lock_agent(session, colleague.id)
     await _refuse_at_capacity(session, colleague)
     conversation.agent_id, conversation.team = colleague.id, colleague.team
     conversation.claimed_at = conversation.updated_at = now
@@ -183,6 +215,25 @@ def in_team_queue(conversation: Conversation, agent: Agent) -> bool:
     """The conversation is routed to the agent's team (or to none); admins work every team's.
     queue_for asks the database the same question."""
     return agent.role == Role.ADMIN or conversation.team in (None, agent.team)
+
+
+def readable_by(conversation: Conversation, agent: Agent) -> bool:
+    """What an agent may open, preview and claim: what their team's queue shows, and what they
+    hold. Conversations that never asked for a person are the shop's business: admins only."""
+    if agent.role == Role.ADMIN or (conversation.agent_id is not None
+                                    and conversation.agent_id == agent.id):
+        return True
+    return conversation.queued_at is not None and in_team_queue(conversation, agent)
+
+
+def refuse_unless_readable(conversation: Conversation, agent: Agent) -> None:
+    if readable_by(conversation, agent):
+        return
+    if conversation.queued_at is None:
+        raise NotYourTeam("this conversation is with the bot and never asked for a person: "
+                          "only admins can read it")
+    raise NotYourTeam(f"this conversation is for team {conversation.team}; ask an admin or a "
+                      f"colleague of that team to transfer it to you")
 
 
 def visible_to(conversation: Conversation, agent: Agent) -> bool:

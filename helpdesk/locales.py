@@ -53,6 +53,14 @@ class _LocaleFormatter(string.Formatter):
     def format_field(self, value: Any, spec: str) -> str:
         if isinstance(value, _Missing):
             return value
+        try:
+            return self._formatted(value, spec)
+        except (ValueError, TypeError, ArithmeticError, LookupError) as error:
+            # A value of the wrong shape (a slot the shopper filled oddly) shows as written.
+            log.warning("cannot format %r as %r: %s", value, spec, error)
+            return str(value)
+
+    def _formatted(self, value: Any, spec: str) -> str:
         if spec == "date":
             return format_date(date.fromisoformat(str(value)[:10]), format="long", locale=self.lang)
         if spec == "money":

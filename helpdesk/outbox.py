@@ -1,7 +1,13 @@
 """What the shopper and the agents are told: texts from locales/ stored in the shopper's language
-and published live, to the shopper's sockets and, while people have the conversation, to agents'."""
+and published live, to the shopper's sockets and, while people have the conversation, to agents'.
+
+Saying something is two steps: `prepare` renders (and may machine-translate, which is slow) with
+no database connection held; `store` writes and publishes, inside the caller's transaction.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from helpdesk import conversations as store
 from helpdesk.bot import BotMessage
@@ -19,32 +25,36 @@ class Outbox:
         self.replies = ReplyRenderer(locales, translator)
         self.events = events
 
-    async def say(self, session, conversation: Conversation, said: list[BotMessage], *,
-                  reply_to: Message | None = None, sender: Sender = Sender.BOT,
-                  author: str | None = None) -> list[Message]:
-        """Store and publish texts from locales/ in the conversation's language."""
-        replies = [await self.replies.render(one, conversation.lang) for one in said]
+    async def prepare(self, said: list[BotMessage], lang: str) -> list[Reply]:
+        """The texts in `lang`; call it with no transaction open (it may translate)."""
+        return [await self.replies.render(one, lang) for one in said]
+
+    async def store(self, session, conversation: Conversation, replies: list[Reply], *,
+                    now: datetime, reply_to: Message | None = None, sender: Sender = Sender.BOT,
+                    author: str | None = None) -> list[Message]:
+        """Store prepared texts in the conversation, commit, and publish them."""
+        replies = list(replies)
+        last_sender = sender
         if any(reply.untranslated for reply in replies) and not await store.has_notice_in(
                 session, conversation.id, NOTICE_NO_TRANSLATION):
+            # English needs no translation: rendering it here holds the transaction no longer.
             replies.append(await self.replies.render(BotMessage(key=NOTICE_NO_TRANSLATION), "en"))
-            sender_of_last = Sender.SYSTEM
-        else:
-            sender_of_last = sender
+            last_sender = Sender.SYSTEM
         stored = [self._message(conversation, reply_to, reply,
-                                sender_of_last if index == len(replies) - 1 else sender, author)
+                                last_sender if index == len(replies) - 1 else sender, author, now)
                   for index, reply in enumerate(replies)]
         session.add_all(stored)
         await session.commit()
-        for reply in stored:
-            self.publish(reply, conversation)
+        for message in stored:
+            self.publish(message, conversation)
         return stored
 
     def _message(self, conversation: Conversation, message: Message | None, reply: Reply,
-                 sender: Sender, author: str | None) -> Message:
+                 sender: Sender, author: str | None, now: datetime) -> Message:
         return Message(conversation_id=conversation.id, sender=sender, text=reply.text,
                        lang=reply.lang, reply_to=message.id if message else None,
                        buttons=reply.buttons, template_key=reply.key, template_vars=reply.variables,
-                       translated_text=reply.original_text, author=author,
+                       translated_text=reply.original_text, author=author, created_at=now,
                        translated_lang="en" if reply.original_text else None)
 
     def publish(self, message: Message, conversation: Conversation) -> None:
@@ -59,5 +69,5 @@ class Outbox:
     def publish_state(self, conversation: Conversation, agent_name: str | None = None) -> None:
         self.events.publish(conversation.id, {"type": "state", "state": conversation.state,
                                               "agent": agent_name,
-                                              "version": conversation.state_version})
+                                              "state_version": conversation.state_version})
         self.events.publish(AGENTS, {"type": "queue", "conversation_id": conversation.id})

@@ -3,11 +3,17 @@ exists, machine translation otherwise, English (and a notice) when neither is po
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from helpdesk.bot import BotMessage
 from helpdesk.locales import Locales
 from helpdesk.translation import Translator
+
+log = logging.getLogger(__name__)
+# Said instead of a text the bot names but locales/ lacks (Rasa's own `utter_restart`, a typo in
+# the domain): the shopper gets an honest sentence, never an empty bubble or an error.
+FALLBACK_KEY = "notice_bot_failed"
 
 
 @dataclass
@@ -29,7 +35,13 @@ class ReplyRenderer:
     async def render(self, said: BotMessage, lang: str) -> Reply:
         if said.key is None:  # plain text from outside our NLG endpoint
             return Reply(said.text or "", lang, list(said.buttons))
-        rendered = self.locales.render(said.key, lang, said.variables)
+        try:
+            rendered = self.locales.render(said.key, lang, said.variables)
+        except KeyError:
+            log.error("the bot said %r, which locales/en.yml has no text for; said %r instead",
+                      said.key, FALLBACK_KEY)
+            said = BotMessage(key=FALLBACK_KEY)
+            rendered = self.locales.render(FALLBACK_KEY, lang)
         reply = Reply(rendered.text, rendered.lang, rendered.buttons, said.key,
                       said.variables or None)
         if rendered.lang == lang:

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
 
     var_dir: Path = PROJECT_ROOT / "var"
     database_url: str = ""
+    # PostgreSQL connections per helpdesk process, and how long a request waits for one.
+    database_pool_size: int = Field(10, ge=1, le=200)
+    database_pool_timeout_seconds: float = Field(10.0, gt=0)
     # Several helpdesk replicas: their live events meet in Redis (empty: one process, in memory).
     redis_url: str = ""
     locales_dir: Path = PROJECT_ROOT / "locales"
@@ -33,6 +36,9 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = ""
     bot_timeout_seconds: float = 30.0
+    # Bot calls at once from this process; more wait for a slot (within the timeout above), so a
+    # hung bot ties up neither every worker nor the database.
+    bot_concurrency: int = Field(8, ge=1, le=256)
     bot_startup_grace_seconds: float = 300.0
 
     # Shared secrets: Shopify's webhook signing secret, and the one the shop signs logged-in

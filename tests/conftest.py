@@ -82,12 +82,14 @@ async def client(aiohttp_client, settings, fake_bot, detector, translator):
 class Shopper:
     """A chat API client as the widget uses it."""
 
-    def __init__(self, client, session_id: str, token: str) -> None:
+    def __init__(self, client, session_id: str, token: str, address: str | None = None) -> None:
         self.client, self.session_id, self.token = client, session_id, token
+        # Behind the proxy of BEHIND_PROXY=true, each shopper comes from an address of their own.
+        self.forwarded = {"X-Forwarded-For": address} if address else {}
 
     @property
     def auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
+        return {"Authorization": f"Bearer {self.token}", **self.forwarded}
 
     async def say(self, text: str, client_id: str | None = None) -> dict:
         response = await self.client.post(
@@ -103,11 +105,13 @@ class Shopper:
         return (await response.json())["messages"]
 
 
-async def open_session(client, locale: str | None = None) -> Shopper:
-    response = await client.post("/api/chat/sessions", json={"locale": locale} if locale else {})
+async def open_session(client, locale: str | None = None, *, address: str | None = None) -> Shopper:
+    """A new chat, as the widget opens it; `address` is the shopper's, as a proxy forwards it."""
+    response = await client.post("/api/chat/sessions", json={"locale": locale} if locale else {},
+                                 headers={"X-Forwarded-For": address} if address else None)
     assert response.status == 201, await response.text()
     body = await response.json()
-    return Shopper(client, body["session_id"], body["token"])
+    return Shopper(client, body["session_id"], body["token"], address)
 
 
 @pytest.fixture

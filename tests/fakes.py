@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from helpdesk.bot import BotMessage, BotUnavailable
+from helpdesk.bot import BotFailed, BotMessage, BotUnavailable
 
 
 class FakeBot:
@@ -14,11 +15,18 @@ class FakeBot:
         self.script = script or {}
         self.calls: list[tuple[str, str, dict[str, Any]]] = []
         self.up = True
+        self.failing: set[str] = set()  # texts Rasa answers with a 500, as it did after /restart
+        self.hung = False  # takes every message and never answers
+        self.release = asyncio.Event()  # ends a hang
 
     async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> list[BotMessage]:
         if not self.up:
             raise BotUnavailable("the fake bot is down")
         self.calls.append((conversation_id, text, metadata))
+        if self.hung:
+            await self.release.wait()
+        if text in self.failing:
+            raise BotFailed(f"Rasa answered 500 to {text!r}")
         return self.script.get(text, [BotMessage(key="utter_out_of_scope")])
 
     async def is_ready(self) -> bool:

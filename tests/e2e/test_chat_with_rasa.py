@@ -49,7 +49,7 @@ async def test_asking_for_a_person_hands_over_and_the_bot_goes_silent(helpdesk):
     answer = await shopper.say("I want to talk to a real person")
     assert answer["state"] == "queued"
     assert answer["messages"][0]["text"] == text_of("utter_handoff")
-    assert (await shopper.say("hello?")) == {"messages": [], "state": "queued"}
+    assert (await shopper.say("hello?")) == {"messages": [], "state": "queued", "state_version": 1}
 
 
 async def test_killing_the_bot_loses_nothing_and_it_comes_back_by_itself(helpdesk, rasa):

@@ -43,6 +43,6 @@ async def test_after_a_handoff_the_bot_is_silent(shopper, fake_bot):
     assert answer["state"] == "queued"
     assert "passing you to a colleague" in answer["messages"][0]["text"]
     later = await shopper.say("hello? anyone?")
-    assert later == {"messages": [], "state": "queued"}
+    assert later == {"messages": [], "state": "queued", "state_version": 1}
     assert fake_bot.texts() == ["a person please"]
     assert (await shopper.transcript())[-1]["text"] == "hello? anyone?"

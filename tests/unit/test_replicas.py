@@ -52,7 +52,7 @@ async def test_a_shopper_on_one_replica_and_an_agent_on_another(
         while not any(e.get("message", {}).get("from") == "agent" for e in heard):
             heard.append(await shopper_socket.receive_json(timeout=10))
         assert heard[-1]["message"]["text"] == "Hi, Ana here, on the other replica."
-        assert {"type": "state", "state": "with_agent", "agent": "Ana"} in heard
+        assert {"type": "state", "state": "with_agent", "agent": "Ana", "state_version": 2} in heard
         await shopper_socket.close()
         await agent_socket.close()
     finally:

@@ -579,7 +579,9 @@ function renderContext(conversation) {
         ? facts([[t("workspace_verified_orders"), verification.verified_orders.join(", ")]])
         : h("p", { className: "empty" }, t("workspace_not_verified")),
       verification.identity && facts([[t("workspace_identity"), verification.identity]])),
-    order ? section("workspace_order",
+    order && !order.verified ? section("workspace_order",
+      h("p", { className: "warning" }, t("workspace_order_named_unverified", { number: order.number })))
+    : order ? section("workspace_order",
       facts([[t("workspace_order"), `#${order.number}`], [t("workspace_status"), order.status],
         [t("workspace_total"), order.total !== undefined && order.total !== null ? money(order.total, order.currency) : ""]]),
       h("h4", {}, t("workspace_items")), list(order.items, null, lines.item(order.currency)),
