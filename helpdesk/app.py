@@ -22,6 +22,7 @@ from helpdesk.errors import error_middleware
 from helpdesk.events import EventHub
 from helpdesk.language import LanguageDetector
 from helpdesk.locales import Locales
+from helpdesk.origins import CLOCK
 from helpdesk.payloads import ShopperPayloads, domain_intents
 from helpdesk.policy_watch import POLICIES, policy_context
 from helpdesk.redis_events import RedisEventHub
@@ -45,6 +46,7 @@ def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales |
     app[RATE_LIMITER] = RateLimiter()
     sockets.install(app)
     app[chat_api.SETTINGS] = settings
+    app[CLOCK] = clock
     app[actions_api.EXECUTOR] = actions_api.action_executor()
     app.cleanup_ctx.append(database_context(settings))
     app.cleanup_ctx.append(policy_context(settings.policies_dir))

@@ -16,7 +16,7 @@ from helpdesk.events import AGENTS, EventHub
 from helpdesk.language import LanguageDetector
 from helpdesk.locales import Locales
 from helpdesk.models import Conversation, ConversationState, Message, Sender, SignedIdentity
-from helpdesk.orders.verification import verify_identity
+from helpdesk.orders.verification import identity_problem, verify_identity
 from helpdesk.outbox import Outbox
 from helpdesk.payloads import PAYLOAD_PREFIX, ShopperPayloads
 from helpdesk.policies.store import PoliciesUnavailable, PolicyStore
@@ -59,19 +59,25 @@ class Chat:
                               timeout=settings.bot_timeout_seconds)
 
     async def open(self, locale: str | None, identity: SignedIdentity | None = None
-                   ) -> tuple[Conversation, str, bool]:
-        """A new conversation, its token, and whether the shop's signed identity checked out."""
+                   ) -> tuple[Conversation, str, str | None]:
+        """A new conversation, its token, and why the shop's signed identity did not check out
+        (None when it did, or when there was none)."""
+        now = self.clock.now()
+        problem = identity and identity_problem(identity.email, identity.signature,
+                                                identity.expires, secret=self.settings.identity_secret,
+                                                now=now)
         async with self.database.session() as session:
             conversation, token = await store.create_conversation(
                 session, shop=self.settings.shop, locale=locale, lang=self._language_of(locale),
-                now=self.clock.now())
-            identified = identity is not None and await verify_identity(
-                session, conversation.id, email=identity.email, signature=identity.signature,
-                secret=self.settings.identity_secret, now=self.clock.now())
-        if identity is not None and not identified:
-            log.warning("conversation %s: the shop's identity signature did not match "
-                        "(is IDENTITY_SECRET the shop's secret?)", conversation.id)
-        return conversation, token, identified
+                now=now)
+            if identity is not None:
+                await verify_identity(session, conversation.id, email=identity.email,
+                                      signature=identity.signature, expires=identity.expires,
+                                      secret=self.settings.identity_secret, now=now)
+        if problem:
+            log.warning("conversation %s: the shop's signed identity was not accepted: %s",
+                        conversation.id, problem)
+        return conversation, token, problem
 
     async def choose_language(self, conversation_id: str, locale: str) -> Conversation:
         """The shopper picked a language in the widget: answers come in it from now on."""

@@ -27,8 +27,10 @@ def _bearer(request: web.Request) -> str | None:
 @routes.post("/api/chat/sessions")
 async def create_session(request: web.Request) -> web.Response:
     wanted = await parse_json(request, SessionCreate) if request.can_read_body else SessionCreate()
-    conversation, token, identified = await request.app[CHAT].open(wanted.locale, wanted.identity)
-    created = SessionCreated(session_id=conversation.id, token=token, identified=identified)
+    conversation, token, problem = await request.app[CHAT].open(wanted.locale, wanted.identity)
+    created = SessionCreated(session_id=conversation.id, token=token,
+                             identified=wanted.identity is not None and problem is None,
+                             identity_problem=problem)
     return web.json_response(created.model_dump(), status=201)
 
 

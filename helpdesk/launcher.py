@@ -28,7 +28,9 @@ def run(settings: Settings) -> int:
     helpdesk_url = f"http://127.0.0.1:{settings.port}"
     bot = rasa_server(model=model, rasa_url=settings.rasa_url, token=token,
                       helpdesk_url=helpdesk_url, var_dir=settings.var_dir)
-    env = {**bot.env, "RASA_TOKEN": token}
+    # The embedded default is the demo: /demo?customer= signs the example shop's customers in.
+    env = {**bot.env, "RASA_TOKEN": token, "DEMO_MODE": "true",
+           "IDENTITY_SECRET": settings.identity_secret or secrets.token_urlsafe(32)}
     helpdesk = ChildProcess("helpdesk", [sys.executable, "-m", "helpdesk", "serve"], env=env,
                             cwd=PROJECT_ROOT, log_path=settings.var_dir / "log" / "helpdesk.log")
     children = [bot, helpdesk]

@@ -118,11 +118,13 @@ class Message(SQLModel, table=True):
 
 
 class SignedIdentity(BaseModel):
-    """A logged-in customer, vouched for by the shop: hex HMAC-SHA256 of the email."""
+    """A logged-in customer, vouched for by the shop: hex HMAC-SHA256 of the email and the
+    expiry (Unix seconds); README, "The shop's signed identity"."""
 
     model_config = ConfigDict(extra="forbid")
     email: str = pydantic.Field(min_length=3, max_length=320)
     signature: str = pydantic.Field(min_length=64, max_length=64, pattern=r"^[0-9a-fA-F]+$")
+    expires: int | None = pydantic.Field(default=None, ge=0, le=2**40)
 
 
 class SessionCreate(BaseModel):
@@ -141,6 +143,8 @@ class SessionCreated(BaseModel):
     session_id: str
     token: str
     identified: bool = False  # True when the shop's signed identity checked out
+    # Why a signed identity was not accepted, for the shop's developer (the chat opens anyway).
+    identity_problem: str | None = None
 
 
 def sensible_text(text: str, remedy: str) -> str:

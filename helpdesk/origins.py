@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from helpdesk.clock import Clock
 from helpdesk.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
+CLOCK = web.AppKey("clock", Clock)  # the app's one clock, for handlers that need "now"
 
 
 def origin_allowed(request: web.Request, origin: str) -> bool:

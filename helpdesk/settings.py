@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # customers' identities with (HMAC-SHA256 of the email), passed on by the widget.
     shopify_webhook_secret: str = ""
     identity_secret: str = ""
+    # The example shop's page signs its demo customers in on request (/demo?customer=...): only
+    # where this is on, which `make run` does. Never in a shop that serves real customers.
+    demo_mode: bool = False
 
     shop: str = "atelier-nord"
     # Languages shoppers are served in, and those the bot understands natively; the others are
@@ -60,6 +63,8 @@ class Settings(BaseSettings):
     def _refuse_development_secret(self) -> Settings:
         if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
             raise ValueError("SECRET_KEY must be set to a long random value in production")
+        if self.environment == "production" and self.demo_mode:
+            raise ValueError("DEMO_MODE signs demo customers in on request: never in production")
         return self
 
     @property

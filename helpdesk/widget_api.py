@@ -6,13 +6,15 @@ import hashlib
 import html
 import mimetypes
 import re
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
 from aiohttp import web
 from babel import Locale, UnknownLocaleError
 
-from helpdesk.chat_api import CHAT, SETTINGS
+from helpdesk.chat_api import CHAT
+from helpdesk.origins import CLOCK, SETTINGS
 from helpdesk.errors import BadRequest
 from helpdesk.orders.demo import CUSTOMERS
 from helpdesk.orders.verification import identity_signature
@@ -23,6 +25,7 @@ WIDGET = STATIC / "widget" / "widget.js"
 DEMO = STATIC / "demo"
 PREFIX = "widget_"
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+DEMO_IDENTITY_LIFETIME = timedelta(hours=12)
 # Not versioned in its URL (shops paste one tag once), so caches revalidate every few minutes.
 CACHE = "public, max-age=300, must-revalidate"
 
@@ -98,23 +101,26 @@ async def demo_shop(request: web.Request) -> web.Response:
     if LANGUAGE_TAG.match(lang):
         page = page.replace('<html lang="en"', f'<html lang="{html.escape(lang)}"', 1)
     if identity := _demo_identity(request):
-        email, signature = identity
+        email, expires, signature = identity
         page = page.replace('data-shop="atelier-nord"', f'data-shop="atelier-nord" '
                             f'data-identity-email="{html.escape(email)}" '
+                            f'data-identity-expires="{expires}" '
                             f'data-identity-signature="{signature}"', 1)
         page = page.replace("<!--customer-->", f"Signed in as {html.escape(email)}", 1)
     return web.Response(text=page, content_type="text/html",
                         headers={"Cache-Control": "no-cache"})
 
 
-def _demo_identity(request: web.Request) -> tuple[str, str] | None:
-    """Only the example shop's own customers, and never in production: this signs on request."""
+def _demo_identity(request: web.Request) -> tuple[str, int, str] | None:
+    """Only the example shop's own customers, and only in demo mode (`make run`): this signs
+    anyone in on request, as a shop's server does for its logged-in customer."""
     settings = request.app[SETTINGS]
     email = request.query.get("customer", "").strip().lower()
     known = {customer[0] for customer in CUSTOMERS}
-    if settings.environment == "production" or not settings.identity_secret or email not in known:
+    if not settings.demo_mode or not settings.identity_secret or email not in known:
         return None
-    return email, identity_signature(settings.identity_secret, email)
+    expires = int((request.app[CLOCK].now() + DEMO_IDENTITY_LIFETIME).timestamp())
+    return email, expires, identity_signature(settings.identity_secret, email, expires)
 
 
 @routes.get("/demo/{asset}")

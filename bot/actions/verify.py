@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.context import ask, done, latest_entity
 from bot.actions.services import services
+from helpdesk.models import Conversation
 from helpdesk.orders.lookup import OrderView, latest_order_of, order_view
 from helpdesk.orders.verification import (Proof, VerificationLocked, identified_customer,
                                           verify_order, visible_order)
@@ -81,10 +82,14 @@ async def verified_order(dispatcher: CollectingDispatcher, tracker: Tracker, top
             if proof is None:
                 dispatcher.utter_message(response="utter_ask_verification", order_number=number)
                 return None, [SlotSet("order_number", number), *ask(topic)]
+            conversation = await session.get(Conversation, tracker.sender_id)
             try:
-                order = await verify_order(session, tracker.sender_id, proof, now=shop.now())
+                order = await verify_order(session, tracker.sender_id, proof, now=shop.now(),
+                                           address=conversation.client_address if conversation else None)
             except VerificationLocked as locked:
-                dispatcher.utter_message(response="utter_verification_locked",
+                # A locked order opens only by a signed identity or through a person.
+                dispatcher.utter_message(response="utter_verification_locked_order"
+                                         if locked.scope == "order" else "utter_verification_locked",
                                          until=locked.until.isoformat())
                 return None, [*FORGET_PROOF, *done()]
             if order is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from tests.conftest import open_session
 
@@ -107,16 +108,25 @@ async def test_healthz_reports_bot_and_database(client):
 async def test_a_signed_identity_marks_the_session_identified(aiohttp_client, settings, fake_bot,
                                                              detector):
     from helpdesk.app import create_app
+    from helpdesk.clock import SetClock
     from helpdesk.orders.verification import identity_signature
 
     settings.identity_secret = "shop-secret"
-    client = await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector))
-    good = {"email": "ana@example.com", "signature": identity_signature("shop-secret", "ana@example.com")}
-    forged = {"email": "ana@example.com", "signature": identity_signature("guess", "ana@example.com")}
+    now = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    client = await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector,
+                                             clock=SetClock(now)))
+    expires = int(now.timestamp()) + 3600
+    good = {"email": "ana@example.com", "expires": expires,
+            "signature": identity_signature("shop-secret", "ana@example.com", expires)}
+    forged = {**good, "signature": identity_signature("guess", "ana@example.com", expires)}
+    expired = {**good, "expires": expires - 7200,
+               "signature": identity_signature("shop-secret", "ana@example.com", expires - 7200)}
     signed = await (await client.post("/api/chat/sessions", json={"identity": good})).json()
-    unsigned = await client.post("/api/chat/sessions", json={"identity": forged})
-    assert signed["identified"] is True
-    assert unsigned.status == 201 and (await unsigned.json())["identified"] is False
+    assert signed["identified"] is True and signed["identity_problem"] is None
+    for refused, why in ((forged, "signature does not match"), (expired, "expired")):
+        answer = await client.post("/api/chat/sessions", json={"identity": refused})
+        body = await answer.json()
+        assert answer.status == 201 and body["identified"] is False and why in body["identity_problem"]
     malformed = await client.post("/api/chat/sessions", json={"identity": {"email": "a@b.c"}})
     assert malformed.status == 400 and "signature" in (await malformed.json())["error"]
 

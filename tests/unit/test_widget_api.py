@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import gzip
 import re
 
@@ -9,6 +11,7 @@ import pytest
 
 from helpdesk.app import create_app
 from helpdesk.locales import Locales
+from helpdesk.clock import SetClock
 from helpdesk.orders.verification import identity_signature
 from helpdesk.settings import PROJECT_ROOT, Settings
 from helpdesk.widget_api import WIDGET
@@ -101,18 +104,29 @@ async def test_the_demo_serves_only_its_own_assets(client, name):
     assert (await client.get(f"/demo/{name}")).status == 404
 
 
-async def test_a_demo_customer_is_signed_in_by_the_server(aiohttp_client, tmp_path, fake_bot,
-                                                           detector, translator):
-    settings = Settings(environment="test", var_dir=tmp_path, identity_secret="s3cret",
-                        rasa_url="http://127.0.0.1:9")
-    client = await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector,
-                                             translator=translator))
-    page = await (await client.get("/demo", params={"customer": "ana.garcia@example.com"})).text()
-    signature = identity_signature("s3cret", "ana.garcia@example.com")
-    assert (f'data-identity-email="ana.garcia@example.com" '
-            f'data-identity-signature="{signature}"') in page
-    stranger = await (await client.get("/demo", params={"customer": "eve@evil.example"})).text()
-    assert "data-identity" not in stranger
+async def test_a_demo_customer_is_signed_in_by_the_server_in_demo_mode_only(
+        aiohttp_client, tmp_path, fake_bot, detector, translator):
+    now = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+    for demo_mode in (True, False):
+        settings = Settings(environment="test", var_dir=tmp_path, identity_secret="s3cret",
+                            rasa_url="http://127.0.0.1:9", demo_mode=demo_mode)
+        client = await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector,
+                                                 translator=translator, clock=SetClock(now)))
+        page = await (await client.get("/demo", params={"customer": "ana.garcia@example.com"})).text()
+        if not demo_mode:
+            assert "data-identity" not in page
+            continue
+        expires = int(now.timestamp()) + 12 * 3600
+        signature = identity_signature("s3cret", "ana.garcia@example.com", expires)
+        assert (f'data-identity-email="ana.garcia@example.com" data-identity-expires="{expires}" '
+                f'data-identity-signature="{signature}"') in page
+        stranger = await (await client.get("/demo", params={"customer": "eve@evil.example"})).text()
+        assert "data-identity" not in stranger
+
+
+def test_demo_mode_is_refused_in_production():
+    with pytest.raises(ValueError, match="DEMO_MODE"):
+        Settings(environment="production", secret_key="x" * 40, demo_mode=True)
 
 
 async def test_no_demo_identity_without_a_secret(client):

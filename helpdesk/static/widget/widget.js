@@ -9,8 +9,10 @@
   const API = (opts.api || new URL(script.src, location.href).origin).replace(/\/+$/, "");
   const KEY = `shop-support:${opts.shop || "shop"}`;
   const TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+  // A logged-in customer, signed by the shop's server with an expiry (README: the signed identity).
+  const expires = parseInt(opts.identityExpires, 10);
   const identity = opts.identityEmail && opts.identitySignature
-    ? { email: opts.identityEmail, signature: opts.identitySignature } : null;
+    ? { email: opts.identityEmail, signature: opts.identitySignature, ...(expires >= 0 ? { expires } : {}) } : null;
   const who = identity ? identity.email.trim().toLowerCase() : "";
 
   // ---- what survives a reload: the session, unsent messages, a few flags -----------------------
