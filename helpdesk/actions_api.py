@@ -1,4 +1,5 @@
-"""The Rasa action webhook, served inside the helpdesk by rasa-sdk's executor."""
+"""The Rasa action webhook, served inside the helpdesk by rasa-sdk's executor (on Rasa's private
+listener, helpdesk/rasa_callbacks.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rasa_sdk.interfaces import (ActionExecutionRejection, ActionMissingDomainEx
 from rasa_sdk.executor import ActionExecutor
 
 from bot.actions.services import ShopServices, use_services
+from helpdesk.errors import BadRequest, read_json_object
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -38,9 +40,35 @@ def action_executor() -> ActionExecutor:
     return executor
 
 
+# The slots of bot/domain.yml: all text. A value of another type (a payload's made-up entity,
+# say) reaches the actions as no value at all rather than crash them.
+TEXT_SLOTS = {"order_number", "email", "postal_code", "country", "product", "topic"}
+
+
+def checked_call(call: dict) -> dict:
+    """Rasa's call, its shape checked (400 otherwise) and the shopper's values made plain text."""
+    tracker = call.get("tracker")
+    if not isinstance(call.get("next_action"), str) or not isinstance(tracker, dict):
+        raise BadRequest("an action call names next_action and carries the tracker")
+    slots = tracker.get("slots") if isinstance(tracker.get("slots"), dict) else {}
+    tracker["slots"] = {name: (None if name in TEXT_SLOTS and not isinstance(value, str) else value)
+                        for name, value in slots.items()}
+    latest = tracker.get("latest_message") if isinstance(tracker.get("latest_message"), dict) else {}
+    latest["entities"] = [entity for entity in latest.get("entities") or []
+                          if isinstance(entity, dict) and isinstance(entity.get("entity"), str)
+                          and isinstance(entity.get("value"), str)]
+    if not isinstance(latest.get("text"), str | None):
+        latest["text"] = None
+    tracker["latest_message"] = latest
+    tracker["sender_id"] = str(tracker.get("sender_id") or call.get("sender_id") or "")
+    if not isinstance(tracker.get("events"), list):
+        tracker["events"] = []
+    return call
+
+
 @routes.post("/webhook")
 async def run_action(request: web.Request) -> web.Response:
-    call = await request.json()
+    call = checked_call(await read_json_object(request))
     try:
         with use_services(request.app[SERVICES]):
             result = await request.app[EXECUTOR].run(call)

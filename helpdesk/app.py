@@ -9,8 +9,8 @@ import aiohttp
 from aiohttp import web
 
 from bot.actions.services import ShopServices
-from helpdesk import (actions_api, agent_api, argos, chat_api, health_api, nlg_api,
-                      shopify_api, sockets, widget_api, workspace_page)
+from helpdesk import (actions_api, agent_api, argos, chat_api, health_api, shopify_api, sockets,
+                      widget_api, workspace_page)
 from helpdesk.agent_desk import AgentDesk
 from helpdesk.bot import Bot, RasaBot
 from helpdesk.bot_monitor import BOT_MONITOR, BotMonitor, watch_bot
@@ -25,6 +25,7 @@ from helpdesk.locales import Locales
 from helpdesk.origins import CLOCK
 from helpdesk.payloads import ShopperPayloads, domain_intents
 from helpdesk.policy_watch import POLICIES, policy_context
+from helpdesk.rasa_callbacks import callbacks_context
 from helpdesk.redis_events import RedisEventHub
 from helpdesk.settings import Settings
 from helpdesk.translation import Translator
@@ -57,8 +58,8 @@ def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales |
     app.cleanup_ctx.append(_services_context(
         settings, bot, locales or Locales.load(settings.locales_dir), detector, translator, clock))
     app.cleanup_ctx.append(watch_bot)
-    for module in (health_api, chat_api, agent_api, nlg_api, actions_api, shopify_api, workspace_page,
-                   widget_api):
+    app.cleanup_ctx.append(callbacks_context(settings))  # Rasa's doors, on their own listener
+    for module in (health_api, chat_api, agent_api, shopify_api, workspace_page, widget_api):
         app.router.add_routes(module.routes)
     return app
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from typing import Any
 
 from aiohttp import web
 from pydantic import ValidationError
@@ -46,14 +48,77 @@ def _describe(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-async def parse_json(request: web.Request, model):
-    """The request body as `model`, or a 400 that says what is wrong with it."""
+# A client announcing a body it never sends must not hold a request (and its memory) forever.
+BODY_TIMEOUT_SECONDS = 10.0
+MAX_DEPTH = 32  # no request of ours nests deeper; deeper is an attack on the parser
+
+
+class RequestTimeout(HelpdeskError):
+    status = 408
+    code = "body_timeout"
+
+
+def _unicode_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "contains a NUL character (\\u0000)"
     try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains an unpaired surrogate (like \\ud800): send valid Unicode"
+    return None
+
+
+def check_plain_json(value: Any) -> None:
+    """Refuse what no client of ours sends and what breaks storage later: nesting deeper than
+    MAX_DEPTH, NUL characters and unpaired surrogates in any key or string."""
+    pending: list[tuple[Any, int, str]] = [(value, 0, "body")]
+    while pending:
+        item, depth, where = pending.pop()
+        if depth > MAX_DEPTH:
+            raise BadRequest(f"the JSON is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(item, str):
+            if problem := _unicode_problem(item):
+                raise BadRequest(f"{where} {problem}")
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if problem := _unicode_problem(key):
+                    raise BadRequest(f"a key in {where} {problem}")
+                pending.append((child, depth + 1, f"{where}.{key}"[:80]))
+        elif isinstance(item, list):
+            pending.extend((child, depth + 1, f"{where}[{index}]") for index, child in enumerate(item))
+
+
+async def read_body(request: web.Request) -> bytes:
+    """The request's body, within BODY_TIMEOUT_SECONDS (408 otherwise)."""
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT_SECONDS):
+            return await request.read()
+    except TimeoutError:
+        raise RequestTimeout(f"the body did not arrive within {BODY_TIMEOUT_SECONDS:g} seconds") from None
+
+
+def loads_plain(raw: bytes | str, **options: Any) -> Any:
+    """JSON text as Python values, or a 400 that says what is wrong with it."""
+    try:
+        value = json.loads(raw, **options)
+    except RecursionError:
+        raise BadRequest(f"the JSON is nested more than {MAX_DEPTH} levels deep") from None
+    except (ValueError, UnicodeDecodeError):  # JSONDecodeError is a ValueError
         raise BadRequest("the body is not valid JSON") from None
+    check_plain_json(value)
+    return value
+
+
+async def read_json_object(request: web.Request) -> dict[str, Any]:
+    body = loads_plain(await read_body(request))
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")
+    return body
+
+
+async def parse_json(request: web.Request, model):
+    """The request body as `model`, or a 400 that says what is wrong with it."""
+    body = await read_json_object(request)
     try:
         return model.model_validate(body)
     except ValidationError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import signal
 import subprocess
@@ -24,12 +25,16 @@ def run(settings: Settings) -> int:
     model = ensure_model(settings.var_dir)
     # The embedded default serves the example shop: its orders, the first time only.
     subprocess.run([sys.executable, "-m", "helpdesk", "demo", "load"], check=True, cwd=PROJECT_ROOT)
-    token = settings.rasa_token or secrets.token_urlsafe(24)
-    helpdesk_url = f"http://127.0.0.1:{settings.port}"
-    bot = rasa_server(model=model, rasa_url=settings.rasa_url, token=token,
-                      helpdesk_url=helpdesk_url, var_dir=settings.var_dir)
+    # Two secrets, new at every start: Rasa's API token, and the one Rasa shows when it calls the
+    # helpdesk back (actions, replies). Both travel in the environment, never on a command line.
+    rasa_token = settings.rasa_token or secrets.token_urlsafe(24)
+    callbacks_token = settings.rasa_callbacks_token or secrets.token_urlsafe(32)
+    bot = rasa_server(model=model, rasa_url=settings.rasa_url, token=rasa_token,
+                      callbacks_url=_callbacks_url(settings), callbacks_token=callbacks_token,
+                      var_dir=settings.var_dir)
     # The embedded default is the demo: /demo?customer= signs the example shop's customers in.
-    env = {**bot.env, "RASA_TOKEN": token, "DEMO_MODE": "true",
+    env = {**os.environ, "RASA_TOKEN": rasa_token, "RASA_CALLBACKS_TOKEN": callbacks_token,
+           "DEMO_MODE": "true",
            "IDENTITY_SECRET": settings.identity_secret or secrets.token_urlsafe(32)}
     helpdesk = ChildProcess("helpdesk", [sys.executable, "-m", "helpdesk", "serve"], env=env,
                             cwd=PROJECT_ROOT, log_path=settings.var_dir / "log" / "helpdesk.log")
@@ -43,8 +48,7 @@ def run(settings: Settings) -> int:
         _wait_until_ready(settings, children)
         _print_urls(settings)
         while True:
-            for child in children:
-                child.supervise()
+            _supervise(children)
             time.sleep(1)
     except KeyboardInterrupt:
         print("\nStopping…", flush=True)
@@ -59,6 +63,23 @@ def _interrupt(*_signal) -> None:
     raise KeyboardInterrupt
 
 
+def _callbacks_url(settings: Settings) -> str:
+    host = settings.rasa_callbacks_host
+    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else host}:{settings.rasa_callbacks_port}"
+
+
+_reported: dict[str, str | None] = {}
+
+
+def _supervise(children: list[ChildProcess]) -> None:
+    """Restart what died; say once, on the terminal, why a child keeps failing."""
+    for child in children:
+        child.supervise()
+        if child.problem and _reported.get(child.name) != child.problem:
+            print(f"\n  ! {child.problem}", flush=True)
+        _reported[child.name] = child.problem
+
+
 def health(settings: Settings) -> dict:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{settings.port}/healthz", timeout=3) as answer:
@@ -70,8 +91,7 @@ def health(settings: Settings) -> dict:
 def _wait_until_ready(settings: Settings, children: list[ChildProcess]) -> None:
     started = time.monotonic()
     while (state := health(settings)).get("bot") != "ready":
-        for child in children:
-            child.supervise()
+        _supervise(children)
         elapsed = int(time.monotonic() - started)
         what = "helpdesk starting…" if not state else f"bot {state.get('bot', 'starting')}…"
         if sys.stdout.isatty() or elapsed % 10 == 0:

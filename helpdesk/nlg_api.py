@@ -11,6 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
+from helpdesk.errors import BadRequest, read_json_object
+
 routes = web.RouteTableDef()
 
 # Keys rasa-sdk's utter_message always sends; they are not variables of the text.
@@ -30,10 +32,12 @@ def text_variables(arguments: dict[str, Any], slots: dict[str, Any]) -> dict[str
 
 @routes.post("/nlg")
 async def generate(request: web.Request) -> web.Response:
-    body = await request.json()
+    body = await read_json_object(request)
     name = body.get("response") or body.get("template")
-    if not name:
-        raise web.HTTPBadRequest(reason="NLG request without a response name")
-    slots = (body.get("tracker") or {}).get("slots") or {}
-    variables = text_variables(body.get("arguments") or {}, slots)
+    if not isinstance(name, str) or not name:
+        raise BadRequest("an NLG request names its response (response or template)")
+    tracker, arguments = body.get("tracker"), body.get("arguments")
+    slots = tracker.get("slots") if isinstance(tracker, dict) else None
+    variables = text_variables(arguments if isinstance(arguments, dict) else {},
+                               slots if isinstance(slots, dict) else {})
     return web.json_response({"custom": {"say": {"key": name, "vars": variables}}})

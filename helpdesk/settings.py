@@ -34,7 +34,12 @@ class Settings(BaseSettings):
     policies_dir: Path = PROJECT_ROOT / "policies"
 
     rasa_url: str = "http://127.0.0.1:5005"
-    rasa_token: str = ""
+    rasa_token: str = ""  # Rasa's own API token (its /status and trackers)
+    # Where Rasa calls the helpdesk (custom actions, the texts of replies): a listener of its
+    # own, private by default, that takes only calls carrying this shared secret.
+    rasa_callbacks_host: str = "127.0.0.1"
+    rasa_callbacks_port: int = Field(5056, ge=0, le=65535)
+    rasa_callbacks_token: str = ""
     bot_timeout_seconds: float = 30.0
     # Bot calls at once from this process; more wait for a slot (within the timeout above), so a
     # hung bot ties up neither every worker nor the database.

@@ -44,6 +44,17 @@ def rasa_command() -> list[str]:
     return [str(rasa)]
 
 
+def rasa_run_command() -> list[str]:
+    """`rasa run` through bot/rasa_run.py, which takes the API token from RASA_AUTH_TOKEN."""
+    python = BOT_VENV / "bin" / "python"
+    explicit = os.environ.get("RASA_BIN")  # a `rasa` elsewhere: its environment's python
+    if explicit:
+        python = Path(explicit).parent / "python"
+    if not python.exists():
+        raise FileNotFoundError(f"{python} not found: run `make setup` to create the bot environment")
+    return [str(python), str(BOT_DIR / "rasa_run.py")]
+
+
 def rasa_environment(var_dir: Path) -> dict[str, str]:
     # Rasa's own caches and telemetry stay out of the source tree and off the network.
     return {**os.environ, "RASA_TELEMETRY_ENABLED": "false",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import uuid
 
+import aiohttp
 import asyncpg
 import pytest
 
 from helpdesk.app import NLU_DIR, create_app
 from helpdesk.bot import BotMessage
 from helpdesk.language import LanguageDetector
+from helpdesk.rasa_callbacks import CALLBACKS_PORT
 from helpdesk.settings import Settings
 from helpdesk.translation import Translator
 from tests.fakes import FakeBot, FakeEngine
@@ -18,6 +20,7 @@ from tests.rasa_server import helpdesk, helpdesk_factory, rasa  # noqa: F401 - f
 from tests.translation_models import argos_home, real_translator  # noqa: F401 - fixtures
 
 
+CALLBACKS_TOKEN = "callbacks-secret-for-tests"
 POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -42,7 +45,8 @@ def quick_password_hashing(monkeypatch):
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(environment="test", var_dir=tmp_path, rasa_url="http://127.0.0.1:9",
-                    bot_startup_grace_seconds=5)
+                    rasa_callbacks_port=0,  # any free port: tests run many apps
+                    rasa_callbacks_token=CALLBACKS_TOKEN, bot_startup_grace_seconds=5)
 
 
 @pytest.fixture(scope="session")
@@ -117,3 +121,22 @@ async def open_session(client, locale: str | None = None, *, address: str | None
 @pytest.fixture
 async def shopper(client) -> Shopper:
     return await open_session(client)
+
+
+class RasaCalls:
+    """Rasa's side of the helpdesk: calls to its private listener, with the shared secret."""
+
+    def __init__(self, app, token: str | None = CALLBACKS_TOKEN) -> None:
+        self.base = f"http://127.0.0.1:{app[CALLBACKS_PORT]}"
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    async def post(self, path: str, body=None, *, data=None, headers=None):
+        async with aiohttp.ClientSession() as http:
+            async with http.post(self.base + path, json=body, data=data,
+                                 headers={**self.headers, **(headers or {})}) as response:
+                return response.status, await response.json()
+
+
+@pytest.fixture
+def rasa_calls(client) -> RasaCalls:
+    return RasaCalls(client.app)

@@ -8,6 +8,7 @@ own helpdesk app on the port Rasa calls back, so Rasa reaches whichever test is 
 from __future__ import annotations
 
 import asyncio
+import secrets
 import shutil
 import socket
 import time
@@ -41,6 +42,8 @@ class RasaServer:
     url: str
     token: str
     helpdesk_port: int
+    callbacks_port: int
+    callbacks_token: str
 
     async def wait_ready(self) -> None:
         """Until the model answers, restarting the process if it died (as `make run` does)."""
@@ -69,11 +72,14 @@ class RasaServer:
 def rasa(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("rasa")
     model = ensure_model(PROJECT_ROOT / "var")
-    rasa_url, token, helpdesk_port = f"http://127.0.0.1:{free_port()}", "e2e-token", free_port()
+    rasa_url, helpdesk_port, callbacks_port = f"http://127.0.0.1:{free_port()}", free_port(), free_port()
+    # A token that starts with '-': it once made `rasa run` read it as an option and never start.
+    token, callbacks_token = "-e2e-token", secrets.token_urlsafe(32)
     process = rasa_server(model=model, rasa_url=rasa_url, token=token,
-                          helpdesk_url=f"http://127.0.0.1:{helpdesk_port}", var_dir=var_dir)
+                          callbacks_url=f"http://127.0.0.1:{callbacks_port}",
+                          callbacks_token=callbacks_token, var_dir=var_dir)
     process.start()
-    yield RasaServer(process, rasa_url, token, helpdesk_port)
+    yield RasaServer(process, rasa_url, token, helpdesk_port, callbacks_port, callbacks_token)
     process.stop()
 
 
@@ -82,11 +88,15 @@ async def helpdesk_factory(rasa, aiohttp_server, aiohttp_client, tmp_path):
     """Builds a real helpdesk app serving the example shop (its own copy of the policy files),
     wired to the real Rasa server once that is ready."""
 
-    async def build(**dependencies):
-        await rasa.wait_ready()
-        shutil.copytree(PROJECT_ROOT / "policies", tmp_path / "policies")
+    async def build(*, wait_for_bot: bool = True, **dependencies):
+        """A helpdesk on the test's own folder: built again, it is the same shop restarted."""
+        if wait_for_bot:
+            await rasa.wait_ready()
+        shutil.copytree(PROJECT_ROOT / "policies", tmp_path / "policies", dirs_exist_ok=True)
         settings = Settings(environment="test", var_dir=tmp_path, rasa_url=rasa.url,
                             rasa_token=rasa.token, bot_timeout_seconds=60,
+                            rasa_callbacks_port=rasa.callbacks_port,
+                            rasa_callbacks_token=rasa.callbacks_token,
                             policies_dir=tmp_path / "policies")
         dependencies.setdefault("translator", Translator(None))
         server = await aiohttp_server(create_app(settings, **dependencies), port=rasa.helpdesk_port)

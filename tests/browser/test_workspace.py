@@ -43,6 +43,7 @@ def port() -> int:
 def settings(tmp_path, port) -> Settings:
     # The page's origin must be the service's own: the agent API refuses other origins.
     return Settings(environment="test", var_dir=tmp_path, rasa_url="http://127.0.0.1:9",
+                    rasa_callbacks_port=0,
                     bot_startup_grace_seconds=5, port=port)
 
 

@@ -35,7 +35,8 @@ def make_app(settings: Settings) -> web.Application:
 
 @pytest.fixture
 async def shop(aiohttp_client, tmp_path):
-    settings = Settings(environment="test", var_dir=tmp_path, shopify_webhook_secret=SECRET)
+    settings = Settings(environment="test", var_dir=tmp_path, shopify_webhook_secret=SECRET,
+                        rasa_callbacks_port=0)
     return await aiohttp_client(make_app(settings))
 
 
@@ -100,7 +101,8 @@ async def test_unsigned_or_wrongly_signed_is_refused_and_changes_nothing(shop, s
 
 
 async def test_without_a_configured_secret_everything_is_refused(aiohttp_client, tmp_path):
-    client = await aiohttp_client(make_app(Settings(environment="test", var_dir=tmp_path)))
+    client = await aiohttp_client(make_app(Settings(environment="test", var_dir=tmp_path,
+                                                              rasa_callbacks_port=0)))
     body = body_of("orders_create")
     response = await deliver(client, "orders/create", body, signature=signed(body, ""))
     assert response.status == 401 and await state(client) == []

@@ -14,23 +14,22 @@ def action_call(name: str, slots: dict | None = None) -> dict:
     }
 
 
-async def test_rasa_runs_an_action_through_the_webhook(client):
-    response = await client.post("/webhook", json=action_call("action_order_status"))
-    assert response.status == 200
-    body = await response.json()
+async def test_rasa_runs_an_action_through_the_webhook(rasa_calls):
+    status, body = await rasa_calls.post("/webhook", action_call("action_order_status"))
+    assert status == 200
     assert [m["response"] for m in body["responses"]] == ["utter_ask_order_number"]
 
 
-async def test_an_unknown_action_is_404_naming_it(client):
-    response = await client.post("/webhook", json=action_call("action_nope"))
-    assert response.status == 404
-    assert (await response.json())["action_name"] == "action_nope"
+async def test_an_unknown_action_is_404_naming_it(rasa_calls):
+    status, body = await rasa_calls.post("/webhook", action_call("action_nope"))
+    assert status == 404
+    assert body["action_name"] == "action_nope"
 
 
-async def test_amounts_and_dates_from_the_shop_reach_rasa_as_text(client):
+async def test_amounts_and_dates_from_the_shop_reach_rasa_as_text(rasa_calls):
     call = action_call("action_loyalty_program", slots={"country": "Spain"})
-    response = await client.post("/webhook", json=call)
-    assert response.status == 200
-    [message] = (await response.json())["responses"]
+    status, body = await rasa_calls.post("/webhook", call)
+    assert status == 200
+    [message] = body["responses"]
     assert message["response"] == "utter_loyalty_program_answer"
     assert isinstance(message["points_per_unit"], str)

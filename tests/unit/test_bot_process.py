@@ -35,3 +35,31 @@ def test_a_running_process_is_left_alone(tmp_path):
         assert child.supervise() is False and child.restarts == 0
     finally:
         child.stop()
+
+
+def test_a_child_failing_the_same_way_is_reported_with_the_reason_from_its_log(tmp_path, monkeypatch):
+    monkeypatch.setattr(bot_process, "RESTART_BACKOFF_SECONDS", (0,))
+    failing = ("import sys; print('loading the model…'); "
+               "print('rasa: error: argument -t/--auth-token: expected one argument'); sys.exit(2)")
+    child = ChildProcess("bot", [sys.executable, "-c", failing], env=dict(os.environ), cwd=tmp_path,
+                         log_path=tmp_path / "log" / "bot.log")
+    child.start()
+    deadline = time.monotonic() + 20
+    while child.restarts < 3 and time.monotonic() < deadline:
+        child.supervise()
+        time.sleep(0.05)
+    while child.running():
+        time.sleep(0.05)
+    child.supervise()
+    assert child.problem is not None
+    assert "4 times in a row" in child.problem
+    assert "expected one argument" in child.problem
+    child.stop()
+
+
+def test_logs_are_readable_by_their_owner_only(tmp_path):
+    child = ChildProcess("sleeper", [sys.executable, "-c", "print('hello')"], env=dict(os.environ),
+                         cwd=tmp_path, log_path=tmp_path / "log" / "sleeper.log")
+    child.start()
+    child.process.wait()
+    assert (tmp_path / "log" / "sleeper.log").stat().st_mode & 0o777 == 0o600

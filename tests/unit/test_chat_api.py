@@ -83,6 +83,18 @@ async def test_bad_messages_are_400_with_what_to_fix(client, shopper):
     malformed = await client.post(url, data="{not json", headers=shopper.auth)
     assert malformed.status == 400
     assert (await malformed.json())["error"] == "the body is not valid JSON"
+    raw = {  # what a hand-written client or a fuzzer sends; each would have broken storage
+        "NUL": ('{"text": "hi\\u0000there", "client_id": "%s"}', "NUL"),
+        "lone surrogate": ('{"text": "\\ud800", "client_id": "%s"}', "surrogate"),
+        "nested": ('{"text": ' + "[" * 3000 + "]" * 3000 + ', "client_id": "%s"}', "nested"),
+        "not UTF-8": ('{"text": "caf\xe9", "client_id": "%s"}', "not valid JSON"),
+        "number": ('{"text": 7, "client_id": "%s"}', "text"),
+    }
+    for name, (body, expected) in raw.items():
+        data = (body % uuid.uuid4()).encode("latin-1")
+        response = await client.post(url, data=data, headers=shopper.auth)
+        assert response.status == 400, name
+        assert expected in (await response.json())["error"], name
     assert await shopper.transcript() == []
 
 

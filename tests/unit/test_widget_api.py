@@ -109,6 +109,7 @@ async def test_a_demo_customer_is_signed_in_by_the_server_in_demo_mode_only(
     now = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
     for demo_mode in (True, False):
         settings = Settings(environment="test", var_dir=tmp_path, identity_secret="s3cret",
+                            rasa_callbacks_port=0,
                             rasa_url="http://127.0.0.1:9", demo_mode=demo_mode)
         client = await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector,
                                                  translator=translator, clock=SetClock(now)))
