@@ -19,7 +19,8 @@ from helpdesk.agent_models import (Agent, AgentMessageCreate, AgentSession, Logi
 from helpdesk.agents import SESSION_LIFETIME, TooManyAttempts
 from helpdesk.errors import HelpdeskError, parse_json
 from helpdesk.events import AGENTS
-from helpdesk.origins import SETTINGS, origin_allowed
+from helpdesk.client import client_address, over_https
+from helpdesk.origins import origin_allowed
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -50,23 +51,19 @@ async def _agent(request: web.Request) -> tuple[Agent, AgentSession]:
     return agent, session
 
 
-def _secure(request: web.Request) -> bool:
-    return request.secure or request.app[SETTINGS].base_url.startswith("https://")
-
-
 @routes.post("/api/agent/login")
 async def login(request: web.Request) -> web.Response:
     _check_origin(request)
     credentials = await parse_json(request, LoginRequest)
     try:
         agent, token, csrf = await request.app[DESK].log_in(
-            credentials.email, credentials.password, request.remote or "unknown")
+            credentials.email, credentials.password, client_address(request))
     except TooManyAttempts as error:
         return web.json_response({"error": error.message}, status=429,
                                  headers={"Retry-After": str(error.retry_after)})
     response = web.json_response({"agent": public(agent), "csrf_token": csrf})
     response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/",
-                        secure=_secure(request), max_age=int(SESSION_LIFETIME.total_seconds()))
+                        secure=over_https(request), max_age=int(SESSION_LIFETIME.total_seconds()))
     return response
 
 

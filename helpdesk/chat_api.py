@@ -8,7 +8,7 @@ from aiohttp import web
 
 from helpdesk import sockets
 from helpdesk.chat import Chat
-from helpdesk.chat_guard import client_address
+from helpdesk.client import client_address
 from helpdesk.errors import parse_json
 from helpdesk.models import (LanguageChoice, MessageCreate, MessagePublic, RatingCreate,
                              SessionCreate, SessionCreated)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from helpdesk.origins import SETTINGS, origin_allowed
+from helpdesk.client import client_address
+from helpdesk.origins import origin_allowed
 
 PUBLIC_PREFIXES = ("/api/chat/", "/widget.js")
 CORS_HEADERS = {
@@ -65,14 +66,6 @@ def _too_many(wait: float, what: str) -> web.Response:
     return web.json_response(
         {"error": f"{what}; please wait {seconds} seconds and try again", "retry_after": seconds},
         status=429, headers={"Retry-After": str(seconds)})
-
-
-def client_address(request: web.Request) -> str:
-    """The shopper's address; behind a reverse proxy (BEHIND_PROXY=true) the one it forwarded."""
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    if request.app[SETTINGS].behind_proxy and forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.remote or "unknown"
 
 
 def _limits(request: web.Request) -> list[tuple[str, str, Limit, str]]:

@@ -13,6 +13,8 @@ CLOCK = web.AppKey("clock", Clock)  # the app's one clock, for handlers that nee
 
 def origin_allowed(request: web.Request, origin: str) -> bool:
     """The page's origin is the service itself (whatever address it was reached at) or listed."""
+    from helpdesk.client import client_scheme  # the scheme needs SETTINGS, defined here
+
     origin = origin.rstrip("/")
-    own = f"{request.scheme}://{request.host}"
+    own = f"{client_scheme(request)}://{request.host}"
     return origin == own or origin in request.app[SETTINGS].origins

@@ -60,9 +60,11 @@ class Settings(BaseSettings):
     shop_languages: str = "en,es,pt,fr,de,it,zh"
     nlu_languages: str = "en,es,pt,fr,de,it"
     allowed_origins: str = ""
-    # Behind a reverse proxy every request comes from the proxy: trust its X-Forwarded-For for
-    # the per-address rate limits (only when the proxy sets it; clients could forge it).
+    # Behind reverse proxies every request comes from the nearest one: then the client's address
+    # and scheme are the X-Forwarded-For / X-Forwarded-Proto entries our own proxies wrote, the
+    # TRUSTED_PROXIES-th from the right (entries further left are the client's own words).
     behind_proxy: bool = False
+    trusted_proxies: int = Field(1, ge=1, le=10)
 
     @model_validator(mode="after")
     def _refuse_development_secret(self) -> Settings:
