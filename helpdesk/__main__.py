@@ -16,9 +16,11 @@ from helpdesk.settings import Settings
 def _serve(settings: Settings, _args: argparse.Namespace) -> int:
     from aiohttp import web
 
+    from helpdesk.access_log import AccessLogger
     from helpdesk.app import create_app
 
     web.run_app(create_app(settings), host=settings.host, port=settings.port,
+                access_log_class=AccessLogger,
                 print=lambda *_: logging.info("helpdesk listening on %s", settings.base_url))
     return 0
 

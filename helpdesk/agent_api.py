@@ -166,4 +166,5 @@ async def agent_socket(request: web.Request) -> web.StreamResponse:
         except HelpdeskError:  # the conversation is gone
             return None
 
-    return await sockets.stream_events(request, desk.chat.events, AGENTS, shown)
+    return await sockets.stream_events(await sockets.open_socket(request), desk.chat.events, AGENTS,
+                                       shown)

@@ -31,6 +31,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 class NeverResolved(HelpdeskError):
     status = 409
+    code = "not_resolved"
 
 
 class Chat:

@@ -17,7 +17,9 @@ class HelpdeskError(Exception):
     """Base of the errors a client can cause; `status` is the HTTP status it maps to."""
 
     status = 400
-    code: str | None = None  # a stable name for clients that act on the kind of error
+    code = "error"  # a stable name for clients that act on the kind of error
+    headers: dict[str, str] | None = None  # Retry-After, say
+    extra: dict[str, Any] | None = None  # more fields of the JSON body
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -26,14 +28,25 @@ class HelpdeskError(Exception):
 
 class BadRequest(HelpdeskError):
     status = 400
+    code = "bad_request"
 
 
 class Unauthorized(HelpdeskError):
     status = 401
+    code = "unauthorized"
 
 
-class ConversationNotFound(HelpdeskError):
+class NotFound(HelpdeskError):
     status = 404
+    code = "not_found"
+
+
+class ConversationNotFound(NotFound):
+    pass
+
+
+# aiohttp's own refusals (no such route, wrong method, too large), by the same names.
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 400: "bad_request"}
 
 
 def _json_error(status: int, message: str, **extra) -> web.Response:
@@ -130,11 +143,13 @@ async def error_middleware(request: web.Request, handler):
     try:
         return await handler(request)
     except HelpdeskError as error:
-        return _json_error(error.status, error.message, **({"code": error.code} if error.code else {}))
+        response = _json_error(error.status, error.message, code=error.code, **(error.extra or {}))
+        response.headers.update(error.headers or {})
+        return response
     except web.HTTPException as error:
         if error.status < 400 or error.content_type == "application/json":
             raise
-        return _json_error(error.status, error.reason)
+        return _json_error(error.status, error.reason, code=HTTP_CODES.get(error.status, "error"))
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _json_error(500, "internal error; it has been logged")
+        return _json_error(500, "internal error; it has been logged", code="internal")

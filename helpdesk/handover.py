@@ -35,6 +35,7 @@ class AtCapacity(HelpdeskError):
 
 class WrongState(HelpdeskError):
     status = 409
+    code = "wrong_state"
 
 
 class NotYours(HelpdeskError):

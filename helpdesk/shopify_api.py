@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
 from decimal import Decimal
 
 from aiohttp import web
 
-from helpdesk.chat_api import SETTINGS
+from helpdesk.origins import CLOCK, SETTINGS
 from helpdesk.database import DB
-from helpdesk.errors import BadRequest, Unauthorized
+from helpdesk.errors import BODY_TIMEOUT_SECONDS, RequestTimeout, Unauthorized, loads_plain
 from helpdesk.orders.shopify import verify_hmac
 from helpdesk.orders.webhooks import TOPICS, receive
 
@@ -34,19 +34,22 @@ async def shopify_webhook(request: web.Request) -> web.Response:
         # 200, or Shopify retries a topic we will never handle.
         log.info("shopify webhook %s: topic %r ignored", webhook_id, topic)
         return web.json_response({"ignored": topic})
-    try:
-        payload = json.loads(body, parse_float=Decimal)  # money never passes through float
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("the body is not valid JSON") from None
+    payload = loads_plain(body, parse_float=Decimal)  # money never passes through float
     log.info("shopify webhook %s: %s", webhook_id, topic)
-    return web.json_response(await receive(request.app[DB], topic, payload))
+    delivery = request.headers.get("X-Shopify-Webhook-Id", "").strip()[:200] or None
+    return web.json_response(await receive(request.app[DB], topic, payload, webhook_id=delivery,
+                                           now=request.app[CLOCK].now()))
 
 
 async def _raw_body(request: web.Request) -> bytes:
     chunks, size = [], 0
-    async for chunk in request.content.iter_chunked(64 * 1024):
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=size)
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT_SECONDS):
+            async for chunk in request.content.iter_chunked(64 * 1024):
+                size += len(chunk)
+                if size > MAX_BODY:
+                    raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=size)
+                chunks.append(chunk)
+    except TimeoutError:
+        raise RequestTimeout(f"the body did not arrive within {BODY_TIMEOUT_SECONDS:g} seconds") from None
     return b"".join(chunks)

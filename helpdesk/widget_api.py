@@ -15,7 +15,7 @@ from babel import Locale, UnknownLocaleError
 
 from helpdesk.chat_api import CHAT
 from helpdesk.origins import CLOCK, SETTINGS
-from helpdesk.errors import BadRequest
+from helpdesk.errors import BadRequest, NotFound
 from helpdesk.orders.demo import CUSTOMERS
 from helpdesk.orders.verification import identity_signature
 
@@ -128,5 +128,5 @@ async def demo_asset(request: web.Request) -> web.Response:
     name = request.match_info["asset"]
     path = DEMO / name
     if name.startswith(".") or "/" in name or name == "index.html" or not path.is_file():
-        raise web.HTTPNotFound(reason=f"the demo shop has no file {name!r}")
+        raise NotFound(f"the demo shop has no file {name[:40]!r}")
     return _static(request, path)

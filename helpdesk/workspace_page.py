@@ -7,6 +7,7 @@ from pathlib import Path
 from aiohttp import web
 
 from helpdesk.chat_api import CHAT
+from helpdesk.errors import NotFound
 from helpdesk.locales import FALLBACK_LANGUAGE
 
 routes = web.RouteTableDef()
@@ -45,7 +46,7 @@ async def page(_request: web.Request) -> web.Response:
 async def asset(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     if name not in ASSETS:
-        raise web.HTTPNotFound(reason=f"no workspace file named {name}")
+        raise NotFound(f"no workspace file named {name[:40]!r}")
     return _file(name, ASSETS[name], "no-cache")
 
 

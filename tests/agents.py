@@ -94,5 +94,12 @@ class AgentClient:
     async def conversation(self, conversation_id: str) -> dict:
         return await self.ok("GET", f"/api/agent/conversations/{conversation_id}")
 
+    async def socket(self):
+        """The workspace's websocket, once the server says it is listening."""
+        socket = await self.http.ws_connect(f"{self.base_url}/api/agent/ws")
+        ready = await socket.receive_json(timeout=10)
+        assert ready == {"type": "ready"}, ready
+        return socket
+
     async def close(self) -> None:
         await self.http.close()

@@ -102,11 +102,24 @@ class Shopper:
         assert response.status == 200, await response.text()
         return await response.json()
 
+    async def socket(self, **options):
+        """The conversation's websocket, as the widget opens it: the token in the first frame,
+        then listening once the server says it is ready."""
+        return await listening_socket(self.client, self.session_id, self.token, **options)
+
     async def transcript(self) -> list[dict]:
         response = await self.client.get(f"/api/chat/sessions/{self.session_id}/messages",
                                          headers=self.auth)
         assert response.status == 200, await response.text()
         return (await response.json())["messages"]
+
+
+async def listening_socket(client, session_id: str, token: str, **options):
+    socket = await client.ws_connect(f"/api/chat/sessions/{session_id}/ws", **options)
+    await socket.send_json({"type": "auth", "token": token})
+    ready = await socket.receive_json(timeout=10)
+    assert ready == {"type": "ready"}, ready
+    return socket
 
 
 async def open_session(client, locale: str | None = None, *, address: str | None = None) -> Shopper:

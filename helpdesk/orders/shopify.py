@@ -41,6 +41,8 @@ SHOPIFY_NAMES = {"order_number": "order_number", "postal_code": "shipping_addres
 class BadPayload(BadRequest):
     """A signed payload we cannot read as a Shopify order or fulfillment."""
 
+    code = "bad_payload"
+
 
 def verify_hmac(secret: str, raw_body: bytes, header_value: str | None) -> bool:
     """Whether X-Shopify-Hmac-Sha256 is the base64 HMAC-SHA256 of the raw body under `secret`."""

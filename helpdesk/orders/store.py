@@ -21,6 +21,7 @@ AHEAD_OF_SHIPPED = {OrderStatus.IN_TRANSIT, OrderStatus.DELAYED, OrderStatus.DEL
 
 class OrderNotFound(HelpdeskError):
     status = 404
+    code = "order_not_found"
 
 
 @dataclass(frozen=True)

@@ -4,24 +4,65 @@ from __future__ import annotations
 
 import logging
 
+from datetime import UTC, datetime
+
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk.database import Database
-from helpdesk.orders.shopify import FULFILLMENT_TOPICS, ORDER_TOPICS, order_record, shipment_news
+from helpdesk.orders.models import ShopifyDelivery
+from helpdesk.orders.shopify import (FULFILLMENT_TOPICS, ORDER_TOPICS, BadPayload, order_record,
+                                     shipment_news)
 from helpdesk.orders.store import apply_shipment, upsert_orders
 
 log = logging.getLogger(__name__)
 TOPICS = ORDER_TOPICS | FULFILLMENT_TOPICS
 
 
-async def receive(database: Database, topic: str, payload: object) -> dict[str, str]:
-    """Store what an orders/* or fulfillments/* payload says; what happened, for the response.
+async def receive(database: Database, topic: str, payload: object, *,
+                  webhook_id: str | None = None, now: datetime | None = None) -> dict[str, str]:
+    """Store what an orders/* or fulfillments/* payload says, once per webhook id; what
+    happened, for the response.
 
     Raises BadPayload (400) for a payload that cannot be read, OrderNotFound (404) for a
     fulfillment of an order not stored (yet: Shopify retries, and the order may arrive first).
     """
+    if webhook_id and await _already_applied(database, webhook_id):
+        log.info("shopify %s: delivery %s was applied before; ignored", topic, webhook_id)
+        return {"outcome": "duplicate"}
+    applied = await _apply(database, topic, payload)
+    if webhook_id:
+        await _remember(database, webhook_id, topic, now or datetime.now(UTC))
+    return applied
+
+
+async def _already_applied(database: Database, webhook_id: str) -> bool:
+    async with database.session() as session:
+        return await session.get(ShopifyDelivery, webhook_id) is not None
+
+
+async def _remember(database: Database, webhook_id: str, topic: str, now: datetime) -> None:
+    """Recorded only once applied: Shopify retries a failed delivery with the same id."""
+    try:
+        async with database.session() as session:
+            session.add(ShopifyDelivery(webhook_id=webhook_id, topic=topic, received_at=now))
+            await session.commit()
+    except IntegrityError:
+        pass  # the same delivery, applied at the same moment on another replica
+
+
+def _read(parse, payload: object):
+    """A payload of the wrong shape deep inside (a number where a name goes, say) is the
+    sender's mistake, not ours: 400 naming it."""
+    try:
+        return parse(payload)
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, ArithmeticError) as error:
+        raise BadPayload(f"the payload could not be read as a Shopify {parse.__name__.split('_')[0]}: "
+                         f"{type(error).__name__}: {str(error)[:200]}") from None
+
+
+async def _apply(database: Database, topic: str, payload: object) -> dict[str, str]:
     if topic in ORDER_TOPICS:
-        record = order_record(payload)
+        record = _read(order_record, payload)
         for attempt in (1, 2):
             try:
                 async with database.session() as session:
@@ -35,7 +76,7 @@ async def receive(database: Database, topic: str, payload: object) -> dict[str, 
         log.info("shopify %s: order %s %s", topic, record.order_number, outcome)
         return {"order": record.order_number, "outcome": outcome}
     if topic in FULFILLMENT_TOPICS:
-        news = shipment_news(payload)
+        news = _read(shipment_news, payload)
         async with database.session() as session:
             order = await apply_shipment(session, order_external_id=news.order_external_id,
                                          shipment=news.shipment, status=news.status,

@@ -20,7 +20,7 @@ from tests.rasa_server import free_port
 
 STORAGE = "shop-support:atelier-nord"
 HOSTILE = "<img src=x onerror=window.__pwned=1;alert(1)>"
-WS = re.compile(r".*/api/chat/sessions/[^/]+/ws\?token=.*")
+WS = re.compile(r".*/api/chat/sessions/[^/]+/ws$")
 
 
 def scripted_bot() -> FakeBot:
@@ -314,9 +314,9 @@ async def test_agent_notices_state_and_rating_as_pushed_live(shop, page, screens
             "buttons": [], "client_id": None, "reply_to": None, "kind": kind,
             "created_at": "2026-01-01T00:00:00Z"}}
 
-    publish({"type": "state", "state": "queued", "agent": None})
+    publish({"type": "state", "state": "queued", "agent": None, "state_version": 1})
     await page.locator("#status").filter(has_text="Waiting for someone from our team…").wait_for()
-    publish({"type": "state", "state": "with_agent", "agent": "Ana"})
+    publish({"type": "state", "state": "with_agent", "agent": "Ana", "state_version": 2})
     publish(message(1, "system", "Ana has joined the chat", kind="notice"))
     publish({"type": "typing", "from": "agent", "author": "Ana"})
     await page.locator("#typing").filter(has_text="Ana is typing…").wait_for()
@@ -327,7 +327,7 @@ async def test_agent_notices_state_and_rating_as_pushed_live(shop, page, screens
     assert await bubbles(page, "agent").locator(".who").inner_text() == "Ana"
     publish(message(3, "system", "Ana has left the chat", kind="notice"))
     publish(message(4, "system", "How did we do? Rate our help.", kind="rating_prompt"))
-    publish({"type": "state", "state": "resolved", "agent": None})
+    publish({"type": "state", "state": "resolved", "agent": None, "state_version": 3})
     stars = page.locator(".stars button")
     await stars.first.wait_for()
     assert [await s.get_attribute("aria-label") for s in await stars.all()] == \

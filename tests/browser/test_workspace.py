@@ -115,8 +115,7 @@ class ShopperSocket:
 
 async def shopper_escalating(shop, text: str, locale: str = "en"):
     shopper = await open_session(shop, locale)
-    socket = ShopperSocket(await shop.ws_connect(
-        f"/api/chat/sessions/{shopper.session_id}/ws?token={shopper.token}"))
+    socket = ShopperSocket(await shopper.socket())
     reply = await shopper.say(text)
     assert reply["state"] == "queued", reply
     return shopper, socket

@@ -59,8 +59,7 @@ async def test_killing_the_bot_loses_nothing_and_it_comes_back_by_itself(helpdes
     os.killpg(rasa.process.pid, signal.SIGKILL)
     rasa.process.process.wait()
 
-    async with helpdesk.ws_connect(
-            f"/api/chat/sessions/{shopper.session_id}/ws?token={shopper.token}") as socket:
+    async with await shopper.socket() as socket:
         during = await shopper.say("where is my order?")
         assert [m["from"] for m in during["messages"]] == ["system"]
         assert during["messages"][0]["text"] == text_of("notice_bot_unavailable")

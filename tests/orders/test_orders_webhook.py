@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from aiohttp import web
 from sqlmodel import col, select
 
 from helpdesk import shopify_api
-from helpdesk.chat_api import SETTINGS
+from helpdesk.origins import CLOCK, SETTINGS
+from helpdesk.clock import Clock
 from helpdesk.database import DB, database_context
 from helpdesk.errors import error_middleware
 from helpdesk.orders.models import Order, OrderItem, Shipment
@@ -28,6 +30,7 @@ def make_app(settings: Settings) -> web.Application:
     # create_app's small body limit, to show the route reads large orders itself
     app = web.Application(middlewares=[error_middleware], client_max_size=64 * 1024)
     app[SETTINGS] = settings
+    app[CLOCK] = Clock()
     app.cleanup_ctx.append(database_context(settings))
     app.router.add_routes(shopify_api.routes)
     return app
@@ -49,8 +52,9 @@ def signed(body: bytes, secret: str = SECRET) -> str:
 
 
 async def deliver(client, topic: str, body: bytes, *, signature: str | None = "sign",
-                  webhook_id: str = "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"):
-    headers = {"X-Shopify-Topic": topic, "X-Shopify-Webhook-Id": webhook_id,
+                  webhook_id: str | None = None):
+    """One delivery as Shopify makes it; each with its own webhook id unless a retry is meant."""
+    headers = {"X-Shopify-Topic": topic, "X-Shopify-Webhook-Id": webhook_id or str(uuid.uuid4()),
                "X-Shopify-Shop-Domain": "atelier-nord.myshopify.com", "Content-Type": "application/json"}
     if signature is not None:
         headers["X-Shopify-Hmac-Sha256"] = signed(body) if signature == "sign" else signature
@@ -83,7 +87,7 @@ async def test_orders_create_is_stored(shop):
 async def test_re_delivery_leaves_the_same_state(shop):
     await deliver(shop, "orders/create", body_of("orders_create"))
     first = await state(shop)
-    again = await deliver(shop, "orders/create", body_of("orders_create"))  # same webhook id
+    again = await deliver(shop, "orders/create", body_of("orders_create"))  # a new copy
     assert again.status == 200 and await state(shop) == first
     await deliver(shop, "fulfillments/create", body_of("fulfillments_create"))
     after_fulfillment = await state(shop)
@@ -97,6 +101,38 @@ async def test_unsigned_or_wrongly_signed_is_refused_and_changes_nothing(shop, s
     response = await deliver(shop, "orders/create", body_of("orders_create"), signature=signature)
     assert response.status == 401
     assert "X-Shopify-Hmac-Sha256" in (await response.json())["error"]
+    assert await state(shop) == []
+
+
+async def test_a_retried_delivery_is_applied_once(shop):
+    created = await deliver(shop, "orders/create", body_of("orders_create"), webhook_id="w-1")
+    assert (await created.json())["outcome"] == "created"
+    first = await state(shop)
+    changed = json.loads(body_of("orders_create"))
+    changed["email"] = "someone.else@example.com"
+    retried = await deliver(shop, "orders/create", json.dumps(changed).encode(), webhook_id="w-1")
+    assert retried.status == 200 and await retried.json() == {"outcome": "duplicate"}
+    assert await state(shop) == first
+
+
+async def test_a_failed_delivery_is_applied_when_shopify_retries_it(shop):
+    early = await deliver(shop, "fulfillments/create", body_of("fulfillments_create"), webhook_id="f-1")
+    assert early.status == 404  # the order is not here yet: Shopify will retry
+    await deliver(shop, "orders/create", body_of("orders_create"))
+    retried = await deliver(shop, "fulfillments/create", body_of("fulfillments_create"), webhook_id="f-1")
+    assert await retried.json() == {"order": "10046", "outcome": "shipment stored"}
+
+
+@pytest.mark.parametrize("body", [
+    b'{"id": 1, "line_items": [' + b"[" * 3000 + b"]" * 3000 + b"]}",
+    b'{"id": 5512345678901, "email": "a\\u0000b@example.com"}',
+    b'{"id": 5512345678901, "email": "\\udc00"}',
+    b'[1, 2, 3]',
+    b'{"id": 5512345678901, "customer": {"first_name": 7, "last_name": ["x"]}, "line_items": "all"}',
+])
+async def test_a_signed_but_malformed_delivery_is_400_and_changes_nothing(shop, body):
+    response = await deliver(shop, "orders/create", body)
+    assert response.status == 400, await response.text()
     assert await state(shop) == []
 
 
@@ -117,12 +153,14 @@ async def test_an_unknown_topic_is_acknowledged_and_ignored(shop):
 
 async def test_malformed_payloads_are_400_with_the_reason(shop):
     response = await deliver(shop, "orders/create", b'{"id": 1, "line_items": [')
-    assert response.status == 400 and await response.json() == {"error": "the body is not valid JSON"}
+    assert response.status == 400
+    assert await response.json() == {"error": "the body is not valid JSON", "code": "bad_request"}
     no_id = json.loads(body_of("orders_create"))
     del no_id["id"]
     response = await deliver(shop, "orders/create", json.dumps(no_id).encode())
     assert response.status == 400
-    assert await response.json() == {"error": "id is required: Shopify's numeric id"}
+    assert await response.json() == {"error": "id is required: Shopify's numeric id",
+                                     "code": "bad_payload"}
     assert await state(shop) == []
 
 

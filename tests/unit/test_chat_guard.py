@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from helpdesk.chat_guard import Limit, RateLimiter
-from tests.conftest import open_session
+from helpdesk.chat_guard import RATE_LIMITER, Limit, RateLimiter
+from tests.conftest import listening_socket, open_session
 
 
 class Clock:
@@ -92,15 +92,62 @@ async def test_the_services_own_pages_are_same_origin_at_whatever_address_it_is_
     created = await client.post("/api/chat/sessions", json={}, headers={"Origin": own})
     assert created.status == 201
     body = await created.json()
-    socket = await client.ws_connect(f"/api/chat/sessions/{body['session_id']}/ws?token={body['token']}",
-                                     headers={"Origin": own})
+    socket = await listening_socket(client, body["session_id"], body["token"], headers={"Origin": own})
     await socket.close()
 
 
 async def test_a_page_of_another_site_cannot_open_a_conversations_websocket(client):
     shopper = await open_session(client, "en")
-    refused = await client.get(f"/api/chat/sessions/{shopper.session_id}/ws?token={shopper.token}",
+    refused = await client.get(f"/api/chat/sessions/{shopper.session_id}/ws",
                                headers={"Origin": "https://copycat.example", "Connection": "Upgrade",
                                         "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
                                         "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
     assert refused.status == 403 and "ALLOWED_ORIGINS" in (await refused.json())["error"]
+
+
+def test_a_full_table_forgets_the_least_recently_used_keys_not_everyone():
+    clock = Clock()
+    limiter = RateLimiter(clock, max_keys=3)
+    limit = Limit(burst=2, seconds=60)
+    for _ in range(2):
+        limiter.wait_needed("m", "flooder", limit)
+    assert limiter.wait_needed("m", "flooder", limit) > 0
+    for key in ("a", "b", "c", "d"):  # new keys push out the oldest, one at a time
+        limiter.wait_needed("m", key, limit)
+        limiter.wait_needed("m", "flooder", limit)  # the flooder keeps its own bucket fresh
+    assert len(limiter) == 3
+    assert limiter.wait_needed("m", "flooder", limit) > 0  # still limited: never cleared
+
+
+async def test_made_up_session_ids_neither_fill_the_limiter_nor_spend_a_shoppers_budget(client):
+    shopper = await open_session(client, "en")
+    url = f"/api/chat/sessions/{shopper.session_id}/messages"
+    for _ in range(40):  # a stranger who knows the id, not the token
+        stranger = await client.post(url, headers={"Authorization": "Bearer guess"},
+                                     json={"text": "x", "client_id": str(uuid.uuid4())})
+        assert stranger.status in (401, 429)
+    for n in range(200):
+        await client.get(f"/api/chat/sessions/made-up-{n}/messages",
+                         headers={"Authorization": "Bearer guess"})
+    limiter = client.app[RATE_LIMITER]
+    assert len(limiter) <= 5  # per-address buckets only: unknown sessions leave no trace
+    limiter._buckets.clear()  # the test's own address has used its budget up; the shopper has not
+    assert [(await shopper.say(f"m{n}")) is not None for n in range(20)] == [True] * 20
+
+
+async def test_reading_the_transcript_is_limited_per_session(client):
+    shopper = await open_session(client, "en")
+    statuses = [(await client.get(f"/api/chat/sessions/{shopper.session_id}/messages",
+                                  headers=shopper.auth)).status for _ in range(62)]
+    assert statuses[:60] == [200] * 60 and statuses[60:] == [429, 429]
+
+
+async def test_changing_language_and_rating_are_limited_per_session(client):
+    shopper = await open_session(client, "en")
+    url = f"/api/chat/sessions/{shopper.session_id}/language"
+    statuses = [(await client.post(url, headers=shopper.auth, json={"locale": "es"})).status
+                for _ in range(11)]
+    assert statuses[:10] == [200] * 10 and statuses[10] == 429
+    rating = await client.post(f"/api/chat/sessions/{shopper.session_id}/rating",
+                               headers=shopper.auth, json={"score": 5})
+    assert rating.status == 429 and rating.headers["Retry-After"]

@@ -228,7 +228,7 @@ async def test_transfer_to_another_team_and_to_a_colleague(client, ana):
 
 async def test_the_shopper_hears_each_step_live_on_the_websocket(client, ana):
     shopper = await waiting_shopper(client)
-    socket = await client.ws_connect(f"/api/chat/sessions/{shopper.session_id}/ws?token={shopper.token}")
+    socket = await shopper.socket()
     await ana.claim(shopper.session_id)
     await ana.reply(shopper.session_id, "Hi, Ana here.")
     await ana.resolve(shopper.session_id)
@@ -241,7 +241,7 @@ async def test_the_shopper_hears_each_step_live_on_the_websocket(client, ana):
 
 
 async def test_agents_see_escalations_arrive_live(client, ana):
-    socket = await ana.http.ws_connect(f"{ana.base_url}/api/agent/ws")
+    socket = await ana.socket()
     shopper = await waiting_shopper(client)
     received = [await socket.receive_json(timeout=5) for _ in range(2)]
     await socket.close()
@@ -267,7 +267,7 @@ def test_late_orders_complaints_and_always_human_topics_jump_the_queue():
 async def test_the_shopper_sees_the_agent_typing(client, ana):
     shopper = await waiting_shopper(client)
     await ana.claim(shopper.session_id)
-    socket = await client.ws_connect(f"/api/chat/sessions/{shopper.session_id}/ws?token={shopper.token}")
+    socket = await shopper.socket()
     response = await ana.post(f"/api/agent/conversations/{shopper.session_id}/typing")
     assert response.status == 204
     assert await socket.receive_json(timeout=5) == {"type": "typing", "from": "agent", "author": "Ana"}

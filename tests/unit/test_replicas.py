@@ -36,10 +36,9 @@ async def test_a_shopper_on_one_replica_and_an_agent_on_another(
     await add_agent(agent_side.app, "ana@shop.example", name="Ana", role="admin")
     ana = await AgentClient.logged_in(agent_side.make_url("/"), "ana@shop.example")
     try:
-        agent_socket = await ana.http.ws_connect(f"{ana.base_url}/api/agent/ws")
+        agent_socket = await ana.socket()
         shopper = await open_session(shop_side, "en")
-        shopper_socket = await shop_side.ws_connect(
-            f"/api/chat/sessions/{shopper.session_id}/ws?token={shopper.token}")
+        shopper_socket = await shopper.socket()
         assert (await shopper.say("a person please"))["state"] == "queued"
 
         arrived = [await agent_socket.receive_json(timeout=10) for _ in range(2)]

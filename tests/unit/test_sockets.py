@@ -16,7 +16,7 @@ async def test_stopping_the_service_tells_open_sockets_it_is_going_away(
                                              translator=translator))
     client = await aiohttp_client(server)
     shopper = await open_session(client, "en")
-    socket = await client.ws_connect(f"/api/chat/sessions/{shopper.session_id}/ws?token={shopper.token}")
+    socket = await shopper.socket()
     stopping = asyncio.create_task(server.close())
     frame = await socket.receive(timeout=20)
     await stopping

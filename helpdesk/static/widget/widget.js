@@ -268,7 +268,13 @@
   }
 
   // ---- the conversation state --------------------------------------------------------------------
-  function setState(next, agent) {
+  /** The conversation's state; a state older than the newest one heard of (its version counts
+   *  every change) is ignored, so a slow answer never shows a stale status. */
+  function setState(next, agent, version) {
+    if (typeof version === "number") {
+      if (version < (saved.stateVersion ?? -1)) return;
+      saved.stateVersion = version;
+    }
     if (next) state = saved.state = next;
     if (agent !== undefined) saved.agent = agent;
     persist();
@@ -341,7 +347,7 @@
       if (id && !seen.has(id)) receive({ id, from: "shopper", text: item.text, client_id: item.cid, buttons: [] }, false);
       else if (pending.has(item.cid)) { mark(item.cid, "", ""); pending.get(item.cid).classList.remove("pending"); }
       body.messages.forEach((message) => receive(message, false));
-      setState(body.state);
+      setState(body.state, undefined, body.state_version);
       return true;
     }
     if (response.status === 429) return limited(response, item);
@@ -426,25 +432,28 @@
     clearTimeout(reconnectTimer);
     const url = new URL(`${API}/api/chat/sessions/${encodeURIComponent(saved.session.id)}/ws`);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    url.searchParams.set("token", saved.session.token);
     const ws = (socket = new WebSocket(url));
     synced = false;
-    ws.onopen = () => { attempts = 0; catchUp(); };
+    // The token goes in the first frame, never in the URL (URLs end up in logs).
+    ws.onopen = () => ws.send(JSON.stringify({ type: "auth", token: saved.session.token }));
     ws.onmessage = (event) => {
       let data;
       try { data = JSON.parse(event.data); } catch { return; }
-      if (data.type === "message" && data.message) {
+      if (data.type === "ready") { attempts = 0; catchUp(); } // listening: fetch what came before
+      else if (data.type === "message" && data.message) {
         if (data.message.from === "agent") { clearTimeout(agentTypingTimer); agentTyping = null; }
         receive(data.message, true);
         if (synced) advance(data.message.id);
-      } else if (data.type === "state") setState(data.state, data.agent === undefined ? undefined : data.agent);
+      } else if (data.type === "state") setState(data.state, data.agent === undefined ? undefined : data.agent, data.state_version);
       else if (data.type === "typing" && data.from === "agent") agentIsTyping(data.author);
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (socket !== ws) return;
       socket = null;
       synced = false;
       if (!saved.session) return;
+      if (event.code === 4401 || event.code === 4404) { catchUp(); return; } // it starts afresh
+      if (event.code === 4429) attempts = Math.max(attempts, 5); // told to slow down
       banner.textContent = t("reconnecting");
       banner.hidden = false;
       attempts += 1;
@@ -467,7 +476,7 @@
     advance(Math.max(saved.cursor, ...seen.keys()));
     synced = true;
     if (banner.textContent === t("reconnecting")) banner.hidden = true;
-    setState(body.state);
+    setState(body.state, undefined, body.state_version);
     flush();
   }
 

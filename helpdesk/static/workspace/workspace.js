@@ -322,6 +322,17 @@ function setLive(up) {
   $("live").classList.toggle("down", !up);
 }
 
+// The server listens for us from its "ready" frame on: what changed before it is fetched now.
+function onListening() {
+  const missed = state.retry > 0;
+  state.retry = 0;
+  setLive(true);
+  if (missed) {
+    refreshQueue(true);
+    if (state.openId) openConversation(state.openId, { focus: false });
+  }
+}
+
 function connect() {
   if (state.socket) {
     state.socket.onclose = null;
@@ -330,15 +341,6 @@ function connect() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const socket = new WebSocket(`${scheme}://${location.host}/api/agent/ws`);
   state.socket = socket;
-  socket.onopen = () => {
-    const missed = state.retry > 0;
-    state.retry = 0;
-    setLive(true);
-    if (missed) {  // whatever happened while the socket was down
-      refreshQueue(true);
-      if (state.openId) openConversation(state.openId, { focus: false });
-    }
-  };
   socket.onmessage = (frame) => {
     let event;
     try {
@@ -346,7 +348,8 @@ function connect() {
     } catch {
       return;
     }
-    if (event.type === "queue") onQueueEvent(event.item);
+    if (event.type === "ready") onListening();
+    else if (event.type === "queue") onQueueEvent(event.item);
     else if (event.type === "message") onMessageEvent(event.conversation_id, event.message);
   };
   socket.onclose = () => {
