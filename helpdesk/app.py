@@ -83,7 +83,7 @@ def _services_context(settings: Settings, bot: Bot | None, locales: Locales,
             app[HTTP] = http
             chosen = bot or RasaBot(settings.rasa_url, settings.rasa_token,
                                     settings.bot_timeout_seconds, http)
-            events = (RedisEventHub(settings.redis_url, f"helpdesk:{settings.shop}:")
+            events = (RedisEventHub(settings.redis_url, f"helpdesk:{settings.shop}:", clock=clock)
                       if settings.redis_url else EventHub())
             await events.start()
             chat = Chat(settings, app[DB], chosen, locales, events, detector, translator,

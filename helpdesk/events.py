@@ -25,6 +25,11 @@ class EventHub:
     async def close(self) -> None:
         """Nothing to let go of in one process."""
 
+    @property
+    def status(self) -> dict[str, Any]:
+        """For /healthz: how events reach subscribers (in one process, nothing can go wrong)."""
+        return {"mode": "local"}
+
     def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
         for queue in self._subscribers.get(conversation_id, ()):
             if queue.full():  # a stuck client must not hold the others back; it refetches on reconnect

@@ -7,6 +7,7 @@ from pathlib import Path
 from aiohttp import web
 
 from helpdesk.bot_monitor import BOT_MONITOR
+from helpdesk.chat_api import CHAT
 from helpdesk.database import DB
 from helpdesk.policy_watch import POLICIES, policy_health
 
@@ -22,6 +23,8 @@ async def healthz(request: web.Request) -> web.Response:
         "bot": request.app[BOT_MONITOR].status,
         "database": "ok" if database_ok else "error",
         "policies": policy_health(request.app[POLICIES]),
+        # Shown, not judged: without Redis each replica still serves its own websockets live.
+        "events": request.app[CHAT].events.status,
     }
     return web.json_response(body, status=200 if database_ok else 503)
 
