@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import datetime
 
 import aiohttp
 import asyncpg
@@ -11,14 +12,15 @@ import pytest
 
 from helpdesk.app import NLU_DIR, create_app
 from helpdesk.bot import BotMessage
+from helpdesk.clock import SetClock
 from helpdesk.language import LanguageDetector
 from helpdesk.rasa_callbacks import CALLBACKS_PORT
 from helpdesk.settings import Settings
 from helpdesk.translation import Translator
 from tests.fakes import FakeBot, FakeEngine
+from tests.instants import WEEKDAY_MORNING_IN_AMSTERDAM
 from tests.rasa_server import helpdesk, helpdesk_factory, rasa  # noqa: F401 - fixtures
 from tests.translation_models import argos_home, real_translator  # noqa: F401 - fixtures
-
 
 CALLBACKS_TOKEN = "callbacks-secret-for-tests"
 POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -40,6 +42,18 @@ def quick_password_hashing(monkeypatch):
     """scrypt at 1 MiB instead of 32: for tests that log many agents in (the real cost is tested
     in tests/unit/test_agent_api.py)."""
     monkeypatch.setattr("helpdesk.agents.SCRYPT_N", 2**10)
+
+
+@pytest.fixture
+def instant() -> datetime:
+    """The moment the test's apps live at (tests/instants.py); hour-sensitive tests
+    parametrize it over every instant there."""
+    return WEEKDAY_MORNING_IN_AMSTERDAM
+
+
+@pytest.fixture
+def clock(instant) -> SetClock:
+    return SetClock(instant)
 
 
 @pytest.fixture
@@ -78,9 +92,9 @@ def fake_bot() -> FakeBot:
 
 
 @pytest.fixture
-async def client(aiohttp_client, settings, fake_bot, detector, translator):
+async def client(aiohttp_client, settings, fake_bot, detector, translator, clock):
     return await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector,
-                                           translator=translator))
+                                           translator=translator, clock=clock))
 
 
 class Shopper:

@@ -13,7 +13,6 @@ import shutil
 import socket
 import time
 from dataclasses import dataclass
-from datetime import date
 
 import aiohttp
 import pytest
@@ -24,8 +23,8 @@ from helpdesk.database import DB
 from helpdesk.orders.demo import load_demo_shop
 from helpdesk.policies import load_policies
 from helpdesk.settings import PROJECT_ROOT, Settings
-from helpdesk.translation import Translator
 from helpdesk.training import ensure_model
+from helpdesk.translation import Translator
 
 READY_TIMEOUT = 300
 
@@ -84,7 +83,7 @@ def rasa(tmp_path_factory):
 
 
 @pytest.fixture
-async def helpdesk_factory(rasa, aiohttp_server, aiohttp_client, tmp_path):
+async def helpdesk_factory(rasa, aiohttp_server, aiohttp_client, tmp_path, clock):
     """Builds a real helpdesk app serving the example shop (its own copy of the policy files),
     wired to the real Rasa server once that is ready."""
 
@@ -99,9 +98,11 @@ async def helpdesk_factory(rasa, aiohttp_server, aiohttp_client, tmp_path):
                             rasa_callbacks_token=rasa.callbacks_token,
                             policies_dir=tmp_path / "policies")
         dependencies.setdefault("translator", Translator(None))
+        dependencies.setdefault("clock", clock)
         server = await aiohttp_server(create_app(settings, **dependencies), port=rasa.helpdesk_port)
         async with server.app[DB].session() as session:
-            await load_demo_shop(session, load_policies(settings.policies_dir), today=date.today())
+            await load_demo_shop(session, load_policies(settings.policies_dir),
+                                 today=dependencies["clock"].today())
         return await aiohttp_client(server)
 
     return build

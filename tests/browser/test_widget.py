@@ -41,7 +41,7 @@ def bot() -> FakeBot:
 
 
 @pytest.fixture
-async def shop(aiohttp_server, tmp_path, bot, detector, translator):
+async def shop(clock, aiohttp_server, tmp_path, bot, detector, translator):
     """The helpdesk serving /demo on a port its settings know, so the page's origin is its own."""
     port = free_port()
     settings = Settings(environment="test", var_dir=tmp_path, rasa_url="http://127.0.0.1:9",
@@ -49,7 +49,7 @@ async def shop(aiohttp_server, tmp_path, bot, detector, translator):
                         bot_startup_grace_seconds=5, port=port, identity_secret="demo-secret",
                         demo_mode=True)
     return await aiohttp_server(create_app(settings, bot=bot, detector=detector,
-                                           translator=translator), port=port)
+                                           translator=translator, clock=clock), port=port)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from tests.agents import AgentClient, add_agent
+from tests.instants import INSTANTS, team_for
 
 pytestmark = [pytest.mark.rasa]
 
@@ -127,8 +128,12 @@ async def test_a_cut_socket_with_the_real_bot_loses_and_doubles_nothing(shop, br
         await context.close()
 
 
-async def test_a_person_takes_over_answers_and_is_rated(shop, browser, screenshot_dir):
-    await add_agent(shop.server.app, "ana@shop.example", languages=("es", "en"), name="Ana")
+@pytest.mark.parametrize("instant", INSTANTS.values(), ids=INSTANTS.keys())
+async def test_a_person_takes_over_answers_and_is_rated(shop, browser, screenshot_dir, instant):
+    # At every hour: the agent is of the team the shop's support.yml routes a Spanish shopper to
+    # then (eu on a weekday morning, americas on a Friday evening, the one opening soonest else).
+    await add_agent(shop.server.app, "ana@shop.example", languages=("es", "en"), name="Ana",
+                    team=team_for("es", instant))
     context, page = await new_page(browser, "desktop")
     agent = await AgentClient.logged_in(shop.server.make_url("/"), "ana@shop.example")
     try:

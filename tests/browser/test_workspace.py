@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from datetime import date
 
 import pytest
 from playwright.async_api import expect
@@ -17,6 +16,7 @@ from helpdesk.bot import BotMessage
 from helpdesk.database import DB
 from helpdesk.orders.demo import load_demo_shop
 from helpdesk.orders.models import Order, VerificationAttempt
+from helpdesk.origins import CLOCK
 from helpdesk.policy_watch import POLICIES
 from helpdesk.settings import Settings
 from tests.conftest import open_session
@@ -54,10 +54,10 @@ def fake_engine() -> FakeEngine:
 
 
 @pytest.fixture
-async def server(aiohttp_server, settings, detector, translator, port):
+async def server(clock, aiohttp_server, settings, detector, translator, port):
     bot = FakeBot({WHERE_EN: HANDOFF, "a person please": HANDOFF, XSS: HANDOFF})
     return await aiohttp_server(create_app(settings, bot=bot, detector=detector,
-                                           translator=translator), port=port)
+                                           translator=translator, clock=clock), port=port)
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ async def shop(aiohttp_client, server):
 async def verified_order(server, conversation_id: str) -> Order:
     """The example shop, and the shopper proved to own Li Wei's first order (as the bot records it)."""
     async with server.app[DB].session() as session:
-        await load_demo_shop(session, server.app[POLICIES].policies, today=date.today())
+        await load_demo_shop(session, server.app[POLICIES].policies, today=server.app[CLOCK].today())
         order = (await session.exec(select(Order).where(Order.email == "li.wei@example.com")
                                     .order_by(Order.number))).first()
         session.add(VerificationAttempt(conversation_id=conversation_id, order_number=order.number,

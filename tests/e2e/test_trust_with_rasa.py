@@ -8,7 +8,6 @@ import asyncio
 import os
 import signal
 import time
-from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 
 from helpdesk.database import DB
 from helpdesk.orders.models import Order, Shipment
+from helpdesk.origins import CLOCK
 from tests.conftest import RasaCalls, open_session
 from tests.e2e.test_chat_with_rasa import text_of
 from tests.unit.test_actions_webhook import action_call
@@ -26,13 +26,14 @@ TRACKING = "HK0000000001"
 
 async def add_order_without_email_or_postal_code(helpdesk) -> None:
     """As Shopify sends many Hong Kong and UAE orders: no email, no zip."""
+    now = helpdesk.app[CLOCK].now()
     async with helpdesk.app[DB].session() as session:
         order = Order(number="20001", email="", postal_code="", country="HK", currency="HKD",
-                      total=Decimal("499.00"), placed_at=datetime.now(UTC), status="shipped")
+                      total=Decimal("499.00"), placed_at=now, status="shipped")
         session.add(order)
         await session.flush()
         session.add(Shipment(order_id=order.id, carrier="dhl", tracking_number=TRACKING,
-                             shipped_on=date.today()))
+                             shipped_on=now.date()))
         await session.commit()
 
 

@@ -7,8 +7,10 @@ import pytest
 
 from helpdesk.app import create_app
 from helpdesk.bot import BotMessage
+from helpdesk.clock import SetClock
 from tests.agents import AgentClient, add_agent, policies_with_support
 from tests.conftest import open_session
+from tests.instants import WEEKDAY_MORNING_IN_AMSTERDAM
 
 pytestmark = [pytest.mark.models, pytest.mark.timeout(1800),
               pytest.mark.usefixtures("quick_password_hashing")]
@@ -27,7 +29,7 @@ class HandingOverBot:
 async def desk(aiohttp_client, settings, detector, translator, tmp_path):
     settings.policies_dir = policies_with_support(tmp_path / "policies")
     return await aiohttp_client(create_app(settings, bot=HandingOverBot(), detector=detector,
-                                           translator=translator))
+                                           translator=translator, clock=SetClock(WEEKDAY_MORNING_IN_AMSTERDAM)))
 
 
 async def test_the_workspace_shows_a_chinese_message_with_its_english_translation(

@@ -98,20 +98,20 @@ class EnglishOnlyBot(FakeBot):
         return [BotMessage(key="utter_ask_order_number" if understood else "utter_out_of_scope")]
 
 
-async def test_a_bot_without_spanish_data_understands_a_spanish_shopper(es_en_translator, aiohttp_client,
+async def test_a_bot_without_spanish_data_understands_a_spanish_shopper(clock, es_en_translator, aiohttp_client,
                                                                         settings):
     settings.nlu_languages = "en"  # this shop's bot was trained in English only
     bot = EnglishOnlyBot()
     detector = LanguageDetector.from_training_data(settings.languages, NLU_DIR)
     client = await aiohttp_client(create_app(settings, bot=bot, detector=detector,
-                                             translator=es_en_translator))
+                                             translator=es_en_translator, clock=clock))
     shopper = await open_session(client, locale="es")
     [reply] = (await shopper.say("Hola, ¿dónde está mi pedido? Todavía no ha llegado."))["messages"]
     assert "order" in bot.texts()[0].lower()  # the bot read English
     assert reply["lang"] == "es" and "número de pedido" in reply["text"]  # locales/es.yml's own text
 
 
-async def test_after_uninstalling_spanish_is_still_answered_natively(es_en_translator, aiohttp_client,
+async def test_after_uninstalling_spanish_is_still_answered_natively(clock, es_en_translator, aiohttp_client,
                                                                      settings, detector, spanish_packages):
     try:
         assert argos.uninstall("es", "en") and argos.uninstall("en", "es")
@@ -120,7 +120,7 @@ async def test_after_uninstalling_spanish_is_still_answered_natively(es_en_trans
 
         bot = FakeBot({"¿Dónde está mi pedido?": [BotMessage(key="utter_ask_order_number")]})
         client = await aiohttp_client(create_app(settings, bot=bot, detector=detector,
-                                                 translator=es_en_translator))
+                                                 translator=es_en_translator, clock=clock))
         shopper = await open_session(client, locale="es")
         answer = (await shopper.say("¿Dónde está mi pedido?"))["messages"]
         assert bot.texts() == ["¿Dónde está mi pedido?"]  # Spanish is native: read as written

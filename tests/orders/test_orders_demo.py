@@ -9,7 +9,13 @@ from sqlmodel import select
 
 from helpdesk.database import Database
 from helpdesk.orders.demo import load_demo_shop
-from helpdesk.orders.models import LoyaltyAccount, Order, OrderReturn, OrderStatus, Shipment
+from helpdesk.orders.models import (
+    LoyaltyAccount,
+    Order,
+    OrderReturn,
+    OrderStatus,
+    Shipment,
+)
 from helpdesk.policies import load_policies
 from helpdesk.settings import PROJECT_ROOT
 

@@ -15,8 +15,14 @@ import pytest
 
 from helpdesk.orders.models import OrderStatus
 from helpdesk.orders.records import carrier_key
-from helpdesk.orders.shopify import (BadPayload, order_record, payment_method, shipment_news,
-                                     shipping_option, verify_hmac)
+from helpdesk.orders.shopify import (
+    BadPayload,
+    order_record,
+    payment_method,
+    shipment_news,
+    shipping_option,
+    verify_hmac,
+)
 
 PAYLOADS = Path(__file__).parent / "payloads"
 SECRET = "shpss_test_0123456789abcdef"

@@ -17,7 +17,12 @@ from sqlmodel import select
 from helpdesk.database import Database
 from helpdesk.orders.models import Order, OrderItem, OrderStatus, Shipment
 from helpdesk.orders.records import OrderRecord, ShipmentRecord
-from helpdesk.orders.store import ImportSummary, OrderNotFound, apply_shipment, upsert_orders
+from helpdesk.orders.store import (
+    ImportSummary,
+    OrderNotFound,
+    apply_shipment,
+    upsert_orders,
+)
 from helpdesk.orders.webhooks import receive
 
 POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

@@ -10,10 +10,18 @@ import pytest
 from helpdesk.database import Database
 from helpdesk.models import Conversation
 from helpdesk.orders.models import Order
-from helpdesk.orders.verification import (LOCK_PERIOD, ORDER_LOCK_PERIOD,
-                                          UNSIGNED_EXPIRY_ACCEPTED_UNTIL, Proof, VerificationLocked,
-                                          identified_customer, identity_signature, verify_identity,
-                                          verify_order, visible_order)
+from helpdesk.orders.verification import (
+    LOCK_PERIOD,
+    ORDER_LOCK_PERIOD,
+    UNSIGNED_EXPIRY_ACCEPTED_UNTIL,
+    Proof,
+    VerificationLocked,
+    identified_customer,
+    identity_signature,
+    verify_identity,
+    verify_order,
+    visible_order,
+)
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

@@ -4,7 +4,16 @@ from decimal import Decimal
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from helpdesk.policies.fields import CountryCode, CurrencyCode, Day, Flag, LanguageCode, Money, Multiplier, whole
+from helpdesk.policies.fields import (
+    CountryCode,
+    CurrencyCode,
+    Day,
+    Flag,
+    LanguageCode,
+    Money,
+    Multiplier,
+    whole,
+)
 
 
 def message(kind, value) -> str:

@@ -5,9 +5,9 @@ import pytest
 from policy_files import shipped
 
 from helpdesk.policies import (
-    UnknownName,
     ReturnItem,
     ReturnReason,
+    UnknownName,
     exchanges_allowed,
     refund_timeline,
     return_eligibility,

@@ -4,7 +4,6 @@ asked for a person (admins only), and never an order the shopper only named."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 
 import pytest
 from sqlmodel import select
@@ -23,11 +22,11 @@ HANDOFF = [BotMessage(key="utter_handoff"), BotMessage(escalate={"reason": "huma
 
 
 @pytest.fixture
-async def client(aiohttp_client, settings, detector, translator, tmp_path, quick_password_hashing):
+async def client(clock, aiohttp_client, settings, detector, translator, tmp_path, quick_password_hashing):
     settings.policies_dir = policies_with_support(tmp_path / "policies")
     bot = FakeBot({"a person please": HANDOFF, "uma pessoa por favor": HANDOFF})
     return await aiohttp_client(create_app(settings, bot=bot, detector=detector,
-                                           translator=translator))
+                                           translator=translator, clock=clock))
 
 
 async def agent(client, email: str, **account) -> AgentClient:
@@ -87,14 +86,14 @@ async def test_one_agent_claiming_two_at_once_never_goes_over_capacity(client):
 
 
 async def test_an_order_the_shopper_only_named_shows_without_personal_data(
-        aiohttp_client, settings, detector, translator, tmp_path):
+        aiohttp_client, settings, detector, translator, tmp_path, clock):
     settings.policies_dir = policies_with_support(tmp_path / "policies")
     bot = FakeBot({"a person about order 10001": [BotMessage(escalate={
         "reason": "human_handoff", "order_number": "10001"})]})
     client = await aiohttp_client(create_app(settings, bot=bot, detector=detector,
-                                             translator=translator))
+                                             translator=translator, clock=clock))
     async with client.app[DB].session() as session:
-        await load_demo_shop(session, load_policies(settings.policies_dir), today=date.today())
+        await load_demo_shop(session, load_policies(settings.policies_dir), today=clock.today())
         order = (await session.exec(select(Order).where(Order.number == "10001"))).one()
     ana = await agent(client, "ana@shop.example", role="admin")
     try:

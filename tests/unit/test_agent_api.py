@@ -7,14 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
 
-from helpdesk.agent_models import AgentSession
-from helpdesk.agents import hash_password, password_matches
+from helpdesk.agents import SESSION_LIFETIME, hash_password, password_matches
 from helpdesk.app import create_app
 from helpdesk.bot import BotMessage
-from helpdesk.database import DB
-from helpdesk.models import utcnow
+from helpdesk.origins import CLOCK
 from helpdesk.translation import Translator
 from tests.agents import PASSWORD, AgentClient, add_agent, policies_with_support
 from tests.conftest import open_session
@@ -24,7 +21,7 @@ HANDOFF = [BotMessage(key="utter_handoff"), BotMessage(escalate={"reason": "huma
 
 
 @pytest.fixture
-async def client(aiohttp_client, settings, detector, tmp_path):
+async def client(clock, aiohttp_client, settings, detector, tmp_path):
     settings.policies_dir = policies_with_support(tmp_path / "policies")
     engine = FakeEngine({
         ("zh", "en"): {"我的订单还没到": "My order has not arrived yet"},
@@ -33,7 +30,7 @@ async def client(aiohttp_client, settings, detector, tmp_path):
     })
     bot = FakeBot({"a person please": HANDOFF, "una persona por favor": HANDOFF,
                    "vorrei parlare con una persona": HANDOFF, "[en] 我要人工": HANDOFF})
-    app = create_app(settings, bot=bot, detector=detector, translator=Translator(engine))
+    app = create_app(settings, bot=bot, detector=detector, translator=Translator(engine), clock=clock)
     return await aiohttp_client(app)
 
 
@@ -91,11 +88,7 @@ async def test_the_session_cookie_is_http_only_and_same_site(client, ana):
 
 
 async def test_an_expired_session_is_refused(client, ana):
-    async with client.app[DB].session() as session:
-        for row in await session.exec(select(AgentSession)):
-            row.expires_at = utcnow() - timedelta(seconds=1)
-            session.add(row)
-        await session.commit()
+    client.app[CLOCK].advance(SESSION_LIFETIME + timedelta(seconds=1))
     response = await ana.get("/api/agent/queue")
     assert response.status == 401 and "expired" in (await response.json())["error"]
 

@@ -40,10 +40,10 @@ async def test_odd_static_names_are_404_in_json(client, path):
     assert response.status == 404 and (await response.json())["code"] == "not_found"
 
 
-async def test_the_access_log_keeps_no_query_string(aiohttp_server, aiohttp_client, settings,
+async def test_the_access_log_keeps_no_query_string(clock, aiohttp_server, aiohttp_client, settings,
                                                     fake_bot, detector, translator, caplog):
     server = await aiohttp_server(create_app(settings, bot=fake_bot, detector=detector,
-                                             translator=translator), access_log_class=AccessLogger)
+                                             translator=translator, clock=clock), access_log_class=AccessLogger)
     client = await aiohttp_client(server)
     with caplog.at_level(logging.INFO, logger="aiohttp.access"):
         await client.get("/demo", params={"customer": "ana.garcia@example.com"})

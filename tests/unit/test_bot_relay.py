@@ -8,7 +8,6 @@ import asyncio
 import time
 
 from helpdesk.app import create_app
-from helpdesk.bot import BotMessage
 from helpdesk.bot_monitor import BOT_MONITOR
 from helpdesk.bot_relay import MAX_BOT_FAILURES
 from tests.conftest import open_session
@@ -34,8 +33,8 @@ async def test_the_bots_own_intents_and_offered_buttons_pass_as_payloads(shopper
 
 
 async def test_a_message_the_bot_keeps_failing_on_is_answered_and_waits_no_more(
-        aiohttp_client, settings, fake_bot, detector, translator):
-    app = create_app(settings, bot=fake_bot, detector=detector, translator=translator)
+        aiohttp_client, settings, fake_bot, detector, translator, clock):
+    app = create_app(settings, bot=fake_bot, detector=detector, translator=translator, clock=clock)
     shopper = await open_session(await aiohttp_client(app))
     fake_bot.failing.add("what about this")
     first = await shopper.say("what about this")
@@ -50,8 +49,8 @@ async def test_a_message_the_bot_keeps_failing_on_is_answered_and_waits_no_more(
 
 
 async def test_one_broken_conversation_delays_nobody_else_after_an_outage(
-        aiohttp_client, settings, fake_bot, detector, translator):
-    app = create_app(settings, bot=fake_bot, detector=detector, translator=translator)
+        aiohttp_client, settings, fake_bot, detector, translator, clock):
+    app = create_app(settings, bot=fake_bot, detector=detector, translator=translator, clock=clock)
     client = await aiohttp_client(app)
     fake_bot.failing.add("/restart")
     broken = await open_session(client)
@@ -73,10 +72,10 @@ async def test_one_broken_conversation_delays_nobody_else_after_an_outage(
 
 
 async def test_a_hung_bot_holds_no_database_connection_on_postgresql(
-        postgres_url, aiohttp_client, settings, fake_bot, detector, translator):
+        postgres_url, aiohttp_client, settings, fake_bot, detector, translator, clock):
     settings.database_url, settings.behind_proxy = postgres_url, True
     settings.database_pool_size, settings.bot_timeout_seconds = 4, 3
-    app = create_app(settings, bot=fake_bot, detector=detector, translator=translator)
+    app = create_app(settings, bot=fake_bot, detector=detector, translator=translator, clock=clock)
     client = await aiohttp_client(app)
     shoppers = [await open_session(client, address=f"127.0.1.{n}") for n in range(24)]
     fake_bot.hung = True

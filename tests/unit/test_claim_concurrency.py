@@ -8,9 +8,11 @@ import pytest
 
 from helpdesk.app import create_app
 from helpdesk.bot import BotMessage
+from helpdesk.clock import SetClock
 from tests.agents import AgentClient, add_agent, policies_with_support
 from tests.conftest import open_session
 from tests.fakes import FakeBot
+from tests.instants import WEEKDAY_MORNING_IN_AMSTERDAM
 
 AGENTS = 24
 pytestmark = pytest.mark.usefixtures("quick_password_hashing")
@@ -21,7 +23,7 @@ async def desk(aiohttp_client, settings, detector, translator, tmp_path):
     bot = FakeBot({"a person please": [BotMessage(key="utter_handoff"),
                                        BotMessage(escalate={"reason": "human_handoff"})]})
     return await aiohttp_client(create_app(settings, bot=bot, detector=detector,
-                                           translator=translator))
+                                           translator=translator, clock=SetClock(WEEKDAY_MORNING_IN_AMSTERDAM)))
 
 
 async def test_of_simultaneous_claims_exactly_one_wins_on_sqlite(aiohttp_client, settings, detector,

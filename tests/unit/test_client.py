@@ -10,11 +10,11 @@ from tests.agents import PASSWORD, add_agent
 
 
 @pytest.fixture
-async def proxied(aiohttp_client, settings, fake_bot, detector, translator):
+async def proxied(aiohttp_client, settings, fake_bot, detector, translator, clock):
     async def build(*, behind_proxy: bool, trusted_proxies: int = 1):
         settings.behind_proxy, settings.trusted_proxies = behind_proxy, trusted_proxies
         return await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector,
-                                               translator=translator))
+                                               translator=translator, clock=clock))
     return build
 
 

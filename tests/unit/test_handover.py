@@ -9,11 +9,14 @@ import pytest
 
 from helpdesk.app import create_app
 from helpdesk.bot import BotMessage
-from helpdesk.database import DB
-from helpdesk.models import Conversation, utcnow
+from helpdesk.clock import SetClock
+from helpdesk.origins import CLOCK
+from helpdesk.policies import load_policies
+from helpdesk.policies.support import availability
 from tests.agents import AgentClient, add_agent, policies_with_support
 from tests.conftest import open_session
 from tests.fakes import FakeBot
+from tests.instants import INSTANTS, WEEKDAY_MORNING_IN_AMSTERDAM, team_for
 
 pytestmark = pytest.mark.usefixtures("quick_password_hashing")
 HANDOFF = [BotMessage(key="utter_handoff"), BotMessage(escalate={"reason": "human_handoff",
@@ -33,7 +36,8 @@ def bot() -> FakeBot:
 
 async def desk(aiohttp_client, settings, bot, detector, translator, tmp_path, **hours):
     settings.policies_dir = policies_with_support(tmp_path / "policies", **hours)
-    app = create_app(settings, bot=bot, detector=detector, translator=translator)
+    app = create_app(settings, bot=bot, detector=detector, translator=translator,
+                     clock=SetClock(WEEKDAY_MORNING_IN_AMSTERDAM))
     return await aiohttp_client(app)
 
 
@@ -189,13 +193,9 @@ async def test_outside_support_hours_the_shopper_is_told_when_and_may_leave_an_e
 
 
 async def test_a_conversation_waiting_too_long_is_flagged(client, ana):
-    shopper = await waiting_shopper(client)
+    await waiting_shopper(client)
     assert (await ana.queue())["queued"][0]["waiting_too_long"] is False
-    async with client.app[DB].session() as session:
-        conversation = await session.get(Conversation, shopper.session_id)
-        conversation.queued_at = utcnow() - timedelta(minutes=11)  # support.yml: 10 minutes
-        session.add(conversation)
-        await session.commit()
+    client.app[CLOCK].advance(timedelta(minutes=11))  # support.yml: 10 minutes
     assert (await ana.queue())["queued"][0]["waiting_too_long"] is True
 
 
@@ -272,3 +272,30 @@ async def test_the_shopper_sees_the_agent_typing(client, ana):
     assert response.status == 204
     assert await socket.receive_json(timeout=5) == {"type": "typing", "from": "agent", "author": "Ana"}
     await socket.close()
+
+
+@pytest.mark.parametrize("instant", INSTANTS.values(), ids=INSTANTS.keys())
+@pytest.mark.parametrize("lang, text", [("es", "una persona por favor"), ("en", "a person please"),
+                                        ("pt", "uma pessoa por favor")])
+async def test_the_shops_own_hours_route_every_hour_of_the_week(
+        aiohttp_client, settings, detector, translator, clock, instant, lang, text):
+    """policies/support.yml as shipped, at a weekday morning, a Friday evening, a Sunday and a
+    holiday: the shopper goes to the team at work, or is told when the next one opens."""
+    bot = FakeBot({text: HANDOFF})
+    client = await aiohttp_client(create_app(settings, bot=bot, detector=detector,
+                                             translator=translator, clock=clock))
+    team = team_for(lang, instant)
+    await add_agent(client.app, "agent@shop.example", team=team, languages=[lang, "en"])
+    agent = await AgentClient.logged_in(client.make_url("/"), "agent@shop.example")
+    try:
+        shopper = await open_session(client, lang)
+        answer = await shopper.say(text)
+        [item] = (await agent.queue())["queued"]
+        assert item["team"] == team
+        support = load_policies(settings.policies_dir).support
+        at_work = availability(support, instant, team=team).open
+        assert item["outside_hours"] is not at_work
+        told_when = any(m["kind"] == "notice" for m in answer["messages"])
+        assert told_when is not at_work
+    finally:
+        await agent.close()

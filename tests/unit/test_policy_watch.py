@@ -13,10 +13,10 @@ from helpdesk.settings import PROJECT_ROOT
 
 
 @pytest.fixture
-async def live(aiohttp_client, settings, fake_bot, detector, tmp_path):
+async def live(clock, aiohttp_client, settings, fake_bot, detector, tmp_path):
     shutil.copytree(PROJECT_ROOT / "policies", tmp_path / "policies")
     settings.policies_dir = tmp_path / "policies"
-    return await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector))
+    return await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector, clock=clock))
 
 
 async def health_until(client, predicate, seconds: float = 10) -> dict:

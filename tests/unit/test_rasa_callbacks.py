@@ -25,11 +25,11 @@ async def test_only_the_shared_secret_opens_rasas_doors(client, token):
         assert status == 401 and answer["code"] == "unauthorized", (path, answer)
 
 
-async def test_without_a_configured_secret_rasa_is_refused_too(aiohttp_client, settings, fake_bot,
+async def test_without_a_configured_secret_rasa_is_refused_too(clock, aiohttp_client, settings, fake_bot,
                                                                detector, translator):
     settings.rasa_callbacks_token = ""
     client = await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector,
-                                             translator=translator))
+                                             translator=translator, clock=clock))
     status, answer = await RasaCalls(client.app, token="anything").post("/nlg", {"response": "x"})
     assert status == 503 and "RASA_CALLBACKS_TOKEN" in answer["error"]
 

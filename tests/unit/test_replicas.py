@@ -10,10 +10,12 @@ import pytest
 
 from helpdesk.app import create_app
 from helpdesk.bot import BotMessage
+from helpdesk.clock import SetClock
 from helpdesk.settings import Settings
 from tests.agents import AgentClient, add_agent, policies_with_support
 from tests.conftest import open_session
 from tests.fakes import FakeBot
+from tests.instants import WEEKDAY_MORNING_IN_AMSTERDAM
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 pytestmark = pytest.mark.usefixtures("quick_password_hashing")
@@ -23,7 +25,7 @@ async def replica(aiohttp_client, settings: Settings, detector, translator):
     bot = FakeBot({"a person please": [BotMessage(key="utter_handoff"),
                                        BotMessage(escalate={"reason": "human_handoff"})]})
     return await aiohttp_client(create_app(settings.model_copy(), bot=bot, detector=detector,
-                                           translator=translator))
+                                           translator=translator, clock=SetClock(WEEKDAY_MORNING_IN_AMSTERDAM)))
 
 
 async def test_a_shopper_on_one_replica_and_an_agent_on_another(

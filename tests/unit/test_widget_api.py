@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import gzip
 import re
+from datetime import UTC, datetime
 
 import pytest
 
 from helpdesk.app import create_app
-from helpdesk.locales import Locales
 from helpdesk.clock import SetClock
+from helpdesk.locales import Locales
 from helpdesk.orders.verification import identity_signature
 from helpdesk.settings import PROJECT_ROOT, Settings
 from helpdesk.widget_api import WIDGET

@@ -80,13 +80,13 @@ async def test_no_lang_means_english(client):
     assert (body["lang"], body["strings"]["workspace_claim"]) == ("en", "Claim")
 
 
-async def test_a_text_missing_in_a_language_falls_back_to_english(aiohttp_client, settings,
+async def test_a_text_missing_in_a_language_falls_back_to_english(clock, aiohttp_client, settings,
                                                                   fake_bot, detector, translator):
     locales = Locales({"en": {"workspace_claim": {"text": "Claim"}, "workspace_send": {"text": "Send"},
                               "utter_greet": {"text": "Hi"}},
                        "es": {"workspace_claim": {"text": "Tomar"}}})
     client = await aiohttp_client(create_app(settings, bot=fake_bot, locales=locales,
-                                             detector=detector, translator=translator))
+                                             detector=detector, translator=translator, clock=clock))
     body = await (await client.get("/agent/strings", params={"lang": "es"})).json()
     assert body["strings"] == {"workspace_claim": "Tomar", "workspace_send": "Send"}
 
