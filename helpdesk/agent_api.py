@@ -16,7 +16,7 @@ from helpdesk import sockets
 from helpdesk.agent_desk import AgentDesk, public
 from helpdesk.agent_models import (Agent, AgentMessageCreate, AgentSession, LoginRequest,
                                    PreviewRequest, TransferRequest)
-from helpdesk.agents import SESSION_LIFETIME, TooManyAttempts
+from helpdesk.agents import SESSION_LIFETIME
 from helpdesk.errors import HelpdeskError, parse_json
 from helpdesk.events import AGENTS
 from helpdesk.client import client_address, over_https
@@ -30,6 +30,7 @@ COOKIE = "helpdesk_agent"
 
 class Forbidden(HelpdeskError):
     status = 403
+    code = "forbidden"
 
 
 def _check_origin(request: web.Request) -> None:
@@ -55,12 +56,8 @@ async def _agent(request: web.Request) -> tuple[Agent, AgentSession]:
 async def login(request: web.Request) -> web.Response:
     _check_origin(request)
     credentials = await parse_json(request, LoginRequest)
-    try:
-        agent, token, csrf = await request.app[DESK].log_in(
-            credentials.email, credentials.password, client_address(request))
-    except TooManyAttempts as error:
-        return web.json_response({"error": error.message}, status=429,
-                                 headers={"Retry-After": str(error.retry_after)})
+    agent, token, csrf = await request.app[DESK].log_in(credentials.email, credentials.password,
+                                                         client_address(request))
     response = web.json_response({"agent": public(agent), "csrf_token": csrf})
     response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/",
                         secure=over_https(request), max_age=int(SESSION_LIFETIME.total_seconds()))

@@ -57,7 +57,9 @@ class AgentSession(SQLModel, table=True):
 
 
 class LoginFailure(SQLModel, table=True):
-    """One wrong password: counted per email and per address to slow down guessing."""
+    """One login attempt, written down before its password is checked (helpdesk.agents says
+    how they are counted); it stays as a wrong password, and goes when the attempt was refused
+    unchecked or its (email, address) pair logs in."""
 
     __tablename__ = "login_failure"
     id: int | None = Field(default=None, primary_key=True)
@@ -120,8 +122,8 @@ class PreviewRequest(BaseModel):
 
 class TransferRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    team: str | None = None
-    agent_id: int | None = None
+    team: str | None = pydantic.Field(default=None, min_length=1, max_length=64)
+    agent_id: int | None = pydantic.Field(default=None, ge=1, le=2**31 - 1)
     note: str | None = pydantic.Field(default=None, max_length=MAX_TEXT_LENGTH)
 
     @pydantic.model_validator(mode="after")

@@ -49,3 +49,21 @@ async def test_the_access_log_keeps_no_query_string(clock, aiohttp_server, aioht
         await client.get("/demo", params={"customer": "ana.garcia@example.com"})
     lines = [record.getMessage() for record in caplog.records if record.name == "aiohttp.access"]
     assert lines and '"GET /demo"' in lines[-1] and "ana.garcia" not in " ".join(lines)
+
+
+@pytest.mark.parametrize("body", [{"agent_id": 10**30}, {"agent_id": -1}, {"agent_id": "2"},
+                                  {"team": ""}, {"team": "x" * 100}, {}, {"team": "eu", "agent_id": 1}])
+async def test_a_transfer_to_nobody_real_is_400(client, body, quick_password_hashing):
+    from tests.agents import AgentClient, add_agent
+
+    await add_agent(client.app, "boss@shop.example", role="admin")
+    boss = await AgentClient.logged_in(client.make_url("/"), "boss@shop.example")
+    try:
+        shopper = await open_session(client, "en")
+        await shopper.say("a person please")
+        await boss.claim(shopper.session_id)
+        response = await boss.post(f"/api/agent/conversations/{shopper.session_id}/transfer", body)
+        assert response.status == 400, await response.text()
+        assert (await boss.conversation(shopper.session_id))["state"] == "with_agent"
+    finally:
+        await boss.close()
