@@ -99,13 +99,13 @@ class AgentPublic(BaseModel):
 
 
 class LoginRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as written: no "5" for 5
     email: str = pydantic.Field(min_length=3, max_length=320)
     password: str = pydantic.Field(min_length=1, max_length=1024)
 
 
 class AgentMessageCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as written: no "5" for 5
     text: str
     internal: bool = False
 
@@ -116,12 +116,12 @@ class AgentMessageCreate(BaseModel):
 
 
 class PreviewRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as written: no "5" for 5
     text: str = pydantic.Field(min_length=1, max_length=MAX_TEXT_LENGTH)
 
 
 class TransferRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as written: no "5" for 5
     team: str | None = pydantic.Field(default=None, min_length=1, max_length=64)
     agent_id: int | None = pydantic.Field(default=None, ge=1, le=2**31 - 1)
     note: str | None = pydantic.Field(default=None, max_length=MAX_TEXT_LENGTH)

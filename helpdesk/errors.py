@@ -149,7 +149,10 @@ async def error_middleware(request: web.Request, handler):
     except web.HTTPException as error:
         if error.status < 400 or error.content_type == "application/json":
             raise
-        return _json_error(error.status, error.reason, code=HTTP_CODES.get(error.status, "error"))
+        response = _json_error(error.status, error.reason, code=HTTP_CODES.get(error.status, "error"))
+        response.headers.update({name: value for name, value in error.headers.items()
+                                 if name not in ("Content-Type", "Content-Length")})  # Allow, say
+        return response
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _json_error(500, "internal error; it has been logged", code="internal")

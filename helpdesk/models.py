@@ -121,21 +121,21 @@ class SignedIdentity(BaseModel):
     """A logged-in customer, vouched for by the shop: hex HMAC-SHA256 of the email and the
     expiry (Unix seconds); README, "The shop's signed identity"."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as written: no "5" for 5
     email: str = pydantic.Field(min_length=3, max_length=320)
     signature: str = pydantic.Field(min_length=64, max_length=64, pattern=r"^[0-9a-fA-F]+$")
     expires: int | None = pydantic.Field(default=None, ge=0, le=2**40)
 
 
 class SessionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as written: no "5" for 5
     locale: str | None = pydantic.Field(default=None, min_length=2, max_length=16,
                                         pattern=r"^[A-Za-z-]+$")
     identity: SignedIdentity | None = None
 
 
 class LanguageChoice(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as written: no "5" for 5
     locale: str = pydantic.Field(min_length=2, max_length=16, pattern=r"^[A-Za-z-]+$")
 
 
@@ -149,19 +149,18 @@ class SessionCreated(BaseModel):
 
 def sensible_text(text: str, remedy: str) -> str:
     """A message's text, trimmed; an empty or overlong one is refused saying what to do."""
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValueError(f"text is {len(text)} characters long; the limit is {MAX_TEXT_LENGTH}")
     text = text.strip()
     if not text:
         raise ValueError(f"text is empty: {remedy}")
-    if len(text) > MAX_TEXT_LENGTH:
-        raise ValueError(f"text is {len(text)} characters long; the limit is {MAX_TEXT_LENGTH}")
     return text
 
 
 class MessageCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as written: no "5" for 5
     text: str
-    client_id: uuid.UUID
-
+    client_id: uuid.UUID = pydantic.Field(strict=False)  # JSON has no UUIDs: a string in one
     @field_validator("text")
     @classmethod
     def _sensible_text(cls, text: str) -> str:
@@ -202,6 +201,6 @@ def kind_of(message: Message) -> str | None:
 
 
 class RatingCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as written: no "5" for 5
     score: int = pydantic.Field(ge=1, le=5)
     comment: str | None = pydantic.Field(default=None, max_length=MAX_TEXT_LENGTH)

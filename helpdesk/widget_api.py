@@ -25,6 +25,7 @@ WIDGET = STATIC / "widget" / "widget.js"
 DEMO = STATIC / "demo"
 PREFIX = "widget_"
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+MAX_TAG_LENGTH = 35  # BCP 47's longest useful tags
 DEMO_IDENTITY_LIFETIME = timedelta(hours=12)
 # Not versioned in its URL (shops paste one tag once), so caches revalidate every few minutes.
 CACHE = "public, max-age=300, must-revalidate"
@@ -76,19 +77,22 @@ async def widget_strings(request: web.Request) -> web.Response:
 
 
 def _language(tag: str) -> tuple[str, str]:
-    """('pt', 'ltr') for 'pt-BR'; a 400 for what is not a language."""
-    if not LANGUAGE_TAG.match(tag):
+    """('pt', 'ltr') for 'pt-BR'; English's for a language nobody knows; a 400 for what is not
+    a language tag at all."""
+    if len(tag) > MAX_TAG_LENGTH or not LANGUAGE_TAG.match(tag):
         raise BadRequest(f"lang={tag[:20]!r} is not a language code: use one like en, es or pt-BR")
     code = tag.split("-")[0].lower()
     try:
-        locale = Locale.parse(code)
+        return code, Locale.parse(code).text_direction
     except (UnknownLocaleError, ValueError):
-        raise BadRequest(f"lang={code!r} is not a language we know: use one like en, es or pt-BR")
-    return code, locale.text_direction
+        return code, "ltr"  # texts in English (strings_lang says so), read left to right
 
 
 def _name(code: str) -> str:
-    name = Locale.parse(code).get_display_name(code) or code
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (UnknownLocaleError, ValueError):
+        name = code
     return name[:1].upper() + name[1:]
 
 

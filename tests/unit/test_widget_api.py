@@ -73,7 +73,12 @@ async def test_english_by_default(client):
     assert body["lang"] == "en" and body["strings"]["title"] == ENGLISH["widget_title"]["text"]
 
 
-@pytest.mark.parametrize("lang", ["zz", "12", "<script>", "e", "english-please-now!"])
+async def test_a_language_nobody_knows_gets_english_left_to_right(client):
+    body = await (await client.get("/api/chat/strings", params={"lang": "zz"})).json()
+    assert (body["lang"], body["strings_lang"], body["dir"]) == ("zz", "en", "ltr")
+
+
+@pytest.mark.parametrize("lang", ["12", "<script>", "e", "english-please-now!", "en-" + "a" * 40])
 async def test_what_is_not_a_language_is_a_400_that_says_so(client, lang):
     response = await client.get("/api/chat/strings", params={"lang": lang})
     assert response.status == 400
