@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from helpdesk.app import NLU_DIR
-from helpdesk.language import LanguageDetector, words_of
+from helpdesk.languages.detection import LanguageDetector, words_of
 from helpdesk.settings import PROJECT_ROOT
 
 BUCKETS = ((1, 3, "1-3 words"), (4, 12, "4-12 words"), (13, 10_000, "13+ words"))

@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from helpdesk import argos
-from helpdesk.translation import Translator
-from tests.translation_models import chinese_model, spanish_models
+from helpdesk.languages import argos
+from helpdesk.languages.translation import Translator
+from tests.support.translation_models import chinese_model, spanish_models
 
 SENTENCES = {
     ("zh", "en"): ["我的订单在哪里？", "我想退货，这双鞋太小了。", "你们接受支付宝吗？", "运费是多少？",

@@ -9,14 +9,14 @@ import logging
 import sys
 from pathlib import Path
 
-from helpdesk.agents_cli import add_commands as add_agent_commands
+from helpdesk.agents.cli import add_commands as add_agent_commands
 from helpdesk.settings import Settings
 
 
 def _serve(settings: Settings, _args: argparse.Namespace) -> int:
     from aiohttp import web
 
-    from helpdesk.access_log import AccessLogger
+    from helpdesk.web.access_log import AccessLogger
     from helpdesk.app import create_app
 
     web.run_app(create_app(settings), host=settings.host, port=settings.port,
@@ -32,7 +32,7 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _train(settings: Settings, _args: argparse.Namespace) -> int:
-    from helpdesk.training import ensure_model
+    from helpdesk.rasa.training import ensure_model
 
     print(ensure_model(settings.var_dir))
     return 0
@@ -63,7 +63,7 @@ def _demo_load(settings: Settings, _args: argparse.Namespace) -> int:
         print("\n".join(map(str, policies)))
         return 1
 
-    from helpdesk.agents import DEMO_AGENT, DEMO_PASSWORD_FILE, ensure_demo_agent
+    from helpdesk.agents.accounts import DEMO_AGENT, DEMO_PASSWORD_FILE, ensure_demo_agent
 
     async def load() -> tuple[int, str | None]:
         database = Database(settings.database)
@@ -83,7 +83,7 @@ def _demo_load(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _eval(settings: Settings, args: argparse.Namespace) -> int:
-    from helpdesk.evaluation import main as evaluate
+    from helpdesk.rasa.evaluation import main as evaluate
 
     return evaluate(settings, Path(args.file), Path(args.json) if args.json else None)
 
@@ -106,7 +106,7 @@ def _orders_import(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _languages(settings: Settings, args: argparse.Namespace) -> int:
-    from helpdesk import argos
+    from helpdesk.languages import argos
 
     argos.configure(settings.var_dir)
     if args.languages_command == "install":

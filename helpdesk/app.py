@@ -9,27 +9,34 @@ import aiohttp
 from aiohttp import web
 
 from bot.actions.services import ShopServices
-from helpdesk import (actions_api, agent_api, argos, chat_api, health_api, shopify_api, sockets,
-                      widget_api, workspace_page)
-from helpdesk.agent_desk import AgentDesk
-from helpdesk.bot import Bot, RasaBot
-from helpdesk.bot_monitor import BOT_MONITOR, BotMonitor, watch_bot
-from helpdesk.chat import Chat
-from helpdesk.chat_guard import RATE_LIMITER, RateLimiter, chat_guard
+from helpdesk import health_api
+from helpdesk.rasa import actions_api
+from helpdesk.agents import api as agent_api
+from helpdesk.languages import argos
+from helpdesk.chat import api as chat_api
+from helpdesk.orders import shopify_api
+from helpdesk.live import sockets
+from helpdesk.chat import widget_api
+from helpdesk.agents import workspace_page
+from helpdesk.agents.desk import AgentDesk
+from helpdesk.rasa.client import Bot, RasaBot
+from helpdesk.rasa.monitor import BOT_MONITOR, BotMonitor, watch_bot
+from helpdesk.chat.service import Chat
+from helpdesk.chat.guard import RATE_LIMITER, RateLimiter, chat_guard
 from helpdesk.clock import Clock
 from helpdesk.database import DB, database_context
 from helpdesk.errors import error_middleware
-from helpdesk.events import EventHub
-from helpdesk.language import LanguageDetector
-from helpdesk.locales import Locales
-from helpdesk.origins import CLOCK
-from helpdesk.payloads import ShopperPayloads, domain_intents
-from helpdesk.policy_watch import POLICIES, policy_context
-from helpdesk.rasa_callbacks import callbacks_context
-from helpdesk.redis_events import RedisEventHub
+from helpdesk.live.events import EventHub
+from helpdesk.languages.detection import LanguageDetector
+from helpdesk.languages.locales import Locales
+from helpdesk.web.origins import CLOCK
+from helpdesk.chat.payloads import ShopperPayloads, domain_intents
+from helpdesk.policies.watch import POLICIES, policy_context
+from helpdesk.rasa.callbacks import callbacks_context
+from helpdesk.live.redis_events import RedisEventHub
 from helpdesk.settings import Settings
-from helpdesk.translation import Translator
-from helpdesk.training import BOT_DIR
+from helpdesk.languages.translation import Translator
+from helpdesk.rasa.training import BOT_DIR
 
 NLU_DIR = BOT_DIR / "data" / "nlu"
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from helpdesk.bot_monitor import BOT_MONITOR
-from helpdesk.chat_api import CHAT
+from helpdesk.rasa.monitor import BOT_MONITOR
+from helpdesk.chat.api import CHAT
 from helpdesk.database import DB
-from helpdesk.policy_watch import POLICIES, policy_health
+from helpdesk.policies.watch import POLICIES, policy_health
 
 routes = web.RouteTableDef()
 OPENAPI = Path(__file__).with_name("openapi.yaml")

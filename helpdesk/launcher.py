@@ -12,10 +12,10 @@ import sys
 import time
 import urllib.request
 
-from helpdesk.agents import DEMO_AGENT, DEMO_PASSWORD_FILE
-from helpdesk.bot_process import ChildProcess, rasa_server
+from helpdesk.agents.accounts import DEMO_AGENT, DEMO_PASSWORD_FILE
+from helpdesk.rasa.process import ChildProcess, rasa_server
 from helpdesk.settings import PROJECT_ROOT, Settings
-from helpdesk.training import ensure_model
+from helpdesk.rasa.training import ensure_model
 
 log = logging.getLogger(__name__)
 

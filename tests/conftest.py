@@ -11,16 +11,16 @@ import asyncpg
 import pytest
 
 from helpdesk.app import NLU_DIR, create_app
-from helpdesk.bot import BotMessage
+from helpdesk.rasa.client import BotMessage
 from helpdesk.clock import SetClock
-from helpdesk.language import LanguageDetector
-from helpdesk.rasa_callbacks import CALLBACKS_PORT
+from helpdesk.languages.detection import LanguageDetector
+from helpdesk.rasa.callbacks import CALLBACKS_PORT
 from helpdesk.settings import Settings
-from helpdesk.translation import Translator
-from tests.fakes import FakeBot, FakeEngine
-from tests.instants import WEEKDAY_MORNING_IN_AMSTERDAM
-from tests.rasa_server import helpdesk, helpdesk_factory, rasa  # noqa: F401 - fixtures
-from tests.translation_models import argos_home, real_translator  # noqa: F401 - fixtures
+from helpdesk.languages.translation import Translator
+from tests.support.fakes import FakeBot, FakeEngine
+from tests.support.instants import WEEKDAY_MORNING_IN_AMSTERDAM
+from tests.support.rasa_server import helpdesk, helpdesk_factory, rasa  # noqa: F401 - fixtures
+from tests.support.translation_models import argos_home, real_translator  # noqa: F401 - fixtures
 
 CALLBACKS_TOKEN = "callbacks-secret-for-tests"
 POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -41,7 +41,7 @@ async def postgres_url():
 def quick_password_hashing(monkeypatch):
     """scrypt at 1 MiB instead of 32: for tests that log many agents in (the real cost is tested
     in tests/unit/test_agent_api.py)."""
-    monkeypatch.setattr("helpdesk.agents.SCRYPT_N", 2**10)
+    monkeypatch.setattr("helpdesk.agents.accounts.SCRYPT_N", 2**10)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.services import services
-from helpdesk.countries import country_code
+from helpdesk.languages.countries import country_code
 from helpdesk.policies.loading import Policies
 from helpdesk.policies.store import PoliciesUnavailable
 

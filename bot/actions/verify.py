@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.context import ask, done, latest_entity
 from bot.actions.services import services
-from helpdesk.models import Conversation
+from helpdesk.chat.models import Conversation
 from helpdesk.orders.lookup import OrderView, latest_order_of, order_view
 from helpdesk.orders.verification import (Proof, VerificationLocked, identified_customer,
                                           verify_order, visible_order)

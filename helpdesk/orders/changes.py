@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from helpdesk.models import utcnow
+from helpdesk.chat.models import utcnow
 from helpdesk.orders.lookup import OrderView
 from helpdesk.orders.models import Order, OrderItem, OrderReturn, OrderStatus
 from helpdesk.policies.returns import ReturnItem, return_eligibility

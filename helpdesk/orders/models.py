@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Numeric
 from sqlmodel import Field, SQLModel
 
-from helpdesk.models import utcnow
+from helpdesk.chat.models import utcnow
 
 
 class OrderStatus(StrEnum):

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from helpdesk.errors import BadRequest
-from helpdesk.models import aware
+from helpdesk.chat.models import aware
 from helpdesk.orders.models import OrderStatus
 from helpdesk.orders.records import OrderRecord, ShipmentRecord, carrier_key
 

@@ -10,7 +10,7 @@ from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.errors import HelpdeskError
-from helpdesk.models import aware, utcnow
+from helpdesk.chat.models import aware, utcnow
 from helpdesk.orders.models import Order, OrderItem, OrderStatus, Shipment
 from helpdesk.orders.records import OrderRecord, ShipmentRecord
 

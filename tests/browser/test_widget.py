@@ -12,11 +12,11 @@ import aiohttp
 import pytest
 
 from helpdesk.app import create_app
-from helpdesk.bot import BotMessage
-from helpdesk.chat_api import CHAT
+from helpdesk.rasa.client import BotMessage
+from helpdesk.chat.api import CHAT
 from helpdesk.settings import Settings
-from tests.fakes import FakeBot
-from tests.rasa_server import free_port
+from tests.support.fakes import FakeBot
+from tests.support.rasa_server import free_port
 
 STORAGE = "shop-support:atelier-nord"
 HOSTILE = "<img src=x onerror=window.__pwned=1;alert(1)>"
@@ -446,7 +446,7 @@ async def test_phone_and_desktop(shop, browser, screenshot_dir, viewport):
 
 
 async def test_a_language_picked_in_the_panel_is_the_language_of_the_answers(shop, page):
-    from helpdesk.locales import Locales
+    from helpdesk.languages.locales import Locales
     from helpdesk.settings import PROJECT_ROOT
 
     spanish = Locales.load(PROJECT_ROOT / "locales").render("utter_ask_order_number", "es").text

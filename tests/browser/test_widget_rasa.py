@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from tests.agents import AgentClient, add_agent
-from tests.instants import INSTANTS, team_for
+from tests.support.agent_clients import AgentClient, add_agent
+from tests.support.instants import INSTANTS, team_for
 
 pytestmark = [pytest.mark.rasa]
 

@@ -10,17 +10,17 @@ import pytest
 from playwright.async_api import expect
 from sqlmodel import select
 
-from helpdesk.agents import create_agent
+from helpdesk.agents.accounts import create_agent
 from helpdesk.app import create_app
-from helpdesk.bot import BotMessage
+from helpdesk.rasa.client import BotMessage
 from helpdesk.database import DB
 from helpdesk.orders.demo import load_demo_shop
 from helpdesk.orders.models import Order, VerificationAttempt
-from helpdesk.origins import CLOCK
-from helpdesk.policy_watch import POLICIES
+from helpdesk.web.origins import CLOCK
+from helpdesk.policies.watch import POLICIES
 from helpdesk.settings import Settings
 from tests.conftest import open_session
-from tests.fakes import FakeBot, FakeEngine
+from tests.support.fakes import FakeBot, FakeEngine
 
 LAPTOP = {"width": 1366, "height": 768}
 PASSWORD = "correct horse battery staple"

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from helpdesk.settings import PROJECT_ROOT
-from helpdesk.training import BOT_DIR, ensure_model, rasa_command, rasa_environment
+from helpdesk.rasa.training import BOT_DIR, ensure_model, rasa_command, rasa_environment
 
 pytestmark = pytest.mark.rasa
 

@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from helpdesk.locales import Locales
+from helpdesk.languages.locales import Locales
 from helpdesk.settings import PROJECT_ROOT
 from tests.conftest import open_session
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.locales import Locales
+from helpdesk.languages.locales import Locales
 from helpdesk.settings import PROJECT_ROOT
 from tests.conftest import open_session
 

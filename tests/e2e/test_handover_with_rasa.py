@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.agents import AgentClient, add_agent, policies_with_support
+from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
 from tests.conftest import open_session
 
 pytestmark = [pytest.mark.rasa, pytest.mark.usefixtures("quick_password_hashing")]

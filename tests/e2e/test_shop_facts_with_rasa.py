@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from helpdesk.chat_api import SETTINGS
+from helpdesk.chat.api import SETTINGS
 from tests.conftest import open_session
 
 pytestmark = pytest.mark.rasa

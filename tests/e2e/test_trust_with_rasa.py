@@ -15,10 +15,10 @@ import pytest
 
 from helpdesk.database import DB
 from helpdesk.orders.models import Order, Shipment
-from helpdesk.origins import CLOCK
+from helpdesk.web.origins import CLOCK
 from tests.conftest import RasaCalls, open_session
 from tests.e2e.test_chat_with_rasa import text_of
-from tests.unit.test_actions_webhook import action_call
+from tests.rasa.test_actions_api import action_call
 
 pytestmark = pytest.mark.rasa
 TRACKING = "HK0000000001"

@@ -25,15 +25,15 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
 from helpdesk.app import create_app
-from helpdesk.bot import BotMessage
-from helpdesk.chat_guard import RATE_LIMITER, RateLimiter
+from helpdesk.rasa.client import BotMessage
+from helpdesk.chat.guard import RATE_LIMITER, RateLimiter
 from helpdesk.clock import SetClock
 from helpdesk.settings import PROJECT_ROOT, Settings
-from helpdesk.translation import Translator
-from tests.agents import PASSWORD, add_agent, policies_with_support
-from tests.fakes import FakeBot, FakeEngine
-from tests.instants import WEEKDAY_MORNING_IN_AMSTERDAM
-from tests.rasa_server import free_port
+from helpdesk.languages.translation import Translator
+from tests.support.agent_clients import PASSWORD, add_agent, policies_with_support
+from tests.support.fakes import FakeBot, FakeEngine
+from tests.support.instants import WEEKDAY_MORNING_IN_AMSTERDAM
+from tests.support.rasa_server import free_port
 
 pytestmark = pytest.mark.fuzz
 OPENAPI = PROJECT_ROOT / "helpdesk" / "openapi.yaml"

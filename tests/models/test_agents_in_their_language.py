@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from helpdesk.app import create_app
-from helpdesk.bot import BotMessage
+from helpdesk.rasa.client import BotMessage
 from helpdesk.clock import SetClock
-from tests.agents import AgentClient, add_agent, policies_with_support
+from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
 from tests.conftest import open_session
-from tests.instants import WEEKDAY_MORNING_IN_AMSTERDAM
+from tests.support.instants import WEEKDAY_MORNING_IN_AMSTERDAM
 
 pytestmark = [pytest.mark.models, pytest.mark.timeout(1800),
               pytest.mark.usefixtures("quick_password_hashing")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk import argos
+from helpdesk.languages import argos
 
 pytestmark = pytest.mark.models
 

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from helpdesk import argos
+from helpdesk.languages import argos
 from helpdesk.app import NLU_DIR, create_app
-from helpdesk.bot import BotMessage
-from helpdesk.language import LanguageDetector
+from helpdesk.rasa.client import BotMessage
+from helpdesk.languages.detection import LanguageDetector
 from helpdesk.settings import PROJECT_ROOT
 from tests.conftest import open_session
-from tests.fakes import FakeBot
+from tests.support.fakes import FakeBot
 
 # The first run trains the packages (a few minutes; longer on a busy machine), then reuses them.
 pytestmark = [pytest.mark.models, pytest.mark.timeout(1800)]
@@ -58,7 +58,7 @@ def test_the_command_line_installs_a_trained_package_that_translates_offline(spa
         [sys.executable, "-m", "helpdesk", "languages", "install", str(spanish_packages["es", "en"])],
         env=offline, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
     assert "installed es -> en" in installed.stdout
-    translate = ("import sys; from pathlib import Path; from helpdesk import argos; "
+    translate = ("import sys; from pathlib import Path; from helpdesk.languages import argos; "
                  "argos.configure(Path(sys.argv[1])); "
                  "print(argos.ArgosEngine().translate('¿Dónde está mi paquete?', 'es', 'en'))")
     translated = subprocess.run([sys.executable, "-c", translate, str(tmp_path)], env=offline,

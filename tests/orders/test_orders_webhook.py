@@ -14,12 +14,12 @@ import pytest
 from aiohttp import web
 from sqlmodel import col, select
 
-from helpdesk import shopify_api
+from helpdesk.orders import shopify_api
 from helpdesk.clock import Clock
 from helpdesk.database import DB, database_context
 from helpdesk.errors import error_middleware
 from helpdesk.orders.models import Order, OrderItem, Shipment
-from helpdesk.origins import CLOCK, SETTINGS
+from helpdesk.web.origins import CLOCK, SETTINGS
 from helpdesk.settings import Settings
 
 PAYLOADS = Path(__file__).parent / "payloads"

@@ -1,0 +1,62 @@
+"""The agent workspace page: its HTML, script and style, and its texts in the agent's language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from helpdesk.chat.api import CHAT
+from helpdesk.errors import NotFound
+from helpdesk.languages.locales import FALLBACK_LANGUAGE
+
+routes = web.RouteTableDef()
+STATIC = Path(__file__).resolve().parent.parent / "static" / "workspace"
+# The page's own texts, and the few words naming what a shopper asked about (reasons, topics).
+PREFIXES = ("workspace_", "intent_")
+# Only these files are served, each with its own type: nothing else under static/ leaks out.
+ASSETS = {"workspace.js": "text/javascript", "workspace.css": "text/css"}
+# The page runs only its own script and style; it talks to its own origin (https and wss too).
+POLICY = "; ".join([
+    "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+    "connect-src 'self'", "media-src 'none'", "font-src 'self'", "form-action 'self'",
+    "base-uri 'none'", "frame-ancestors 'none'", "object-src 'none'",
+])
+HEADERS = {
+    "Content-Security-Policy": POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def _file(name: str, content_type: str, cache: str) -> web.Response:
+    body = (STATIC / name).read_bytes()  # read per request: an edit shows on reload
+    return web.Response(body=body, content_type=content_type, charset="utf-8",
+                        headers={**HEADERS, "Cache-Control": cache})
+
+
+@routes.get("/agent")
+async def page(_request: web.Request) -> web.Response:
+    return _file("index.html", "text/html", "no-store")
+
+
+@routes.get("/agent/static/{name}")
+async def asset(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    if name not in ASSETS:
+        raise NotFound(f"no workspace file named {name[:40]!r}")
+    return _file(name, ASSETS[name], "no-cache")
+
+
+@routes.get("/agent/strings")
+async def strings(request: web.Request) -> web.Response:
+    """The page's texts in `lang` ("pt-BR" reads as "pt"), English for any it lacks."""
+    locales = request.app[CHAT].locales
+    lang = request.query.get("lang", FALLBACK_LANGUAGE).split("-")[0].lower()
+    chosen = lang if lang in locales.texts else FALLBACK_LANGUAGE
+    texts = {key: (locales.texts[chosen].get(key) or entry)["text"]
+             for key, entry in locales.texts[FALLBACK_LANGUAGE].items() if key.startswith(PREFIXES)}
+    return web.json_response({"lang": chosen, "strings": texts},
+                             headers={**HEADERS, "Cache-Control": "no-cache"})

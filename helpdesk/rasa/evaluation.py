@@ -1,0 +1,172 @@
+"""`python -m helpdesk eval FILE.csv`: intent accuracy through the path production uses.
+
+Each row (text, label, lang) goes through what a shopper's message goes through before Rasa
+(language detection, translation where production would translate) and is then classified by
+the trained model on a real Rasa server: the one configured, or one started for the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import secrets
+import socket
+from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+
+from helpdesk.app import NLU_DIR
+from helpdesk.rasa.process import rasa_server
+from helpdesk.languages.detection import LanguageDetector
+from helpdesk.settings import Settings
+from helpdesk.rasa.training import ensure_model
+
+FALLBACK_INTENTS = {"nlu_fallback": "out_of_scope"}
+PARALLEL_REQUESTS = 8
+
+
+@dataclass(frozen=True)
+class Row:
+    text: str
+    label: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Scored:
+    row: Row
+    predicted: str
+    detected_lang: str
+
+
+def read_rows(path: Path) -> list[Row]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"text", "label", "lang"} - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}; "
+                             "the header must be text,label,lang")
+        return [Row(r["text"], r["label"].strip(), r["lang"].strip()) for r in reader]
+
+
+def report(scored: list[Scored]) -> dict:
+    def accuracy(items: list[Scored]) -> dict:
+        right = sum(s.predicted == s.row.label for s in items)
+        return {"accuracy": round(right / len(items), 4) if items else 0.0, "n": len(items)}
+
+    by_lang: dict[str, list[Scored]] = defaultdict(list)
+    by_label: dict[str, list[Scored]] = defaultdict(list)
+    for item in scored:
+        by_lang[item.row.lang].append(item)
+        by_label[item.row.label].append(item)
+    languages = {}
+    for lang, items in sorted(by_lang.items()):
+        detected = sum(s.detected_lang == lang for s in items)
+        languages[lang] = {**accuracy(items), "lang_detect_accuracy": round(detected / len(items), 4)}
+    confusions = Counter((s.row.label, s.predicted) for s in scored if s.predicted != s.row.label)
+    return {
+        "overall": accuracy(scored),
+        "by_lang": languages,
+        "by_label": {label: accuracy(items) for label, items in sorted(by_label.items())},
+        "confusions": [{"label": label, "predicted": predicted, "count": count}
+                       for (label, predicted), count in confusions.most_common()],
+    }
+
+
+def render(result: dict) -> str:
+    lines = [f"overall accuracy {result['overall']['accuracy']:.3f} (n={result['overall']['n']})",
+             "", "language  accuracy      n  language detection"]
+    for lang, figures in result["by_lang"].items():
+        lines.append(f"{lang:<9} {figures['accuracy']:>8.3f} {figures['n']:>6}  "
+                     f"{figures['lang_detect_accuracy']:.3f}")
+    lines += ["", "label              accuracy      n"]
+    for label, figures in result["by_label"].items():
+        lines.append(f"{label:<18} {figures['accuracy']:>8.3f} {figures['n']:>6}")
+    lines += ["", "most frequent confusions (label -> predicted)"]
+    lines += [f"  {c['label']} -> {c['predicted']}: {c['count']}" for c in result["confusions"][:15]]
+    return "\n".join(lines)
+
+
+Classify = Callable[[str], Awaitable[str]]
+Prepare = Callable[[Row], Awaitable[tuple[str, str]]]
+
+
+async def score(rows: list[Row], classify: Classify, prepare: Prepare) -> list[Scored]:
+    """Every row through `prepare` (-> detected language, text for the bot) and `classify`."""
+    limit = asyncio.Semaphore(PARALLEL_REQUESTS)
+
+    async def one(row: Row) -> Scored:
+        async with limit:
+            detected, text = await prepare(row)
+            intent = await classify(text)
+            return Scored(row, FALLBACK_INTENTS.get(intent, intent), detected)
+
+    return await asyncio.gather(*(one(row) for row in rows))
+
+
+def as_production_prepares(detector: LanguageDetector) -> Prepare:
+    """What production does before Rasa, for a first message with no widget hint: detect the
+    language (languages with native NLU data go to Rasa unchanged)."""
+
+    async def prepare(row: Row) -> tuple[str, str]:
+        return detector.detect(row.text).lang, row.text
+
+    return prepare
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def _rasa_is_ready(http: aiohttp.ClientSession, url: str, token: str) -> bool:
+    try:
+        async with http.get(f"{url}/status", params={"token": token}) as answer:
+            return answer.status == 200 and bool((await answer.json()).get("model_id"))
+    except aiohttp.ClientError:
+        return False
+
+
+async def evaluate(settings: Settings, path: Path, *, progress=print) -> dict:
+    rows = read_rows(path)
+    async with aiohttp.ClientSession() as http:
+        url, token, started = settings.rasa_url, settings.rasa_token, None
+        if not (token and await _rasa_is_ready(http, url, token)):
+            url, token = f"http://127.0.0.1:{_free_port()}", secrets.token_urlsafe(16)
+            started = rasa_server(model=ensure_model(settings.var_dir), rasa_url=url, token=token,
+                                  helpdesk_url=f"http://127.0.0.1:{settings.port}",
+                                  var_dir=settings.var_dir / "eval")
+            progress("Starting a Rasa server for the evaluation (about a minute)…")
+            started.start()
+        try:
+            while not await _rasa_is_ready(http, url, token):
+                if started is not None and not started.running():
+                    raise RuntimeError(f"Rasa stopped; see {started.log_path}")
+                await asyncio.sleep(1)
+
+            async def classify(text: str) -> str:
+                async with http.post(f"{url}/model/parse", params={"token": token},
+                                     json={"text": text}) as answer:
+                    answer.raise_for_status()
+                    return (await answer.json())["intent"]["name"] or "out_of_scope"
+
+            progress(f"Scoring {len(rows)} sentences from {path}…")
+            detector = LanguageDetector.from_training_data(settings.languages, NLU_DIR)
+            return report(await score(rows, classify, as_production_prepares(detector)))
+        finally:
+            if started is not None:
+                started.stop()
+
+
+def main(settings: Settings, path: Path, json_out: Path | None) -> int:
+    result = asyncio.run(evaluate(settings, path))
+    print(render(result))
+    if json_out is not None:
+        json_out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+        print(f"\nJSON written to {json_out}")
+    return 0

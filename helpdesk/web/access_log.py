@@ -1,0 +1,19 @@
+"""The access log: one line per request, without query strings (they can carry a customer's
+email on /demo, and once carried chat tokens), and with the client's address as our trusted
+proxies report it."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+from helpdesk.web.client import client_address
+from helpdesk.web.origins import SETTINGS
+
+
+class AccessLogger(AbstractAccessLogger):
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        address = (client_address(request) if SETTINGS in request.app  # type: ignore[attr-defined]
+                   else request.remote)
+        self.logger.info('%s "%s %s" %s %s %.0fms', address, request.method, request.path,
+                         response.status, response.body_length, time * 1000)

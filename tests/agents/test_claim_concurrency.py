@@ -1,0 +1,58 @@
+"""Two agents claiming at once: exactly one wins, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from helpdesk.app import create_app
+from helpdesk.rasa.client import BotMessage
+from helpdesk.clock import SetClock
+from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
+from tests.conftest import open_session
+from tests.support.fakes import FakeBot
+from tests.support.instants import WEEKDAY_MORNING_IN_AMSTERDAM
+
+AGENTS = 24
+pytestmark = pytest.mark.usefixtures("quick_password_hashing")
+
+
+async def desk(aiohttp_client, settings, detector, translator, tmp_path):
+    settings.policies_dir = policies_with_support(tmp_path / "policies")
+    bot = FakeBot({"a person please": [BotMessage(key="utter_handoff"),
+                                       BotMessage(escalate={"reason": "human_handoff"})]})
+    return await aiohttp_client(create_app(settings, bot=bot, detector=detector,
+                                           translator=translator, clock=SetClock(WEEKDAY_MORNING_IN_AMSTERDAM)))
+
+
+async def test_of_simultaneous_claims_exactly_one_wins_on_sqlite(aiohttp_client, settings, detector,
+                                                                translator, tmp_path):
+    await claim_race(await desk(aiohttp_client, settings, detector, translator, tmp_path))
+
+
+async def test_of_simultaneous_claims_exactly_one_wins_on_postgresql(
+        postgres_url, aiohttp_client, settings, detector, translator, tmp_path):
+    settings.database_url = postgres_url
+    await claim_race(await desk(aiohttp_client, settings, detector, translator, tmp_path))
+
+
+async def claim_race(client) -> None:
+    for number in range(AGENTS):
+        await add_agent(client.app, f"agent{number}@shop.example")
+    agents = await asyncio.gather(*(AgentClient.logged_in(client.make_url("/"), f"agent{n}@shop.example")
+                                    for n in range(AGENTS)))
+    try:
+        shopper = await open_session(client, "en")
+        assert (await shopper.say("a person please"))["state"] == "queued"
+        path = f"/api/agent/conversations/{shopper.session_id}/claim"
+        answers = await asyncio.gather(*(agent.post(path) for agent in agents))
+        statuses = sorted(answer.status for answer in answers)
+        assert statuses == [200] + [409] * (AGENTS - 1)
+        winner = agents[[a.status for a in answers].index(200)]
+        held = await winner.conversation(shopper.session_id)
+        assert held["state"] == "with_agent"
+        joined = [m for m in await shopper.transcript() if "has joined the chat" in m["text"]]
+        assert len(joined) == 1 and joined[0]["text"].startswith(held["agent"]["name"])
+    finally:
+        await asyncio.gather(*(agent.close() for agent in agents))

@@ -1,0 +1,88 @@
+"""Policy answers computed by actions for the shopper's market, and resuming a question."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.returns import ActionReturnPolicy
+from bot.actions.services import ShopServices, use_services
+from bot.actions.topics import ActionContinue
+from helpdesk.database import Database
+from helpdesk.languages.locales import Locales
+from helpdesk.policies.store import PolicyStore
+from helpdesk.settings import PROJECT_ROOT
+
+LOCALES = Locales.load(PROJECT_ROOT / "locales")
+
+
+@pytest.fixture
+def policies(tmp_path):
+    directory = tmp_path / "policies"
+    shutil.copytree(PROJECT_ROOT / "policies", directory)
+    store = PolicyStore(directory)
+    assert store.reload()
+    return store
+
+
+@pytest.fixture
+def shop(settings, policies):
+    services = ShopServices(settings=settings, database=Database("sqlite:///:memory:"),
+                            policies=policies)
+    with use_services(services):
+        yield services
+
+
+def tracker(slots: dict, intent: str = "return_policy", entities: list | None = None) -> Tracker:
+    latest = {"text": "…", "intent": {"name": intent}, "entities": entities or []}
+    return Tracker("c1", slots, latest, [], False, None, None, "action_listen")
+
+
+def run(action, state: Tracker) -> tuple[list[dict], list]:
+    dispatcher = CollectingDispatcher()
+    return dispatcher.messages, action.run(dispatcher, state, {})
+
+
+def said(messages: list[dict], lang: str = "en") -> str:
+    variables = {k: v for k, v in messages[0].items()
+                 if k not in {"response", "text", "buttons", "elements", "custom", "template",
+                              "image", "attachment"}}
+    return LOCALES.render(messages[0]["response"], lang, variables).text
+
+
+def test_without_a_country_the_bot_asks_for_it_and_remembers_the_topic(shop):
+    messages, events = run(ActionReturnPolicy(), tracker({}))
+    assert said(messages) == "Which country are you in? It matters for our return rules."
+    assert events == [SlotSet("topic", "return_policy")]
+
+
+def test_germany_gets_its_override_in_the_shoppers_words(shop):
+    messages, events = run(ActionReturnPolicy(), tracker({"country": "Alemania"}))
+    text = said(messages)
+    assert text.startswith("In Germany you can return items within 60 days of delivery")
+    assert "Returns are free" in text and "underwear and swimwear (hygiene)" in text
+    assert events == [SlotSet("topic", None)]
+
+
+def test_the_uk_pays_for_its_label_in_pounds(shop):
+    messages, _ = run(ActionReturnPolicy(), tracker({"country": "UK"}))
+    assert "£" in said(messages)
+
+
+def test_an_edited_policy_file_changes_the_answer(shop, policies):
+    returns = policies.directory / "returns.yml"
+    returns.write_text(returns.read_text().replace("window_days: 60", "window_days: 45"))
+    policies.reload()
+    messages, _ = run(ActionReturnPolicy(), tracker({"country": "DE"}))
+    assert "within 45 days" in said(messages)
+
+
+async def test_a_bare_country_resumes_the_return_question(shop):
+    dispatcher = CollectingDispatcher()
+    await ActionContinue().run(dispatcher, tracker({"topic": "return_policy", "country": "France"},
+                                                   intent="inform"), {})
+    assert said(dispatcher.messages).startswith("In France you can return items within 30 days")

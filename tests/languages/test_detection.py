@@ -1,0 +1,55 @@
+"""Language detection: short words never flip a conversation, a clear switch is followed."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.languages.detection import LanguageDetector, words_of
+
+
+@pytest.mark.parametrize("text", ["hola", "ok", "refund?", "ok gracias", "si", "no", "merci"])
+def test_one_or_two_words_never_move_an_established_conversation(detector, text):
+    assert detector.detect(text, current="es").lang == "es"
+
+
+@pytest.mark.parametrize("text", ["10045", "#10045", "ana.garcia@example.com", "👍👍", "28013 ✔️",
+                                  "https://shop.example.com/orders/10045", "?!", "  "])
+def test_numbers_emails_links_and_emoji_alone_change_nothing(detector, text):
+    assert detector.detect(text, current="de").lang == "de"
+    assert words_of(text) == []
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("hola, dónde está mi pedido?", "es"),
+    ("oi, cadê meu pedido que comprei semana passada", "pt"),
+    ("bonjour, je voudrais retourner ma commande", "fr"),
+    ("hallo, wo bleibt meine Bestellung?", "de"),
+    ("ciao, dov'è il mio ordine?", "it"),
+    ("hi, where is my order?", "en"),
+])
+def test_first_messages_are_recognised(detector, text, lang):
+    assert detector.detect(text).lang == lang
+
+
+def test_a_shopper_who_clearly_switches_is_followed(detector):
+    detection = detector.detect("actually can you answer me in English please", current="es")
+    assert (detection.lang, detection.reason) == ("en", "detected")
+
+
+def test_the_widget_hint_decides_a_first_word_that_fits_several_languages(detector):
+    assert detector.detect("ok", hint="it").lang == "it"
+
+
+def test_only_the_shops_languages_are_ever_chosen(detector):
+    slovak = "Dobrý deň, kde je moja objednávka, prosím?"
+    assert detector.detect(slovak).lang in {"en", "es", "pt", "fr", "de", "it"}
+
+
+def test_a_script_decides_however_short_if_the_shop_serves_that_language():
+    assert LanguageDetector(["en", "zh"]).detect("订单", current="en").lang == "zh"
+    assert LanguageDetector(["en", "es"]).detect("我的订单在哪里？", current="es").lang == "es"
+
+
+def test_the_same_text_always_gets_the_same_answer(detector):
+    text = "je veux savoir ou est mon colis svp"
+    assert len({detector.detect(text).lang for _ in range(20)}) == 1

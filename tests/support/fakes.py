@@ -1,0 +1,51 @@
+"""Fakes that record what they were asked, for fast tests without a Rasa server."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from helpdesk.rasa.client import BotFailed, BotMessage, BotUnavailable
+
+
+class FakeBot:
+    """Answers from a script ({text: [BotMessage, ...]}) and records every call."""
+
+    def __init__(self, script: dict[str, list[BotMessage]] | None = None) -> None:
+        self.script = script or {}
+        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+        self.up = True
+        self.failing: set[str] = set()  # texts Rasa answers with a 500, as it did after /restart
+        self.hung = False  # takes every message and never answers
+        self.release = asyncio.Event()  # ends a hang
+
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> list[BotMessage]:
+        if not self.up:
+            raise BotUnavailable("the fake bot is down")
+        self.calls.append((conversation_id, text, metadata))
+        if self.hung:
+            await self.release.wait()
+        if text in self.failing:
+            raise BotFailed(f"Rasa answered 500 to {text!r}")
+        return self.script.get(text, [BotMessage(key="utter_out_of_scope")])
+
+    async def is_ready(self) -> bool:
+        return self.up
+
+    def texts(self) -> list[str]:
+        return [text for _, text, _ in self.calls]
+
+
+class FakeEngine:
+    """A TranslationEngine that knows a few sentences per language pair and counts its calls."""
+
+    def __init__(self, known: dict[tuple[str, str], dict[str, str]] | None = None) -> None:
+        self.known = known or {}
+        self.calls: list[tuple[str, str, str]] = []
+
+    def can_translate(self, source: str, target: str) -> bool:
+        return (source, target) in self.known
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        self.calls.append((text, source, target))
+        return self.known[(source, target)].get(text, f"[{target}] {text}")
