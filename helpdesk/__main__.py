@@ -16,8 +16,8 @@ from helpdesk.settings import Settings
 def _serve(settings: Settings, _args: argparse.Namespace) -> int:
     from aiohttp import web
 
-    from helpdesk.web.access_log import AccessLogger
     from helpdesk.app import create_app
+    from helpdesk.web.access_log import AccessLogger
 
     web.run_app(create_app(settings), host=settings.host, port=settings.port,
                 access_log_class=AccessLogger,
@@ -52,8 +52,7 @@ def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _demo_load(settings: Settings, _args: argparse.Namespace) -> int:
-    from datetime import date
-
+    from helpdesk.clock import Clock
     from helpdesk.database import Database
     from helpdesk.orders.demo import load_demo_shop
     from helpdesk.policies import load_policies
@@ -63,13 +62,17 @@ def _demo_load(settings: Settings, _args: argparse.Namespace) -> int:
         print("\n".join(map(str, policies)))
         return 1
 
-    from helpdesk.agents.accounts import DEMO_AGENT, DEMO_PASSWORD_FILE, ensure_demo_agent
+    from helpdesk.agents.accounts import (
+        DEMO_AGENT,
+        DEMO_PASSWORD_FILE,
+        ensure_demo_agent,
+    )
 
     async def load() -> tuple[int, str | None]:
         database = Database(settings.database)
         await database.upgrade()
         async with database.session() as session:
-            added = await load_demo_shop(session, policies, today=date.today())
+            added = await load_demo_shop(session, policies, today=Clock().today())
             password = await ensure_demo_agent(session, settings.var_dir / DEMO_PASSWORD_FILE)
         await database.close()
         return added, password
@@ -89,6 +92,7 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _orders_import(settings: Settings, args: argparse.Namespace) -> int:
+    from helpdesk.clock import Clock
     from helpdesk.database import Database
     from helpdesk.orders.importing import run_import
 
@@ -96,7 +100,7 @@ def _orders_import(settings: Settings, args: argparse.Namespace) -> int:
         database = Database(settings.database)
         try:
             await database.upgrade()
-            return await run_import(database, args.file)
+            return await run_import(database, args.file, now=Clock().now())
         finally:
             await database.close()
 

@@ -10,33 +10,33 @@ from aiohttp import web
 
 from bot.actions.services import ShopServices
 from helpdesk import health_api
-from helpdesk.rasa import actions_api
 from helpdesk.agents import api as agent_api
-from helpdesk.languages import argos
-from helpdesk.chat import api as chat_api
-from helpdesk.orders import shopify_api
-from helpdesk.live import sockets
-from helpdesk.chat import widget_api
 from helpdesk.agents import workspace_page
 from helpdesk.agents.desk import AgentDesk
-from helpdesk.rasa.client import Bot, RasaBot
-from helpdesk.rasa.monitor import BOT_MONITOR, BotMonitor, watch_bot
-from helpdesk.chat.service import Chat
+from helpdesk.chat import api as chat_api
+from helpdesk.chat import widget_api
 from helpdesk.chat.guard import RATE_LIMITER, RateLimiter, chat_guard
+from helpdesk.chat.payloads import ShopperPayloads, domain_intents
+from helpdesk.chat.service import Chat
 from helpdesk.clock import Clock
 from helpdesk.database import DB, database_context
 from helpdesk.errors import error_middleware
-from helpdesk.live.events import EventHub
+from helpdesk.languages import argos
 from helpdesk.languages.detection import LanguageDetector
 from helpdesk.languages.locales import Locales
-from helpdesk.web.origins import CLOCK
-from helpdesk.chat.payloads import ShopperPayloads, domain_intents
-from helpdesk.policies.watch import POLICIES, policy_context
-from helpdesk.rasa.callbacks import callbacks_context
-from helpdesk.live.redis_events import RedisEventHub
-from helpdesk.settings import Settings
 from helpdesk.languages.translation import Translator
+from helpdesk.live import sockets
+from helpdesk.live.events import EventHub
+from helpdesk.live.redis_events import RedisEventHub
+from helpdesk.orders import shopify_api
+from helpdesk.policies.watch import POLICIES, policy_context
+from helpdesk.rasa import actions_api
+from helpdesk.rasa.callbacks import callbacks_context
+from helpdesk.rasa.client import Bot, RasaBot
+from helpdesk.rasa.monitor import BOT_MONITOR, BotMonitor, watch_bot
 from helpdesk.rasa.training import BOT_DIR
+from helpdesk.settings import Settings
+from helpdesk.web.keys import CLOCK, SETTINGS
 
 NLU_DIR = BOT_DIR / "data" / "nlu"
 
@@ -53,7 +53,7 @@ def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales |
     app = web.Application(middlewares=[chat_guard, error_middleware], client_max_size=64 * 1024)
     app[RATE_LIMITER] = RateLimiter()
     sockets.install(app)
-    app[chat_api.SETTINGS] = settings
+    app[SETTINGS] = settings
     app[CLOCK] = clock
     app[actions_api.EXECUTOR] = actions_api.action_executor()
     app.cleanup_ctx.append(database_context(settings))

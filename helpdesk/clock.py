@@ -8,11 +8,21 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
+def utcnow() -> datetime:
+    """The wall clock, for what records when a row was made; rules ask a Clock."""
+    return datetime.now(UTC)
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class Clock:
     """The wall clock, in UTC."""
 
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        return utcnow()
 
     def today(self, zone: str | None = None) -> date:
         """The date now, in UTC or in a named time zone (a shop's, a team's)."""

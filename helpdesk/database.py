@@ -9,8 +9,8 @@ from pathlib import Path
 from aiohttp import web
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.settings import Settings

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from helpdesk.rasa.monitor import BOT_MONITOR
 from helpdesk.chat.api import CHAT
 from helpdesk.database import DB
 from helpdesk.policies.watch import POLICIES, policy_health
+from helpdesk.rasa.monitor import BOT_MONITOR
 
 routes = web.RouteTableDef()
 OPENAPI = Path(__file__).with_name("openapi.yaml")

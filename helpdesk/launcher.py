@@ -14,8 +14,8 @@ import urllib.request
 
 from helpdesk.agents.accounts import DEMO_AGENT, DEMO_PASSWORD_FILE
 from helpdesk.rasa.process import ChildProcess, rasa_server
-from helpdesk.settings import PROJECT_ROOT, Settings
 from helpdesk.rasa.training import ensure_model
+from helpdesk.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger(__name__)
 

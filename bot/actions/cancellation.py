@@ -9,8 +9,12 @@ from bot.actions.context import done
 from bot.actions.handoff import escalate
 from bot.actions.services import services
 from bot.actions.verify import verified_order
-from helpdesk.orders.changes import (CANCELLABLE_BY_A_PERSON, CHANGEABLE, SELF_SERVICE_CANCEL,
-                                     cancel_unpaid_order)
+from helpdesk.orders.changes import (
+    CANCELLABLE_BY_A_PERSON,
+    CHANGEABLE,
+    SELF_SERVICE_CANCEL,
+    cancel_unpaid_order,
+)
 from helpdesk.orders.models import OrderStatus
 
 TOO_LATE = {OrderStatus.SHIPPED, OrderStatus.IN_TRANSIT, OrderStatus.DELAYED,
@@ -28,7 +32,7 @@ class ActionCancelOrder(Action):
         order = view.order
         if order.status in SELF_SERVICE_CANCEL:
             async with services().database.session() as session:
-                await cancel_unpaid_order(session, await session.merge(order))
+                await cancel_unpaid_order(session, await session.merge(order), now=services().now())
             dispatcher.utter_message(response="utter_order_cancelled_now", order_number=order.number)
             return [*events, *done()]
         if order.status in CANCELLABLE_BY_A_PERSON:

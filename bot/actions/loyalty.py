@@ -11,8 +11,13 @@ from bot.actions.services import services
 from bot.actions.verify import verified_order
 from helpdesk.orders.models import LoyaltyAccount
 from helpdesk.policies.loading import Policies
-from helpdesk.policies.loyalty import (loyalty_rules, points_expire_on, redemption_option,
-                                       referral_bonus, tier_status)
+from helpdesk.policies.loyalty import (
+    loyalty_rules,
+    points_expire_on,
+    redemption_option,
+    referral_bonus,
+    tier_status,
+)
 
 
 def programme_facts(policies: Policies, country: str) -> dict:

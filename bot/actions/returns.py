@@ -5,7 +5,13 @@ from __future__ import annotations
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import ask, country_or_ask, done, latest_entity, policies_or_apologise
+from bot.actions.context import (
+    ask,
+    country_or_ask,
+    done,
+    latest_entity,
+    policies_or_apologise,
+)
 from bot.actions.services import services
 from bot.actions.verify import verified_order
 from helpdesk.orders.changes import already_returned, create_return, item_eligibility

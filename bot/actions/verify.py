@@ -16,8 +16,13 @@ from bot.actions.context import ask, done, latest_entity
 from bot.actions.services import services
 from helpdesk.chat.models import Conversation
 from helpdesk.orders.lookup import OrderView, latest_order_of, order_view
-from helpdesk.orders.verification import (Proof, VerificationLocked, identified_customer,
-                                          verify_order, visible_order)
+from helpdesk.orders.verification import (
+    Proof,
+    VerificationLocked,
+    identified_customer,
+    verify_order,
+    visible_order,
+)
 
 ORDER_NUMBER = re.compile(r"#?\s*(\d{5})\b")
 POSTAL_CODE_ALONE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{2,9}$")

@@ -48,8 +48,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.agents.models import Agent, AgentSession, KnownLogin, LoginFailure, Role
 from helpdesk.chat.conversations import hash_token
+from helpdesk.clock import aware
 from helpdesk.errors import BadRequest, HelpdeskError, Unauthorized
-from helpdesk.chat.models import aware
 
 # scrypt with N=2^15, r=8: 32 MiB of memory per guess, about 0.1 s here; the parameters are
 # stored with each hash so they can be raised later without locking anybody out.

@@ -12,12 +12,18 @@ import logging
 
 from aiohttp import web
 
-from helpdesk.live import sockets
-from helpdesk.agents.desk import AgentDesk, public
-from helpdesk.agents.models import (Agent, AgentMessageCreate, AgentSession, LoginRequest,
-                                   PreviewRequest, TransferRequest)
 from helpdesk.agents.accounts import SESSION_LIFETIME
+from helpdesk.agents.desk import AgentDesk, public
+from helpdesk.agents.models import (
+    Agent,
+    AgentMessageCreate,
+    AgentSession,
+    LoginRequest,
+    PreviewRequest,
+    TransferRequest,
+)
 from helpdesk.errors import HelpdeskError, parse_json
+from helpdesk.live import sockets
 from helpdesk.live.events import AGENTS
 from helpdesk.web.client import client_address, over_https
 from helpdesk.web.origins import origin_allowed

@@ -6,16 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from helpdesk.agents import accounts as agents
-from helpdesk.chat import handover
-from helpdesk.chat import conversations as store
 from helpdesk.agents.models import Agent, AgentPublic, AgentSession, TransferRequest
 from helpdesk.agents.views import AgentViews
-from helpdesk.rasa.client import BotMessage
-from helpdesk.chat.service import Chat
-from helpdesk.clock import Clock
+from helpdesk.chat import conversations as store
+from helpdesk.chat import handover
 from helpdesk.chat.models import RATING_PROMPT, Conversation, Message, Sender
 from helpdesk.chat.replies import Reply
+from helpdesk.chat.service import Chat
+from helpdesk.clock import Clock
 from helpdesk.languages.translation import Translation
+from helpdesk.rasa.client import BotMessage
 
 NOTICE_AGENT_JOINED = "notice_agent_joined"
 NOTICE_AGENT_LEFT = "notice_agent_left"

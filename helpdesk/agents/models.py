@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from helpdesk.chat.models import MAX_TEXT_LENGTH, sensible_text, utcnow
+from helpdesk.chat.models import MAX_TEXT_LENGTH, sensible_text
+from helpdesk.columns import timestamp
 
 
 class Role(StrEnum):
     AGENT = "agent"
     ADMIN = "admin"  # sees and works every team's queue
-
-
-def _timestamp(**extra: Any) -> Any:
-    return Field(default_factory=utcnow,
-                 sa_column=Column(DateTime(timezone=True), nullable=False, **extra))
 
 
 class Agent(SQLModel, table=True):
@@ -34,7 +29,7 @@ class Agent(SQLModel, table=True):
     team: str
     capacity: int = 3  # conversations at once
     active: bool = True
-    created_at: datetime = _timestamp()
+    created_at: datetime = timestamp()
 
     @property
     def language_list(self) -> list[str]:
@@ -52,7 +47,7 @@ class AgentSession(SQLModel, table=True):
     token_hash: str = Field(primary_key=True)
     agent_id: int = Field(foreign_key="agent.id", index=True)
     csrf_token: str
-    created_at: datetime = _timestamp()
+    created_at: datetime = timestamp()
     expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
@@ -65,7 +60,7 @@ class LoginFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(index=True)
     address: str = Field(index=True)
-    at: datetime = _timestamp(index=True)
+    at: datetime = timestamp(index=True)
 
 
 class KnownLogin(SQLModel, table=True):
@@ -77,7 +72,7 @@ class KnownLogin(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(index=True)
     address: str
-    last_at: datetime = _timestamp()
+    last_at: datetime = timestamp()
 
 
 # --- API shapes -----------------------------------------------------------------------------

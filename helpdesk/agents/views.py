@@ -8,14 +8,15 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from helpdesk.chat import handover
 from helpdesk.agents.models import Agent
+from helpdesk.chat import handover
+from helpdesk.chat.models import Conversation, Message, Priority, Sender
+from helpdesk.clock import aware
 from helpdesk.languages.locales import Locales
-from helpdesk.chat.models import Conversation, Message, Priority, Sender, aware
+from helpdesk.languages.translation import Translator
 from helpdesk.orders.lookup import order_view
 from helpdesk.orders.models import Order, VerificationAttempt
 from helpdesk.policies.support_schema import SupportPolicy
-from helpdesk.languages.translation import Translator
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -6,14 +6,19 @@ import logging
 
 from aiohttp import web
 
-from helpdesk.live import sockets
-from helpdesk.chat.service import Chat
 from helpdesk.chat.guard import TooManyRequests, spend
-from helpdesk.web.client import client_address
+from helpdesk.chat.models import (
+    LanguageChoice,
+    MessageCreate,
+    MessagePublic,
+    RatingCreate,
+    SessionCreate,
+    SessionCreated,
+)
+from helpdesk.chat.service import Chat
 from helpdesk.errors import BadRequest, HelpdeskError, parse_json
-from helpdesk.chat.models import (LanguageChoice, MessageCreate, MessagePublic, RatingCreate,
-                             SessionCreate, SessionCreated)
-from helpdesk.web.origins import SETTINGS
+from helpdesk.live import sockets
+from helpdesk.web.client import client_address
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()

@@ -10,8 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from helpdesk.chat.models import (
+    Conversation,
+    ConversationState,
+    Delivery,
+    Message,
+    Sender,
+)
 from helpdesk.errors import ConversationNotFound, Unauthorized
-from helpdesk.chat.models import Conversation, ConversationState, Delivery, Message, Sender
 
 
 def hash_token(token: str) -> str:

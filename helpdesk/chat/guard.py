@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from helpdesk.web.client import client_address
 from helpdesk.errors import HelpdeskError
+from helpdesk.web.client import client_address
 from helpdesk.web.origins import origin_allowed
 
 PUBLIC_PREFIXES = ("/api/chat/", "/widget.js")

@@ -12,8 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.agents.models import Agent, Role
 from helpdesk.chat.conversations import get_conversation
+from helpdesk.chat.models import Conversation, ConversationState, Priority
+from helpdesk.clock import aware
 from helpdesk.errors import BadRequest, HelpdeskError
-from helpdesk.chat.models import Conversation, ConversationState, Priority, aware
 from helpdesk.policies.support import Availability, availability, wait_too_long
 from helpdesk.policies.support_schema import SupportPolicy
 

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, field_validator
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from helpdesk.clock import aware
+from helpdesk.columns import optional_timestamp, timestamp
+
 MAX_TEXT_LENGTH = 2000
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything stored is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class ConversationState(StrEnum):
@@ -47,14 +41,6 @@ class Delivery(StrEnum):
     FAILED = "failed"  # the bot failed on it again and again: the shopper was told, it waits no more
 
 
-def _timestamp() -> Any:
-    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
-
-
-def _moment() -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
-
-
 class Priority(IntEnum):
     NORMAL = 0
     HIGH = 1  # complaints, late orders, what support.yml always sends to a person
@@ -67,17 +53,17 @@ class Conversation(SQLModel, table=True):
     locale: str | None = None  # the widget's hint
     lang: str  # the conversation's language so far
     state: str = Field(default=ConversationState.BOT, index=True)
-    created_at: datetime = _timestamp()
-    updated_at: datetime = _timestamp()
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
     # The hand-over (helpdesk/handover.py): who has it, which team's queue, since when, and why.
     agent_id: int | None = Field(default=None, foreign_key="agent.id", index=True)
     team: str | None = Field(default=None, index=True)
     priority: int = Priority.NORMAL
     reason: str | None = None
     summary: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
-    queued_at: datetime | None = _moment()
-    claimed_at: datetime | None = _moment()
-    resolved_at: datetime | None = _moment()
+    queued_at: datetime | None = optional_timestamp()
+    claimed_at: datetime | None = optional_timestamp()
+    resolved_at: datetime | None = optional_timestamp()
     contact_email: str | None = None  # left by the shopper when no agent was at work
     rating: int | None = None  # 1-5, asked for after an agent resolved the conversation
     rating_comment: str | None = None
@@ -111,7 +97,7 @@ class Message(SQLModel, table=True):
     author: str | None = None  # the agent's display name, for agent messages
     agent_id: int | None = Field(default=None, foreign_key="agent.id")
     internal: bool = False  # an agent's note for colleagues: never shown to the shopper
-    created_at: datetime = _timestamp()
+    created_at: datetime = timestamp()
 
 
 # --- API shapes -----------------------------------------------------------------------------

@@ -10,12 +10,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from helpdesk.chat import conversations as store
-from helpdesk.rasa.client import BotMessage
-from helpdesk.live.events import AGENTS, EventHub
-from helpdesk.languages.locales import Locales
-from helpdesk.chat.models import Conversation, ConversationState, Message, MessagePublic, Sender
+from helpdesk.chat.models import (
+    Conversation,
+    ConversationState,
+    Message,
+    MessagePublic,
+    Sender,
+)
 from helpdesk.chat.replies import Reply, ReplyRenderer
+from helpdesk.languages.locales import Locales
 from helpdesk.languages.translation import Translator
+from helpdesk.live.events import AGENTS, EventHub
+from helpdesk.rasa.client import BotMessage
 
 NOTICE_NO_TRANSLATION = "notice_no_translation"
 

@@ -13,14 +13,20 @@ from typing import Any
 
 from helpdesk.chat import conversations as store
 from helpdesk.chat import handover
-from helpdesk.rasa.client import Bot, BotFailed, BotMessage, BotUnavailable
-from helpdesk.clock import Clock
-from helpdesk.database import Database
-from helpdesk.chat.models import Conversation, ConversationState, Delivery, Message, Sender
+from helpdesk.chat.models import (
+    Conversation,
+    ConversationState,
+    Delivery,
+    Message,
+    Sender,
+)
 from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
-from helpdesk.policies.support_schema import SupportPolicy
+from helpdesk.clock import Clock
+from helpdesk.database import Database
 from helpdesk.languages.translation import Translator
+from helpdesk.policies.support_schema import SupportPolicy
+from helpdesk.rasa.client import Bot, BotFailed, BotMessage, BotUnavailable
 
 log = logging.getLogger(__name__)
 NOTICE_BOT_UNAVAILABLE = "notice_bot_unavailable"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from helpdesk.rasa.client import BotMessage
 from helpdesk.languages.locales import Locales
 from helpdesk.languages.translation import Translator
+from helpdesk.rasa.client import BotMessage
 
 log = logging.getLogger(__name__)
 # Said instead of a text the bot names but locales/ lacks (Rasa's own `utter_restart`, a typo in

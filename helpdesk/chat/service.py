@@ -7,22 +7,28 @@ import re
 
 from helpdesk.chat import conversations as store
 from helpdesk.chat import handover
-from helpdesk.rasa.client import Bot, BotMessage
+from helpdesk.chat.models import (
+    Conversation,
+    ConversationState,
+    Message,
+    Sender,
+    SignedIdentity,
+)
+from helpdesk.chat.outbox import Outbox
+from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
 from helpdesk.chat.relay import BotRelay, TurnLocks
 from helpdesk.clock import Clock
 from helpdesk.database import Database
 from helpdesk.errors import BadRequest, HelpdeskError
-from helpdesk.live.events import AGENTS, EventHub
 from helpdesk.languages.detection import LanguageDetector
 from helpdesk.languages.locales import Locales
-from helpdesk.chat.models import Conversation, ConversationState, Message, Sender, SignedIdentity
+from helpdesk.languages.translation import Translator
+from helpdesk.live.events import AGENTS, EventHub
 from helpdesk.orders.verification import identity_problem, verify_identity
-from helpdesk.chat.outbox import Outbox
-from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
 from helpdesk.policies.store import PoliciesUnavailable, PolicyStore
 from helpdesk.policies.support_schema import SupportPolicy
+from helpdesk.rasa.client import Bot, BotMessage
 from helpdesk.settings import Settings
-from helpdesk.languages.translation import Translator
 
 log = logging.getLogger(__name__)
 NOTICE_CONTACT_SAVED = "notice_contact_saved"

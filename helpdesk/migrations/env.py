@@ -6,9 +6,9 @@ from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
+import helpdesk.agents.models  # noqa: F401
 import helpdesk.chat.models  # noqa: F401 - registers the tables on SQLModel.metadata
 import helpdesk.orders.models  # noqa: F401
-import helpdesk.agents.models  # noqa: F401
 
 target_metadata = SQLModel.metadata
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from helpdesk.chat.models import utcnow
 from helpdesk.orders.lookup import OrderView
 from helpdesk.orders.models import Order, OrderItem, OrderReturn, OrderStatus
 from helpdesk.policies.returns import ReturnItem, return_eligibility
@@ -20,11 +19,11 @@ CANCELLABLE_BY_A_PERSON = {OrderStatus.PAID}
 CHANGEABLE = {OrderStatus.PLACED, OrderStatus.PAID}
 
 
-async def cancel_unpaid_order(session: AsyncSession, order: Order) -> None:
+async def cancel_unpaid_order(session: AsyncSession, order: Order, *, now: datetime) -> None:
     if order.status not in SELF_SERVICE_CANCEL:
         raise ValueError(f"order {order.number} is {order.status}; only unpaid orders cancel here")
     order.status = OrderStatus.CANCELLED
-    order.updated_at = utcnow()
+    order.updated_at = now
     session.add(order)
     await session.commit()
 

@@ -13,8 +13,17 @@ from decimal import Decimal
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from helpdesk.orders.models import (LoyaltyAccount, LoyaltyEntry, Order, OrderItem, OrderReturn,
-                                    OrderStatus, RefundStatus, ReturnStatus, Shipment)
+from helpdesk.orders.models import (
+    LoyaltyAccount,
+    LoyaltyEntry,
+    Order,
+    OrderItem,
+    OrderReturn,
+    OrderStatus,
+    RefundStatus,
+    ReturnStatus,
+    Shipment,
+)
 from helpdesk.policies.loading import Policies
 from helpdesk.policies.shipping import delivery_window, shipping_rules
 

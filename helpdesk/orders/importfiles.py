@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from helpdesk.orders.linejson import Where, parse_with_lines
-from helpdesk.orders.records import ITEM_FIELDS, OPTIONAL_COLUMNS, ORDER_FIELDS, SHIPMENT_FIELDS
+from helpdesk.orders.records import (
+    ITEM_FIELDS,
+    OPTIONAL_COLUMNS,
+    ORDER_FIELDS,
+    SHIPMENT_FIELDS,
+)
 
 COLUMNS = (*ORDER_FIELDS, *ITEM_FIELDS, *SHIPMENT_FIELDS)
 # Order-level cells repeat on every line of an order: they must agree, compared as they are stored.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -40,14 +41,14 @@ def read_orders(path: Path) -> list[OrderRecord]:
     return [record for record, _ in records.values()]
 
 
-async def run_import(database: Database, path: Path | str) -> tuple[int, str]:
+async def run_import(database: Database, path: Path | str, *, now: datetime) -> tuple[int, str]:
     """`python -m helpdesk orders import FILE`: (0, summary) or (1, every error, one a line)."""
     try:
         records = read_orders(Path(path))
     except ImportFailed as failed:
         return 1, "\n".join(failed.errors)
     async with database.session() as session:
-        summary = await upsert_orders(session, records)
+        summary = await upsert_orders(session, records, now=now)
     return 0, str(summary)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Numeric
 from sqlmodel import Field, SQLModel
 
-from helpdesk.chat.models import utcnow
+from helpdesk.columns import timestamp
 
 
 class OrderStatus(StrEnum):
@@ -43,10 +43,6 @@ def _money(nullable: bool = False) -> Any:
     return Field(default=Decimal("0"), sa_column=Column(Numeric(12, 2), nullable=nullable))
 
 
-def _moment() -> Any:
-    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
-
-
 class Order(SQLModel, table=True):
     __tablename__ = "shop_order"  # "order" is an SQL keyword
 
@@ -66,7 +62,7 @@ class Order(SQLModel, table=True):
     customer_name: str | None = None
     source: str = "import"  # import | shopify | demo
     external_id: str | None = Field(default=None, index=True)  # the shop platform's id
-    updated_at: datetime = _moment()
+    updated_at: datetime = timestamp()
 
 
 class OrderItem(SQLModel, table=True):
@@ -102,7 +98,7 @@ class OrderReturn(SQLModel, table=True):
     refund_amount: Decimal = _money()
     received_on: date | None = None
     refund_issued_on: date | None = None
-    created_at: datetime = _moment()
+    created_at: datetime = timestamp()
 
 
 class LoyaltyAccount(SQLModel, table=True):
@@ -133,7 +129,7 @@ class VerificationAttempt(SQLModel, table=True):
     succeeded: bool
     email: str | None = None  # the verified customer's email (identity or email proof)
     address: str | None = Field(default=None, index=True)  # where the shopper wrote from
-    at: datetime = _moment()
+    at: datetime = timestamp()
 
 
 class ShopifyDelivery(SQLModel, table=True):
@@ -142,4 +138,4 @@ class ShopifyDelivery(SQLModel, table=True):
     __tablename__ = "shopify_delivery"
     webhook_id: str = Field(primary_key=True)
     topic: str
-    received_at: datetime = _moment()
+    received_at: datetime = timestamp()

@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from helpdesk.clock import aware
 from helpdesk.errors import BadRequest
-from helpdesk.chat.models import aware
 from helpdesk.orders.models import OrderStatus
 from helpdesk.orders.records import OrderRecord, ShipmentRecord, carrier_key
 

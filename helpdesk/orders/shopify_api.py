@@ -8,11 +8,16 @@ from decimal import Decimal
 
 from aiohttp import web
 
-from helpdesk.web.origins import CLOCK, SETTINGS
 from helpdesk.database import DB
-from helpdesk.errors import BODY_TIMEOUT_SECONDS, RequestTimeout, Unauthorized, loads_plain
+from helpdesk.errors import (
+    BODY_TIMEOUT_SECONDS,
+    RequestTimeout,
+    Unauthorized,
+    loads_plain,
+)
 from helpdesk.orders.shopify import verify_hmac
 from helpdesk.orders.webhooks import TOPICS, receive
+from helpdesk.web.keys import CLOCK, SETTINGS
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()

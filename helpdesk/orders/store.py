@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from helpdesk.clock import aware
 from helpdesk.errors import HelpdeskError
-from helpdesk.chat.models import aware, utcnow
 from helpdesk.orders.models import Order, OrderItem, OrderStatus, Shipment
 from helpdesk.orders.records import OrderRecord, ShipmentRecord
 
@@ -40,14 +40,15 @@ class ImportSummary:
         return text + (f"; {self.stale} older than the stored version, left as they were" if self.stale else "")
 
 
-async def upsert_orders(session: AsyncSession, records: Sequence[OrderRecord]) -> ImportSummary:
+async def upsert_orders(session: AsyncSession, records: Sequence[OrderRecord], *,
+                        now: datetime) -> ImportSummary:
     """Insert or update orders by number with their items and shipments, all in one transaction.
 
     An updated order's items and shipments are replaced by the record's. Commits on success; on
-    any error nothing is written.
+    any error nothing is written. A record without its own time of change is dated `now`.
     """
     try:
-        summary = await _upsert(session, records)
+        summary = await _upsert(session, records, now=now)
         await session.commit()
     except Exception:
         await session.rollback()
@@ -55,7 +56,8 @@ async def upsert_orders(session: AsyncSession, records: Sequence[OrderRecord]) -
     return summary
 
 
-async def _upsert(session: AsyncSession, records: Sequence[OrderRecord]) -> ImportSummary:
+async def _upsert(session: AsyncSession, records: Sequence[OrderRecord], *,
+                  now: datetime) -> ImportSummary:
     numbers = [r.order_number for r in records]
     if len(set(numbers)) != len(numbers):
         raise ValueError("upsert_orders needs distinct order numbers")
@@ -68,7 +70,7 @@ async def _upsert(session: AsyncSession, records: Sequence[OrderRecord]) -> Impo
             stale += 1
             continue
         order = order or Order(number=record.order_number, placed_at=record.placed_at)
-        _copy(record, order)
+        _copy(record, order, now)
         session.add(order)
         written.append((order, record))
     replaced = [order.id for order, _ in written if order.id is not None]
@@ -98,13 +100,13 @@ def _is_stale(order: Order, record: OrderRecord) -> bool:
     return record.updated_at is not None and aware(order.updated_at) > record.updated_at
 
 
-def _copy(record: OrderRecord, order: Order) -> None:
+def _copy(record: OrderRecord, order: Order, now: datetime) -> None:
     for field in ("email", "postal_code", "country", "currency", "placed_at", "status", "payment_method",
                   "shipping_option", "shipping_cost", "subtotal", "total", "customer_name", "source"):
         setattr(order, field, getattr(record, field))
     # An import of an order that came from Shopify keeps the link its fulfillments are matched by.
     order.external_id = record.external_id or order.external_id
-    order.updated_at = record.updated_at or utcnow()
+    order.updated_at = record.updated_at or now
 
 
 async def apply_shipment(session: AsyncSession, *, order_external_id: str, shipment: ShipmentRecord,

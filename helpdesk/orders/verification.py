@@ -22,7 +22,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from helpdesk.chat.models import aware
+from helpdesk.clock import aware
 from helpdesk.orders.models import Order, VerificationAttempt
 
 MAX_FAILURES = 5  # per conversation within LOCK_PERIOD

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
-
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk.database import Database
 from helpdesk.orders.models import ShopifyDelivery
-from helpdesk.orders.shopify import (FULFILLMENT_TOPICS, ORDER_TOPICS, BadPayload, order_record,
-                                     shipment_news)
+from helpdesk.orders.shopify import (
+    FULFILLMENT_TOPICS,
+    ORDER_TOPICS,
+    BadPayload,
+    order_record,
+    shipment_news,
+)
 from helpdesk.orders.store import apply_shipment, upsert_orders
 
 log = logging.getLogger(__name__)
@@ -19,7 +23,7 @@ TOPICS = ORDER_TOPICS | FULFILLMENT_TOPICS
 
 
 async def receive(database: Database, topic: str, payload: object, *,
-                  webhook_id: str | None = None, now: datetime | None = None) -> dict[str, str]:
+                  now: datetime, webhook_id: str | None = None) -> dict[str, str]:
     """Store what an orders/* or fulfillments/* payload says, once per webhook id; what
     happened, for the response.
 
@@ -29,9 +33,9 @@ async def receive(database: Database, topic: str, payload: object, *,
     if webhook_id and await _already_applied(database, webhook_id):
         log.info("shopify %s: delivery %s was applied before; ignored", topic, webhook_id)
         return {"outcome": "duplicate"}
-    applied = await _apply(database, topic, payload)
+    applied = await _apply(database, topic, payload, now)
     if webhook_id:
-        await _remember(database, webhook_id, topic, now or datetime.now(UTC))
+        await _remember(database, webhook_id, topic, now)
     return applied
 
 
@@ -60,13 +64,13 @@ def _read(parse, payload: object):
                          f"{type(error).__name__}: {str(error)[:200]}") from None
 
 
-async def _apply(database: Database, topic: str, payload: object) -> dict[str, str]:
+async def _apply(database: Database, topic: str, payload: object, now: datetime) -> dict[str, str]:
     if topic in ORDER_TOPICS:
         record = _read(order_record, payload)
         for attempt in (1, 2):
             try:
                 async with database.session() as session:
-                    summary = await upsert_orders(session, [record])
+                    summary = await upsert_orders(session, [record], now=now)
                 break
             except IntegrityError:
                 # Two deliveries inserted the same new order at once: the second now updates it.

@@ -16,7 +16,13 @@ from .loyalty import (
     tier_status,
 )
 from .markets import market_of
-from .payments import InstalmentOption, MethodOffer, currency_for, instalment_options, payment_methods
+from .payments import (
+    InstalmentOption,
+    MethodOffer,
+    currency_for,
+    instalment_options,
+    payment_methods,
+)
 from .returns import (
     RefundTimeline,
     ReturnEligibility,

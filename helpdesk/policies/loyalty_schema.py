@@ -9,8 +9,19 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .fields import CountryCode, CurrencyCode, Day, MarketName, Money, Multiplier, Name, Points, PolicyModel
-from .fields import decimal, whole
+from .fields import (
+    CountryCode,
+    CurrencyCode,
+    Day,
+    MarketName,
+    Money,
+    Multiplier,
+    Name,
+    Points,
+    PolicyModel,
+    decimal,
+    whole,
+)
 from .markets import Market, Problem, market_problems, override_of
 
 Month = whole(1, 12, "a month")

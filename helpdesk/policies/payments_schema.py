@@ -7,7 +7,16 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .fields import CountryCode, CurrencyCode, MarketName, Money, Name, PolicyModel, Text, whole
+from .fields import (
+    CountryCode,
+    CurrencyCode,
+    MarketName,
+    Money,
+    Name,
+    PolicyModel,
+    Text,
+    whole,
+)
 from .markets import Market, Problem, market_problems, override_of, rule_problems
 
 

@@ -6,9 +6,20 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Literal
 
-from .fields import BusinessDays, CountryCode, CurrencyCode, Days, Flag, MarketName, Money, Name, Percent
-from .fields import PolicyModel, SkuPrefix
-from .markets import Market, Problem, rule_problems, market_problems, override_of
+from .fields import (
+    BusinessDays,
+    CountryCode,
+    CurrencyCode,
+    Days,
+    Flag,
+    MarketName,
+    Money,
+    Name,
+    Percent,
+    PolicyModel,
+    SkuPrefix,
+)
+from .markets import Market, Problem, market_problems, override_of, rule_problems
 
 ExclusionReason = Literal["hygiene", "gift_card", "personalised", "final_sale", "other"]
 

@@ -7,8 +7,18 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from .fields import BusinessDays, CountryCode, CurrencyCode, MarketName, Money, Name, PolicyModel, Text, fail
-from .markets import Market, Problem, rule_problems, market_problems, override_of
+from .fields import (
+    BusinessDays,
+    CountryCode,
+    CurrencyCode,
+    MarketName,
+    Money,
+    Name,
+    PolicyModel,
+    Text,
+    fail,
+)
+from .markets import Market, Problem, market_problems, override_of, rule_problems
 
 PLACEHOLDER = "{tracking_number}"
 

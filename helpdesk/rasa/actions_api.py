@@ -10,9 +10,12 @@ from decimal import Decimal
 from functools import partial
 
 from aiohttp import web
-from rasa_sdk.interfaces import (ActionExecutionRejection, ActionMissingDomainException,
-                                 ActionNotFoundException)
 from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import (
+    ActionExecutionRejection,
+    ActionMissingDomainException,
+    ActionNotFoundException,
+)
 
 from bot.actions.services import ShopServices, use_services
 from helpdesk.errors import BadRequest, read_json_object

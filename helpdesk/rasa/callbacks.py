@@ -14,9 +14,8 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from helpdesk.rasa import actions_api
-from helpdesk.rasa import nlg_api
 from helpdesk.errors import error_middleware
+from helpdesk.rasa import actions_api, nlg_api
 from helpdesk.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -20,10 +20,10 @@ from pathlib import Path
 import aiohttp
 
 from helpdesk.app import NLU_DIR
-from helpdesk.rasa.process import rasa_server
 from helpdesk.languages.detection import LanguageDetector
-from helpdesk.settings import Settings
+from helpdesk.rasa.process import rasa_server
 from helpdesk.rasa.training import ensure_model
+from helpdesk.settings import Settings
 
 FALLBACK_INTENTS = {"nlu_fallback": "out_of_scope"}
 PARALLEL_REQUESTS = 8

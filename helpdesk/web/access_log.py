@@ -8,7 +8,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from helpdesk.web.client import client_address
-from helpdesk.web.origins import SETTINGS
+from helpdesk.web.keys import SETTINGS
 
 
 class AccessLogger(AbstractAccessLogger):

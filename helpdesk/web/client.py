@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from helpdesk.web.origins import SETTINGS
+from helpdesk.web.keys import SETTINGS
 
 
 def _forwarded(request: web.Request, header: str) -> str | None:

@@ -9,13 +9,13 @@ import pytest
 from sqlmodel import select
 
 from helpdesk.app import create_app
-from helpdesk.rasa.client import BotMessage
 from helpdesk.database import DB
 from helpdesk.orders.demo import load_demo_shop
 from helpdesk.orders.models import Order
 from helpdesk.policies import load_policies
-from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
+from helpdesk.rasa.client import BotMessage
 from tests.conftest import open_session
+from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
 from tests.support.fakes import FakeBot
 
 HANDOFF = [BotMessage(key="utter_handoff"), BotMessage(escalate={"reason": "human_handoff"})]

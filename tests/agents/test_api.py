@@ -10,11 +10,16 @@ import pytest
 
 from helpdesk.agents.accounts import SESSION_LIFETIME, hash_password, password_matches
 from helpdesk.app import create_app
-from helpdesk.rasa.client import BotMessage
-from helpdesk.web.origins import CLOCK
 from helpdesk.languages.translation import Translator
-from tests.support.agent_clients import PASSWORD, AgentClient, add_agent, policies_with_support
+from helpdesk.rasa.client import BotMessage
+from helpdesk.web.keys import CLOCK
 from tests.conftest import open_session
+from tests.support.agent_clients import (
+    PASSWORD,
+    AgentClient,
+    add_agent,
+    policies_with_support,
+)
 from tests.support.fakes import FakeBot, FakeEngine
 
 HANDOFF = [BotMessage(key="utter_handoff"), BotMessage(escalate={"reason": "human_handoff"})]

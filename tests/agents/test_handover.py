@@ -8,13 +8,13 @@ from datetime import timedelta
 import pytest
 
 from helpdesk.app import create_app
-from helpdesk.rasa.client import BotMessage
 from helpdesk.clock import SetClock
-from helpdesk.web.origins import CLOCK
 from helpdesk.policies import load_policies
 from helpdesk.policies.support import availability
-from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
+from helpdesk.rasa.client import BotMessage
+from helpdesk.web.keys import CLOCK
 from tests.conftest import open_session
+from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
 from tests.support.fakes import FakeBot
 from tests.support.instants import INSTANTS, WEEKDAY_MORNING_IN_AMSTERDAM, team_for
 

@@ -14,7 +14,6 @@ import pytest
 from sqlmodel import select
 
 from helpdesk.agents import accounts as agents
-from helpdesk.agents.models import KnownLogin
 from helpdesk.agents.accounts import (
     ADDRESS_FAILURES_ALLOWED,
     EMAIL_FAILURES_ALLOWED,
@@ -22,6 +21,7 @@ from helpdesk.agents.accounts import (
     PAIR_FREE_FAILURES,
     PAIR_MAX_WAIT,
 )
+from helpdesk.agents.models import KnownLogin
 from helpdesk.app import create_app
 from helpdesk.clock import SetClock
 from helpdesk.database import DB

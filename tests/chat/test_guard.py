@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -29,7 +30,8 @@ def test_a_bucket_allows_a_burst_then_refills_over_time():
     assert limiter.wait_needed("m", "s1", limit) == 0
 
 
-async def test_a_flooding_session_gets_429_with_when_to_retry_and_loses_nothing_accepted(client):
+async def test_a_flooding_session_gets_429_with_when_to_retry_and_loses_nothing_accepted(
+        client, frozen_limits):
     shopper = await open_session(client, "en")
     statuses, accepted = [], []
     for number in range(25):
@@ -135,14 +137,21 @@ async def test_made_up_session_ids_neither_fill_the_limiter_nor_spend_a_shoppers
     assert [(await shopper.say(f"m{n}")) is not None for n in range(20)] == [True] * 20
 
 
-async def test_reading_the_transcript_is_limited_per_session(client):
+@pytest.fixture
+def frozen_limits(client):
+    """The limiter's time stands still: counts are exact however slow the machine is."""
+    stopped = time.monotonic()
+    client.app[RATE_LIMITER].clock = lambda: stopped
+
+
+async def test_reading_the_transcript_is_limited_per_session(client, frozen_limits):
     shopper = await open_session(client, "en")
     statuses = [(await client.get(f"/api/chat/sessions/{shopper.session_id}/messages",
                                   headers=shopper.auth)).status for _ in range(62)]
     assert statuses[:60] == [200] * 60 and statuses[60:] == [429, 429]
 
 
-async def test_changing_language_and_rating_are_limited_per_session(client):
+async def test_changing_language_and_rating_are_limited_per_session(client, frozen_limits):
     shopper = await open_session(client, "en")
     url = f"/api/chat/sessions/{shopper.session_id}/language"
     statuses = [(await client.post(url, headers=shopper.auth, json={"locale": "es"})).status

@@ -8,8 +8,8 @@ import asyncio
 import time
 
 from helpdesk.app import create_app
-from helpdesk.rasa.monitor import BOT_MONITOR
 from helpdesk.chat.relay import MAX_BOT_FAILURES
+from helpdesk.rasa.monitor import BOT_MONITOR
 from tests.conftest import open_session
 
 

@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from helpdesk.settings import PROJECT_ROOT
 from helpdesk.rasa.training import BOT_DIR, ensure_model, rasa_command, rasa_environment
+from helpdesk.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.rasa
 

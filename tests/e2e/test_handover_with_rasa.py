@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
 from tests.conftest import open_session
+from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
 
 pytestmark = [pytest.mark.rasa, pytest.mark.usefixtures("quick_password_hashing")]
 

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from helpdesk.chat.api import SETTINGS
+from helpdesk.web.keys import SETTINGS
 from tests.conftest import open_session
 
 pytestmark = pytest.mark.rasa

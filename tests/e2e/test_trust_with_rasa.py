@@ -15,7 +15,7 @@ import pytest
 
 from helpdesk.database import DB
 from helpdesk.orders.models import Order, Shipment
-from helpdesk.web.origins import CLOCK
+from helpdesk.web.keys import CLOCK
 from tests.conftest import RasaCalls, open_session
 from tests.e2e.test_chat_with_rasa import text_of
 from tests.rasa.test_actions_api import action_call

@@ -15,7 +15,6 @@ import os
 import random
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 import requests
@@ -25,11 +24,11 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
 from helpdesk.app import create_app
-from helpdesk.rasa.client import BotMessage
 from helpdesk.chat.guard import RATE_LIMITER, RateLimiter
 from helpdesk.clock import SetClock
-from helpdesk.settings import PROJECT_ROOT, Settings
 from helpdesk.languages.translation import Translator
+from helpdesk.rasa.client import BotMessage
+from helpdesk.settings import PROJECT_ROOT, Settings
 from tests.support.agent_clients import PASSWORD, add_agent, policies_with_support
 from tests.support.fakes import FakeBot, FakeEngine
 from tests.support.instants import WEEKDAY_MORNING_IN_AMSTERDAM

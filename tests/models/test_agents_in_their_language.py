@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from helpdesk.app import create_app
-from helpdesk.rasa.client import BotMessage
 from helpdesk.clock import SetClock
-from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
+from helpdesk.rasa.client import BotMessage
 from tests.conftest import open_session
+from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
 from tests.support.instants import WEEKDAY_MORNING_IN_AMSTERDAM
 
 pytestmark = [pytest.mark.models, pytest.mark.timeout(1800),

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from helpdesk.languages import argos
 from helpdesk.app import NLU_DIR, create_app
-from helpdesk.rasa.client import BotMessage
+from helpdesk.languages import argos
 from helpdesk.languages.detection import LanguageDetector
+from helpdesk.rasa.client import BotMessage
 from helpdesk.settings import PROJECT_ROOT
 from tests.conftest import open_session
 from tests.support.fakes import FakeBot

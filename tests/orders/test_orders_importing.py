@@ -22,6 +22,8 @@ GOOD_CSV = f"""{HEADER}
 10046,ben@example.co.uk,SW1A 1AA,GB,GBP,2025-03-20,paid,paypal,express,14.95,,GIFT-25,Gift card,gift_card,1,25.00,,,,,,
 """
 
+NOW = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
+
 
 @pytest.fixture
 async def database(tmp_path):
@@ -70,7 +72,7 @@ def test_csv_lines_of_one_order_make_one_normalised_order(tmp_path):
 
 
 async def test_run_import_stores_everything_and_reimport_updates(tmp_path, database):
-    code, summary = await run_import(database, write(tmp_path, "orders.csv", GOOD_CSV))
+    code, summary = await run_import(database, now=NOW, path=write(tmp_path, "orders.csv", GOOD_CSV))
     assert (code, summary) == (0, "2 orders imported: 2 new, 0 updated; 3 items, 1 shipment")
     order, items, shipments = (await stored(database))["10045"]
     assert order.total == Decimal("158.85") and order.source == "import"
@@ -78,7 +80,7 @@ async def test_run_import_stores_everything_and_reimport_updates(tmp_path, datab
 
     changed = GOOD_CSV.replace("shipped,card", "delivered,card").replace(
         "2025-03-17,\n", "2025-03-17,2025-03-17\n").replace("SW-01,Swim shorts,swimwear,1,35", "SW-02,Swim top,swimwear,3,30")
-    code, summary = await run_import(database, write(tmp_path, "orders.csv", changed))
+    code, summary = await run_import(database, now=NOW, path=write(tmp_path, "orders.csv", changed))
     assert (code, summary) == (0, "2 orders imported: 0 new, 2 updated; 3 items, 1 shipment")
     rows = await stored(database)
     order, items, shipments = rows["10045"]
@@ -92,7 +94,7 @@ async def test_every_csv_error_is_reported_and_nothing_is_imported(tmp_path, dat
     bad = GOOD_CSV.replace(",2,59.95,", ",two,59.95,").replace("SW-01,Swim shorts,swimwear,1,35,true",
                                                                "SW-01,Swim shorts,swimwear,1,35.999,maybe")
     bad += "10047,not-an-email,1000,XX,EUR,yesterday,lost,card,standard,0,,A-1,,,1,5,,,,,,\n"
-    code, output = await run_import(database, write(tmp_path, "orders.csv", bad))
+    code, output = await run_import(database, now=NOW, path=write(tmp_path, "orders.csv", bad))
     assert code == 1
     assert output.splitlines() == [
         "orders.csv line 2: quantity must be a whole number of at least 1, got 'two'",

@@ -29,6 +29,8 @@ POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:
 PAYLOADS = Path(__file__).parent / "payloads"
 PLACED = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
 
+NOW = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database(request, tmp_path):
@@ -66,7 +68,7 @@ async def rows(database: Database, model) -> list:
 
 async def upsert(database: Database, *records: OrderRecord) -> ImportSummary:
     async with database.session() as session:
-        return await upsert_orders(session, list(records))
+        return await upsert_orders(session, list(records), now=NOW)
 
 
 async def test_upsert_inserts_then_replaces_items_and_shipments(database):
@@ -145,7 +147,7 @@ async def test_shipment_news_does_not_reopen_a_cancelled_order(database):
 
 async def test_simultaneous_deliveries_of_one_order_store_it_once(database):
     payload = json.loads((PAYLOADS / "orders_updated.json").read_text(encoding="utf-8"), parse_float=Decimal)
-    outcomes = await asyncio.gather(*(receive(database, "orders/updated", payload) for _ in range(4)))
+    outcomes = await asyncio.gather(*(receive(database, "orders/updated", payload, now=NOW) for _ in range(4)))
     assert sorted(o["outcome"] for o in outcomes) == ["created", "updated", "updated", "updated"]
     assert len(await rows(database, Order)) == 1
     assert len(await rows(database, OrderItem)) == 2 and len(await rows(database, Shipment)) == 1

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from helpdesk.database import Database
 from helpdesk.chat.models import Conversation
+from helpdesk.database import Database
 from helpdesk.orders.models import Order
 from helpdesk.orders.verification import (
     LOCK_PERIOD,

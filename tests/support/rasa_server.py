@@ -18,13 +18,13 @@ import aiohttp
 import pytest
 
 from helpdesk.app import create_app
-from helpdesk.rasa.process import ChildProcess, rasa_server
 from helpdesk.database import DB
+from helpdesk.languages.translation import Translator
 from helpdesk.orders.demo import load_demo_shop
 from helpdesk.policies import load_policies
-from helpdesk.settings import PROJECT_ROOT, Settings
+from helpdesk.rasa.process import ChildProcess, rasa_server
 from helpdesk.rasa.training import ensure_model
-from helpdesk.languages.translation import Translator
+from helpdesk.settings import PROJECT_ROOT, Settings
 
 READY_TIMEOUT = 300
 

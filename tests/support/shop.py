@@ -10,8 +10,8 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.actions.services import ShopServices, use_services
-from helpdesk.database import Database
 from helpdesk.chat.models import Conversation
+from helpdesk.database import Database
 from helpdesk.policies.store import PolicyStore
 from helpdesk.settings import PROJECT_ROOT, Settings
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from helpdesk.languages import argos
-from helpdesk.settings import PROJECT_ROOT
 from helpdesk.languages.translation import Translator
+from helpdesk.settings import PROJECT_ROOT
 
 CACHE = PROJECT_ROOT / "var" / "cache" / "test-models"
 TRAINING_SCRIPT = PROJECT_ROOT / "scripts" / "train_translation_models.py"

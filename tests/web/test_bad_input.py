@@ -9,8 +9,8 @@ import logging
 import pytest
 
 from helpdesk import errors
-from helpdesk.web.access_log import AccessLogger
 from helpdesk.app import create_app
+from helpdesk.web.access_log import AccessLogger
 from tests.conftest import open_session
 
 
