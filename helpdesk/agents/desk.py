@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from helpdesk.agents import accounts as agents
+from helpdesk.agents import queue
 from helpdesk.agents.models import Agent, AgentPublic, AgentSession, TransferRequest
 from helpdesk.agents.views import AgentViews
 from helpdesk.chat import conversations as store
-from helpdesk.chat import handover
 from helpdesk.chat.models import RATING_PROMPT, Conversation, Message, Sender
 from helpdesk.chat.replies import Reply
 from helpdesk.chat.service import Chat
@@ -50,7 +50,7 @@ class AgentDesk:
     async def queue(self, agent: Agent) -> dict[str, Any]:
         now, support = self.clock.now(), self.chat.support()
         async with self.database.session() as session:
-            waiting, mine = await handover.queue_for(session, agent)
+            waiting, mine = await queue.queue_for(session, agent)
             return {
                 "queued": [await self.views.item(session, c, agent, support=support, now=now)
                            for c in waiting],
@@ -62,7 +62,7 @@ class AgentDesk:
     async def conversation(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
         async with self.database.session() as session:
             conversation = await store.get_conversation(session, conversation_id)
-            handover.refuse_unless_readable(conversation, agent)
+            queue.refuse_unless_readable(conversation, agent)
             return await self._view(session, conversation, agent)
 
     async def _view(self, session, conversation: Conversation, agent: Agent) -> dict[str, Any]:
@@ -91,7 +91,7 @@ class AgentDesk:
             [BotMessage(key=NOTICE_AGENT_JOINED, variables={"name": agent.name})], conversation.lang)
         async with self.database.session() as session:
             now = self.clock.now()
-            conversation = await handover.claim(session, conversation_id, agent, now=now)
+            conversation = await queue.claim(session, conversation_id, agent, now=now)
             await self.chat.outbox.store(session, conversation, joined, now=now,
                                          sender=Sender.SYSTEM)
             self.chat.outbox.publish_state(conversation, agent.name)
@@ -107,13 +107,13 @@ class AgentDesk:
         """The conversation, if the agent may read it (the queue's rule); read in a short session."""
         async with self.database.session() as session:
             conversation = await store.get_conversation(session, conversation_id)
-        handover.refuse_unless_readable(conversation, agent)
+        queue.refuse_unless_readable(conversation, agent)
         return conversation
 
     async def reply(self, agent: Agent, conversation_id: str, text: str,
                     internal: bool) -> dict[str, Any]:
         async with self.database.session() as session:
-            conversation = await handover.held_by(session, conversation_id, agent)
+            conversation = await queue.held_by(session, conversation_id, agent)
         # Translated with no database connection held; the hold is checked again to store it.
         outgoing = None if internal else await self._outgoing(agent, conversation, text)
         now = self.clock.now()
@@ -126,7 +126,7 @@ class AgentDesk:
         elif outgoing is not None:
             message.lang = outgoing.source
         async with self.database.session() as session:
-            conversation = await handover.held_by(session, conversation_id, agent)
+            conversation = await queue.held_by(session, conversation_id, agent)
             conversation.updated_at = now
             session.add_all([message, conversation])
             await session.commit()
@@ -138,7 +138,7 @@ class AgentDesk:
     async def typing(self, agent: Agent, conversation_id: str) -> None:
         """Tell the shopper a person is writing (the workspace says so every few seconds)."""
         async with self.database.session() as session:
-            conversation = await handover.held_by(session, conversation_id, agent)
+            conversation = await queue.held_by(session, conversation_id, agent)
         self.chat.events.publish(conversation.id, {"type": "typing", "from": "agent",
                                                    "author": agent.name})
 
@@ -154,19 +154,19 @@ class AgentDesk:
     async def transfer(self, agent: Agent, conversation_id: str,
                        request: TransferRequest) -> dict[str, Any]:
         async with self.database.session() as session:
-            conversation = await handover.held_by(session, conversation_id, agent)
+            conversation = await queue.held_by(session, conversation_id, agent)
         to_team = request.team is not None
         told = await self.chat.outbox.prepare(
             [BotMessage(key=NOTICE_TRANSFERRED)] if to_team else [], conversation.lang)
         now = self.clock.now()
         async with self.database.session() as session:
-            conversation = await handover.held_by(session, conversation_id, agent)
+            conversation = await queue.held_by(session, conversation_id, agent)
             if to_team:
-                conversation = await handover.transfer_to_team(
+                conversation = await queue.transfer_to_team(
                     session, conversation, request.team, support=self.chat.support(), now=now)
                 target, new_agent = f"team {request.team}", None
             else:
-                conversation, colleague = await handover.transfer_to_agent(
+                conversation, colleague = await queue.transfer_to_agent(
                     session, conversation, request.agent_id, now=now)
                 target, new_agent = colleague.name, colleague.name
                 told = await self._rendered_in_stored_language(
@@ -185,14 +185,14 @@ class AgentDesk:
 
     async def resolve(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
         async with self.database.session() as session:
-            conversation = await handover.held_by(session, conversation_id, agent)
+            conversation = await queue.held_by(session, conversation_id, agent)
         told = await self.chat.outbox.prepare(
             [BotMessage(key=NOTICE_AGENT_LEFT, variables={"name": agent.name})], conversation.lang)
         prompt = await self.chat.outbox.prepare([BotMessage(key=RATING_PROMPT)], conversation.lang)
         now = self.clock.now()
         async with self.database.session() as session:
-            conversation = await handover.held_by(session, conversation_id, agent)
-            conversation = await handover.resolve(session, conversation, now=now)
+            conversation = await queue.held_by(session, conversation_id, agent)
+            conversation = await queue.resolve(session, conversation, now=now)
             await self.chat.outbox.store(session, conversation, [*told, *prompt], now=now,
                                          sender=Sender.SYSTEM)
             self.chat.outbox.publish_state(conversation)
@@ -216,13 +216,13 @@ class AgentDesk:
         async with self.database.session() as session:
             conversation = await store.get_conversation(session, event["conversation_id"])
             if event["type"] == "queue":
-                if not handover.concerns(conversation, agent):
+                if not queue.concerns(conversation, agent):
                     return None
                 item = await self.views.item(session, conversation, agent,
                                              support=self.chat.support(), now=self.clock.now())
                 return {"type": "queue", "item": item}
             message = await session.get(Message, event["message_id"])
-            if message is None or not handover.visible_to(conversation, agent):
+            if message is None or not queue.visible_to(conversation, agent):
                 return None
             return {"type": "message", "conversation_id": conversation.id,
                     "message": await self.views.message(message, agent)}
