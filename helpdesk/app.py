@@ -20,7 +20,6 @@ from helpdesk.chat.payloads import ShopperPayloads, domain_intents
 from helpdesk.chat.service import Chat
 from helpdesk.clock import Clock
 from helpdesk.database import DB, database_context
-from helpdesk.errors import error_middleware
 from helpdesk.languages import argos
 from helpdesk.languages.detection import LanguageDetector
 from helpdesk.languages.locales import Locales
@@ -37,6 +36,7 @@ from helpdesk.rasa.monitor import BOT_MONITOR, BotMonitor, watch_bot
 from helpdesk.rasa.training import BOT_DIR
 from helpdesk.settings import Settings
 from helpdesk.web.keys import CLOCK, SETTINGS
+from helpdesk.web.middleware import error_middleware
 
 NLU_DIR = BOT_DIR / "data" / "nlu"
 

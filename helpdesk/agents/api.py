@@ -22,21 +22,17 @@ from helpdesk.agents.models import (
     PreviewRequest,
     TransferRequest,
 )
-from helpdesk.errors import HelpdeskError, parse_json
+from helpdesk.errors import Forbidden, HelpdeskError
 from helpdesk.live import sockets
 from helpdesk.live.events import AGENTS
 from helpdesk.web.client import client_address, over_https
+from helpdesk.web.middleware import parse_json
 from helpdesk.web.origins import origin_allowed
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 DESK = web.AppKey("agent_desk", AgentDesk)
 COOKIE = "helpdesk_agent"
-
-
-class Forbidden(HelpdeskError):
-    status = 403
-    code = "forbidden"
 
 
 def _check_origin(request: web.Request) -> None:

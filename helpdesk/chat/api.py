@@ -6,7 +6,7 @@ import logging
 
 from aiohttp import web
 
-from helpdesk.chat.guard import TooManyRequests, spend
+from helpdesk.chat.guard import spend
 from helpdesk.chat.models import (
     LanguageChoice,
     MessageCreate,
@@ -16,9 +16,10 @@ from helpdesk.chat.models import (
     SessionCreated,
 )
 from helpdesk.chat.service import Chat
-from helpdesk.errors import BadRequest, HelpdeskError, parse_json
+from helpdesk.errors import BadRequest, HelpdeskError, TooManyRequests
 from helpdesk.live import sockets
 from helpdesk.web.client import client_address
+from helpdesk.web.middleware import parse_json
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()

@@ -3,7 +3,6 @@ and per address, so one script or one visitor cannot flood the bot, the agents o
 
 from __future__ import annotations
 
-import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -11,8 +10,9 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from helpdesk.errors import HelpdeskError
+from helpdesk.errors import Forbidden, TooManyRequests
 from helpdesk.web.client import client_address
+from helpdesk.web.middleware import error_response
 from helpdesk.web.origins import origin_allowed
 
 PUBLIC_PREFIXES = ("/api/chat/", "/widget.js")
@@ -46,17 +46,6 @@ SESSION_LIMITS = {
 MAX_TRACKED_KEYS = 100_000
 
 
-class TooManyRequests(HelpdeskError):
-    status = 429
-    code = "rate_limited"
-
-    def __init__(self, what: str, wait: float) -> None:
-        self.retry_after = max(1, math.ceil(wait))
-        super().__init__(f"{what}; please wait {self.retry_after} seconds and try again")
-        self.headers = {"Retry-After": str(self.retry_after)}
-        self.extra = {"retry_after": self.retry_after}
-
-
 class RateLimiter:
     """Token buckets by key, in memory (each replica limits on its own). When too many keys are
     tracked, the ones least recently used are forgotten, never the whole table: a flood of new
@@ -82,6 +71,10 @@ class RateLimiter:
 
     def __len__(self) -> int:
         return len(self._buckets)
+
+
+class OriginNotAllowed(Forbidden):
+    code = "origin_not_allowed"
 
 
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
@@ -113,19 +106,16 @@ async def chat_guard(request: web.Request, handler):
         return await handler(request)
     origin = request.headers.get("Origin")
     if origin is not None and not origin_allowed(request, origin):
-        return web.json_response(
-            {"error": f"this chat does not accept requests from {origin}: add it to "
-                      "ALLOWED_ORIGINS on the helpdesk", "code": "origin_not_allowed"}, status=403)
+        return error_response(OriginNotAllowed(
+            f"this chat does not accept requests from {origin}: add it to ALLOWED_ORIGINS on the "
+            "helpdesk"))
     if request.method == "OPTIONS":  # the browser's preflight for a cross-origin shop page
         response = web.Response(status=204)
     else:
         limiter, address = request.app[RATE_LIMITER], client_address(request)
         for kind, limit, what in _limits(request):
             if wait := limiter.wait_needed(kind, address, limit):
-                refused = TooManyRequests(what, wait)
-                response = web.json_response(
-                    {"error": refused.message, "code": refused.code, **refused.extra},
-                    status=429, headers=refused.headers)
+                response = error_response(TooManyRequests(what, wait))
                 break
         else:
             response = await handler(request)

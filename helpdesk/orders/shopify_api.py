@@ -9,15 +9,11 @@ from decimal import Decimal
 from aiohttp import web
 
 from helpdesk.database import DB
-from helpdesk.errors import (
-    BODY_TIMEOUT_SECONDS,
-    RequestTimeout,
-    Unauthorized,
-    loads_plain,
-)
+from helpdesk.errors import RequestTimeout, Unauthorized
 from helpdesk.orders.shopify import verify_hmac
 from helpdesk.orders.webhooks import TOPICS, receive
 from helpdesk.web.keys import CLOCK, SETTINGS
+from helpdesk.web.middleware import BODY_TIMEOUT_SECONDS, loads_plain
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()

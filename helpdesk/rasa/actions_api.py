@@ -18,7 +18,8 @@ from rasa_sdk.interfaces import (
 )
 
 from bot.actions.services import ShopServices, use_services
-from helpdesk.errors import BadRequest, read_json_object
+from helpdesk.errors import BadRequest, HelpdeskError
+from helpdesk.web.middleware import read_json_object
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -46,6 +47,15 @@ def action_executor() -> ActionExecutor:
 # The slots of bot/domain.yml: all text. A value of another type (a payload's made-up entity,
 # say) reaches the actions as no value at all rather than crash them.
 TEXT_SLOTS = {"order_number", "email", "postal_code", "country", "product", "topic"}
+
+
+class ActionCallError(HelpdeskError):
+    """The answers of Rasa's action protocol: the status says what Rasa does next, and the body
+    names the action."""
+
+    def __init__(self, status: int, code: str, message: str, action_name: str | None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.extra = status, code, {"action_name": action_name}
 
 
 def checked_call(call: dict) -> dict:
@@ -76,14 +86,11 @@ async def run_action(request: web.Request) -> web.Response:
         with use_services(request.app[SERVICES]):
             result = await request.app[EXECUTOR].run(call)
     except ActionExecutionRejection as rejection:
-        return web.json_response({"error": rejection.message, "action_name": rejection.action_name},
-                                 status=400)
+        raise ActionCallError(400, "action_rejected", rejection.message, rejection.action_name) from None
     except ActionNotFoundException as missing:
         log.error("Rasa asked for an action the helpdesk does not have: %s", missing.action_name)
-        return web.json_response({"error": missing.message, "action_name": missing.action_name},
-                                 status=404)
+        raise ActionCallError(404, "no_such_action", missing.message, missing.action_name) from None
     except ActionMissingDomainException as no_domain:
         # 449 tells Rasa to send the call again with its domain.
-        return web.json_response({"error": no_domain.message, "action_name": no_domain.action_name},
-                                 status=449)
+        raise ActionCallError(449, "domain_missing", no_domain.message, no_domain.action_name) from None
     return web.json_response(result.model_dump() if result else None, dumps=dumps)

@@ -14,9 +14,10 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from helpdesk.errors import error_middleware
+from helpdesk.errors import Unauthorized, Unavailable
 from helpdesk.rasa import actions_api, nlg_api
 from helpdesk.settings import Settings
+from helpdesk.web.middleware import error_middleware
 
 log = logging.getLogger(__name__)
 CALLBACKS_PORT = web.AppKey("rasa_callbacks_port", int)  # where it listens (tests ask for any)
@@ -29,14 +30,11 @@ def _require_secret(secret: str):
     async def check(request: web.Request, handler):
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
         if not secret:
-            return web.json_response({"error": "RASA_CALLBACKS_TOKEN is not set: the helpdesk "
-                                               "takes no calls from Rasa", "code": "no_secret"},
-                                     status=503)
+            raise Unavailable("RASA_CALLBACKS_TOKEN is not set: the helpdesk takes no calls from Rasa")
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(),
                                                                  secret.encode()):
-            return web.json_response({"error": "only Rasa may call this: send Authorization: "
-                                               "Bearer <RASA_CALLBACKS_TOKEN>",
-                                      "code": "unauthorized"}, status=401)
+            raise Unauthorized("only Rasa may call this: send Authorization: Bearer "
+                               "<RASA_CALLBACKS_TOKEN>")
         return await handler(request)
 
     return check
@@ -45,7 +43,7 @@ def _require_secret(secret: str):
 def callbacks_app(main: web.Application, secret: str) -> web.Application:
     """The private application: the action webhook and the NLG endpoint, sharing the main app's
     shop services."""
-    app = web.Application(middlewares=[_require_secret(secret), error_middleware],
+    app = web.Application(middlewares=[error_middleware, _require_secret(secret)],
                           client_max_size=MAX_CALL_SIZE)
     app[actions_api.EXECUTOR] = main[actions_api.EXECUTOR]
     app[actions_api.SERVICES] = main[actions_api.SERVICES]

@@ -11,7 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
-from helpdesk.errors import BadRequest, read_json_object
+from helpdesk.errors import BadRequest
+from helpdesk.web.middleware import read_json_object
 
 routes = web.RouteTableDef()
 

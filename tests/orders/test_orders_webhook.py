@@ -16,11 +16,11 @@ from sqlmodel import col, select
 
 from helpdesk.clock import Clock
 from helpdesk.database import DB, database_context
-from helpdesk.errors import error_middleware
 from helpdesk.orders import shopify_api
 from helpdesk.orders.models import Order, OrderItem, Shipment
 from helpdesk.settings import Settings
 from helpdesk.web.keys import CLOCK, SETTINGS
+from helpdesk.web.middleware import error_middleware
 
 PAYLOADS = Path(__file__).parent / "payloads"
 SECRET = "shpss_test_0123456789abcdef"

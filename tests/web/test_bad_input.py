@@ -8,14 +8,14 @@ import logging
 
 import pytest
 
-from helpdesk import errors
+from helpdesk.web import middleware
 from helpdesk.app import create_app
 from helpdesk.web.access_log import AccessLogger
 from tests.conftest import open_session
 
 
 async def test_a_body_announced_and_never_sent_is_given_up_on(client, monkeypatch):
-    monkeypatch.setattr(errors, "BODY_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(middleware, "BODY_TIMEOUT_SECONDS", 0.5)
     reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
     writer.write(b"POST /api/chat/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                  b"Content-Length: 100\r\n\r\n{")
