@@ -14,8 +14,29 @@ routes = web.RouteTableDef()
 STATIC = Path(__file__).resolve().parent.parent / "static" / "workspace"
 # The page's own texts, and the few words naming what a shopper asked about (reasons, topics).
 PREFIXES = ("workspace_", "intent_")
-# Only these files are served, each with its own type: nothing else under static/ leaks out.
-ASSETS = {"workspace.js": "text/javascript", "workspace.css": "text/css"}
+SHARED = STATIC.parent / "shared"  # what the shopper's widget uses too (reconnect.js)
+JS, CSS = "text/javascript", "text/css"  # module scripts must come as JavaScript, or browsers refuse them
+# Only these files are served, each from its folder with its own type: nothing else under static/
+# leaks out. The page's ES modules import one another by these flat names ("./api.js").
+ASSETS = {
+    "workspace.css": (STATIC, CSS),
+    "workspace.js": (STATIC, JS),  # the entry module, loaded by index.html
+    "actions.js": (STATIC, JS),
+    "api.js": (STATIC, JS),
+    "arrivals.js": (STATIC, JS),
+    "composer.js": (STATIC, JS),
+    "context.js": (STATIC, JS),
+    "conversation.js": (STATIC, JS),
+    "elements.js": (STATIC, JS),
+    "errors.js": (STATIC, JS),
+    "keyboard.js": (STATIC, JS),
+    "live.js": (STATIC, JS),
+    "queue.js": (STATIC, JS),
+    "session.js": (STATIC, JS),
+    "state.js": (STATIC, JS),
+    "texts.js": (STATIC, JS),
+    "reconnect.js": (SHARED, JS),
+}
 # The page runs only its own script and style; it talks to its own origin (https and wss too).
 POLICY = "; ".join([
     "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
@@ -31,8 +52,8 @@ HEADERS = {
 }
 
 
-def _file(name: str, content_type: str, cache: str) -> web.Response:
-    body = (STATIC / name).read_bytes()  # read per request: an edit shows on reload
+def _file(name: str, content_type: str, cache: str, folder: Path = STATIC) -> web.Response:
+    body = (folder / name).read_bytes()  # read per request: an edit shows on reload
     return web.Response(body=body, content_type=content_type, charset="utf-8",
                         headers={**HEADERS, "Cache-Control": cache})
 
@@ -47,7 +68,8 @@ async def asset(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     if name not in ASSETS:
         raise NotFound(f"no workspace file named {name[:40]!r}")
-    return _file(name, ASSETS[name], "no-cache")
+    folder, content_type = ASSETS[name]
+    return _file(name, content_type, "no-cache", folder)
 
 
 @routes.get("/agent/strings")

@@ -6,6 +6,7 @@ import hashlib
 import html
 import mimetypes
 import re
+import textwrap
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -14,14 +15,18 @@ from aiohttp import web
 from babel import Locale, UnknownLocaleError
 
 from helpdesk.chat.api import CHAT
-from helpdesk.web.origins import CLOCK, SETTINGS
 from helpdesk.errors import BadRequest, NotFound
 from helpdesk.orders.demo import CUSTOMERS
 from helpdesk.orders.verification import identity_signature
+from helpdesk.web.keys import CLOCK, SETTINGS
 
 routes = web.RouteTableDef()
 STATIC = Path(__file__).resolve().parent.parent / "static"
 WIDGET = STATIC / "widget" / "widget.js"
+# The websocket reconnect rule the agent workspace imports as an ES module; inlined into /widget.js.
+RECONNECT_RULE = STATIC / "shared" / "reconnect.js"
+RULE_GOES_HERE = "/* shared/reconnect.js */"  # the one line of widget.js the rule replaces
+EXPORTED = re.compile(r"^export (?=const |function |async function )", re.MULTILINE)
 DEMO = STATIC / "demo"
 PREFIX = "widget_"
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -53,9 +58,34 @@ def _static(request: web.Request, path: Path) -> web.Response:
     return _cached(request, body, etag, content_type)
 
 
+# Why composed here: the widget is one classic script on the shop's origin, so it does not import
+# the ES module the workspace uses (a module from our origin would need CORS headers, one more
+# request, and the shop's CSP to allow it), and a second copy of the rule would drift. Dropping
+# `export ` and pasting the module in is the whole "build": no toolchain, the workspace and the
+# shopper run the same lines, and the result is cached by both files' modification times, like
+# _file, so an edit to either is served at once.
+def composed_widget() -> tuple[bytes, str]:
+    """/widget.js as served, the widget with the shared reconnect rule inlined, and its ETag."""
+    return _compose_widget(WIDGET.stat().st_mtime_ns, RECONNECT_RULE.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _compose_widget(_widget_mtime_ns: int, _rule_mtime_ns: int) -> tuple[bytes, str]:
+    widget = WIDGET.read_text(encoding="utf-8")
+    rule = EXPORTED.sub("", RECONNECT_RULE.read_text(encoding="utf-8"))
+    # Fail loudly rather than ship a widget that breaks at its first reconnect.
+    if widget.count(RULE_GOES_HERE) != 1:
+        raise RuntimeError(f"{WIDGET} must say once where the reconnect rule goes: {RULE_GOES_HERE}")
+    if re.search(r"^\s*(import|export)\b", rule, re.MULTILINE):
+        raise RuntimeError(f"{RECONNECT_RULE} may only hold `export const` and `export function`")
+    body = widget.replace(RULE_GOES_HERE, textwrap.indent(rule, "  ").strip(), 1).encode()
+    return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+
+
 @routes.get("/widget.js")
 async def widget_script(request: web.Request) -> web.Response:
-    return _static(request, WIDGET)
+    body, etag = composed_widget()
+    return _cached(request, body, etag, "text/javascript")
 
 
 @routes.get("/api/chat/strings")

@@ -6,15 +6,17 @@ import re
 
 import pytest
 
+from helpdesk.agents.workspace_page import ASSETS, STATIC
 from helpdesk.app import create_app
 from helpdesk.languages.locales import Locales
 from helpdesk.settings import PROJECT_ROOT
-from helpdesk.agents.workspace_page import STATIC
 
 LOCALES = Locales.load(PROJECT_ROOT / "locales")
 ENGLISH, SPANISH = LOCALES.texts["en"], LOCALES.texts["es"]
 HTML = (STATIC / "index.html").read_text(encoding="utf-8")
-SCRIPT = (STATIC / "workspace.js").read_text(encoding="utf-8")
+# The page's script: its ES modules (and the reconnect rule it shares with the widget), as served.
+SCRIPT = "\n".join((folder / name).read_text(encoding="utf-8")
+                   for name, (folder, content_type) in ASSETS.items() if content_type == "text/javascript")
 
 
 def policy(response) -> dict[str, str]:
@@ -41,14 +43,15 @@ async def test_the_page_is_html_with_a_strict_policy(client):
     assert "<title" in await response.text()
 
 
-@pytest.mark.parametrize(("name", "content_type"), [("workspace.js", "text/javascript"),
-                                                    ("workspace.css", "text/css")])
-async def test_script_and_style_have_their_types(client, name, content_type):
+@pytest.mark.parametrize("name", list(ASSETS))
+async def test_script_and_style_have_their_types(client, name):
+    folder, content_type = ASSETS[name]
+    assert content_type == ("text/css" if name.endswith(".css") else "text/javascript")
     response = await client.get(f"/agent/static/{name}")
     assert response.status == 200
     assert response.content_type == content_type
     assert_locked_down(response)
-    assert await response.read() == (STATIC / name).read_bytes()
+    assert await response.read() == (folder / name).read_bytes()
 
 
 @pytest.mark.parametrize("name", ["index.html", "nothing.js", "..%2F..%2Fapp.py", ".."])
@@ -93,7 +96,7 @@ async def test_a_text_missing_in_a_language_falls_back_to_english(clock, aiohttp
 
 def test_the_page_runs_no_inline_script_or_style():
     scripts = re.findall(r"<script\b[^>]*>", HTML)
-    assert scripts == ['<script src="/agent/static/workspace.js" defer>']
+    assert scripts == ['<script type="module" src="/agent/static/workspace.js">']
     assert re.search(r"<script[^>]*>\s*[^<\s]", HTML) is None  # nothing between <script> tags
     assert re.search(r"\son[a-z]+\s*=", HTML) is None  # no onclick= and the like
     assert re.search(r"\sstyle\s*=|<style", HTML) is None

@@ -12,8 +12,8 @@ import aiohttp
 import pytest
 
 from helpdesk.app import create_app
-from helpdesk.rasa.client import BotMessage
 from helpdesk.chat.api import CHAT
+from helpdesk.rasa.client import BotMessage
 from helpdesk.settings import Settings
 from tests.support.fakes import FakeBot
 from tests.support.rasa_server import free_port

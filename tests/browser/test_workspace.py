@@ -12,13 +12,13 @@ from sqlmodel import select
 
 from helpdesk.agents.accounts import create_agent
 from helpdesk.app import create_app
-from helpdesk.rasa.client import BotMessage
 from helpdesk.database import DB
 from helpdesk.orders.demo import load_demo_shop
 from helpdesk.orders.models import Order, VerificationAttempt
-from helpdesk.web.origins import CLOCK
 from helpdesk.policies.watch import POLICIES
+from helpdesk.rasa.client import BotMessage
 from helpdesk.settings import Settings
+from helpdesk.web.keys import CLOCK
 from tests.conftest import open_session
 from tests.support.fakes import FakeBot, FakeEngine
 

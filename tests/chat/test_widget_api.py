@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 import pytest
 
 from helpdesk.app import create_app
+from helpdesk.chat.widget_api import composed_widget
 from helpdesk.clock import SetClock
 from helpdesk.languages.locales import Locales
 from helpdesk.orders.verification import identity_signature
 from helpdesk.settings import PROJECT_ROOT, Settings
-from helpdesk.chat.widget_api import WIDGET
 
 ENGLISH = Locales.load(PROJECT_ROOT / "locales").texts["en"]
 WIDGET_KEYS = {key.removeprefix("widget_") for key in ENGLISH if key.startswith("widget_")}
@@ -32,19 +32,19 @@ async def test_the_script_is_javascript_cached_and_revalidated(client):
 
 
 def test_the_script_stays_small():
-    raw = WIDGET.read_bytes()
+    raw, _ = composed_widget()  # as served: widget.js with the shared reconnect rule inlined
     assert len(raw) < 40_000 and len(gzip.compress(raw, 9)) < 12_000
 
 
 def test_the_script_never_writes_markup_from_data():
-    source = WIDGET.read_text()
+    source = composed_widget()[0].decode()
     # One constant shell goes in through innerHTML; every text after that is textContent / nodes.
     assert source.count("innerHTML") == 1 and "root.innerHTML = `<style>${CSS()}</style>" in source
     assert not re.search(r"outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", source)
 
 
 async def test_every_text_the_script_uses_is_in_locales(client):
-    source = WIDGET.read_text()
+    source = composed_widget()[0].decode()
     used = set(re.findall(r'\bt\("(\w+)"', source))
     assert used and used <= WIDGET_KEYS, sorted(used - WIDGET_KEYS)
 

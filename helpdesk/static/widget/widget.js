@@ -1,6 +1,7 @@
 /* The shopper's chat widget. Embed: <script src="https://support.example/widget.js" data-shop="…" async></script>
    Plain JS, no dependencies, no build step; everything lives in a shadow root so the shop's CSS and
-   ours never meet. Text reaches the page through textContent / text nodes only. */
+   ours never meet. Text reaches the page through textContent / text nodes only. One classic script
+   for any shop's origin; the server pastes in the reconnect rule shared with the agent workspace. */
 (() => {
   "use strict";
   const script = document.currentScript;
@@ -16,23 +17,42 @@
   const who = identity ? identity.email.trim().toLowerCase() : "";
 
   // ---- what survives a reload: the session, unsent messages, a few flags -----------------------
-  let saved = {};
-  try { saved = JSON.parse(localStorage.getItem(KEY)) || {}; } catch { /* blocked storage */ }
-  const persist = () => { try { localStorage.setItem(KEY, JSON.stringify(saved)); } catch { /* memory only */ } };
-  const fresh = () => ({ lang: saved.lang, open: saved.open, outbox: [], titles: {}, rated: {}, unread: 0, cursor: 0 });
-  // Another customer signed in (or out) in this browser: never show them the previous one's chat.
-  if (saved.session && saved.session.who !== who) saved = fresh();
-  saved = { ...fresh(), ...saved };
+  // A new conversation's saved part: the shopper's language and the open panel stay.
+  const freshSaved = (kept) => ({ lang: kept.lang, open: kept.open, outbox: [], titles: {}, rated: {}, unread: 0, cursor: 0 });
+
+  function readSaved() {
+    let stored = {};
+    try { stored = JSON.parse(localStorage.getItem(KEY)) || {}; } catch { /* blocked storage */ }
+    // Another customer signed in (or out) in this browser: never show them the previous one's chat.
+    if (stored.session && stored.session.who !== who) stored = freshSaved(stored);
+    return { ...freshSaved(stored), ...stored };
+  }
+
+  // ---- the widget's one state object: all that changes while the page is open -------------------
+  const widget = {
+    saved: readSaved(), // what survives a reload (localStorage[KEY]), written by persist()
+    strings: {}, lang: "en", // texts in the shopper's language
+    seen: new Map(), // server id -> message
+    pending: new Map(), // client id -> element shown before the service stored it
+    inFlight: false, // a message on its way: the bot "is typing"
+    agentTyping: null, agentTypingTimer: 0, // the agent writing now, for a few seconds
+    socket: null, reconnectAttempt: 0, reconnectTimer: null, // attempts: failures since "ready"
+    synced: false, // caught up since the socket listened: live messages move the cursor
+    flushing: false, flushTimer: null, // one sender of the outbox at a time keeps the order
+    holdUntil: 0, // after a 429: nothing is sent before this time
+    opening: null, // the session being created, which every waiting send shares
+  };
+
+  const persist = () => { try { localStorage.setItem(KEY, JSON.stringify(widget.saved)); } catch { /* memory only */ } };
+  const conversationState = () => widget.saved.state || "bot";
 
   const uuid = () => (crypto.randomUUID ? crypto.randomUUID()
     : "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
       (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16)));
 
   // ---- texts, from locales/ through /api/chat/strings --------------------------------------------
-  let strings = {};
-  let lang = "en";
-  const t = (key, vars = {}) => (strings[key] || key).replace(/\{(\w+)\}/g, (m, name) => (name in vars ? vars[name] : m));
-  const wanted = () => [saved.lang, opts.locale, document.documentElement.lang, ...(navigator.languages || [navigator.language])]
+  const t = (key, vars = {}) => (widget.strings[key] || key).replace(/\{(\w+)\}/g, (m, name) => (name in vars ? vars[name] : m));
+  const wanted = () => [widget.saved.lang, opts.locale, document.documentElement.lang, ...(navigator.languages || [navigator.language])]
     .find((tag) => tag && TAG.test(tag)) || "en";
 
   async function loadStrings(tag) {
@@ -78,15 +98,8 @@
   };
   if (opts.color && CSS_SUPPORTS(opts.color)) host.style.setProperty("--accent", opts.color);
 
-  // ---- messages -----------------------------------------------------------------------------------
-  const seen = new Map(); // server id -> message
-  const pending = new Map(); // client id -> element shown before the service stored it
-  let state = saved.state || "bot";
-  let inFlight = false;
-  let agentTyping = null; // the name of the agent writing right now, for a few seconds
-  let agentTypingTimer = 0;
-  let synced = false;
 
+  // ---- messages -----------------------------------------------------------------------------------
   /** Text with http(s) links made clickable; anything else (javascript:, data:) stays text. */
   function fill(node, text) {
     let last = 0;
@@ -109,8 +122,8 @@
   function shown(message) {
     // A quick reply is stored as its payload ("/order_status"); the shopper clicked its title.
     if (message.from !== "shopper" || !message.text.startsWith("/")) return message.text;
-    if (saved.titles[message.client_id]) return saved.titles[message.client_id];
-    for (const other of seen.values()) {
+    if (widget.saved.titles[message.client_id]) return widget.saved.titles[message.client_id];
+    for (const other of widget.seen.values()) {
       const button = (other.buttons || []).find((b) => b.payload === message.text);
       if (button) return button.title;
     }
@@ -136,7 +149,7 @@
     fill(text, shown(message));
     node.append(text, h("span", "meta"));
     if (message.kind === "rating_prompt") node.append(rating(message));
-    if (message.created_at) node.title = new Date(message.created_at).toLocaleString(lang);
+    if (message.created_at) node.title = new Date(message.created_at).toLocaleString(widget.lang);
     return node;
   }
 
@@ -153,19 +166,19 @@
   const atEnd = () => log.scrollHeight - log.scrollTop - log.clientHeight < 80;
 
   function receive(message, live) {
-    if (seen.has(message.id)) return;
-    seen.set(message.id, message);
+    if (widget.seen.has(message.id)) return;
+    widget.seen.set(message.id, message);
     const follow = message.from === "shopper" || atEnd();
-    let node = message.client_id && pending.get(message.client_id);
+    let node = message.client_id && widget.pending.get(message.client_id);
     if (node) {
-      pending.delete(message.client_id);
+      widget.pending.delete(message.client_id);
       node.classList.remove("pending", "waiting", "failed");
       node.querySelector(".meta").textContent = "";
       dequeue(message.client_id); // stored: never send it again
     } else node = bubble(message);
     node.dataset.id = message.id;
     place(node, message.id);
-    if (live && message.from !== "shopper" && !isOpen()) { saved.unread += 1; persist(); badge(); }
+    if (live && message.from !== "shopper" && !isOpen()) countUnread();
     after(follow);
   }
 
@@ -174,13 +187,13 @@
     node.classList.add("pending");
     node.dataset.cid = item.cid;
     node.querySelector(".meta").textContent = t("sending");
-    pending.set(item.cid, node);
+    widget.pending.set(item.cid, node);
     log.append(node);
     after(true);
   }
 
   function mark(cid, how, text) {
-    const node = pending.get(cid);
+    const node = widget.pending.get(cid);
     if (!node) return;
     node.classList.remove("waiting", "failed");
     if (how) node.classList.add(how);
@@ -189,7 +202,7 @@
 
   function after(scroll) {
     const stick = scroll || atEnd(); // before the suggested answers change the log's height
-    const last = [...seen.values()].reduce((a, b) => (!a || b.id > a.id ? b : a), null);
+    const last = [...widget.seen.values()].reduce((a, b) => (!a || b.id > a.id ? b : a), null);
     const offer = last && last.from !== "shopper" && !log.querySelector(".pending")
       && (last.buttons || []).length ? String(last.id) : "";
     // Rebuilt only when the offer changes: a shopper tabbing through the buttons keeps the focus
@@ -210,19 +223,31 @@
     if (stick) log.scrollTop = log.scrollHeight;
   }
 
+  // ---- "… is typing": the bot while a message is on its way, an agent when told so --------------
   function showTyping() {
-    const who = inFlight && state === "bot" ? t("bot_name") : agentTyping;
-    typing.hidden = !who;
-    typing.textContent = who ? t("typing", { name: who }) : "";
+    const name = widget.inFlight && conversationState() === "bot" ? t("bot_name") : widget.agentTyping;
+    typing.hidden = !name;
+    typing.textContent = name ? t("typing", { name }) : "";
+  }
+
+  function setInFlight(sending) {
+    widget.inFlight = sending;
+    after(false);
   }
 
   function agentIsTyping(name) {
-    clearTimeout(agentTypingTimer);
-    agentTyping = name || t("agent_name");
-    agentTypingTimer = setTimeout(() => { agentTyping = null; showTyping(); }, 6000);
+    clearTimeout(widget.agentTypingTimer);
+    widget.agentTyping = name || t("agent_name");
+    widget.agentTypingTimer = setTimeout(() => { widget.agentTyping = null; showTyping(); }, 6000);
     showTyping();
   }
 
+  function agentStoppedTyping() {
+    clearTimeout(widget.agentTypingTimer);
+    widget.agentTyping = null;
+  }
+
+  // ---- rating: stars after a conversation, then an optional comment -------------------------------
   function commentForm(score) {
     // After the stars: an optional comment, sent with the same score.
     const form = h("form", "comment");
@@ -248,7 +273,7 @@
     const box = h("div", "stars");
     box.setAttribute("role", "group");
     box.setAttribute("aria-label", message.text);
-    if (saved.rated[message.id]) { box.textContent = t("rating_thanks"); return box; }
+    if (widget.saved.rated[message.id]) { box.textContent = t("rating_thanks"); return box; }
     for (let score = 1; score <= 5; score += 1) {
       const star = h("button", "star", "★");
       star.type = "button";
@@ -256,7 +281,7 @@
       star.addEventListener("click", async () => {
         const response = await call("POST", "/rating", { score }).catch(() => null);
         if (response && response.ok) {
-          saved.rated[message.id] = score;
+          widget.saved.rated[message.id] = score;
           persist();
           box.textContent = t("rating_thanks");
           box.append(commentForm(score));
@@ -271,17 +296,18 @@
   /** The conversation's state; a state older than the newest one heard of (its version counts
    *  every change) is ignored, so a slow answer never shows a stale status. */
   function setState(next, agent, version) {
+    const saved = widget.saved;
     if (typeof version === "number") {
       if (version < (saved.stateVersion ?? -1)) return;
       saved.stateVersion = version;
     }
-    if (next) state = saved.state = next;
+    if (next) saved.state = next;
     if (agent !== undefined) saved.agent = agent;
     persist();
     const status = {
       queued: t("status_queued"), resolved: t("status_resolved"),
       with_agent: t("status_with_agent", { name: saved.agent || t("agent_name") }),
-    }[state] || t("status_bot");
+    }[conversationState()] || t("status_bot");
     $("status").textContent = status;
     after(false);
   }
@@ -291,61 +317,65 @@
     text = text.trim();
     if (!text) return;
     const item = { cid: uuid(), text, title: title || null };
-    saved.outbox.push(item);
-    if (title) saved.titles[item.cid] = title;
+    widget.saved.outbox.push(item);
+    if (title) widget.saved.titles[item.cid] = title;
     persist();
     showPending(item);
     flush();
   }
 
   function dequeue(cid) {
-    saved.outbox = saved.outbox.filter((item) => item.cid !== cid);
+    widget.saved.outbox = widget.saved.outbox.filter((item) => item.cid !== cid);
     persist();
   }
 
-  let flushing = false;
-  let retryTimer = null;
-  let holdUntil = 0; // after a 429: not before the time the service gave
+  /** Sends the outbox, oldest first, until it is empty or a message has to wait. */
   async function flush() {
-    if (flushing) return;
-    if (Date.now() < holdUntil) { retry(holdUntil - Date.now()); return; }
-    flushing = true;
-    clearTimeout(retryTimer);
+    if (widget.flushing) return;
+    const held = heldFor();
+    if (held > 0) { scheduleFlush(held); return; }
+    widget.flushing = true;
+    clearTimeout(widget.flushTimer);
     try {
-      while (saved.outbox.length) if (!(await deliver(saved.outbox[0]))) return;
+      while (widget.saved.outbox.length) if (!(await deliver(widget.saved.outbox[0]))) return;
       banner.hidden = true;
     } finally {
-      flushing = false;
+      widget.flushing = false;
     }
   }
 
-  function retry(delay) {
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(flush, delay);
+  function scheduleFlush(delay) {
+    clearTimeout(widget.flushTimer);
+    widget.flushTimer = setTimeout(flush, delay);
   }
 
+  function holdSending(ms) {
+    widget.holdUntil = Date.now() + ms;
+    scheduleFlush(ms);
+  }
+
+  const heldFor = () => Math.max(0, widget.holdUntil - Date.now());
+
   async function deliver(item) {
-    const waiting = () => { mark(item.cid, "waiting", t("waiting_to_send")); retry(backoff()); return false; };
+    const waiting = () => { mark(item.cid, "waiting", t("waiting_to_send")); scheduleFlush(reconnectDelay(widget.reconnectAttempt)); return false; };
     if (!(await ensureSession())) return waiting();
     mark(item.cid, "", t("sending"));
-    inFlight = true;
-    after(false);
+    setInFlight(true);
     let response;
     try {
       response = await call("POST", "/messages", { text: item.text, client_id: item.cid });
     } catch {
       return waiting();
     } finally {
-      inFlight = false;
-      after(false);
+      setInFlight(false);
     }
     if (response.ok) {
       const body = await response.json();
       dequeue(item.cid);
       // Stored: the replies name its id, so it takes its place before them at once.
       const id = body.messages.length ? body.messages[0].reply_to : null;
-      if (id && !seen.has(id)) receive({ id, from: "shopper", text: item.text, client_id: item.cid, buttons: [] }, false);
-      else if (pending.has(item.cid)) { mark(item.cid, "", ""); pending.get(item.cid).classList.remove("pending"); }
+      if (id && !widget.seen.has(id)) receive({ id, from: "shopper", text: item.text, client_id: item.cid, buttons: [] }, false);
+      else if (widget.pending.has(item.cid)) { mark(item.cid, "", ""); widget.pending.get(item.cid).classList.remove("pending"); }
       body.messages.forEach((message) => receive(message, false));
       setState(body.state, undefined, body.state_version);
       return true;
@@ -354,7 +384,7 @@
     if (response.status === 401 || response.status === 404) { forget(); return true; } // a new session takes it
     if (response.status >= 500) return waiting();
     mark(item.cid, "failed", t("not_sent", { error: await why(response) }));
-    pending.delete(item.cid);
+    widget.pending.delete(item.cid);
     dequeue(item.cid); // refused as written (too long, say): sending it again cannot help
     return true;
   }
@@ -364,8 +394,7 @@
     banner.textContent = t("rate_limited", { seconds });
     banner.hidden = false;
     if (item) mark(item.cid, "waiting", "");
-    holdUntil = Date.now() + seconds * 1000;
-    retry(seconds * 1000);
+    holdSending(seconds * 1000);
     return false;
   }
 
@@ -375,7 +404,7 @@
   }
 
   function call(method, path, body) {
-    const session = saved.session;
+    const session = widget.saved.session;
     return fetch(`${API}/api/chat/sessions/${encodeURIComponent(session.id)}${path}`, {
       method,
       headers: { Authorization: `Bearer ${session.token}`, ...(body ? { "Content-Type": "application/json" } : {}) },
@@ -383,20 +412,19 @@
     });
   }
 
-  let opening = null;
   function ensureSession() {
-    if (saved.session) return Promise.resolve(true);
-    opening = opening || (async () => {
+    if (widget.saved.session) return Promise.resolve(true);
+    widget.opening = widget.opening || (async () => {
       try {
         const response = await fetch(`${API}/api/chat/sessions`, {
           method: "POST", headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ locale: lang, ...(identity ? { identity } : {}) }),
+          body: JSON.stringify({ locale: widget.lang, ...(identity ? { identity } : {}) }),
         });
         if (response.status === 429) return limited(response);
         if (response.status !== 201) return false;
         const body = await response.json();
-        saved.session = { id: body.session_id, token: body.token, who, identified: body.identified };
-        saved.cursor = 0;
+        widget.saved.session = { id: body.session_id, token: body.token, who, identified: body.identified };
+        widget.saved.cursor = 0;
         persist();
         intro();
         connect();
@@ -404,85 +432,92 @@
       } catch {
         return false;
       } finally {
-        opening = null;
+        widget.opening = null;
       }
     })();
-    return opening;
+    return widget.opening;
   }
 
   /** The service no longer knows this session (or the shopper wants a new one): start afresh. */
   function forget() {
-    const outbox = saved.outbox;
-    if (socket) { const old = socket; socket = null; old.close(); }
-    saved = { ...fresh(), outbox };
+    closeSocket();
+    widget.saved = { ...freshSaved(widget.saved), outbox: widget.saved.outbox };
     persist();
-    seen.clear();
+    widget.seen.clear();
     for (const node of [...log.children]) if (node.id !== "intro" && !node.classList.contains("pending")) node.remove();
     setState("bot", null);
   }
 
-  // ---- live updates, and catching up on whatever the socket missed ------------------------------
-  let socket = null;
-  let attempts = 0;
-  let reconnectTimer = null;
-  const backoff = () => Math.min(30000, 500 * 2 ** Math.min(attempts, 6)) * (0.5 + Math.random() / 2);
+  // ---- reconnecting: the rule shared with the agent workspace (widget_api.py puts it here) -------
+  /* shared/reconnect.js */
 
+  // ---- live updates, and catching up on whatever the socket missed ------------------------------
   function connect() {
-    if (!saved.session || socket) return;
-    clearTimeout(reconnectTimer);
-    const url = new URL(`${API}/api/chat/sessions/${encodeURIComponent(saved.session.id)}/ws`);
+    if (!widget.saved.session || widget.socket) return;
+    clearTimeout(widget.reconnectTimer);
+    const url = new URL(`${API}/api/chat/sessions/${encodeURIComponent(widget.saved.session.id)}/ws`);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    const ws = (socket = new WebSocket(url));
-    synced = false;
+    const ws = (widget.socket = new WebSocket(url));
+    widget.synced = false;
     // The token goes in the first frame, never in the URL (URLs end up in logs).
-    ws.onopen = () => ws.send(JSON.stringify({ type: "auth", token: saved.session.token }));
+    ws.onopen = () => ws.send(JSON.stringify({ type: "auth", token: widget.saved.session.token }));
     ws.onmessage = (event) => {
       let data;
       try { data = JSON.parse(event.data); } catch { return; }
-      if (data.type === "ready") { attempts = 0; catchUp(); } // listening: fetch what came before
+      if (data.type === "ready") { widget.reconnectAttempt = 0; catchUp(); } // listening: fetch what came before
       else if (data.type === "message" && data.message) {
-        if (data.message.from === "agent") { clearTimeout(agentTypingTimer); agentTyping = null; }
+        if (data.message.from === "agent") agentStoppedTyping();
         receive(data.message, true);
-        if (synced) advance(data.message.id);
+        if (widget.synced) advance(data.message.id);
       } else if (data.type === "state") setState(data.state, data.agent === undefined ? undefined : data.agent, data.state_version);
       else if (data.type === "typing" && data.from === "agent") agentIsTyping(data.author);
     };
     ws.onclose = (event) => {
-      if (socket !== ws) return;
-      socket = null;
-      synced = false;
-      if (!saved.session) return;
+      if (widget.socket !== ws) return; // closed on purpose (forget)
+      widget.socket = null;
+      widget.synced = false;
+      if (!widget.saved.session) return;
       if (event.code === 4401 || event.code === 4404) { catchUp(); return; } // it starts afresh
-      if (event.code === 4429) attempts = Math.max(attempts, 5); // told to slow down
       banner.textContent = t("reconnecting");
       banner.hidden = false;
-      attempts += 1;
-      reconnectTimer = setTimeout(connect, backoff());
+      scheduleReconnect(event.code);
     };
   }
 
+  function scheduleReconnect(closeCode) {
+    widget.reconnectAttempt = nextReconnectAttempt(widget.reconnectAttempt, closeCode);
+    widget.reconnectTimer = setTimeout(connect, reconnectDelay(widget.reconnectAttempt));
+  }
+
+  function closeSocket() {
+    const old = widget.socket;
+    widget.socket = null; // first, so that its onclose does not reconnect
+    if (old) old.close();
+  }
+
   function advance(id) {
-    if (id > saved.cursor) { saved.cursor = id; persist(); }
+    if (id > widget.saved.cursor) { widget.saved.cursor = id; persist(); }
   }
 
   async function catchUp() {
-    const since = seen.size ? saved.cursor : 0; // a fresh page shows the whole conversation
+    const since = widget.seen.size ? widget.saved.cursor : 0; // a fresh page shows the whole conversation
     let response;
     try { response = await call("GET", `/messages?after=${since}`); } catch { return; }
     if (response.status === 401 || response.status === 404) { forget(); return; }
     if (!response.ok) return;
     const body = await response.json();
-    for (const message of body.messages) receive(message, message.id > saved.cursor);
-    advance(Math.max(saved.cursor, ...seen.keys()));
-    synced = true;
+    for (const message of body.messages) receive(message, message.id > widget.saved.cursor);
+    advance(Math.max(widget.saved.cursor, ...widget.seen.keys()));
+    widget.synced = true;
     if (banner.textContent === t("reconnecting")) banner.hidden = true;
     setState(body.state, undefined, body.state_version);
     flush();
   }
 
+  // Back online, or back on the tab: try now, not at the back-off's next turn.
   function wake() {
-    if (saved.session && !socket) { attempts = 0; connect(); }
-    if (saved.outbox.length) flush();
+    if (widget.saved.session && !widget.socket) { widget.reconnectAttempt = 0; connect(); }
+    if (widget.saved.outbox.length) flush();
   }
   addEventListener("online", wake);
   document.addEventListener("visibilitychange", () => { if (!document.hidden) wake(); });
@@ -490,11 +525,17 @@
   // ---- open, close, unread, language --------------------------------------------------------------
   const isOpen = () => !panel.hidden;
   function badge() {
-    const count = saved.unread;
+    const count = widget.saved.unread;
     $("badge").hidden = !count || isOpen();
     $("badge").textContent = count > 9 ? "9+" : String(count);
     const label = isOpen() ? t("close") : t("open");
     launcher.setAttribute("aria-label", count && !isOpen() ? `${label}. ${t("unread", { count })}` : label);
+  }
+
+  function countUnread() {
+    widget.saved.unread += 1;
+    persist();
+    badge();
   }
 
   function toggle(open, focus = true) {
@@ -502,8 +543,8 @@
     launcher.setAttribute("aria-expanded", String(open));
     host.classList.toggle("open", open);
     root.querySelector(".w").classList.toggle("open", open);
-    saved.open = open;
-    if (open) saved.unread = 0;
+    widget.saved.open = open;
+    if (open) widget.saved.unread = 0;
     persist();
     badge();
     if (open) {
@@ -520,8 +561,9 @@
   }
 
   function apply(answer) {
-    strings = answer.strings;
-    lang = answer.lang;
+    widget.strings = answer.strings;
+    widget.lang = answer.lang;
+    const lang = answer.lang;
     const w = root.querySelector(".w");
     // The panel reads in the shopper's direction; the corner it sits in is physical (data-position).
     panel.dir = answer.dir;
@@ -554,20 +596,20 @@
   $("close").addEventListener("click", () => toggle(false));
   panel.addEventListener("keydown", (event) => { if (event.key === "Escape") toggle(false); });
   $("new").addEventListener("click", () => {
-    saved.outbox = [];
-    for (const node of pending.values()) node.remove();
-    pending.clear();
+    widget.saved.outbox = [];
+    for (const node of widget.pending.values()) node.remove();
+    widget.pending.clear();
     forget();
     input.focus();
   });
   $("lang").addEventListener("change", async (event) => {
-    saved.lang = event.target.value;
+    widget.saved.lang = event.target.value;
     persist();
-    const strings = await loadStrings(saved.lang);
+    const answer = await loadStrings(widget.saved.lang);
     // The bot and the agents answer in the picked language too (a new chat starts in it anyway);
     // told before the panel changes, so that what the shopper sends next is answered in it.
-    if (saved.session) await call("POST", "/language", { locale: strings.lang }).catch(() => {});
-    apply(strings);
+    if (widget.saved.session) await call("POST", "/language", { locale: answer.lang }).catch(() => {});
+    apply(answer);
   });
   $("composer").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -586,15 +628,16 @@
 
   async function start() {
     let answer;
-    for (let attempt = 0; !answer; attempt += 1) {
-      try { answer = await loadStrings(wanted()); } catch { await new Promise((r) => setTimeout(r, Math.min(30000, 1000 * 2 ** attempt))); }
+    // The helpdesk may be down while the shop is up: keep asking, backing off.
+    for (let attempt = 1; !answer; attempt += 1) {
+      try { answer = await loadStrings(wanted()); } catch { await new Promise((r) => setTimeout(r, reconnectDelay(attempt))); }
     }
     apply(answer);
-    for (const item of saved.outbox) showPending(item); // typed before a reload, not yet stored
+    for (const item of widget.saved.outbox) showPending(item); // typed before a reload, not yet stored
     (document.body || document.documentElement).append(host);
-    toggle(Boolean(saved.open), false);
-    if (saved.session) connect();
-    else if (saved.outbox.length) flush();
+    toggle(Boolean(widget.saved.open), false);
+    if (widget.saved.session) connect();
+    else if (widget.saved.outbox.length) flush();
   }
 
   window.ShopSupport = { open: () => toggle(true), close: () => toggle(false) };
