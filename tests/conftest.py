@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 
 import aiohttp
@@ -11,28 +11,43 @@ import asyncpg
 import pytest
 
 from helpdesk.app import NLU_DIR, create_app
-from helpdesk.rasa.client import BotMessage
 from helpdesk.clock import SetClock
 from helpdesk.languages.detection import LanguageDetector
-from helpdesk.rasa.callbacks import CALLBACKS_PORT
-from helpdesk.settings import Settings
 from helpdesk.languages.translation import Translator
+from helpdesk.rasa.callbacks import CALLBACKS_PORT
+from helpdesk.rasa.client import BotMessage
+from helpdesk.settings import Settings
+from tests.support import servers
 from tests.support.fakes import FakeBot, FakeEngine
 from tests.support.instants import WEEKDAY_MORNING_IN_AMSTERDAM
 from tests.support.rasa_server import helpdesk, helpdesk_factory, rasa  # noqa: F401 - fixtures
 from tests.support.translation_models import argos_home, real_translator  # noqa: F401 - fixtures
 
 CALLBACKS_TOKEN = "callbacks-secret-for-tests"
-POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The session's PostgreSQL, started only if a test needs it (tests/support/servers.py: the
+    machine's or a throwaway one); the URL of a database whose user may create databases."""
+    with servers.session_postgres() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """The session's Redis, started only if a test needs it (tests/support/servers.py)."""
+    with servers.session_redis() as url:
+        yield url
 
 
 @pytest.fixture
-async def postgres_url():
-    """A fresh database on the PostgreSQL server of this machine (README: how to get one)."""
+async def postgres_url(postgres_server):
+    """A fresh database on the session's PostgreSQL, dropped afterwards."""
     name = f"helpdesk_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(POSTGRES)
+    admin = await asyncpg.connect(postgres_server)
     await admin.execute(f"CREATE DATABASE {name}")
-    yield POSTGRES.rsplit("/", 1)[0] + f"/{name}"
+    yield servers.with_database(postgres_server, name)
     await admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
     await admin.close()
 

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
-import socket
-import subprocess
 import time
 import uuid
 
@@ -17,61 +14,18 @@ import redis.asyncio as redis
 
 from helpdesk.app import create_app
 from helpdesk.live.redis_events import RedisEventHub
+from tests.support.servers import RedisProcess
 
 pytestmark = pytest.mark.timeout(60)
 SETTLE_SECONDS = 0.3  # after the last expected event: long enough for a duplicate to show up
 
 
-class RedisServer:
-    """A throwaway redis-server on a free port of 127.0.0.1, stopped and started on that port."""
-
-    def __init__(self, binary: str, directory) -> None:
-        self.binary, self.directory = binary, directory
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--bind", "127.0.0.1", "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"redis-server exited with {self.process.returncode}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"redis-server did not listen on {self.port}") from None
-                time.sleep(0.02)
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        process, self.process = self.process, None
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.fixture
 def redis_server(tmp_path):
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not on PATH: these tests start one of their own "
-                    "(Debian: apt-get install redis-server)")
-    server = RedisServer(binary, tmp_path)
-    server.start()
+    """A redis-server of this test's own (tests/support/servers.py), stopped afterwards."""
+    server = RedisProcess(tmp_path)
     try:
+        server.start()
         yield server
     finally:
         server.stop()

