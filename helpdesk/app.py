@@ -16,6 +16,7 @@ from helpdesk.agents.desk import AgentDesk
 from helpdesk.chat import api as chat_api
 from helpdesk.chat import widget_api
 from helpdesk.chat.guard import RATE_LIMITER, RateLimiter, chat_guard
+from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.payloads import ShopperPayloads, domain_intents
 from helpdesk.chat.service import Chat
 from helpdesk.clock import Clock
@@ -35,12 +36,11 @@ from helpdesk.rasa.client import Bot, RasaBot
 from helpdesk.rasa.monitor import BOT_MONITOR, BotMonitor, watch_bot
 from helpdesk.rasa.training import BOT_DIR
 from helpdesk.settings import Settings
-from helpdesk.web.keys import CLOCK, SETTINGS
+from helpdesk.web.keys import CLOCK, EVENTS, LOCALES, SETTINGS
 from helpdesk.web.middleware import error_middleware
 
 NLU_DIR = BOT_DIR / "data" / "nlu"
 
-HTTP = web.AppKey("http_client", aiohttp.ClientSession)
 
 
 def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales | None = None,
@@ -55,6 +55,8 @@ def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales |
     sockets.install(app)
     app[SETTINGS] = settings
     app[CLOCK] = clock
+    locales = locales or Locales.load(settings.locales_dir)
+    app[LOCALES] = locales
     app[actions_api.EXECUTOR] = actions_api.action_executor()
     app.cleanup_ctx.append(database_context(settings))
     app.cleanup_ctx.append(policy_context(settings.policies_dir))
@@ -63,7 +65,7 @@ def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales |
         app.cleanup_ctx.append(_argos_context(settings))
         translator = Translator(argos.ArgosEngine())
     app.cleanup_ctx.append(_services_context(
-        settings, bot, locales or Locales.load(settings.locales_dir), detector, translator, clock))
+        settings, bot, locales, detector, translator, clock))
     app.cleanup_ctx.append(watch_bot)
     app.cleanup_ctx.append(callbacks_context(settings))  # Rasa's doors, on their own listener
     for module in (health_api, chat_api, agent_api, shopify_api, workspace_page, widget_api):
@@ -87,17 +89,20 @@ def _services_context(settings: Settings, bot: Bot | None, locales: Locales,
 
     async def context(app: web.Application) -> AsyncIterator[None]:
         async with aiohttp.ClientSession() as http:
-            app[HTTP] = http
             chosen = bot or RasaBot(settings.rasa_url, settings.rasa_token,
                                     settings.bot_timeout_seconds, http)
             events = (RedisEventHub(settings.redis_url, f"helpdesk:{settings.shop}:", clock=clock)
                       if settings.redis_url else EventHub())
             await events.start()
-            chat = Chat(settings, app[DB], chosen, locales, events, detector, translator,
-                        policies=app[POLICIES], clock=clock,
+            app[EVENTS] = events
+            outbox = Outbox(locales, translator, events)  # what shoppers and agents are told
+            chat = Chat(settings, app[DB], chosen, outbox=outbox, detector=detector,
+                        translator=translator, policies=app[POLICIES], clock=clock,
                         payloads=ShopperPayloads(domain_intents(BOT_DIR / "domain.yml")))
             app[chat_api.CHAT] = chat
-            app[agent_api.DESK] = AgentDesk(chat, clock)
+            app[agent_api.DESK] = AgentDesk(database=app[DB], outbox=outbox, detector=detector,
+                                            translator=translator, locales=locales,
+                                            policies=app[POLICIES], clock=clock)
             app[actions_api.SERVICES] = ShopServices(settings=settings, database=app[DB],
                                                      policies=app[POLICIES], now=clock.now)
             monitor = BotMonitor(chosen, startup_grace=settings.bot_startup_grace_seconds)

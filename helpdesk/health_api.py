@@ -6,10 +6,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from helpdesk.chat.api import CHAT
 from helpdesk.database import DB
 from helpdesk.policies.watch import POLICIES, policy_health
 from helpdesk.rasa.monitor import BOT_MONITOR
+from helpdesk.web.keys import EVENTS
 
 routes = web.RouteTableDef()
 OPENAPI = Path(__file__).with_name("openapi.yaml")
@@ -24,7 +24,7 @@ async def healthz(request: web.Request) -> web.Response:
         "database": "ok" if database_ok else "error",
         "policies": policy_health(request.app[POLICIES]),
         # Shown, not judged: without Redis each replica still serves its own websockets live.
-        "events": request.app[CHAT].events.status,
+        "events": request.app[EVENTS].status,
     }
     return web.json_response(body, status=200 if database_ok else 503)
 

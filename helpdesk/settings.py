@@ -9,7 +9,6 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEVELOPMENT_SECRET = "development-only-secret-change-me"
 
 
 class Settings(BaseSettings):
@@ -21,7 +20,6 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", validation_alias="HELPDESK_HOST")
     port: int = Field(8080, validation_alias="HELPDESK_PORT")
     public_url: str = Field("", validation_alias="HELPDESK_PUBLIC_URL")
-    secret_key: str = DEVELOPMENT_SECRET
 
     var_dir: Path = PROJECT_ROOT / "var"
     database_url: str = ""
@@ -68,8 +66,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_development_secret(self) -> Settings:
-        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
-            raise ValueError("SECRET_KEY must be set to a long random value in production")
+        if self.environment == "production" and not self.rasa_callbacks_token:
+            raise ValueError("RASA_CALLBACKS_TOKEN must be set in production (a long random value, "
+                             "given to Rasa as HELPDESK_CALLBACKS_TOKEN)")
         if self.environment == "production" and self.demo_mode:
             raise ValueError("DEMO_MODE signs demo customers in on request: never in production")
         return self

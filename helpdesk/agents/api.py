@@ -26,6 +26,7 @@ from helpdesk.errors import Forbidden, HelpdeskError
 from helpdesk.live import sockets
 from helpdesk.live.events import AGENTS
 from helpdesk.web.client import client_address, over_https
+from helpdesk.web.keys import EVENTS
 from helpdesk.web.middleware import parse_json
 from helpdesk.web.origins import origin_allowed
 
@@ -165,5 +166,5 @@ async def agent_socket(request: web.Request) -> web.StreamResponse:
         except HelpdeskError:  # the conversation is gone
             return None
 
-    return await sockets.stream_events(await sockets.open_socket(request), desk.chat.events, AGENTS,
-                                       shown)
+    return await sockets.stream_events(await sockets.open_socket(request), request.app[EVENTS],
+                                       AGENTS, shown)

@@ -11,10 +11,14 @@ from helpdesk.agents.models import Agent, AgentPublic, AgentSession, TransferReq
 from helpdesk.agents.views import AgentViews
 from helpdesk.chat import conversations as store
 from helpdesk.chat.models import RATING_PROMPT, Conversation, Message, Sender
+from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.replies import Reply
-from helpdesk.chat.service import Chat
 from helpdesk.clock import Clock
-from helpdesk.languages.translation import Translation
+from helpdesk.database import Database
+from helpdesk.languages.detection import LanguageDetector
+from helpdesk.languages.locales import Locales
+from helpdesk.languages.translation import Translation, Translator
+from helpdesk.policies.store import PolicyStore
 from helpdesk.rasa.client import BotMessage
 
 NOTICE_AGENT_JOINED = "notice_agent_joined"
@@ -24,11 +28,13 @@ NOTE_TRANSFERRED = "note_transferred"
 
 
 class AgentDesk:
-    def __init__(self, chat: Chat, clock: Clock) -> None:
-        self.chat = chat
-        self.clock = clock
-        self.database = chat.database
-        self.views = AgentViews(chat.translator, chat.locales)
+    def __init__(self, *, database: Database, outbox: Outbox, detector: LanguageDetector,
+                 translator: Translator, locales: Locales, policies: PolicyStore,
+                 clock: Clock) -> None:
+        self.database, self.outbox, self.clock = database, outbox, clock
+        self.detector, self.translator, self.locales = detector, translator, locales
+        self.policies = policies
+        self.views = AgentViews(translator, locales)
 
     # --- sessions -------------------------------------------------------------------------
 
@@ -48,7 +54,7 @@ class AgentDesk:
     # --- reading --------------------------------------------------------------------------
 
     async def queue(self, agent: Agent) -> dict[str, Any]:
-        now, support = self.clock.now(), self.chat.support()
+        now, support = self.clock.now(), self.policies.support()
         async with self.database.session() as session:
             waiting, mine = await queue.queue_for(session, agent)
             return {
@@ -68,15 +74,15 @@ class AgentDesk:
     async def _view(self, session, conversation: Conversation, agent: Agent) -> dict[str, Any]:
         messages = await store.transcript(session, conversation.id, include_internal=True)
         return await self.views.conversation(session, conversation, agent, messages,
-                                             support=self.chat.support(), now=self.clock.now())
+                                             support=self.policies.support(), now=self.clock.now())
 
     async def canned(self, agent: Agent) -> list[dict[str, str]]:
-        locales = self.chat.locales
+        locales = self.locales
         keys = [key for key in locales.texts["en"] if key.startswith("canned_")]
         return [{"key": key, "text": locales.render(key, agent.language).text} for key in keys]
 
     async def directory(self) -> dict[str, Any]:
-        support = self.chat.support()
+        support = self.policies.support()
         async with self.database.session() as session:
             everyone = await agents.list_agents(session)
         return {"teams": list(support.teams) if support else [],
@@ -87,14 +93,14 @@ class AgentDesk:
 
     async def claim(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
         conversation = await self._readable(agent, conversation_id)
-        joined = await self.chat.outbox.prepare(
+        joined = await self.outbox.prepare(
             [BotMessage(key=NOTICE_AGENT_JOINED, variables={"name": agent.name})], conversation.lang)
         async with self.database.session() as session:
             now = self.clock.now()
             conversation = await queue.claim(session, conversation_id, agent, now=now)
-            await self.chat.outbox.store(session, conversation, joined, now=now,
+            await self.outbox.store(session, conversation, joined, now=now,
                                          sender=Sender.SYSTEM)
-            self.chat.outbox.publish_state(conversation, agent.name)
+            self.outbox.publish_state(conversation, agent.name)
             return await self._view(session, conversation, agent)
 
     async def preview(self, agent: Agent, conversation_id: str, text: str) -> dict[str, Any]:
@@ -130,7 +136,7 @@ class AgentDesk:
             conversation.updated_at = now
             session.add_all([message, conversation])
             await session.commit()
-        self.chat.outbox.publish(message, conversation)
+        self.outbox.publish(message, conversation)
         return {"message": await self.views.message(message, agent),
                 "translated": message.translated_text is not None,
                 "notice": _no_translation(outgoing)}
@@ -139,31 +145,30 @@ class AgentDesk:
         """Tell the shopper a person is writing (the workspace says so every few seconds)."""
         async with self.database.session() as session:
             conversation = await queue.held_by(session, conversation_id, agent)
-        self.chat.events.publish(conversation.id, {"type": "typing", "from": "agent",
-                                                   "author": agent.name})
+        self.outbox.publish_typing(conversation.id, agent.name)
 
     async def _outgoing(self, agent: Agent, conversation: Conversation, text: str) -> Translation:
         """The agent's words in the shopper's language. The agent may write in any language
         they speak: a reply already in the shopper's language goes as written."""
-        detected = self.chat.detector.detect(text, current=None, hint=agent.language).lang
+        detected = self.detector.detect(text, current=None, hint=agent.language).lang
         source = detected if detected in agent.language_list else agent.language
         if detected == conversation.lang:
             source = detected
-        return await self.chat.translator.translate(text, source, conversation.lang)
+        return await self.translator.translate(text, source, conversation.lang)
 
     async def transfer(self, agent: Agent, conversation_id: str,
                        request: TransferRequest) -> dict[str, Any]:
         async with self.database.session() as session:
             conversation = await queue.held_by(session, conversation_id, agent)
         to_team = request.team is not None
-        told = await self.chat.outbox.prepare(
+        told = await self.outbox.prepare(
             [BotMessage(key=NOTICE_TRANSFERRED)] if to_team else [], conversation.lang)
         now = self.clock.now()
         async with self.database.session() as session:
             conversation = await queue.held_by(session, conversation_id, agent)
             if to_team:
                 conversation = await queue.transfer_to_team(
-                    session, conversation, request.team, support=self.chat.support(), now=now)
+                    session, conversation, request.team, support=self.policies.support(), now=now)
                 target, new_agent = f"team {request.team}", None
             else:
                 conversation, colleague = await queue.transfer_to_agent(
@@ -171,43 +176,43 @@ class AgentDesk:
                 target, new_agent = colleague.name, colleague.name
                 told = await self._rendered_in_stored_language(
                     NOTICE_AGENT_JOINED, conversation.lang, name=colleague.name)
-            await self.chat.outbox.store(session, conversation, told, now=now, sender=Sender.SYSTEM)
+            await self.outbox.store(session, conversation, told, now=now, sender=Sender.SYSTEM)
             await self._note(session, conversation, NOTE_TRANSFERRED, now=now, by=agent.name,
                              to=target, note=request.note or "")
-            self.chat.outbox.publish_state(conversation, new_agent)
+            self.outbox.publish_state(conversation, new_agent)
             return await self._view(session, conversation, agent)
 
     async def _rendered_in_stored_language(self, key: str, lang: str, **variables) -> list:
         """A notice whose variable (a colleague's name) is known only inside the transaction: the
         shop's own locales/ text, machine translation being too slow to wait for there."""
-        rendered = self.chat.locales.render(key, lang, variables)
+        rendered = self.locales.render(key, lang, variables)
         return [Reply(rendered.text, rendered.lang, rendered.buttons, key, variables or None)]
 
     async def resolve(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
         async with self.database.session() as session:
             conversation = await queue.held_by(session, conversation_id, agent)
-        told = await self.chat.outbox.prepare(
+        told = await self.outbox.prepare(
             [BotMessage(key=NOTICE_AGENT_LEFT, variables={"name": agent.name})], conversation.lang)
-        prompt = await self.chat.outbox.prepare([BotMessage(key=RATING_PROMPT)], conversation.lang)
+        prompt = await self.outbox.prepare([BotMessage(key=RATING_PROMPT)], conversation.lang)
         now = self.clock.now()
         async with self.database.session() as session:
             conversation = await queue.held_by(session, conversation_id, agent)
             conversation = await queue.resolve(session, conversation, now=now)
-            await self.chat.outbox.store(session, conversation, [*told, *prompt], now=now,
+            await self.outbox.store(session, conversation, [*told, *prompt], now=now,
                                          sender=Sender.SYSTEM)
-            self.chat.outbox.publish_state(conversation)
+            self.outbox.publish_state(conversation)
             return await self._view(session, conversation, agent)
 
     async def _note(self, session, conversation: Conversation, key: str, *, now,
                     **variables) -> None:
         """A note for agents only, rendered in each agent's language when they read it."""
-        text = self.chat.locales.render(key, "en", variables).text
+        text = self.locales.render(key, "en", variables).text
         note = Message(conversation_id=conversation.id, sender=Sender.SYSTEM, text=text,
                        lang="en", template_key=key, template_vars=variables, internal=True,
                        created_at=now)
         session.add(note)
         await session.commit()
-        self.chat.outbox.publish(note, conversation)
+        self.outbox.publish(note, conversation)
 
     # --- live events ----------------------------------------------------------------------
 
@@ -219,7 +224,7 @@ class AgentDesk:
                 if not queue.concerns(conversation, agent):
                     return None
                 item = await self.views.item(session, conversation, agent,
-                                             support=self.chat.support(), now=self.clock.now())
+                                             support=self.policies.support(), now=self.clock.now())
                 return {"type": "queue", "item": item}
             message = await session.get(Message, event["message_id"])
             if message is None or not queue.visible_to(conversation, agent):

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from helpdesk.chat.api import CHAT
 from helpdesk.errors import NotFound
 from helpdesk.languages.locales import FALLBACK_LANGUAGE
+from helpdesk.languages.tags import base_language
+from helpdesk.web.keys import LOCALES
 
 routes = web.RouteTableDef()
 STATIC = Path(__file__).resolve().parent.parent / "static" / "workspace"
@@ -75,8 +76,8 @@ async def asset(request: web.Request) -> web.Response:
 @routes.get("/agent/strings")
 async def strings(request: web.Request) -> web.Response:
     """The page's texts in `lang` ("pt-BR" reads as "pt"), English for any it lacks."""
-    locales = request.app[CHAT].locales
-    lang = request.query.get("lang", FALLBACK_LANGUAGE).split("-")[0].lower()
+    locales = request.app[LOCALES]
+    lang = base_language(request.query.get("lang", FALLBACK_LANGUAGE))
     chosen = lang if lang in locales.texts else FALLBACK_LANGUAGE
     texts = {key: (locales.texts[chosen].get(key) or entry)["text"]
              for key, entry in locales.texts[FALLBACK_LANGUAGE].items() if key.startswith(PREFIXES)}

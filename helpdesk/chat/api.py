@@ -19,6 +19,7 @@ from helpdesk.chat.service import Chat
 from helpdesk.errors import BadRequest, HelpdeskError, TooManyRequests
 from helpdesk.live import sockets
 from helpdesk.web.client import client_address
+from helpdesk.web.keys import EVENTS
 from helpdesk.web.middleware import parse_json
 
 log = logging.getLogger(__name__)
@@ -123,4 +124,4 @@ async def conversation_socket(request: web.Request) -> web.StreamResponse:
             await sockets.refuse(socket, TooManyRequests(
                 f"this conversation has {MAX_SOCKETS_PER_SESSION} windows open already", 30))
             return socket
-        return await sockets.stream_events(socket, chat.events, conversation.id)
+        return await sockets.stream_events(socket, request.app[EVENTS], conversation.id)

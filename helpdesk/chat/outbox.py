@@ -76,4 +76,12 @@ class Outbox:
         self.events.publish(conversation.id, {"type": "state", "state": conversation.state,
                                               "agent": agent_name,
                                               "state_version": conversation.state_version})
-        self.events.publish(AGENTS, {"type": "queue", "conversation_id": conversation.id})
+        self.publish_queue_change(conversation.id)
+
+    def publish_typing(self, conversation_id: str, author: str) -> None:
+        """A person is writing: the shopper's widget says so for a few seconds."""
+        self.events.publish(conversation_id, {"type": "typing", "from": "agent", "author": author})
+
+    def publish_queue_change(self, conversation_id: str) -> None:
+        """The agents' workspaces show the conversation anew (its state, rating, waiting time)."""
+        self.events.publish(AGENTS, {"type": "queue", "conversation_id": conversation_id})

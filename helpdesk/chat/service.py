@@ -21,12 +21,10 @@ from helpdesk.clock import Clock
 from helpdesk.database import Database
 from helpdesk.errors import BadRequest, HelpdeskError
 from helpdesk.languages.detection import LanguageDetector
-from helpdesk.languages.locales import Locales
+from helpdesk.languages.tags import base_language
 from helpdesk.languages.translation import Translator
-from helpdesk.live.events import AGENTS, EventHub
 from helpdesk.orders.verification import identity_problem, verify_identity
-from helpdesk.policies.store import PoliciesUnavailable, PolicyStore
-from helpdesk.policies.support_schema import SupportPolicy
+from helpdesk.policies.store import PolicyStore
 from helpdesk.rasa.client import Bot, BotMessage
 from helpdesk.settings import Settings
 
@@ -43,24 +41,19 @@ class NeverResolved(HelpdeskError):
 class Chat:
     """The chat path of DESIGN.md: every message is stored before anything else happens."""
 
-    def __init__(self, settings: Settings, database: Database, bot: Bot, locales: Locales,
-                 events: EventHub, detector: LanguageDetector, translator: Translator, *,
-                 policies: PolicyStore | None = None, clock: Clock | None = None,
-                 payloads: ShopperPayloads | None = None) -> None:
+    def __init__(self, settings: Settings, database: Database, bot: Bot, *, outbox: Outbox,
+                 detector: LanguageDetector, translator: Translator, policies: PolicyStore,
+                 clock: Clock, payloads: ShopperPayloads) -> None:
         self.settings = settings
-        self.clock = clock or Clock()
+        self.clock = clock
         self.policies = policies
         self.detector = detector
-        self.translator = translator
-        self.outbox = Outbox(locales, translator, events)
+        self.outbox = outbox
         self.database = database
-        self.bot = bot
-        self.locales = locales
-        self.events = events
         self.turns = TurnLocks()
         self.relay = BotRelay(database=database, bot=bot, outbox=self.outbox, translator=translator,
-                              payloads=payloads or ShopperPayloads(frozenset()), clock=self.clock,
-                              turns=self.turns, support=self.support,
+                              payloads=payloads, clock=clock, turns=self.turns,
+                              support=policies.support,
                               native_languages=settings.native_languages,
                               concurrency=settings.bot_concurrency,
                               timeout=settings.bot_timeout_seconds)
@@ -88,7 +81,7 @@ class Chat:
 
     async def choose_language(self, conversation_id: str, locale: str) -> Conversation:
         """The shopper picked a language in the widget: answers come in it from now on."""
-        code = locale.split("-")[0].lower()
+        code = base_language(locale)
         if code not in self.settings.languages:
             raise BadRequest(f"this shop chats in {', '.join(self.settings.languages)}; "
                              f"{locale!r} is not one of them")
@@ -101,7 +94,7 @@ class Chat:
         return conversation
 
     def _language_of(self, locale: str | None) -> str:
-        code = (locale or "").split("-")[0].lower()
+        code = base_language(locale)
         return code if code in self.settings.languages else "en"
 
     async def authenticate(self, conversation_id: str, token: str | None) -> Conversation:
@@ -139,18 +132,12 @@ class Chat:
         """After a bot outage: answer, in order, what shoppers wrote while it was away."""
         await self.relay.answer_all_pending()
 
-    def support(self) -> SupportPolicy | None:
-        try:
-            return self.policies.policies.support if self.policies else None
-        except PoliciesUnavailable:
-            return None
-
     async def _keep_contact_email(self, conversation: Conversation, message: Message) -> None:
         """Outside support hours a shopper may leave an email address for the agents to write to."""
         found = _EMAIL.search(message.text)
         now = self.clock.now()
         if (found is None or conversation.state != ConversationState.QUEUED
-                or handover.outside_hours(conversation, self.support(), now) is None):
+                or handover.outside_hours(conversation, self.policies.support(), now) is None):
             return
         saved = await self.outbox.prepare(
             [BotMessage(key=NOTICE_CONTACT_SAVED, variables={"email": found.group(0)})],
@@ -171,7 +158,7 @@ class Chat:
             conversation.rating, conversation.rating_comment = score, comment
             session.add(conversation)
             await session.commit()
-        self.events.publish(AGENTS, {"type": "queue", "conversation_id": conversation_id})
+        self.outbox.publish_queue_change(conversation_id)
         return conversation
 
     async def _follow_language(self, session, conversation: Conversation, text: str) -> None:

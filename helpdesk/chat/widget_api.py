@@ -14,11 +14,11 @@ from pathlib import Path
 from aiohttp import web
 from babel import Locale, UnknownLocaleError
 
-from helpdesk.chat.api import CHAT
 from helpdesk.errors import BadRequest, NotFound
+from helpdesk.languages.tags import base_language
 from helpdesk.orders.demo import CUSTOMERS
 from helpdesk.orders.verification import identity_signature
-from helpdesk.web.keys import CLOCK, SETTINGS
+from helpdesk.web.keys import CLOCK, LOCALES, SETTINGS
 
 routes = web.RouteTableDef()
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -92,7 +92,7 @@ async def widget_script(request: web.Request) -> web.Response:
 async def widget_strings(request: web.Request) -> web.Response:
     """The widget's texts in a language (English where it has none), its direction, the choices."""
     lang, direction = _language(request.query.get("lang", "en"))
-    locales = request.app[CHAT].locales
+    locales = request.app[LOCALES]
     # Raw texts: the widget fills {count}, {name}, {seconds} itself.
     texts = {key.removeprefix(PREFIX): locales.texts["en" if not locales.has(key, lang) else lang]
              [key]["text"] for key in locales.texts["en"] if key.startswith(PREFIX)}
@@ -111,7 +111,7 @@ def _language(tag: str) -> tuple[str, str]:
     a language tag at all."""
     if len(tag) > MAX_TAG_LENGTH or not LANGUAGE_TAG.match(tag):
         raise BadRequest(f"lang={tag[:20]!r} is not a language code: use one like en, es or pt-BR")
-    code = tag.split("-")[0].lower()
+    code = base_language(tag)
     try:
         return code, Locale.parse(code).text_direction
     except (UnknownLocaleError, ValueError):

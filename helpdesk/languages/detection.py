@@ -20,6 +20,8 @@ import yaml
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
+from helpdesk.languages.tags import base_language
+
 SWITCH_CONFIDENCE = 0.90
 SWITCH_MIN_WORDS = 3
 SMOOTHING = 0.5
@@ -120,7 +122,7 @@ class LanguageDetector:
             ranked = detector.get_probabilities()
         except LangDetectException:
             return {}
-        return {r.lang.split("-")[0]: r.prob for r in ranked if r.lang.split("-")[0] in self.languages}
+        return {base_language(r.lang): r.prob for r in ranked if base_language(r.lang) in self.languages}
 
 
 def _word_counts(directory: Path) -> Counter:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import PolicyError
 from .loading import FILE_NAMES, Policies, load_policies
+from .support_schema import SupportPolicy
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,10 @@ class PolicyStore:
     @property
     def ready(self) -> bool:
         return self._policies is not None
+
+    def support(self) -> SupportPolicy | None:
+        """The support teams and hours now, or None while no valid policies are loaded."""
+        return self._policies.support if self._policies is not None else None
 
     def reload(self) -> bool:
         """Re-read the files if any changed; True when a new valid version was installed."""

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from helpdesk.languages.tags import base_language
+
 from .errors import UnknownName
 from .support_schema import SupportPolicy, Team
 
@@ -39,7 +41,7 @@ def _team(policy: SupportPolicy, name: str) -> Team:
 
 def teams_for_language(policy: SupportPolicy, language: str) -> tuple[str, ...]:
     """Teams answering in `language` (ISO 639-1; "pt-BR" counts as pt), else the fallback team."""
-    base = language.strip().lower().replace("_", "-").split("-")[0]
+    base = base_language(language)
     speaking = tuple(name for name, team in policy.teams.items() if base in team.languages)
     return speaking or (policy.fallback_team,)
 

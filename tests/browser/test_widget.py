@@ -12,9 +12,9 @@ import aiohttp
 import pytest
 
 from helpdesk.app import create_app
-from helpdesk.chat.api import CHAT
 from helpdesk.rasa.client import BotMessage
 from helpdesk.settings import Settings
+from helpdesk.web.keys import EVENTS
 from tests.support.fakes import FakeBot
 from tests.support.rasa_server import free_port
 
@@ -145,7 +145,7 @@ async def test_hostile_text_from_anyone_is_shown_as_text_and_nothing_runs(shop, 
     await bubbles(page, "bot").nth(1).wait_for()
     # An agent whose name and text are hostile, pushed on the live socket through the app's hub.
     session = (await stored(page))["session"]
-    shop.app[CHAT].events.publish(session["id"], {"type": "message", "message": {
+    shop.app[EVENTS].publish(session["id"], {"type": "message", "message": {
         "id": 10_000, "from": "agent", "author": HOSTILE, "text": f"{HOSTILE} javascript:alert(6)",
         "lang": "en", "buttons": [], "client_id": None, "reply_to": None, "kind": None,
         "created_at": "2026-01-01T00:00:00Z"}})
@@ -276,7 +276,7 @@ async def test_unread_count_while_closed(shop, page):
     await page.keyboard.press("Escape")
     session = (await stored(page))["session"]
     for number in (1, 2):
-        shop.app[CHAT].events.publish(session["id"], {"type": "message", "message": {
+        shop.app[EVENTS].publish(session["id"], {"type": "message", "message": {
             "id": 20_000 + number, "from": "agent", "author": "Ana", "text": f"news {number}",
             "lang": "en", "buttons": [], "client_id": None, "reply_to": None, "kind": None,
             "created_at": "2026-01-01T00:00:00Z"}})
@@ -306,7 +306,7 @@ async def test_agent_notices_state_and_rating_as_pushed_live(shop, page, screens
         await route.fulfill(json={"score": 4, "comment": None})
 
     await page.route("**/rating", rating)
-    publish = lambda event: shop.app[CHAT].events.publish(session["id"], event)  # noqa: E731
+    publish = lambda event: shop.app[EVENTS].publish(session["id"], event)  # noqa: E731
 
     def message(number, sender, text, author=None, kind=None):
         return {"type": "message", "message": {

@@ -133,7 +133,7 @@ async def test_a_demo_customer_is_signed_in_by_the_server_in_demo_mode_only(
 
 def test_demo_mode_is_refused_in_production():
     with pytest.raises(ValueError, match="DEMO_MODE"):
-        Settings(environment="production", secret_key="x" * 40, demo_mode=True)
+        Settings(environment="production", rasa_callbacks_token="x" * 40, demo_mode=True)
 
 
 async def test_no_demo_identity_without_a_secret(client):

@@ -8,8 +8,8 @@ import logging
 
 import pytest
 
-from helpdesk.web import middleware
 from helpdesk.app import create_app
+from helpdesk.web import middleware
 from helpdesk.web.access_log import AccessLogger
 from tests.conftest import open_session
 
