@@ -20,6 +20,7 @@ from helpdesk.settings import Settings
 from tests.support import servers
 from tests.support.fakes import FakeBot, FakeEngine
 from tests.support.instants import WEEKDAY_MORNING_IN_AMSTERDAM
+from tests.support.openapi_check import checked_against_openapi
 from tests.support.rasa_server import helpdesk, helpdesk_factory, rasa  # noqa: F401 - fixtures
 from tests.support.translation_models import argos_home, real_translator  # noqa: F401 - fixtures
 
@@ -57,6 +58,17 @@ def quick_password_hashing(monkeypatch):
     """scrypt at 1 MiB instead of 32: for tests that log many agents in (the real cost is tested
     in tests/unit/test_agent_api.py)."""
     monkeypatch.setattr("helpdesk.agents.accounts.SCRYPT_N", 2**10)
+
+
+@pytest.fixture
+def aiohttp_client(aiohttp_client):
+    """pytest-aiohttp's client, with every answer held against /api/openapi.yaml."""
+
+    async def client(app_or_server, **options):
+        options.setdefault("middlewares", (checked_against_openapi,))
+        return await aiohttp_client(app_or_server, **options)
+
+    return client
 
 
 @pytest.fixture

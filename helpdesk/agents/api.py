@@ -13,10 +13,12 @@ import logging
 from aiohttp import web
 
 from helpdesk.agents.accounts import SESSION_LIFETIME
-from helpdesk.agents.desk import AgentDesk, public
+from helpdesk.agents.answers import Answer, LoggedIn
+from helpdesk.agents.desk import AgentDesk
 from helpdesk.agents.models import (
     Agent,
     AgentMessageCreate,
+    AgentPublic,
     AgentSession,
     LoginRequest,
     PreviewRequest,
@@ -34,6 +36,10 @@ log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 DESK = web.AppKey("agent_desk", AgentDesk)
 COOKIE = "helpdesk_agent"
+
+
+def _answer(answer: Answer, status: int = 200) -> web.Response:
+    return web.json_response(answer.json_dict(), status=status)
 
 
 def _check_origin(request: web.Request) -> None:
@@ -61,7 +67,7 @@ async def login(request: web.Request) -> web.Response:
     credentials = await parse_json(request, LoginRequest)
     agent, token, csrf = await request.app[DESK].log_in(credentials.email, credentials.password,
                                                          client_address(request))
-    response = web.json_response({"agent": public(agent), "csrf_token": csrf})
+    response = _answer(LoggedIn(agent=AgentPublic.of(agent), csrf_token=csrf))
     response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/",
                         secure=over_https(request), max_age=int(SESSION_LIFETIME.total_seconds()))
     return response
@@ -79,39 +85,39 @@ async def logout(request: web.Request) -> web.Response:
 @routes.get("/api/agent/me")
 async def me(request: web.Request) -> web.Response:
     agent, session = await _agent(request)
-    return web.json_response({"agent": public(agent), "csrf_token": session.csrf_token})
+    return _answer(LoggedIn(agent=AgentPublic.of(agent), csrf_token=session.csrf_token))
 
 
 @routes.get("/api/agent/queue")
 async def queue(request: web.Request) -> web.Response:
     agent, _ = await _agent(request)
-    return web.json_response(await request.app[DESK].queue(agent))
+    return _answer(await request.app[DESK].queue(agent))
 
 
 @routes.get("/api/agent/canned")
 async def canned(request: web.Request) -> web.Response:
     agent, _ = await _agent(request)
-    return web.json_response({"replies": await request.app[DESK].canned(agent)})
+    return _answer(await request.app[DESK].canned(agent))
 
 
 @routes.get("/api/agent/directory")
 async def directory(request: web.Request) -> web.Response:
     await _agent(request)
-    return web.json_response(await request.app[DESK].directory())
+    return _answer(await request.app[DESK].directory())
 
 
 @routes.get("/api/agent/conversations/{conversation_id}")
 async def conversation(request: web.Request) -> web.Response:
     agent, _ = await _agent(request)
     desk = request.app[DESK]
-    return web.json_response(await desk.conversation(agent, request.match_info["conversation_id"]))
+    return _answer(await desk.conversation(agent, request.match_info["conversation_id"]))
 
 
 @routes.post("/api/agent/conversations/{conversation_id}/claim")
 async def claim(request: web.Request) -> web.Response:
     agent, _ = await _agent(request)
     desk = request.app[DESK]
-    return web.json_response(await desk.claim(agent, request.match_info["conversation_id"]))
+    return _answer(await desk.claim(agent, request.match_info["conversation_id"]))
 
 
 @routes.post("/api/agent/conversations/{conversation_id}/messages")
@@ -120,7 +126,7 @@ async def reply(request: web.Request) -> web.Response:
     body = await parse_json(request, AgentMessageCreate)
     sent = await request.app[DESK].reply(agent, request.match_info["conversation_id"], body.text,
                                          body.internal)
-    return web.json_response(sent, status=201)
+    return _answer(sent, status=201)
 
 
 @routes.post("/api/agent/conversations/{conversation_id}/typing")
@@ -135,7 +141,7 @@ async def preview(request: web.Request) -> web.Response:
     agent, _ = await _agent(request)
     body = await parse_json(request, PreviewRequest)
     desk = request.app[DESK]
-    return web.json_response(await desk.preview(agent, request.match_info["conversation_id"],
+    return _answer(await desk.preview(agent, request.match_info["conversation_id"],
                                                 body.text))
 
 
@@ -144,14 +150,14 @@ async def transfer(request: web.Request) -> web.Response:
     agent, _ = await _agent(request)
     body = await parse_json(request, TransferRequest)
     desk = request.app[DESK]
-    return web.json_response(await desk.transfer(agent, request.match_info["conversation_id"], body))
+    return _answer(await desk.transfer(agent, request.match_info["conversation_id"], body))
 
 
 @routes.post("/api/agent/conversations/{conversation_id}/resolve")
 async def resolve(request: web.Request) -> web.Response:
     agent, _ = await _agent(request)
     desk = request.app[DESK]
-    return web.json_response(await desk.resolve(agent, request.match_info["conversation_id"]))
+    return _answer(await desk.resolve(agent, request.match_info["conversation_id"]))
 
 
 @routes.get("/api/agent/ws")

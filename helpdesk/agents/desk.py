@@ -7,7 +7,17 @@ from typing import Any
 
 from helpdesk.agents import accounts as agents
 from helpdesk.agents import queue
-from helpdesk.agents.models import Agent, AgentPublic, AgentSession, TransferRequest
+from helpdesk.agents.answers import (
+    AgentConversation,
+    CannedReplies,
+    CannedReply,
+    Colleague,
+    Directory,
+    Preview,
+    Queue,
+    SentReply,
+)
+from helpdesk.agents.models import Agent, AgentSession, TransferRequest
 from helpdesk.agents.views import AgentViews
 from helpdesk.chat import conversations as store
 from helpdesk.chat.models import RATING_PROMPT, Conversation, Message, Sender
@@ -53,45 +63,45 @@ class AgentDesk:
 
     # --- reading --------------------------------------------------------------------------
 
-    async def queue(self, agent: Agent) -> dict[str, Any]:
+    async def queue(self, agent: Agent) -> Queue:
         now, support = self.clock.now(), self.policies.support()
         async with self.database.session() as session:
             waiting, mine = await queue.queue_for(session, agent)
-            return {
-                "queued": [await self.views.item(session, c, agent, support=support, now=now)
-                           for c in waiting],
-                "mine": [await self.views.item(session, c, agent, support=support, now=now)
-                         for c in mine],
-                "at_capacity": len(mine) >= agent.capacity,
-            }
+            return Queue(
+                queued=[await self.views.item(session, c, agent, support=support, now=now)
+                        for c in waiting],
+                mine=[await self.views.item(session, c, agent, support=support, now=now)
+                      for c in mine],
+                at_capacity=len(mine) >= agent.capacity)
 
-    async def conversation(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
+    async def conversation(self, agent: Agent, conversation_id: str) -> AgentConversation:
         async with self.database.session() as session:
             conversation = await store.get_conversation(session, conversation_id)
             queue.refuse_unless_readable(conversation, agent)
             return await self._view(session, conversation, agent)
 
-    async def _view(self, session, conversation: Conversation, agent: Agent) -> dict[str, Any]:
+    async def _view(self, session, conversation: Conversation, agent: Agent) -> AgentConversation:
         messages = await store.transcript(session, conversation.id, include_internal=True)
         return await self.views.conversation(session, conversation, agent, messages,
                                              support=self.policies.support(), now=self.clock.now())
 
-    async def canned(self, agent: Agent) -> list[dict[str, str]]:
+    async def canned(self, agent: Agent) -> CannedReplies:
         locales = self.locales
         keys = [key for key in locales.texts["en"] if key.startswith("canned_")]
-        return [{"key": key, "text": locales.render(key, agent.language).text} for key in keys]
+        return CannedReplies(replies=[CannedReply(key=key, text=locales.render(key, agent.language).text)
+                                      for key in keys])
 
-    async def directory(self) -> dict[str, Any]:
+    async def directory(self) -> Directory:
         support = self.policies.support()
         async with self.database.session() as session:
             everyone = await agents.list_agents(session)
-        return {"teams": list(support.teams) if support else [],
-                "agents": [{"id": a.id, "name": a.name, "team": a.team,
-                            "languages": a.language_list} for a in everyone if a.active]}
+        return Directory(teams=list(support.teams) if support else [],
+                         agents=[Colleague(id=a.id, name=a.name, team=a.team, languages=a.language_list)
+                                 for a in everyone if a.active and a.id is not None])
 
     # --- acting ---------------------------------------------------------------------------
 
-    async def claim(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
+    async def claim(self, agent: Agent, conversation_id: str) -> AgentConversation:
         conversation = await self._readable(agent, conversation_id)
         joined = await self.outbox.prepare(
             [BotMessage(key=NOTICE_AGENT_JOINED, variables={"name": agent.name})], conversation.lang)
@@ -103,11 +113,12 @@ class AgentDesk:
             self.outbox.publish_state(conversation, agent.name)
             return await self._view(session, conversation, agent)
 
-    async def preview(self, agent: Agent, conversation_id: str, text: str) -> dict[str, Any]:
+    async def preview(self, agent: Agent, conversation_id: str, text: str) -> Preview:
         conversation = await self._readable(agent, conversation_id)
         outgoing = await self._outgoing(agent, conversation, text)
-        return {"text": outgoing.text, "lang": outgoing.target if outgoing.available else outgoing.source,
-                "translated": outgoing.available and outgoing.source != outgoing.target}
+        return Preview(text=outgoing.text,
+                       lang=outgoing.target if outgoing.available else outgoing.source,
+                       translated=outgoing.available and outgoing.source != outgoing.target)
 
     async def _readable(self, agent: Agent, conversation_id: str) -> Conversation:
         """The conversation, if the agent may read it (the queue's rule); read in a short session."""
@@ -117,7 +128,7 @@ class AgentDesk:
         return conversation
 
     async def reply(self, agent: Agent, conversation_id: str, text: str,
-                    internal: bool) -> dict[str, Any]:
+                    internal: bool) -> SentReply:
         async with self.database.session() as session:
             conversation = await queue.held_by(session, conversation_id, agent)
         # Translated with no database connection held; the hold is checked again to store it.
@@ -137,9 +148,9 @@ class AgentDesk:
             session.add_all([message, conversation])
             await session.commit()
         self.outbox.publish(message, conversation)
-        return {"message": await self.views.message(message, agent),
-                "translated": message.translated_text is not None,
-                "notice": _no_translation(outgoing)}
+        return SentReply(message=await self.views.message(message, agent),
+                         translated=message.translated_text is not None,
+                         notice=_no_translation(outgoing))
 
     async def typing(self, agent: Agent, conversation_id: str) -> None:
         """Tell the shopper a person is writing (the workspace says so every few seconds)."""
@@ -157,7 +168,7 @@ class AgentDesk:
         return await self.translator.translate(text, source, conversation.lang)
 
     async def transfer(self, agent: Agent, conversation_id: str,
-                       request: TransferRequest) -> dict[str, Any]:
+                       request: TransferRequest) -> AgentConversation:
         async with self.database.session() as session:
             conversation = await queue.held_by(session, conversation_id, agent)
         to_team = request.team is not None
@@ -188,7 +199,7 @@ class AgentDesk:
         rendered = self.locales.render(key, lang, variables)
         return [Reply(rendered.text, rendered.lang, rendered.buttons, key, variables or None)]
 
-    async def resolve(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
+    async def resolve(self, agent: Agent, conversation_id: str) -> AgentConversation:
         async with self.database.session() as session:
             conversation = await queue.held_by(session, conversation_id, agent)
         told = await self.outbox.prepare(
@@ -225,12 +236,12 @@ class AgentDesk:
                     return None
                 item = await self.views.item(session, conversation, agent,
                                              support=self.policies.support(), now=self.clock.now())
-                return {"type": "queue", "item": item}
+                return {"type": "queue", "item": item.json_dict()}
             message = await session.get(Message, event["message_id"])
             if message is None or not queue.visible_to(conversation, agent):
                 return None
             return {"type": "message", "conversation_id": conversation.id,
-                    "message": await self.views.message(message, agent)}
+                    "message": (await self.views.message(message, agent)).json_dict()}
 
 
 def _no_translation(outgoing: Translation | None) -> str | None:
@@ -238,8 +249,3 @@ def _no_translation(outgoing: Translation | None) -> str | None:
         return None
     return (f"no translation from {outgoing.source} to {outgoing.target} is installed; "
             f"sent as written")
-
-
-def public(agent: Agent) -> dict[str, Any]:
-    return AgentPublic.of(agent).model_dump()
-

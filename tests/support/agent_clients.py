@@ -11,6 +11,7 @@ import aiohttp
 from helpdesk.agents.accounts import create_agent
 from helpdesk.database import DB
 from helpdesk.settings import PROJECT_ROOT
+from tests.support.openapi_check import checked_against_openapi
 
 PASSWORD = "correct horse battery"
 ALWAYS_OPEN = {day: "00:00-24:00" for day in
@@ -55,7 +56,8 @@ class AgentClient:
 
     def __init__(self, base_url: str) -> None:
         self.base_url = str(base_url).rstrip("/")
-        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True),
+                                          middlewares=(checked_against_openapi,))
         self.csrf = ""
 
     @classmethod
