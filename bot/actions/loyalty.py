@@ -6,9 +6,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import select
 
-from bot.actions.context import country_or_ask, done, policies_or_apologise
+from bot.actions.base import CountryPolicyAnswer, order_and_policies
+from bot.actions.context import done
 from bot.actions.services import services
-from bot.actions.verify import verified_order
 from helpdesk.orders.models import LoyaltyAccount
 from helpdesk.policies.loading import Policies
 from helpdesk.policies.loyalty import (
@@ -54,19 +54,11 @@ def balance_facts(policies: Policies, account: LoyaltyAccount) -> dict:
     return facts
 
 
-class ActionLoyaltyProgram(Action):
-    def name(self) -> str:
-        return "action_loyalty_program"
+class ActionLoyaltyProgram(CountryPolicyAnswer):
+    topic, response = "loyalty_program", "utter_loyalty_program_answer"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        country, events = country_or_ask(dispatcher, tracker, "loyalty_program")
-        if country is None:
-            return events
-        if (policies := policies_or_apologise(dispatcher)) is None:
-            return done()
-        dispatcher.utter_message(response="utter_loyalty_program_answer",
-                                 **programme_facts(policies, country))
-        return done()
+    def facts(self, policies: Policies, country: str) -> dict:
+        return programme_facts(policies, country)
 
 
 class ActionLoyaltyBalance(Action):
@@ -76,8 +68,8 @@ class ActionLoyaltyBalance(Action):
         return "action_loyalty_balance"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        view, events = await verified_order(dispatcher, tracker, "loyalty_balance")
-        if view is None or (policies := policies_or_apologise(dispatcher)) is None:
+        view, policies, events = await order_and_policies(dispatcher, tracker, "loyalty_balance")
+        if view is None or policies is None:
             return events
         async with services().database.session() as session:
             account = (await session.exec(select(LoyaltyAccount).where(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import done, policies_or_apologise
+from bot.actions.base import order_and_policies
+from bot.actions.context import done
 from bot.actions.order_facts import order_status_reply
 from bot.actions.services import services
-from bot.actions.verify import verified_order
 
 
 class ActionOrderStatus(Action):
@@ -16,11 +16,9 @@ class ActionOrderStatus(Action):
         return "action_order_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        view, events = await verified_order(dispatcher, tracker, "order_status")
-        if view is None:
+        view, policies, events = await order_and_policies(dispatcher, tracker, "order_status")
+        if view is None or policies is None:
             return events
-        if (policies := policies_or_apologise(dispatcher)) is None:
-            return [*events, *done()]
         response, facts = order_status_reply(view, policies, today=services().now().date())
         dispatcher.utter_message(response=response, **facts)
         return [*events, *done()]

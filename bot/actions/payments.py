@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from bot.actions.context import country_or_ask, done, policies_or_apologise
+from bot.actions.base import CountryPolicyAnswer
 from helpdesk.policies.loading import Policies
 from helpdesk.policies.payments import payment_methods, payment_rules
 
@@ -23,15 +20,8 @@ def payment_facts(policies: Policies, country: str) -> dict:
     }
 
 
-class ActionPaymentMethods(Action):
-    def name(self) -> str:
-        return "action_payment_methods"
+class ActionPaymentMethods(CountryPolicyAnswer):
+    topic, response = "payment_methods", "utter_payment_answer"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        country, events = country_or_ask(dispatcher, tracker, "payment_methods")
-        if country is None:
-            return events
-        if (policies := policies_or_apologise(dispatcher)) is None:
-            return done()
-        dispatcher.utter_message(response="utter_payment_answer", **payment_facts(policies, country))
-        return done()
+    def facts(self, policies: Policies, country: str) -> dict:
+        return payment_facts(policies, country)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import done, policies_or_apologise
-from bot.actions.verify import verified_order
+from bot.actions.base import order_and_policies
+from bot.actions.context import done
 from helpdesk.orders.lookup import OrderView
 from helpdesk.orders.models import RefundStatus, ReturnStatus
 from helpdesk.policies.businessdays import add_business_days
@@ -48,8 +48,8 @@ class ActionRefundStatus(Action):
         return "action_refund_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        view, events = await verified_order(dispatcher, tracker, "refund_status")
-        if view is None or (policies := policies_or_apologise(dispatcher)) is None:
+        view, policies, events = await order_and_policies(dispatcher, tracker, "refund_status")
+        if view is None or policies is None:
             return events
         response, facts = refund_reply(view, policies)
         dispatcher.utter_message(response=response, **facts)

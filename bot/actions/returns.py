@@ -5,15 +5,13 @@ from __future__ import annotations
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.base import CountryPolicyAnswer, order_and_policies
 from bot.actions.context import (
     ask,
-    country_or_ask,
     done,
     latest_entity,
-    policies_or_apologise,
 )
 from bot.actions.services import services
-from bot.actions.verify import verified_order
 from helpdesk.orders.changes import already_returned, create_return, item_eligibility
 from helpdesk.orders.models import OrderStatus
 from helpdesk.policies.loading import Policies
@@ -48,19 +46,11 @@ def return_policy_facts(policies: Policies, country: str) -> dict:
     }
 
 
-class ActionReturnPolicy(Action):
-    def name(self) -> str:
-        return "action_return_policy"
+class ActionReturnPolicy(CountryPolicyAnswer):
+    topic, response = "return_policy", "utter_return_policy_answer"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        country, events = country_or_ask(dispatcher, tracker, "return_policy")
-        if country is None:
-            return events
-        if (policies := policies_or_apologise(dispatcher)) is None:
-            return done()
-        dispatcher.utter_message(response="utter_return_policy_answer",
-                                 **return_policy_facts(policies, country))
-        return done()
+    def facts(self, policies: Policies, country: str) -> dict:
+        return return_policy_facts(policies, country)
 
 
 class ActionStartReturn(Action):
@@ -70,8 +60,8 @@ class ActionStartReturn(Action):
         return "action_start_return"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        view, events = await verified_order(dispatcher, tracker, "start_return")
-        if view is None or (policies := policies_or_apologise(dispatcher)) is None:
+        view, policies, events = await order_and_policies(dispatcher, tracker, "start_return")
+        if view is None or policies is None:
             return events
         order, today = view.order, services().now().date()
         if order.status in (OrderStatus.CANCELLED,):

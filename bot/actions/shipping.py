@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import country_or_ask, done, policies_or_apologise
+from bot.actions.base import CountryPolicyAnswer
 from helpdesk.policies.loading import Policies
 from helpdesk.policies.shipping import duties_mode, shipping_options, ships_to
 
@@ -26,18 +25,14 @@ def shipping_facts(policies: Policies, country: str) -> dict:
     }
 
 
-class ActionShippingInfo(Action):
-    def name(self) -> str:
-        return "action_shipping_info"
+class ActionShippingInfo(CountryPolicyAnswer):
+    topic, response = "shipping_info", "utter_shipping_answer"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        country, events = country_or_ask(dispatcher, tracker, "shipping_info")
-        if country is None:
-            return events
-        if (policies := policies_or_apologise(dispatcher)) is None:
-            return done()
+    def facts(self, policies: Policies, country: str) -> dict:
+        return shipping_facts(policies, country)
+
+    def answer(self, dispatcher: CollectingDispatcher, policies: Policies, country: str) -> None:
         if not ships_to(policies.shipping, country):
             dispatcher.utter_message(response="utter_shipping_not_served", country=country)
-            return done()
-        dispatcher.utter_message(response="utter_shipping_answer", **shipping_facts(policies, country))
-        return done()
+            return
+        super().answer(dispatcher, policies, country)

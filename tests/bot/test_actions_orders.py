@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -11,10 +13,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.orders import ActionOrderStatus
+from bot.actions.services import use_services
 from bot.actions.topics import ActionContinue
 from helpdesk.languages.locales import Locales
 from helpdesk.orders.models import Order, OrderItem, OrderStatus, Shipment
 from helpdesk.orders.verification import identity_signature, verify_identity
+from helpdesk.policies.store import PolicyStore
 from helpdesk.settings import PROJECT_ROOT
 from tests.support.shop import shop_for_actions
 
@@ -165,3 +169,25 @@ async def test_never_mind_drops_the_open_question(shop):
 async def test_a_used_proof_is_forgotten_so_it_is_not_tried_on_the_next_order(shop):
     _, _, events = await run(tracker({"order_number": "10045", "postal_code": "28013"}))
     assert SlotSet("postal_code", None) in events and SlotSet("email", None) in events
+
+
+@pytest.mark.parametrize("action", ["order_status", "refund_status", "start_return",
+                                    "loyalty_balance"])
+async def test_without_valid_policies_every_order_question_ends_the_same_way(shop, action, tmp_path):
+    from bot.actions.loyalty import ActionLoyaltyBalance
+    from bot.actions.refunds import ActionRefundStatus
+    from bot.actions.returns import ActionStartReturn
+
+    classes = {"order_status": ActionOrderStatus, "refund_status": ActionRefundStatus,
+               "start_return": ActionStartReturn, "loyalty_balance": ActionLoyaltyBalance}
+    broken = tmp_path / "broken-policies"  # started with a broken file: nothing valid to serve
+    shutil.copytree(PROJECT_ROOT / "policies", broken)
+    (broken / "returns.yml").write_text("not: [valid", encoding="utf-8")
+    store = PolicyStore(broken)
+    assert not store.reload()
+    dispatcher = CollectingDispatcher()
+    with use_services(replace(shop, policies=store)):
+        events = await classes[action]().run(dispatcher, tracker(
+            {"order_number": "10045", "email": "ana@example.com", "topic": action}), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_policies_unavailable"]
+    assert events[-1] == SlotSet("topic", None)  # the open question ends
