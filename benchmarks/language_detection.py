@@ -22,7 +22,9 @@ BUCKETS = ((1, 3, "1-3 words"), (4, 12, "4-12 words"), (13, 10_000, "13+ words")
 
 def bucket(text: str) -> str:
     count = len(words_of(text))
-    return next(name for low, high, name in BUCKETS if low <= count <= high) if count else "no words"
+    return (
+        next(name for low, high, name in BUCKETS if low <= count <= high) if count else "no words"
+    )
 
 
 def main(paths: list[Path]) -> None:

@@ -20,15 +20,36 @@ from helpdesk.languages.translation import Translator
 from tests.support.translation_models import chinese_model, spanish_models
 
 SENTENCES = {
-    ("zh", "en"): ["我的订单在哪里？", "我想退货，这双鞋太小了。", "你们接受支付宝吗？", "运费是多少？",
-                   "我的退款什么时候到账？", "我想和客服人员说话。", "可以寄到上海吗？", "我有多少积分？"],
-    ("es", "en"): ["¿Dónde está mi pedido?", "Quiero devolver las botas, me quedan pequeñas.",
-                   "¿Aceptáis PayPal?", "¿Cuánto cuesta el envío?", "¿Cuándo me llega el reembolso?",
-                   "Quiero hablar con una persona.", "¿Enviáis a México?", "¿Cuántos puntos tengo?"],
-    ("en", "es"): ["Your refund has been sent.", "Your order is on its way with DHL.",
-                   "You can return items within 30 days.", "Shipping is free on orders over €50.",
-                   "I'm sorry for the delay.", "I'm transferring you to a colleague.",
-                   "What is your order number?", "You have 250 loyalty points."],
+    ("zh", "en"): [
+        "我的订单在哪里？",
+        "我想退货，这双鞋太小了。",
+        "你们接受支付宝吗？",
+        "运费是多少？",
+        "我的退款什么时候到账？",
+        "我想和客服人员说话。",
+        "可以寄到上海吗？",
+        "我有多少积分？",
+    ],
+    ("es", "en"): [
+        "¿Dónde está mi pedido?",
+        "Quiero devolver las botas, me quedan pequeñas.",
+        "¿Aceptáis PayPal?",
+        "¿Cuánto cuesta el envío?",
+        "¿Cuándo me llega el reembolso?",
+        "Quiero hablar con una persona.",
+        "¿Enviáis a México?",
+        "¿Cuántos puntos tengo?",
+    ],
+    ("en", "es"): [
+        "Your refund has been sent.",
+        "Your order is on its way with DHL.",
+        "You can return items within 30 days.",
+        "Shipping is free on orders over €50.",
+        "I'm sorry for the delay.",
+        "I'm transferring you to a colleague.",
+        "What is your order number?",
+        "You have 250 loyalty points.",
+    ],
 }
 
 

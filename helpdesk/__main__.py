@@ -19,9 +19,13 @@ def _serve(settings: Settings, _args: argparse.Namespace) -> int:
     from helpdesk.app import create_app
     from helpdesk.web.access_log import AccessLogger
 
-    web.run_app(create_app(settings), host=settings.host, port=settings.port,
-                access_log_class=AccessLogger,
-                print=lambda *_: logging.info("helpdesk listening on %s", settings.base_url))
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        access_log_class=AccessLogger,
+        print=lambda *_: logging.info("helpdesk listening on %s", settings.base_url),
+    )
     return 0
 
 
@@ -80,8 +84,9 @@ def _demo_load(settings: Settings, _args: argparse.Namespace) -> int:
     added, password = asyncio.run(load())
     print(f"example shop: {added} orders added" if added else "the shop has orders; nothing added")
     if password:
-        print(f"agent workspace login: {DEMO_AGENT} / {password} "
-              f"(kept in var/{DEMO_PASSWORD_FILE})")
+        print(
+            f"agent workspace login: {DEMO_AGENT} / {password} (kept in var/{DEMO_PASSWORD_FILE})"
+        )
     return 0
 
 
@@ -124,8 +129,10 @@ def _languages(settings: Settings, args: argparse.Namespace) -> int:
         found = argos.uninstall(args.source, args.target)
         print(f"removed {args.source} -> {args.target}" if found else "no such package")
     packages = argos.installed_packages()
-    print("\n".join(f"{p.source} -> {p.target}  {p.name}" for p in packages)
-          or "no translation packages installed: the bot serves its native languages only")
+    print(
+        "\n".join(f"{p.source} -> {p.target}  {p.name}" for p in packages)
+        or "no translation packages installed: the bot serves its native languages only"
+    )
     return 0
 
 
@@ -138,42 +145,61 @@ def _policies_check(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m helpdesk",
-                                  description="Support bot and helpdesk for cross-border shops.")
+    top = argparse.ArgumentParser(
+        prog="python -m helpdesk", description="Support bot and helpdesk for cross-border shops."
+    )
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("serve", help="run the helpdesk web service (HELPDESK_PORT, default 8080)"
-                        ).set_defaults(handler=_serve)
-    commands.add_parser("run", help="train if needed, run the Rasa bot and the helpdesk together"
-                        ).set_defaults(handler=_run)
-    commands.add_parser("train", help="train the bot if bot/ changed; prints the model path"
-                        ).set_defaults(handler=_train)
+    commands.add_parser(
+        "serve", help="run the helpdesk web service (HELPDESK_PORT, default 8080)"
+    ).set_defaults(handler=_serve)
+    commands.add_parser(
+        "run", help="train if needed, run the Rasa bot and the helpdesk together"
+    ).set_defaults(handler=_run)
+    commands.add_parser(
+        "train", help="train the bot if bot/ changed; prints the model path"
+    ).set_defaults(handler=_train)
     db = commands.add_parser("db", help="database maintenance").add_subparsers(
-        dest="db_command", required=True, metavar="DB_COMMAND")
+        dest="db_command", required=True, metavar="DB_COMMAND"
+    )
     db.add_parser("upgrade", help="apply the migrations").set_defaults(handler=_db_upgrade)
-    evaluation = commands.add_parser("eval", help="score a CSV of text,label,lang through the "
-                                     "production path (starts a Rasa server if none runs)")
+    evaluation = commands.add_parser(
+        "eval",
+        help="score a CSV of text,label,lang through the "
+        "production path (starts a Rasa server if none runs)",
+    )
     evaluation.add_argument("file", help="CSV with the columns text,label,lang")
     evaluation.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
     evaluation.set_defaults(handler=_eval)
     demo = commands.add_parser("demo", help="the example shop").add_subparsers(
-        dest="demo_command", required=True, metavar="DEMO_COMMAND")
-    demo.add_parser("load", help="add the example shop's orders and loyalty accounts, unless the "
-                    "shop already has orders").set_defaults(handler=_demo_load)
+        dest="demo_command", required=True, metavar="DEMO_COMMAND"
+    )
+    demo.add_parser(
+        "load",
+        help="add the example shop's orders and loyalty accounts, unless the "
+        "shop already has orders",
+    ).set_defaults(handler=_demo_load)
     orders = commands.add_parser("orders", help="the shop's orders").add_subparsers(
-        dest="orders_command", required=True, metavar="ORDERS_COMMAND")
-    importer = orders.add_parser("import", help="import orders from a .csv or .json file "
-                                 "(all or nothing: a file with an error imports nothing)")
+        dest="orders_command", required=True, metavar="ORDERS_COMMAND"
+    )
+    importer = orders.add_parser(
+        "import",
+        help="import orders from a .csv or .json file "
+        "(all or nothing: a file with an error imports nothing)",
+    )
     importer.add_argument("file", type=Path)
     importer.set_defaults(handler=_orders_import)
-    languages = commands.add_parser("languages", help="translation packages (argostranslate)"
-                                    ).add_subparsers(dest="languages_command", required=True,
-                                                     metavar="LANGUAGES_COMMAND")
+    languages = commands.add_parser(
+        "languages", help="translation packages (argostranslate)"
+    ).add_subparsers(dest="languages_command", required=True, metavar="LANGUAGES_COMMAND")
     languages.add_parser("list", help="installed language pairs").set_defaults(handler=_languages)
     install = languages.add_parser("install", help="install a .argosmodel file (works offline)")
     install.add_argument("file", type=Path)
     install.set_defaults(handler=_languages)
-    from_index = languages.add_parser("install-from-index", help="download packages from the Argos "
-                                      "index (needs the internet): es en = es->en; es en es = both ways")
+    from_index = languages.add_parser(
+        "install-from-index",
+        help="download packages from the Argos "
+        "index (needs the internet): es en = es->en; es en es = both ways",
+    )
     from_index.add_argument("codes", nargs="+", metavar="LANG")
     from_index.set_defaults(handler=_languages)
     remove = languages.add_parser("uninstall", help="remove the package of a language pair")
@@ -182,8 +208,11 @@ def parser() -> argparse.ArgumentParser:
     remove.set_defaults(handler=_languages)
     add_agent_commands(commands)
     policies = commands.add_parser("policies", help="the merchant's policy files").add_subparsers(
-        dest="policies_command", required=True, metavar="POLICIES_COMMAND")
-    check = policies.add_parser("check", help="validate the policy files; every error, file and line")
+        dest="policies_command", required=True, metavar="POLICIES_COMMAND"
+    )
+    check = policies.add_parser(
+        "check", help="validate the policy files; every error, file and line"
+    )
     check.add_argument("directory", nargs="?", help="default: policies/ (POLICIES_DIR)")
     check.set_defaults(handler=_policies_check)
     return top
@@ -191,7 +220,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("alembic").setLevel(logging.WARNING)
     return args.handler(Settings(), args)
 

@@ -42,10 +42,15 @@ from helpdesk.web.middleware import error_middleware
 NLU_DIR = BOT_DIR / "data" / "nlu"
 
 
-
-def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales | None = None,
-               detector: LanguageDetector | None = None, translator: Translator | None = None,
-               clock: Clock | None = None) -> web.Application:
+def create_app(
+    settings: Settings,
+    *,
+    bot: Bot | None = None,
+    locales: Locales | None = None,
+    detector: LanguageDetector | None = None,
+    translator: Translator | None = None,
+    clock: Clock | None = None,
+) -> web.Application:
     """The helpdesk app. Real dependencies by default; tests pass fakes (a FakeBot, say) and
     set the clock to the instant they are about."""
     clock = clock or Clock()
@@ -64,8 +69,7 @@ def create_app(settings: Settings, *, bot: Bot | None = None, locales: Locales |
     if translator is None:
         app.cleanup_ctx.append(_argos_context(settings))
         translator = Translator(argos.ArgosEngine())
-    app.cleanup_ctx.append(_services_context(
-        settings, bot, locales, detector, translator, clock))
+    app.cleanup_ctx.append(_services_context(settings, bot, locales, detector, translator, clock))
     app.cleanup_ctx.append(watch_bot)
     app.cleanup_ctx.append(callbacks_context(settings))  # Rasa's doors, on their own listener
     for module in (health_api, chat_api, agent_api, shopify_api, workspace_page, widget_api):
@@ -83,28 +87,53 @@ def _argos_context(settings: Settings):
     return context
 
 
-def _services_context(settings: Settings, bot: Bot | None, locales: Locales,
-                      detector: LanguageDetector, translator: Translator, clock: Clock):
+def _services_context(
+    settings: Settings,
+    bot: Bot | None,
+    locales: Locales,
+    detector: LanguageDetector,
+    translator: Translator,
+    clock: Clock,
+):
     """cleanup_ctx: the HTTP client, the bot and its monitor, and the chat path built on them."""
 
     async def context(app: web.Application) -> AsyncIterator[None]:
         async with aiohttp.ClientSession() as http:
-            chosen = bot or RasaBot(settings.rasa_url, settings.rasa_token,
-                                    settings.bot_timeout_seconds, http)
-            events = (RedisEventHub(settings.redis_url, f"helpdesk:{settings.shop}:", clock=clock)
-                      if settings.redis_url else EventHub())
+            chosen = bot or RasaBot(
+                settings.rasa_url, settings.rasa_token, settings.bot_timeout_seconds, http
+            )
+            events = (
+                RedisEventHub(settings.redis_url, f"helpdesk:{settings.shop}:", clock=clock)
+                if settings.redis_url
+                else EventHub()
+            )
             await events.start()
             app[EVENTS] = events
             outbox = Outbox(locales, translator, events)  # what shoppers and agents are told
-            chat = Chat(settings, app[DB], chosen, outbox=outbox, detector=detector,
-                        translator=translator, policies=app[POLICIES], clock=clock,
-                        payloads=ShopperPayloads(domain_intents(BOT_DIR / "domain.yml")))
+            chat = Chat(
+                settings,
+                app[DB],
+                chosen,
+                outbox=outbox,
+                detector=detector,
+                translator=translator,
+                policies=app[POLICIES],
+                clock=clock,
+                payloads=ShopperPayloads(domain_intents(BOT_DIR / "domain.yml")),
+            )
             app[chat_api.CHAT] = chat
-            app[agent_api.DESK] = AgentDesk(database=app[DB], outbox=outbox, detector=detector,
-                                            translator=translator, locales=locales,
-                                            policies=app[POLICIES], clock=clock)
-            app[actions_api.SERVICES] = ShopServices(settings=settings, database=app[DB],
-                                                     policies=app[POLICIES], now=clock.now)
+            app[agent_api.DESK] = AgentDesk(
+                database=app[DB],
+                outbox=outbox,
+                detector=detector,
+                translator=translator,
+                locales=locales,
+                policies=app[POLICIES],
+                clock=clock,
+            )
+            app[actions_api.SERVICES] = ShopServices(
+                settings=settings, database=app[DB], policies=app[POLICIES], now=clock.now
+            )
             monitor = BotMonitor(chosen, startup_grace=settings.bot_startup_grace_seconds)
             monitor.on_ready.append(chat.answer_all_pending)  # answer what came in during an outage
             app[BOT_MONITOR] = monitor

@@ -12,8 +12,9 @@ from helpdesk.clock import utcnow
 
 def timestamp(**column: Any) -> Any:
     """A moment every row has: when it was made unless the code says (it should: the app's clock)."""
-    return Field(default_factory=utcnow,
-                 sa_column=Column(DateTime(timezone=True), nullable=False, **column))
+    return Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, **column)
+    )
 
 
 def optional_timestamp(**column: Any) -> Any:

@@ -35,9 +35,16 @@ class Database:
             _make_sqlite_folder(self.url)
         # SQLite: no pool. Opening a file is cheap, and a pooled aiosqlite connection can outlive
         # the event loop that opened it, to be closed later on a dead loop by the GC.
-        options: dict = ({"poolclass": NullPool} if self.is_sqlite else
-                         {"pool_pre_ping": True, "pool_size": pool_size, "max_overflow": 0,
-                          "pool_timeout": pool_timeout})
+        options: dict = (
+            {"poolclass": NullPool}
+            if self.is_sqlite
+            else {
+                "pool_pre_ping": True,
+                "pool_size": pool_size,
+                "max_overflow": 0,
+                "pool_timeout": pool_timeout,
+            }
+        )
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _tune_sqlite)
@@ -89,8 +96,11 @@ def database_context(settings: Settings):
     """cleanup_ctx: open the database, migrate it, close it on shutdown."""
 
     async def context(app: web.Application) -> AsyncIterator[None]:
-        database = Database(settings.database, pool_size=settings.database_pool_size,
-                            pool_timeout=settings.database_pool_timeout_seconds)
+        database = Database(
+            settings.database,
+            pool_size=settings.database_pool_size,
+            pool_timeout=settings.database_pool_timeout_seconds,
+        )
         await database.upgrade()
         app[DB] = database
         yield

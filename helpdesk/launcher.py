@@ -29,15 +29,29 @@ def run(settings: Settings) -> int:
     # helpdesk back (actions, replies). Both travel in the environment, never on a command line.
     rasa_token = settings.rasa_token or secrets.token_urlsafe(24)
     callbacks_token = settings.rasa_callbacks_token or secrets.token_urlsafe(32)
-    bot = rasa_server(model=model, rasa_url=settings.rasa_url, token=rasa_token,
-                      callbacks_url=_callbacks_url(settings), callbacks_token=callbacks_token,
-                      var_dir=settings.var_dir)
+    bot = rasa_server(
+        model=model,
+        rasa_url=settings.rasa_url,
+        token=rasa_token,
+        callbacks_url=_callbacks_url(settings),
+        callbacks_token=callbacks_token,
+        var_dir=settings.var_dir,
+    )
     # The embedded default is the demo: /demo?customer= signs the example shop's customers in.
-    env = {**os.environ, "RASA_TOKEN": rasa_token, "RASA_CALLBACKS_TOKEN": callbacks_token,
-           "DEMO_MODE": "true",
-           "IDENTITY_SECRET": settings.identity_secret or secrets.token_urlsafe(32)}
-    helpdesk = ChildProcess("helpdesk", [sys.executable, "-m", "helpdesk", "serve"], env=env,
-                            cwd=PROJECT_ROOT, log_path=settings.var_dir / "log" / "helpdesk.log")
+    env = {
+        **os.environ,
+        "RASA_TOKEN": rasa_token,
+        "RASA_CALLBACKS_TOKEN": callbacks_token,
+        "DEMO_MODE": "true",
+        "IDENTITY_SECRET": settings.identity_secret or secrets.token_urlsafe(32),
+    }
+    helpdesk = ChildProcess(
+        "helpdesk",
+        [sys.executable, "-m", "helpdesk", "serve"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        log_path=settings.var_dir / "log" / "helpdesk.log",
+    )
     children = [bot, helpdesk]
     # Ctrl-C and `kill` both stop cleanly, even where the shell started us with SIGINT ignored.
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
@@ -82,7 +96,9 @@ def _supervise(children: list[ChildProcess]) -> None:
 
 def health(settings: Settings) -> dict:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{settings.port}/healthz", timeout=3) as answer:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{settings.port}/healthz", timeout=3
+        ) as answer:
             return json.load(answer)
     except (OSError, ValueError):
         return {}
@@ -95,15 +111,19 @@ def _wait_until_ready(settings: Settings, children: list[ChildProcess]) -> None:
         elapsed = int(time.monotonic() - started)
         what = "helpdesk starting…" if not state else f"bot {state.get('bot', 'starting')}…"
         if sys.stdout.isatty() or elapsed % 10 == 0:
-            print(f"\r  {what} {elapsed}s (usually under a minute; logs: var/log/)   ",
-                  end="" if sys.stdout.isatty() else "\n", flush=True)
+            print(
+                f"\r  {what} {elapsed}s (usually under a minute; logs: var/log/)   ",
+                end="" if sys.stdout.isatty() else "\n",
+                flush=True,
+            )
         time.sleep(1)
     print(f"\r  bot ready after {int(time.monotonic() - started)}s{' ' * 40}", flush=True)
 
 
 def _print_urls(settings: Settings) -> None:
     base = f"http://127.0.0.1:{settings.port}"
-    print(f"""
+    print(
+        f"""
 The shop's support bot and helpdesk are running.
   Demo shop:     {base}/demo   (the chat widget, as shoppers see it)
   Agents:        {base}/agent  (log in as {DEMO_AGENT}, password in var/{DEMO_PASSWORD_FILE})
@@ -112,4 +132,6 @@ The shop's support bot and helpdesk are running.
   API reference: {base}/api/openapi.yaml
   Logs:          var/log/helpdesk.log, var/log/rasa.log
 Press Ctrl-C to stop.
-""", flush=True)
+""",
+        flush=True,
+    )

@@ -67,8 +67,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_development_secret(self) -> Settings:
         if self.environment == "production" and not self.rasa_callbacks_token:
-            raise ValueError("RASA_CALLBACKS_TOKEN must be set in production (a long random value, "
-                             "given to Rasa as HELPDESK_CALLBACKS_TOKEN)")
+            raise ValueError(
+                "RASA_CALLBACKS_TOKEN must be set in production (a long random value, "
+                "given to Rasa as HELPDESK_CALLBACKS_TOKEN)"
+            )
         if self.environment == "production" and self.demo_mode:
             raise ValueError("DEMO_MODE signs demo customers in on request: never in production")
         return self

@@ -31,12 +31,24 @@ SEED = 20240611
 VOCAB_SIZE = 2000
 STEPS = 720
 TOKENS_PER_BATCH = 2000
-ARCHITECTURE = dict(d_model=128, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4,
-                    decoder_attention_heads=4, encoder_ffn_dim=512, decoder_ffn_dim=512,
-                    max_position_embeddings=128, dropout=0.05, attention_dropout=0.0,
-                    activation_function="swish", scale_embedding=True)
-SAMPLES = {"en": ["Your refund has been sent.", "Where is my order?"],
-           "es": ["¿Dónde está mi pedido?", "Quiero devolver la chaqueta azul."]}
+ARCHITECTURE = dict(
+    d_model=128,
+    encoder_layers=2,
+    decoder_layers=2,
+    encoder_attention_heads=4,
+    decoder_attention_heads=4,
+    encoder_ffn_dim=512,
+    decoder_ffn_dim=512,
+    max_position_embeddings=128,
+    dropout=0.05,
+    attention_dropout=0.0,
+    activation_function="swish",
+    scale_embedding=True,
+)
+SAMPLES = {
+    "en": ["Your refund has been sent.", "Where is my order?"],
+    "es": ["¿Dónde está mi pedido?", "Quiero devolver la chaqueta azul."],
+}
 log = logging.getLogger("train_translation_models")
 
 
@@ -57,10 +69,21 @@ def train_sentencepiece(pairs: list[tuple[str, str]], workdir: Path) -> Path:
 
     sentences = [text for pair in pairs for text in pair]
     sentencepiece.SentencePieceTrainer.train(
-        sentence_iterator=iter(sentences), model_prefix=str(workdir / "sentencepiece"),
-        vocab_size=VOCAB_SIZE, model_type="unigram", character_coverage=1.0, split_digits=True,
-        eos_id=0, unk_id=1, bos_id=-1, pad_id=-1, num_threads=1, hard_vocab_limit=False,
-        shuffle_input_sentence=False, minloglevel=2)
+        sentence_iterator=iter(sentences),
+        model_prefix=str(workdir / "sentencepiece"),
+        vocab_size=VOCAB_SIZE,
+        model_type="unigram",
+        character_coverage=1.0,
+        split_digits=True,
+        eos_id=0,
+        unk_id=1,
+        bos_id=-1,
+        pad_id=-1,
+        num_threads=1,
+        hard_vocab_limit=False,
+        shuffle_input_sentence=False,
+        minloglevel=2,
+    )
     return workdir / "sentencepiece.model"
 
 
@@ -95,14 +118,23 @@ def train(pairs: list[tuple[str, str]], sp, steps: int):
     torch.manual_seed(SEED)
     vocab = sp.get_piece_size()
     pad = vocab  # Marian's <pad> is the last id; the decoder starts from it (a zero embedding)
-    config = MarianConfig(vocab_size=vocab + 1, pad_token_id=pad, decoder_start_token_id=pad,
-                          eos_token_id=0, forced_eos_token_id=0, **ARCHITECTURE)
+    config = MarianConfig(
+        vocab_size=vocab + 1,
+        pad_token_id=pad,
+        decoder_start_token_id=pad,
+        eos_token_id=0,
+        forced_eos_token_id=0,
+        **ARCHITECTURE,
+    )
     model = MarianMTModel(config)
-    examples = [(sp.encode(source)[:100] + [0], sp.encode(target)[:100] + [0]) for source, target in pairs]
+    examples = [
+        (sp.encode(source)[:100] + [0], sp.encode(target)[:100] + [0]) for source, target in pairs
+    ]
     optimizer = torch.optim.AdamW(model.parameters(), lr=2e-3, betas=(0.9, 0.98), weight_decay=0.01)
     warmup = 50
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min((step + 1) / warmup, (warmup / (step + 1)) ** 0.5))
+        optimizer, lambda step: min((step + 1) / warmup, (warmup / (step + 1)) ** 0.5)
+    )
     model.train()
     stream = batches(examples, random.Random(SEED))
     for step in range(steps):
@@ -112,10 +144,15 @@ def train(pairs: list[tuple[str, str]], sp, steps: int):
         decoder_inputs = shift_tokens_right(labels, pad, pad)
         # Without <pad>'s logit: its embedding row (tied to the output) must stay the zero vector
         # CTranslate2 starts the decoder from, or the first word of every translation goes astray.
-        logits = model(input_ids=sources, attention_mask=sources.ne(pad),
-                       decoder_input_ids=decoder_inputs).logits[..., :pad]
-        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.size(-1)), labels.reshape(-1),
-                                                 ignore_index=-100, label_smoothing=0.1)
+        logits = model(
+            input_ids=sources, attention_mask=sources.ne(pad), decoder_input_ids=decoder_inputs
+        ).logits[..., :pad]
+        loss = torch.nn.functional.cross_entropy(
+            logits.reshape(-1, logits.size(-1)),
+            labels.reshape(-1),
+            ignore_index=-100,
+            label_smoothing=0.1,
+        )
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -132,13 +169,23 @@ def convert(model, sp, sp_path: Path, workdir: Path) -> Path:
 
     folder = workdir / "transformers"
     model.save_pretrained(folder)
-    vocabulary = {sp.id_to_piece(i): i for i in range(sp.get_piece_size())} | {"<pad>": sp.get_piece_size()}
+    vocabulary = {sp.id_to_piece(i): i for i in range(sp.get_piece_size())} | {
+        "<pad>": sp.get_piece_size()
+    }
     (folder / "vocab.json").write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
     for name in ("source.spm", "target.spm"):
         shutil.copy(sp_path, folder / name)
-    (folder / "tokenizer_config.json").write_text(json.dumps(
-        {"tokenizer_class": "MarianTokenizer", "eos_token": "</s>", "unk_token": "<unk>",
-         "pad_token": "<pad>", "model_max_length": 128}))
+    (folder / "tokenizer_config.json").write_text(
+        json.dumps(
+            {
+                "tokenizer_class": "MarianTokenizer",
+                "eos_token": "</s>",
+                "unk_token": "<unk>",
+                "pad_token": "<pad>",
+                "model_max_length": 128,
+            }
+        )
+    )
     output = workdir / "ctranslate2"
     TransformersConverter(str(folder)).convert(str(output), quantization="int8", force=True)
     # Trained with </s> after every source sentence; Argos passes bare pieces, CTranslate2 adds it.
@@ -157,17 +204,33 @@ Licence: Apache-2.0, as the repository. Training key: {key}.
 """
 
 
-def package(model_dir: Path, sp_path: Path, source: str, target: str, key: str, output: Path) -> None:
+def package(
+    model_dir: Path, sp_path: Path, source: str, target: str, key: str, output: Path
+) -> None:
     top = f"translate-{source}_{target}-test"
-    metadata = {"package_version": "0.1", "argos_version": "1.11.0", "from_code": source,
-                "from_name": NAMES[source], "to_code": target, "to_name": NAMES[target],
-                "type": "translate", "training_key": key,
-                "links": [], "description": "Small test model trained on support sentences"}
-    files = {f"{top}/metadata.json": json.dumps(metadata, indent=2).encode(),
-             f"{top}/sentencepiece.model": sp_path.read_bytes(),
-             f"{top}/README": README.format(source_name=NAMES[source], target_name=NAMES[target],
-                                            layers=ARCHITECTURE["encoder_layers"], key=key,
-                                            d_model=ARCHITECTURE["d_model"]).encode()}
+    metadata = {
+        "package_version": "0.1",
+        "argos_version": "1.11.0",
+        "from_code": source,
+        "from_name": NAMES[source],
+        "to_code": target,
+        "to_name": NAMES[target],
+        "type": "translate",
+        "training_key": key,
+        "links": [],
+        "description": "Small test model trained on support sentences",
+    }
+    files = {
+        f"{top}/metadata.json": json.dumps(metadata, indent=2).encode(),
+        f"{top}/sentencepiece.model": sp_path.read_bytes(),
+        f"{top}/README": README.format(
+            source_name=NAMES[source],
+            target_name=NAMES[target],
+            layers=ARCHITECTURE["encoder_layers"],
+            key=key,
+            d_model=ARCHITECTURE["d_model"],
+        ).encode(),
+    }
     files |= {f"{top}/model/{path.name}": path.read_bytes() for path in sorted(model_dir.iterdir())}
     partial = output.with_suffix(".partial")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -219,8 +282,10 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     key = training_key() + ("" if args.steps == STEPS else f"-{args.steps}")
-    targets = {(source, target): args.out / f"{source}_{target}.argosmodel"
-               for source, target in (("en", "es"), ("es", "en"))}
+    targets = {
+        (source, target): args.out / f"{source}_{target}.argosmodel"
+        for source, target in (("en", "es"), ("es", "en"))
+    }
     todo = {pair: path for pair, path in targets.items() if not up_to_date(path, key)}
     if not todo:
         log.info("up to date: %s", ", ".join(str(path) for path in targets.values()))
@@ -230,15 +295,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sp_path = train_sentencepiece(read_pairs(), Path(tmp))
         spawn = multiprocessing.get_context("spawn")
-        workers = [spawn.Process(target=build, args=(source, target, sp_path, key, path, args.steps))
-                   for (source, target), path in todo.items()]
+        workers = [
+            spawn.Process(target=build, args=(source, target, sp_path, key, path, args.steps))
+            for (source, target), path in todo.items()
+        ]
         for worker in workers:
             worker.start()
         for worker in workers:
             worker.join()
     if any(worker.exitcode for worker in workers):
         raise SystemExit("training failed, see above")
-    log.info("trained %s in %.0f s", " and ".join(f"{s}->{t}" for s, t in todo), time.monotonic() - started)
+    log.info(
+        "trained %s in %.0f s",
+        " and ".join(f"{s}->{t}" for s, t in todo),
+        time.monotonic() - started,
+    )
 
 
 if __name__ == "__main__":

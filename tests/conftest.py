@@ -85,9 +85,14 @@ def clock(instant) -> SetClock:
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(environment="test", var_dir=tmp_path, rasa_url="http://127.0.0.1:9",
-                    rasa_callbacks_port=0,  # any free port: tests run many apps
-                    rasa_callbacks_token=CALLBACKS_TOKEN, bot_startup_grace_seconds=5)
+    return Settings(
+        environment="test",
+        var_dir=tmp_path,
+        rasa_url="http://127.0.0.1:9",
+        rasa_callbacks_port=0,  # any free port: tests run many apps
+        rasa_callbacks_token=CALLBACKS_TOKEN,
+        bot_startup_grace_seconds=5,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -98,8 +103,7 @@ def detector() -> LanguageDetector:
 
 @pytest.fixture
 def fake_engine() -> FakeEngine:
-    return FakeEngine({("zh", "en"): {"我的订单在哪里？": "Where's my order?"},
-                       ("en", "ja"): {}})
+    return FakeEngine({("zh", "en"): {"我的订单在哪里？": "Where's my order?"}, ("en", "ja"): {}})
 
 
 @pytest.fixture
@@ -109,19 +113,24 @@ def translator(fake_engine) -> Translator:
 
 @pytest.fixture
 def fake_bot() -> FakeBot:
-    return FakeBot({
-        "hi": [BotMessage(key="utter_greet")],
-        "where is my order?": [BotMessage(key="utter_ask_order_number")],
-        "Where's my order?": [BotMessage(key="utter_ask_order_number")],
-        "a person please": [BotMessage(key="utter_handoff"),
-                            BotMessage(escalate={"reason": "human_handoff"})],
-    })
+    return FakeBot(
+        {
+            "hi": [BotMessage(key="utter_greet")],
+            "where is my order?": [BotMessage(key="utter_ask_order_number")],
+            "Where's my order?": [BotMessage(key="utter_ask_order_number")],
+            "a person please": [
+                BotMessage(key="utter_handoff"),
+                BotMessage(escalate={"reason": "human_handoff"}),
+            ],
+        }
+    )
 
 
 @pytest.fixture
 async def client(aiohttp_client, settings, fake_bot, detector, translator, clock):
-    return await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector,
-                                           translator=translator, clock=clock))
+    return await aiohttp_client(
+        create_app(settings, bot=fake_bot, detector=detector, translator=translator, clock=clock)
+    )
 
 
 class Shopper:
@@ -138,8 +147,10 @@ class Shopper:
 
     async def say(self, text: str, client_id: str | None = None) -> dict:
         response = await self.client.post(
-            f"/api/chat/sessions/{self.session_id}/messages", headers=self.auth,
-            json={"text": text, "client_id": client_id or str(uuid.uuid4())})
+            f"/api/chat/sessions/{self.session_id}/messages",
+            headers=self.auth,
+            json={"text": text, "client_id": client_id or str(uuid.uuid4())},
+        )
         assert response.status == 200, await response.text()
         return await response.json()
 
@@ -149,8 +160,9 @@ class Shopper:
         return await listening_socket(self.client, self.session_id, self.token, **options)
 
     async def transcript(self) -> list[dict]:
-        response = await self.client.get(f"/api/chat/sessions/{self.session_id}/messages",
-                                         headers=self.auth)
+        response = await self.client.get(
+            f"/api/chat/sessions/{self.session_id}/messages", headers=self.auth
+        )
         assert response.status == 200, await response.text()
         return (await response.json())["messages"]
 
@@ -165,8 +177,11 @@ async def listening_socket(client, session_id: str, token: str, **options):
 
 async def open_session(client, locale: str | None = None, *, address: str | None = None) -> Shopper:
     """A new chat, as the widget opens it; `address` is the shopper's, as a proxy forwards it."""
-    response = await client.post("/api/chat/sessions", json={"locale": locale} if locale else {},
-                                 headers={"X-Forwarded-For": address} if address else None)
+    response = await client.post(
+        "/api/chat/sessions",
+        json={"locale": locale} if locale else {},
+        headers={"X-Forwarded-For": address} if address else None,
+    )
     assert response.status == 201, await response.text()
     body = await response.json()
     return Shopper(client, body["session_id"], body["token"], address)
@@ -186,8 +201,9 @@ class RasaCalls:
 
     async def post(self, path: str, body=None, *, data=None, headers=None):
         async with aiohttp.ClientSession() as http:
-            async with http.post(self.base + path, json=body, data=data,
-                                 headers={**self.headers, **(headers or {})}) as response:
+            async with http.post(
+                self.base + path, json=body, data=data, headers={**self.headers, **(headers or {})}
+            ) as response:
                 return response.status, await response.json()
 
 

@@ -17,7 +17,8 @@ def test_plain_urls_get_async_drivers():
 async def schema_differences(database: Database) -> list:
     async with database.engine.connect() as connection:
         return await connection.run_sync(
-            lambda sync: compare_metadata(MigrationContext.configure(sync), SQLModel.metadata))
+            lambda sync: compare_metadata(MigrationContext.configure(sync), SQLModel.metadata)
+        )
 
 
 async def test_sqlite_migrations_match_the_models(tmp_path):
@@ -36,13 +37,16 @@ async def test_postgres_migrations_match_the_models(postgres_url):
     await database.close()
 
 
-async def test_the_chat_api_works_on_postgres(clock, postgres_url, aiohttp_client, settings, fake_bot,
-                                              detector):
+async def test_the_chat_api_works_on_postgres(
+    clock, postgres_url, aiohttp_client, settings, fake_bot, detector
+):
     from helpdesk.app import create_app
     from tests.conftest import open_session
 
     settings.database_url = postgres_url
-    client = await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector, clock=clock))
+    client = await aiohttp_client(
+        create_app(settings, bot=fake_bot, detector=detector, clock=clock)
+    )
     shopper = await open_session(client, locale="en")
     first = await shopper.say("hi", "7d9d3f5e-2f3b-4a7e-9a51-0c1d2e3f4a5b")
     again = await shopper.say("hi", "7d9d3f5e-2f3b-4a7e-9a51-0c1d2e3f4a5b")

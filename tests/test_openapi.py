@@ -8,13 +8,20 @@ from helpdesk.app import create_app
 
 
 def documented(spec: dict) -> set[tuple[str, str]]:
-    return {(method.upper(), path) for path, item in spec["paths"].items()
-            for method in item if method != "parameters"}
+    return {
+        (method.upper(), path)
+        for path, item in spec["paths"].items()
+        for method in item
+        if method != "parameters"
+    }
 
 
 def routed(app) -> set[tuple[str, str]]:
-    return {(route.method, route.resource.canonical) for route in app.router.routes()
-            if route.method != "HEAD"}
+    return {
+        (route.method, route.resource.canonical)
+        for route in app.router.routes()
+        if route.method != "HEAD"
+    }
 
 
 async def test_every_route_is_documented_and_nothing_else(client):

@@ -44,8 +44,9 @@ class CountryPolicyAnswer(Action, ABC):
         return done()
 
 
-async def order_and_policies(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
-                             ) -> tuple[OrderView | None, Policies | None, list]:
+async def order_and_policies(
+    dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
+) -> tuple[OrderView | None, Policies | None, list]:
     """(the verified order, the policies, events); when either is missing the shopper was asked
     (order number, proof) or told (no policies: the topic ends), and the events say so."""
     view, events = await verified_order(dispatcher, tracker, topic)

@@ -17,8 +17,13 @@ from helpdesk.orders.changes import (
 )
 from helpdesk.orders.models import OrderStatus
 
-TOO_LATE = {OrderStatus.SHIPPED, OrderStatus.IN_TRANSIT, OrderStatus.DELAYED,
-            OrderStatus.DELIVERED, OrderStatus.RETURNED}
+TOO_LATE = {
+    OrderStatus.SHIPPED,
+    OrderStatus.IN_TRANSIT,
+    OrderStatus.DELAYED,
+    OrderStatus.DELIVERED,
+    OrderStatus.RETURNED,
+}
 
 
 class ActionCancelOrder(Action):
@@ -33,11 +38,21 @@ class ActionCancelOrder(Action):
         if order.status in SELF_SERVICE_CANCEL:
             async with services().database.session() as session:
                 await cancel_unpaid_order(session, await session.merge(order), now=services().now())
-            dispatcher.utter_message(response="utter_order_cancelled_now", order_number=order.number)
+            dispatcher.utter_message(
+                response="utter_order_cancelled_now", order_number=order.number
+            )
             return [*events, *done()]
         if order.status in CANCELLABLE_BY_A_PERSON:
-            return [*events, *escalate(dispatcher, tracker, response="utter_cancel_needs_person",
-                                       reason="cancel_order", order_number=order.number)]
+            return [
+                *events,
+                *escalate(
+                    dispatcher,
+                    tracker,
+                    response="utter_cancel_needs_person",
+                    reason="cancel_order",
+                    order_number=order.number,
+                ),
+            ]
         if order.status == OrderStatus.CANCELLED:
             dispatcher.utter_message(response="utter_order_cancelled", order_number=order.number)
         else:
@@ -55,8 +70,16 @@ class ActionChangeOrder(Action):
             return events
         order = view.order
         if order.status in CHANGEABLE:
-            return [*events, *escalate(dispatcher, tracker, response="utter_change_needs_person",
-                                       reason="change_order", order_number=order.number)]
+            return [
+                *events,
+                *escalate(
+                    dispatcher,
+                    tracker,
+                    response="utter_change_needs_person",
+                    reason="change_order",
+                    order_number=order.number,
+                ),
+            ]
         response = "utter_change_too_late" if order.status in TOO_LATE else "utter_order_cancelled"
         dispatcher.utter_message(response=response, order_number=order.number)
         return [*events, *done()]

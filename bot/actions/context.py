@@ -42,8 +42,9 @@ def policies_or_apologise(dispatcher: CollectingDispatcher) -> Policies | None:
         return None
 
 
-def country_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
-                   ) -> tuple[str | None, list]:
+def country_or_ask(
+    dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
+) -> tuple[str | None, list]:
     """The shopper's country, or (None, events) after asking for it."""
     country = shopper_country(tracker)
     if country is None:

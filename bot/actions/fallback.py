@@ -26,8 +26,9 @@ class ActionAskAffirmation(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         intent = intent_to_confirm(tracker.latest_message)
-        dispatcher.utter_message(response="utter_ask_affirmation", intent=intent,
-                                 intent_key=f"intent_{intent}")
+        dispatcher.utter_message(
+            response="utter_ask_affirmation", intent=intent, intent_key=f"intent_{intent}"
+        )
         return []
 
 

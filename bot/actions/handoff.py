@@ -12,11 +12,17 @@ from bot.actions.context import done
 
 def handoff_summary(tracker: Tracker, reason: str | None = None, **context: Any) -> dict[str, Any]:
     """What the agent needs so the shopper does not repeat themselves."""
-    intents = [event.get("parse_data", {}).get("intent", {}).get("name")
-               for event in tracker.events if event.get("event") == "user"]
+    intents = [
+        event.get("parse_data", {}).get("intent", {}).get("name")
+        for event in tracker.events
+        if event.get("event") == "user"
+    ]
     # The responses the bot gave (a late order's apology, say): the helpdesk ranks the queue by them.
-    said = [(event.get("metadata") or {}).get("utter_action")
-            for event in tracker.events if event.get("event") == "bot"]
+    said = [
+        (event.get("metadata") or {}).get("utter_action")
+        for event in tracker.events
+        if event.get("event") == "bot"
+    ]
     return {
         "reason": reason or tracker.latest_message.get("intent", {}).get("name") or "human_handoff",
         "intents": [name for name in intents if name],
@@ -27,11 +33,18 @@ def handoff_summary(tracker: Tracker, reason: str | None = None, **context: Any)
     }
 
 
-def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, *, response: str,
-             reason: str | None = None, **context: Any) -> list:
+def escalate(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    *,
+    response: str,
+    reason: str | None = None,
+    **context: Any,
+) -> list:
     """Say `response`, then ask the helpdesk to queue the conversation for a person."""
-    dispatcher.utter_message(response=response, **{k: v for k, v in context.items()
-                                                   if isinstance(v, (str, int))})
+    dispatcher.utter_message(
+        response=response, **{k: v for k, v in context.items() if isinstance(v, (str, int))}
+    )
     dispatcher.utter_message(json_message={"escalate": handoff_summary(tracker, reason, **context)})
     return done()
 

@@ -42,11 +42,14 @@ def balance_facts(policies: Policies, account: LoyaltyAccount) -> dict:
     status = tier_status(policies.loyalty, account.points_last_12_months)
     redeem = redemption_option(policies.loyalty, account.country, account.balance)
     facts = {
-        "balance": account.balance, "tier": status.tier.capitalize(),
+        "balance": account.balance,
+        "tier": status.tier.capitalize(),
         "next_key": "loyalty_next_tier" if status.next_tier else "loyalty_top_tier",
-        "next_tier": (status.next_tier or "").capitalize(), "points_to_next": status.points_to_next or 0,
+        "next_tier": (status.next_tier or "").capitalize(),
+        "points_to_next": status.points_to_next or 0,
         "redeem_key": "loyalty_can_redeem" if redeem.points else "loyalty_cannot_redeem_yet",
-        "redeem_points": redeem.points, "discount": f"{redeem.discount} {redeem.currency}",
+        "redeem_points": redeem.points,
+        "discount": f"{redeem.discount} {redeem.currency}",
         "points_short": redeem.points_short,
     }
     if account.last_activity:
@@ -72,11 +75,15 @@ class ActionLoyaltyBalance(Action):
         if view is None or policies is None:
             return events
         async with services().database.session() as session:
-            account = (await session.exec(select(LoyaltyAccount).where(
-                LoyaltyAccount.email == view.order.email))).first()
+            account = (
+                await session.exec(
+                    select(LoyaltyAccount).where(LoyaltyAccount.email == view.order.email)
+                )
+            ).first()
         if account is None:
             dispatcher.utter_message(response="utter_loyalty_no_account")
         else:
-            dispatcher.utter_message(response="utter_loyalty_balance_answer",
-                                     **balance_facts(policies, account))
+            dispatcher.utter_message(
+                response="utter_loyalty_balance_answer", **balance_facts(policies, account)
+            )
         return [*events, *done()]

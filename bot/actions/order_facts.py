@@ -23,14 +23,20 @@ RESPONSES = {
 
 def order_status_reply(view: OrderView, policies: Policies, *, today: date) -> tuple[str, dict]:
     order, shipment = view.order, view.latest_shipment
-    facts: dict = {"order_number": order.number, "placed_on": order.placed_at.date().isoformat(),
-                   "total": f"{order.total} {order.currency}"}
+    facts: dict = {
+        "order_number": order.number,
+        "placed_on": order.placed_at.date().isoformat(),
+        "total": f"{order.total} {order.currency}",
+    }
     if shipment is not None:
         carrier = policies.shipping.carriers.get(shipment.carrier)
         facts["carrier"] = carrier.name if carrier else shipment.carrier
         facts["tracking_number"] = shipment.tracking_number
-        facts["tracking_url"] = (tracking_url(policies.shipping, shipment.carrier,
-                                              shipment.tracking_number) if carrier else "")
+        facts["tracking_url"] = (
+            tracking_url(policies.shipping, shipment.carrier, shipment.tracking_number)
+            if carrier
+            else ""
+        )
         if shipment.delivered_on:
             facts["delivered_on"] = shipment.delivered_on.isoformat()
     if order.status not in (OrderStatus.DELIVERED, OrderStatus.CANCELLED, OrderStatus.RETURNED):
@@ -48,7 +54,11 @@ def _window(view: OrderView, policies: Policies) -> tuple[date, date]:
     shipment = view.latest_shipment
     if shipment is not None and shipment.estimated_delivery is not None:
         return shipment.estimated_delivery, shipment.estimated_delivery
-    window = delivery_window(policies.shipping, view.order.country, view.order.shipping_option,
-                             placed_on=view.order.placed_at.date(),
-                             shipped_on=shipment.shipped_on if shipment else None)
+    window = delivery_window(
+        policies.shipping,
+        view.order.country,
+        view.order.shipping_option,
+        placed_on=view.order.placed_at.date(),
+        shipped_on=shipment.shipped_on if shipment else None,
+    )
     return window.earliest, window.latest

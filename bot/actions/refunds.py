@@ -20,8 +20,11 @@ def refund_reply(view: OrderView, policies: Policies) -> tuple[str, dict]:
     if not view.returns:
         return "utter_refund_no_return", {"order_number": order.number}
     latest = view.returns[-1]
-    facts = {"order_number": order.number, "rma": latest.rma,
-             "amount": f"{latest.refund_amount} {order.currency}"}
+    facts = {
+        "order_number": order.number,
+        "rma": latest.rma,
+        "amount": f"{latest.refund_amount} {order.currency}",
+    }
     rules = return_rules(policies.returns, order.country)
     settlement = rules.refund.settlement_days
     days = settlement.get(order.payment_method, settlement["other"])
@@ -31,16 +34,26 @@ def refund_reply(view: OrderView, policies: Policies) -> tuple[str, dict]:
         return "utter_refund_settled", {**facts, "issued_on": latest.refund_issued_on.isoformat()}
     if latest.refund_status == RefundStatus.ISSUED and latest.refund_issued_on:
         arrives = add_business_days(latest.refund_issued_on, days)
-        return "utter_refund_issued", {**facts, "issued_on": latest.refund_issued_on.isoformat(),
-                                       "on_account_by": arrives.isoformat()}
+        return "utter_refund_issued", {
+            **facts,
+            "issued_on": latest.refund_issued_on.isoformat(),
+            "on_account_by": arrives.isoformat(),
+        }
     if latest.received_on is not None:
-        timeline = refund_timeline(policies.returns, order.country, order.payment_method,
-                                   received_on=latest.received_on)
-        return "utter_refund_processing", {**facts, "received_on": latest.received_on.isoformat(),
-                                           "issued_by": timeline.issued_by.isoformat(),
-                                           "on_account_by": timeline.on_account_by.isoformat()}
+        timeline = refund_timeline(
+            policies.returns, order.country, order.payment_method, received_on=latest.received_on
+        )
+        return "utter_refund_processing", {
+            **facts,
+            "received_on": latest.received_on.isoformat(),
+            "issued_by": timeline.issued_by.isoformat(),
+            "on_account_by": timeline.on_account_by.isoformat(),
+        }
     return "utter_refund_waiting_for_parcel", {
-        **facts, "processing_days": rules.refund.processing_days, "settlement_days": days}
+        **facts,
+        "processing_days": rules.refund.processing_days,
+        "settlement_days": days,
+    }
 
 
 class ActionRefundStatus(Action):

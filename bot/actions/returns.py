@@ -27,8 +27,10 @@ def shipping_facts(policies: Policies, country: str) -> dict:
         key = "return_shipping_label_price"
     else:
         key = "return_shipping_own"
-    return {"shipping_key": key,
-            "label_price": f"{shipping.label_price} {shipping.currency}" if shipping.currency else ""}
+    return {
+        "shipping_key": key,
+        "label_price": f"{shipping.label_price} {shipping.currency}" if shipping.currency else "",
+    }
 
 
 def return_policy_facts(policies: Policies, country: str) -> dict:
@@ -40,9 +42,11 @@ def return_policy_facts(policies: Policies, country: str) -> dict:
         "window_days": rules.window_days,
         **shipping_facts(policies, country),
         "exchanges_key": "exchanges_size" if "size" in rules.exchanges else "exchanges_none",
-        "excluded_keys": sorted({f"exclusion_{reason}" for reason in excluded.categories.values()}
-                                | {f"exclusion_{r}" for r in excluded.sku_prefixes.values()}
-                                | ({"exclusion_final_sale"} if excluded.final_sale else set())),
+        "excluded_keys": sorted(
+            {f"exclusion_{reason}" for reason in excluded.categories.values()}
+            | {f"exclusion_{r}" for r in excluded.sku_prefixes.values()}
+            | ({"exclusion_final_sale"} if excluded.final_sale else set())
+        ),
     }
 
 
@@ -65,37 +69,62 @@ class ActionStartReturn(Action):
             return events
         order, today = view.order, services().now().date()
         if order.status in (OrderStatus.CANCELLED,):
-            dispatcher.utter_message(response="utter_return_order_cancelled", order_number=order.number)
+            dispatcher.utter_message(
+                response="utter_return_order_cancelled", order_number=order.number
+            )
             return [*events, *done()]
         returned = already_returned(view)
-        verdicts = [(item, item_eligibility(policies.returns, view, item, today=today))
-                    for item in view.items if item.sku not in returned]
+        verdicts = [
+            (item, item_eligibility(policies.returns, view, item, today=today))
+            for item in view.items
+            if item.sku not in returned
+        ]
         eligible = [item for item, verdict in verdicts if verdict.returnable]
-        refused = [{"key": f"return_refused_{verdict.reason}",
-                    "vars": {"item": item.name, "window_ends": _iso(verdict.window_ends),
-                             "window_days": verdict.window_days,
-                             "exclusion_key": f"exclusion_{verdict.exclusion}"}}
-                   for item, verdict in verdicts if not verdict.returnable]
+        refused = [
+            {
+                "key": f"return_refused_{verdict.reason}",
+                "vars": {
+                    "item": item.name,
+                    "window_ends": _iso(verdict.window_ends),
+                    "window_days": verdict.window_days,
+                    "exclusion_key": f"exclusion_{verdict.exclusion}",
+                },
+            }
+            for item, verdict in verdicts
+            if not verdict.returnable
+        ]
         chosen = _chosen(tracker, eligible)
         if chosen is None and len(eligible) > 1:
-            dispatcher.utter_message(response="utter_ask_return_item", order_number=order.number,
-                                     refused_keys=refused, choices=[
-                                         {"title": item.name,
-                                          "payload": f'/inform{{"product": "{item.sku}"}}'}
-                                         for item in eligible])
+            dispatcher.utter_message(
+                response="utter_ask_return_item",
+                order_number=order.number,
+                refused_keys=refused,
+                choices=[
+                    {"title": item.name, "payload": f'/inform{{"product": "{item.sku}"}}'}
+                    for item in eligible
+                ],
+            )
             return [*events, *ask("start_return")]
         if chosen is None and not eligible:
-            dispatcher.utter_message(response="utter_return_nothing_eligible",
-                                     order_number=order.number, refused_keys=refused)
+            dispatcher.utter_message(
+                response="utter_return_nothing_eligible",
+                order_number=order.number,
+                refused_keys=refused,
+            )
             return [*events, *done()]
         chosen = chosen or eligible[0]
         verdict = next(found for item, found in verdicts if item is chosen)
         async with services().database.session() as session:
             created = await create_return(session, view, chosen)
-        dispatcher.utter_message(response="utter_return_created", rma=created.rma,
-                                 item=chosen.name, order_number=order.number,
-                                 window_ends=_iso(verdict.window_ends), refused_keys=refused,
-                                 **shipping_facts(policies, order.country))
+        dispatcher.utter_message(
+            response="utter_return_created",
+            rma=created.rma,
+            item=chosen.name,
+            order_number=order.number,
+            window_ends=_iso(verdict.window_ends),
+            refused_keys=refused,
+            **shipping_facts(policies, order.country),
+        )
         return [*events, *done()]
 
 
@@ -104,8 +133,10 @@ def _chosen(tracker: Tracker, eligible: list):
     wanted = (latest_entity(tracker, "product") or "").strip().lower()
     if not wanted:
         return None
-    return next((item for item in eligible
-                 if wanted == item.sku.lower() or wanted in item.name.lower()), None)
+    return next(
+        (item for item in eligible if wanted == item.sku.lower() or wanted in item.name.lower()),
+        None,
+    )
 
 
 def _iso(day) -> str:

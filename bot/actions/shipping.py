@@ -10,11 +10,19 @@ from helpdesk.policies.shipping import duties_mode, shipping_options, ships_to
 
 
 def shipping_facts(policies: Policies, country: str) -> dict:
-    options = [{"key": "shipping_option_line",
-                "vars": {"option_key": f"shipping_option_{offer.option}", "carrier": offer.carrier,
-                         "price": f"{offer.price} {offer.currency}", "min_days": offer.min_days,
-                         "max_days": offer.max_days}}
-               for offer in shipping_options(policies.shipping, country)]
+    options = [
+        {
+            "key": "shipping_option_line",
+            "vars": {
+                "option_key": f"shipping_option_{offer.option}",
+                "carrier": offer.carrier,
+                "price": f"{offer.price} {offer.currency}",
+                "min_days": offer.min_days,
+                "max_days": offer.max_days,
+            },
+        }
+        for offer in shipping_options(policies.shipping, country)
+    ]
     free = [offer for offer in shipping_options(policies.shipping, country) if offer.free_from]
     return {
         "country": country,

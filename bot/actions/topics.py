@@ -18,11 +18,16 @@ from bot.actions.returns import ActionReturnPolicy, ActionStartReturn
 from bot.actions.shipping import ActionShippingInfo
 
 RESUMABLE = {
-    "order_status": ActionOrderStatus, "cancel_order": ActionCancelOrder,
-    "change_order": ActionChangeOrder, "return_policy": ActionReturnPolicy,
-    "start_return": ActionStartReturn, "refund_status": ActionRefundStatus,
-    "shipping_info": ActionShippingInfo, "payment_methods": ActionPaymentMethods,
-    "loyalty_program": ActionLoyaltyProgram, "loyalty_balance": ActionLoyaltyBalance,
+    "order_status": ActionOrderStatus,
+    "cancel_order": ActionCancelOrder,
+    "change_order": ActionChangeOrder,
+    "return_policy": ActionReturnPolicy,
+    "start_return": ActionStartReturn,
+    "refund_status": ActionRefundStatus,
+    "shipping_info": ActionShippingInfo,
+    "payment_methods": ActionPaymentMethods,
+    "loyalty_program": ActionLoyaltyProgram,
+    "loyalty_balance": ActionLoyaltyBalance,
 }
 
 
@@ -42,7 +47,7 @@ class ActionContinue(Action):
 
 
 class ActionStop(Action):
-    """"Never mind": drop the open question, so the next bare answer starts nothing."""
+    """ "Never mind": drop the open question, so the next bare answer starts nothing."""
 
     def name(self) -> str:
         return "action_stop"

@@ -61,14 +61,20 @@ def proof_in(tracker: Tracker, number: str, topic: str) -> Proof | None:
     if postal and order_number_in(postal) == number:
         postal = None  # the order number itself, tagged as a ZIP code: not a proof
     text = (tracker.latest_message.get("text") or "").strip()
-    if not postal and tracker.get_slot("topic") == topic and POSTAL_CODE_ALONE.match(text) \
-            and any(c.isdigit() for c in text) and order_number_in(text) != number:
+    if (
+        not postal
+        and tracker.get_slot("topic") == topic
+        and POSTAL_CODE_ALONE.match(text)
+        and any(c.isdigit() for c in text)
+        and order_number_in(text) != number
+    ):
         postal = text
     return Proof(number, postal_code=postal) if postal else None
 
 
-async def verified_order(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
-                         ) -> tuple[OrderView | None, list]:
+async def verified_order(
+    dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
+) -> tuple[OrderView | None, list]:
     """(the order, events) when the conversation may see it; else (None, events) after asking
     for what is missing or saying why not."""
     shop = services()
@@ -89,13 +95,21 @@ async def verified_order(dispatcher: CollectingDispatcher, tracker: Tracker, top
                 return None, [SlotSet("order_number", number), *ask(topic)]
             conversation = await session.get(Conversation, tracker.sender_id)
             try:
-                order = await verify_order(session, tracker.sender_id, proof, now=shop.now(),
-                                           address=conversation.client_address if conversation else None)
+                order = await verify_order(
+                    session,
+                    tracker.sender_id,
+                    proof,
+                    now=shop.now(),
+                    address=conversation.client_address if conversation else None,
+                )
             except VerificationLocked as locked:
                 # A locked order opens only by a signed identity or through a person.
-                dispatcher.utter_message(response="utter_verification_locked_order"
-                                         if locked.scope == "order" else "utter_verification_locked",
-                                         until=locked.until.isoformat())
+                dispatcher.utter_message(
+                    response="utter_verification_locked_order"
+                    if locked.scope == "order"
+                    else "utter_verification_locked",
+                    until=locked.until.isoformat(),
+                )
                 return None, [*FORGET_PROOF, *done()]
             if order is None:
                 dispatcher.utter_message(response="utter_verification_failed", order_number=number)

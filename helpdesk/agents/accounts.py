@@ -85,8 +85,9 @@ class TooManyAttempts(HelpdeskError):
 
     def __init__(self, retry_after: int) -> None:
         minutes = max(math.ceil(retry_after / 60), 1)
-        super().__init__(f"too many wrong passwords; try again in {minutes} "
-                         f"minute{'s' if minutes > 1 else ''}")
+        super().__init__(
+            f"too many wrong passwords; try again in {minutes} minute{'s' if minutes > 1 else ''}"
+        )
         self.retry_after = retry_after
         self.headers = {"Retry-After": str(retry_after)}
 
@@ -109,8 +110,9 @@ def password_matches(password: str, stored: str) -> bool:
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, maxmem=2 * 128 * n * r * p,
-                          dklen=32)
+    return hashlib.scrypt(
+        password.encode(), salt=salt, n=n, r=r, p=p, maxmem=2 * 128 * n * r * p, dklen=32
+    )
 
 
 def _b64(raw: bytes) -> str:
@@ -121,8 +123,9 @@ def _b64(raw: bytes) -> str:
 _DUMMY_HASH = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(b'0' * 16)}${_b64(b'0' * 32)}"
 
 
-def check_new_agent(*, email: str, name: str, password: str, languages: list[str], role: str,
-                    capacity: int) -> None:
+def check_new_agent(
+    *, email: str, name: str, password: str, languages: list[str], role: str, capacity: int
+) -> None:
     """Refuse an account that would not work, saying what to fix."""
     if not _EMAIL.match(email):
         raise BadRequest(f"{email!r} is not an email address")
@@ -132,25 +135,43 @@ def check_new_agent(*, email: str, name: str, password: str, languages: list[str
         raise BadRequest(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
     bad = [code for code in languages if not _LANGUAGE.match(code)]
     if not languages or bad:
-        raise BadRequest(f"languages must be ISO 639-1 codes like en,es; got {','.join(languages)!r}")
+        raise BadRequest(
+            f"languages must be ISO 639-1 codes like en,es; got {','.join(languages)!r}"
+        )
     if role not in set(Role):
         raise BadRequest(f"role must be one of {', '.join(Role)}; got {role!r}")
     if not 1 <= capacity <= 50:
         raise BadRequest(f"capacity must be from 1 to 50 conversations; got {capacity}")
 
 
-async def create_agent(session: AsyncSession, *, email: str, name: str, password: str,
-                       languages: list[str], role: str = Role.AGENT, team: str = "eu",
-                       capacity: int = 3) -> Agent:
+async def create_agent(
+    session: AsyncSession,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    languages: list[str],
+    role: str = Role.AGENT,
+    team: str = "eu",
+    capacity: int = 3,
+) -> Agent:
     email = email.strip().lower()
     languages = [code.strip().lower() for code in languages if code.strip()]
-    check_new_agent(email=email, name=name, password=password, languages=languages, role=role,
-                    capacity=capacity)
+    check_new_agent(
+        email=email, name=name, password=password, languages=languages, role=role, capacity=capacity
+    )
     if await find_agent(session, email):
         raise BadRequest(f"there is already an agent {email}")
     password_hash = await asyncio.to_thread(hash_password, password)
-    agent = Agent(email=email, name=name.strip(), password_hash=password_hash, role=role,
-                  languages=",".join(languages), team=team, capacity=capacity)
+    agent = Agent(
+        email=email,
+        name=name.strip(),
+        password_hash=password_hash,
+        role=role,
+        languages=",".join(languages),
+        team=team,
+        capacity=capacity,
+    )
     session.add(agent)
     await session.commit()
     return agent
@@ -165,8 +186,9 @@ async def list_agents(session: AsyncSession) -> list[Agent]:
     return list(await session.exec(select(Agent).order_by(col(Agent.email))))
 
 
-async def log_in(session: AsyncSession, *, email: str, password: str, address: str,
-                 now: datetime) -> tuple[Agent, str, str]:
+async def log_in(
+    session: AsyncSession, *, email: str, password: str, address: str, now: datetime
+) -> tuple[Agent, str, str]:
     """(agent, session token for the cookie, CSRF token), or Unauthorized / TooManyAttempts."""
     email = email.strip().lower()
     attempt_id = await _record_attempt(session, email=email, address=address, now=now)
@@ -179,22 +201,32 @@ async def log_in(session: AsyncSession, *, email: str, password: str, address: s
         raise
     agent = await find_agent(session, email)
     await session.commit()  # ends the read: no snapshot or pooled connection held while hashing
-    matches = await asyncio.to_thread(password_matches, password,
-                                      agent.password_hash if agent else _DUMMY_HASH)
+    matches = await asyncio.to_thread(
+        password_matches, password, agent.password_hash if agent else _DUMMY_HASH
+    )
     if agent is None or not matches or not agent.active:
         raise Unauthorized("wrong email or password")  # the attempt's row stays: a failure
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    await session.exec(delete(LoginFailure).where(col(LoginFailure.email) == email,
-                                                  col(LoginFailure.address) == address))
+    await session.exec(
+        delete(LoginFailure).where(
+            col(LoginFailure.email) == email, col(LoginFailure.address) == address
+        )
+    )
     await _remember_known_login(session, email=email, address=address, now=now)
-    session.add(AgentSession(token_hash=hash_token(token), agent_id=agent.id, csrf_token=csrf,
-                             created_at=now, expires_at=now + SESSION_LIFETIME))
+    session.add(
+        AgentSession(
+            token_hash=hash_token(token),
+            agent_id=agent.id,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+        )
+    )
     await session.commit()
     return agent, token, csrf
 
 
-async def _record_attempt(session: AsyncSession, *, email: str, address: str,
-                          now: datetime) -> int:
+async def _record_attempt(session: AsyncSession, *, email: str, address: str, now: datetime) -> int:
     """Write the attempt down (and forget ones older than any rule looks), committed before
     anything is counted; its id."""
     await session.exec(delete(LoginFailure).where(col(LoginFailure.at) < now - PAIR_MEMORY))
@@ -213,25 +245,45 @@ def pair_wait(failures: int) -> timedelta:
     return min(PAIR_FIRST_WAIT * 2**doublings, PAIR_MAX_WAIT)
 
 
-async def _refuse_when_throttled(session: AsyncSession, attempt_id: int, *, email: str,
-                                 address: str, now: datetime) -> None:
+async def _refuse_when_throttled(
+    session: AsyncSession, attempt_id: int, *, email: str, address: str, now: datetime
+) -> None:
     """TooManyAttempts when a rule of the module docstring holds. Counts every other attempt
     recorded so far, including those of requests still under way."""
     others = col(LoginFailure.id) != attempt_id
     pair = (col(LoginFailure.email) == email, col(LoginFailure.address) == address)
-    count, latest = (await session.exec(
-        select(func.count(), func.max(LoginFailure.at))
-        .where(*pair, others, col(LoginFailure.at) > now - PAIR_MEMORY))).one()
+    count, latest = (
+        await session.exec(
+            select(func.count(), func.max(LoginFailure.at)).where(
+                *pair, others, col(LoginFailure.at) > now - PAIR_MEMORY
+            )
+        )
+    ).one()
     waits = [aware(latest) + pair_wait(count) - now] if count >= PAIR_FREE_FAILURES else []
-    known = (await session.exec(select(KnownLogin.id).where(
-        col(KnownLogin.email) == email, col(KnownLogin.address) == address))).first()
+    known = (
+        await session.exec(
+            select(KnownLogin.id).where(
+                col(KnownLogin.email) == email, col(KnownLogin.address) == address
+            )
+        )
+    ).first()
     if known is None:
         known_addresses = select(KnownLogin.address).where(col(KnownLogin.email) == email)
-        waits.append(await _window_wait(
-            session, EMAIL_FAILURES_ALLOWED, now, others, col(LoginFailure.email) == email,
-            col(LoginFailure.address).not_in(known_addresses)))
-        waits.append(await _window_wait(session, ADDRESS_FAILURES_ALLOWED, now, others,
-                                        col(LoginFailure.address) == address))
+        waits.append(
+            await _window_wait(
+                session,
+                EMAIL_FAILURES_ALLOWED,
+                now,
+                others,
+                col(LoginFailure.email) == email,
+                col(LoginFailure.address).not_in(known_addresses),
+            )
+        )
+        waits.append(
+            await _window_wait(
+                session, ADDRESS_FAILURES_ALLOWED, now, others, col(LoginFailure.address) == address
+            )
+        )
     wait = max(waits, default=timedelta(0))
     if wait > timedelta(0):
         raise TooManyAttempts(max(math.ceil(wait.total_seconds()), 1))
@@ -240,25 +292,34 @@ async def _refuse_when_throttled(session: AsyncSession, attempt_id: int, *, emai
 async def _window_wait(session: AsyncSession, allowed: int, now: datetime, *where) -> timedelta:
     """How long until fewer than `allowed` of the attempts matching `where` are within
     FAILURE_WINDOW: until the allowed-th newest leaves it (nothing when there are fewer)."""
-    query = (select(LoginFailure.at).where(col(LoginFailure.at) > now - FAILURE_WINDOW, *where)
-             .order_by(col(LoginFailure.at).desc()).offset(allowed - 1).limit(1))
+    query = (
+        select(LoginFailure.at)
+        .where(col(LoginFailure.at) > now - FAILURE_WINDOW, *where)
+        .order_by(col(LoginFailure.at).desc())
+        .offset(allowed - 1)
+        .limit(1)
+    )
     at = (await session.exec(query)).first()
     return aware(at) + FAILURE_WINDOW - now if at is not None else timedelta(0)
 
 
-async def _remember_known_login(session: AsyncSession, *, email: str, address: str,
-                                now: datetime) -> None:
+async def _remember_known_login(
+    session: AsyncSession, *, email: str, address: str, now: datetime
+) -> None:
     """Insert or refresh the (email, address) pair, safe against a simultaneous login (the
     database is SQLite or PostgreSQL, helpdesk.database)."""
     dialect = (await session.connection()).dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    await session.exec(insert(KnownLogin).values(email=email, address=address, last_at=now)
-                       .on_conflict_do_update(index_elements=["email", "address"],
-                                              set_={"last_at": now}))
+    await session.exec(
+        insert(KnownLogin)
+        .values(email=email, address=address, last_at=now)
+        .on_conflict_do_update(index_elements=["email", "address"], set_={"last_at": now})
+    )
 
 
-async def session_agent(session: AsyncSession, token: str | None, *,
-                        now: datetime) -> tuple[Agent, AgentSession]:
+async def session_agent(
+    session: AsyncSession, token: str | None, *, now: datetime
+) -> tuple[Agent, AgentSession]:
     """The agent a session cookie belongs to; Unauthorized when missing, unknown or expired."""
     if not token:
         raise Unauthorized("not logged in: POST /api/agent/login first")
@@ -272,11 +333,10 @@ async def session_agent(session: AsyncSession, token: str | None, *,
 
 
 async def log_out(session: AsyncSession, token: str) -> None:
-    await session.exec(delete(AgentSession).where(
-        col(AgentSession.token_hash) == hash_token(token)))
+    await session.exec(
+        delete(AgentSession).where(col(AgentSession.token_hash) == hash_token(token))
+    )
     await session.commit()
-
-
 
 
 DEMO_AGENT = "ana@atelier-nord.example"
@@ -289,8 +349,16 @@ async def ensure_demo_agent(session: AsyncSession, password_file: Path) -> str |
     if await list_agents(session):
         return password_file.read_text().strip() if password_file.exists() else None
     password = secrets.token_urlsafe(12)
-    await create_agent(session, email=DEMO_AGENT, name="Ana", password=password,
-                       languages=["en", "es"], role=Role.ADMIN, team="eu", capacity=5)
+    await create_agent(
+        session,
+        email=DEMO_AGENT,
+        name="Ana",
+        password=password,
+        languages=["en", "es"],
+        role=Role.ADMIN,
+        team="eu",
+        capacity=5,
+    )
     password_file.parent.mkdir(parents=True, exist_ok=True)
     password_file.touch(mode=0o600)
     password_file.write_text(password + "\n")

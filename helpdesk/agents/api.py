@@ -56,8 +56,11 @@ async def _agent(request: web.Request) -> tuple[Agent, AgentSession]:
         _check_origin(request)
     agent, session = await request.app[DESK].agent_for(request.cookies.get(COOKIE))
     if request.method != "GET" and not hmac.compare_digest(
-            request.headers.get("X-CSRF-Token", ""), session.csrf_token):
-        raise Forbidden("missing or wrong X-CSRF-Token: send the csrf_token from login or /api/agent/me")
+        request.headers.get("X-CSRF-Token", ""), session.csrf_token
+    ):
+        raise Forbidden(
+            "missing or wrong X-CSRF-Token: send the csrf_token from login or /api/agent/me"
+        )
     return agent, session
 
 
@@ -65,11 +68,19 @@ async def _agent(request: web.Request) -> tuple[Agent, AgentSession]:
 async def login(request: web.Request) -> web.Response:
     _check_origin(request)
     credentials = await parse_json(request, LoginRequest)
-    agent, token, csrf = await request.app[DESK].log_in(credentials.email, credentials.password,
-                                                         client_address(request))
+    agent, token, csrf = await request.app[DESK].log_in(
+        credentials.email, credentials.password, client_address(request)
+    )
     response = _answer(LoggedIn(agent=AgentPublic.of(agent), csrf_token=csrf))
-    response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/",
-                        secure=over_https(request), max_age=int(SESSION_LIFETIME.total_seconds()))
+    response.set_cookie(
+        COOKIE,
+        token,
+        httponly=True,
+        samesite="Strict",
+        path="/",
+        secure=over_https(request),
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+    )
     return response
 
 
@@ -124,8 +135,9 @@ async def claim(request: web.Request) -> web.Response:
 async def reply(request: web.Request) -> web.Response:
     agent, _ = await _agent(request)
     body = await parse_json(request, AgentMessageCreate)
-    sent = await request.app[DESK].reply(agent, request.match_info["conversation_id"], body.text,
-                                         body.internal)
+    sent = await request.app[DESK].reply(
+        agent, request.match_info["conversation_id"], body.text, body.internal
+    )
     return _answer(sent, status=201)
 
 
@@ -141,8 +153,7 @@ async def preview(request: web.Request) -> web.Response:
     agent, _ = await _agent(request)
     body = await parse_json(request, PreviewRequest)
     desk = request.app[DESK]
-    return _answer(await desk.preview(agent, request.match_info["conversation_id"],
-                                                body.text))
+    return _answer(await desk.preview(agent, request.match_info["conversation_id"], body.text))
 
 
 @routes.post("/api/agent/conversations/{conversation_id}/transfer")
@@ -172,5 +183,6 @@ async def agent_socket(request: web.Request) -> web.StreamResponse:
         except HelpdeskError:  # the conversation is gone
             return None
 
-    return await sockets.stream_events(await sockets.open_socket(request), request.app[EVENTS],
-                                       AGENTS, shown)
+    return await sockets.stream_events(
+        await sockets.open_socket(request), request.app[EVENTS], AGENTS, shown
+    )

@@ -16,19 +16,26 @@ from helpdesk.settings import Settings
 
 def add_commands(commands) -> None:
     group = commands.add_parser("agents", help="agent accounts").add_subparsers(
-        dest="agents_command", required=True, metavar="ACTION")
-    add = group.add_parser("add", help="create an agent (the password is prompted for, or read "
-                                       "from --password-file)")
+        dest="agents_command", required=True, metavar="ACTION"
+    )
+    add = group.add_parser(
+        "add", help="create an agent (the password is prompted for, or read from --password-file)"
+    )
     add.add_argument("email")
     add.add_argument("--name", required=True, help="shown to shoppers: 'Ana has joined the chat'")
-    add.add_argument("--languages", required=True,
-                     help="comma-separated ISO 639-1 codes; the first is the workspace language")
+    add.add_argument(
+        "--languages",
+        required=True,
+        help="comma-separated ISO 639-1 codes; the first is the workspace language",
+    )
     add.add_argument("--role", default="agent", choices=["agent", "admin"])
-    add.add_argument("--team", default=None,
-                     help="a team of policies/support.yml (default: its fallback team)")
+    add.add_argument(
+        "--team", default=None, help="a team of policies/support.yml (default: its fallback team)"
+    )
     add.add_argument("--capacity", type=int, default=3, help="conversations at once (default 3)")
-    add.add_argument("--password-file", type=Path,
-                     help="read the password from the first line of this file")
+    add.add_argument(
+        "--password-file", type=Path, help="read the password from the first line of this file"
+    )
     add.set_defaults(handler=_add)
     group.add_parser("list", help="one agent a line, email first").set_defaults(handler=_list)
 
@@ -51,7 +58,9 @@ def _team(settings: Settings, wanted: str | None) -> str:
         return wanted or "eu"
     teams = policies.support.teams
     if wanted is not None and wanted not in teams:
-        raise HelpdeskError(f"no team {wanted!r} in policies/support.yml; teams: {', '.join(teams)}")
+        raise HelpdeskError(
+            f"no team {wanted!r} in policies/support.yml; teams: {', '.join(teams)}"
+        )
     return wanted or policies.support.fallback_team
 
 
@@ -59,10 +68,21 @@ def _add(settings: Settings, args: argparse.Namespace) -> int:
     try:
         team = _team(settings, args.team)
         password = _password(args)
-        agent = asyncio.run(_with_session(settings, lambda session: agents.create_agent(
-            session, email=args.email, name=args.name, password=password,
-            languages=args.languages.split(","), role=args.role, team=team,
-            capacity=args.capacity)))
+        agent = asyncio.run(
+            _with_session(
+                settings,
+                lambda session: agents.create_agent(
+                    session,
+                    email=args.email,
+                    name=args.name,
+                    password=password,
+                    languages=args.languages.split(","),
+                    role=args.role,
+                    team=team,
+                    capacity=args.capacity,
+                ),
+            )
+        )
     except (HelpdeskError, OSError) as error:
         print(f"error: {getattr(error, 'message', error)}", file=sys.stderr)
         return 1
@@ -74,8 +94,10 @@ def _list(settings: Settings, _args: argparse.Namespace) -> int:
     everyone = asyncio.run(_with_session(settings, agents.list_agents))
     for agent in everyone:
         state = "" if agent.active else " disabled"
-        print(f"{agent.email}\t{agent.name}\t{agent.role}\t{agent.team}\t{agent.languages}\t"
-              f"capacity {agent.capacity}{state}")
+        print(
+            f"{agent.email}\t{agent.name}\t{agent.role}\t{agent.team}\t{agent.languages}\t"
+            f"capacity {agent.capacity}{state}"
+        )
     return 0
 
 

@@ -38,9 +38,17 @@ NOTE_TRANSFERRED = "note_transferred"
 
 
 class AgentDesk:
-    def __init__(self, *, database: Database, outbox: Outbox, detector: LanguageDetector,
-                 translator: Translator, locales: Locales, policies: PolicyStore,
-                 clock: Clock) -> None:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        outbox: Outbox,
+        detector: LanguageDetector,
+        translator: Translator,
+        locales: Locales,
+        policies: PolicyStore,
+        clock: Clock,
+    ) -> None:
         self.database, self.outbox, self.clock = database, outbox, clock
         self.detector, self.translator, self.locales = detector, translator, locales
         self.policies = policies
@@ -50,8 +58,9 @@ class AgentDesk:
 
     async def log_in(self, email: str, password: str, address: str) -> tuple[Agent, str, str]:
         async with self.database.session() as session:
-            return await agents.log_in(session, email=email, password=password, address=address,
-                                       now=self.clock.now())
+            return await agents.log_in(
+                session, email=email, password=password, address=address, now=self.clock.now()
+            )
 
     async def log_out(self, token: str) -> None:
         async with self.database.session() as session:
@@ -68,11 +77,15 @@ class AgentDesk:
         async with self.database.session() as session:
             waiting, mine = await queue.queue_for(session, agent)
             return Queue(
-                queued=[await self.views.item(session, c, agent, support=support, now=now)
-                        for c in waiting],
-                mine=[await self.views.item(session, c, agent, support=support, now=now)
-                      for c in mine],
-                at_capacity=len(mine) >= agent.capacity)
+                queued=[
+                    await self.views.item(session, c, agent, support=support, now=now)
+                    for c in waiting
+                ],
+                mine=[
+                    await self.views.item(session, c, agent, support=support, now=now) for c in mine
+                ],
+                at_capacity=len(mine) >= agent.capacity,
+            )
 
     async def conversation(self, agent: Agent, conversation_id: str) -> AgentConversation:
         async with self.database.session() as session:
@@ -82,43 +95,59 @@ class AgentDesk:
 
     async def _view(self, session, conversation: Conversation, agent: Agent) -> AgentConversation:
         messages = await store.transcript(session, conversation.id, include_internal=True)
-        return await self.views.conversation(session, conversation, agent, messages,
-                                             support=self.policies.support(), now=self.clock.now())
+        return await self.views.conversation(
+            session,
+            conversation,
+            agent,
+            messages,
+            support=self.policies.support(),
+            now=self.clock.now(),
+        )
 
     async def canned(self, agent: Agent) -> CannedReplies:
         locales = self.locales
         keys = [key for key in locales.texts["en"] if key.startswith("canned_")]
-        return CannedReplies(replies=[CannedReply(key=key, text=locales.render(key, agent.language).text)
-                                      for key in keys])
+        return CannedReplies(
+            replies=[
+                CannedReply(key=key, text=locales.render(key, agent.language).text) for key in keys
+            ]
+        )
 
     async def directory(self) -> Directory:
         support = self.policies.support()
         async with self.database.session() as session:
             everyone = await agents.list_agents(session)
-        return Directory(teams=list(support.teams) if support else [],
-                         agents=[Colleague(id=a.id, name=a.name, team=a.team, languages=a.language_list)
-                                 for a in everyone if a.active and a.id is not None])
+        return Directory(
+            teams=list(support.teams) if support else [],
+            agents=[
+                Colleague(id=a.id, name=a.name, team=a.team, languages=a.language_list)
+                for a in everyone
+                if a.active and a.id is not None
+            ],
+        )
 
     # --- acting ---------------------------------------------------------------------------
 
     async def claim(self, agent: Agent, conversation_id: str) -> AgentConversation:
         conversation = await self._readable(agent, conversation_id)
         joined = await self.outbox.prepare(
-            [BotMessage(key=NOTICE_AGENT_JOINED, variables={"name": agent.name})], conversation.lang)
+            [BotMessage(key=NOTICE_AGENT_JOINED, variables={"name": agent.name})], conversation.lang
+        )
         async with self.database.session() as session:
             now = self.clock.now()
             conversation = await queue.claim(session, conversation_id, agent, now=now)
-            await self.outbox.store(session, conversation, joined, now=now,
-                                         sender=Sender.SYSTEM)
+            await self.outbox.store(session, conversation, joined, now=now, sender=Sender.SYSTEM)
             self.outbox.publish_state(conversation, agent.name)
             return await self._view(session, conversation, agent)
 
     async def preview(self, agent: Agent, conversation_id: str, text: str) -> Preview:
         conversation = await self._readable(agent, conversation_id)
         outgoing = await self._outgoing(agent, conversation, text)
-        return Preview(text=outgoing.text,
-                       lang=outgoing.target if outgoing.available else outgoing.source,
-                       translated=outgoing.available and outgoing.source != outgoing.target)
+        return Preview(
+            text=outgoing.text,
+            lang=outgoing.target if outgoing.available else outgoing.source,
+            translated=outgoing.available and outgoing.source != outgoing.target,
+        )
 
     async def _readable(self, agent: Agent, conversation_id: str) -> Conversation:
         """The conversation, if the agent may read it (the queue's rule); read in a short session."""
@@ -127,16 +156,24 @@ class AgentDesk:
         queue.refuse_unless_readable(conversation, agent)
         return conversation
 
-    async def reply(self, agent: Agent, conversation_id: str, text: str,
-                    internal: bool) -> SentReply:
+    async def reply(
+        self, agent: Agent, conversation_id: str, text: str, internal: bool
+    ) -> SentReply:
         async with self.database.session() as session:
             conversation = await queue.held_by(session, conversation_id, agent)
         # Translated with no database connection held; the hold is checked again to store it.
         outgoing = None if internal else await self._outgoing(agent, conversation, text)
         now = self.clock.now()
-        message = Message(conversation_id=conversation.id, sender=Sender.AGENT, text=text,
-                          lang=agent.language, author=agent.name, agent_id=agent.id,
-                          internal=internal, created_at=now)
+        message = Message(
+            conversation_id=conversation.id,
+            sender=Sender.AGENT,
+            text=text,
+            lang=agent.language,
+            author=agent.name,
+            agent_id=agent.id,
+            internal=internal,
+            created_at=now,
+        )
         if outgoing is not None and outgoing.available and outgoing.source != outgoing.target:
             message.text, message.lang = outgoing.text, outgoing.target
             message.translated_text, message.translated_lang = text, outgoing.source
@@ -148,9 +185,11 @@ class AgentDesk:
             session.add_all([message, conversation])
             await session.commit()
         self.outbox.publish(message, conversation)
-        return SentReply(message=await self.views.message(message, agent),
-                         translated=message.translated_text is not None,
-                         notice=_no_translation(outgoing))
+        return SentReply(
+            message=await self.views.message(message, agent),
+            translated=message.translated_text is not None,
+            notice=_no_translation(outgoing),
+        )
 
     async def typing(self, agent: Agent, conversation_id: str) -> None:
         """Tell the shopper a person is writing (the workspace says so every few seconds)."""
@@ -167,29 +206,41 @@ class AgentDesk:
             source = detected
         return await self.translator.translate(text, source, conversation.lang)
 
-    async def transfer(self, agent: Agent, conversation_id: str,
-                       request: TransferRequest) -> AgentConversation:
+    async def transfer(
+        self, agent: Agent, conversation_id: str, request: TransferRequest
+    ) -> AgentConversation:
         async with self.database.session() as session:
             conversation = await queue.held_by(session, conversation_id, agent)
         to_team = request.team is not None
         told = await self.outbox.prepare(
-            [BotMessage(key=NOTICE_TRANSFERRED)] if to_team else [], conversation.lang)
+            [BotMessage(key=NOTICE_TRANSFERRED)] if to_team else [], conversation.lang
+        )
         now = self.clock.now()
         async with self.database.session() as session:
             conversation = await queue.held_by(session, conversation_id, agent)
             if to_team:
                 conversation = await queue.transfer_to_team(
-                    session, conversation, request.team, support=self.policies.support(), now=now)
+                    session, conversation, request.team, support=self.policies.support(), now=now
+                )
                 target, new_agent = f"team {request.team}", None
             else:
                 conversation, colleague = await queue.transfer_to_agent(
-                    session, conversation, request.agent_id, now=now)
+                    session, conversation, request.agent_id, now=now
+                )
                 target, new_agent = colleague.name, colleague.name
                 told = await self._rendered_in_stored_language(
-                    NOTICE_AGENT_JOINED, conversation.lang, name=colleague.name)
+                    NOTICE_AGENT_JOINED, conversation.lang, name=colleague.name
+                )
             await self.outbox.store(session, conversation, told, now=now, sender=Sender.SYSTEM)
-            await self._note(session, conversation, NOTE_TRANSFERRED, now=now, by=agent.name,
-                             to=target, note=request.note or "")
+            await self._note(
+                session,
+                conversation,
+                NOTE_TRANSFERRED,
+                now=now,
+                by=agent.name,
+                to=target,
+                note=request.note or "",
+            )
             self.outbox.publish_state(conversation, new_agent)
             return await self._view(session, conversation, agent)
 
@@ -203,24 +254,34 @@ class AgentDesk:
         async with self.database.session() as session:
             conversation = await queue.held_by(session, conversation_id, agent)
         told = await self.outbox.prepare(
-            [BotMessage(key=NOTICE_AGENT_LEFT, variables={"name": agent.name})], conversation.lang)
+            [BotMessage(key=NOTICE_AGENT_LEFT, variables={"name": agent.name})], conversation.lang
+        )
         prompt = await self.outbox.prepare([BotMessage(key=RATING_PROMPT)], conversation.lang)
         now = self.clock.now()
         async with self.database.session() as session:
             conversation = await queue.held_by(session, conversation_id, agent)
             conversation = await queue.resolve(session, conversation, now=now)
-            await self.outbox.store(session, conversation, [*told, *prompt], now=now,
-                                         sender=Sender.SYSTEM)
+            await self.outbox.store(
+                session, conversation, [*told, *prompt], now=now, sender=Sender.SYSTEM
+            )
             self.outbox.publish_state(conversation)
             return await self._view(session, conversation, agent)
 
-    async def _note(self, session, conversation: Conversation, key: str, *, now,
-                    **variables) -> None:
+    async def _note(
+        self, session, conversation: Conversation, key: str, *, now, **variables
+    ) -> None:
         """A note for agents only, rendered in each agent's language when they read it."""
         text = self.locales.render(key, "en", variables).text
-        note = Message(conversation_id=conversation.id, sender=Sender.SYSTEM, text=text,
-                       lang="en", template_key=key, template_vars=variables, internal=True,
-                       created_at=now)
+        note = Message(
+            conversation_id=conversation.id,
+            sender=Sender.SYSTEM,
+            text=text,
+            lang="en",
+            template_key=key,
+            template_vars=variables,
+            internal=True,
+            created_at=now,
+        )
         session.add(note)
         await session.commit()
         self.outbox.publish(note, conversation)
@@ -234,18 +295,27 @@ class AgentDesk:
             if event["type"] == "queue":
                 if not queue.concerns(conversation, agent):
                     return None
-                item = await self.views.item(session, conversation, agent,
-                                             support=self.policies.support(), now=self.clock.now())
+                item = await self.views.item(
+                    session,
+                    conversation,
+                    agent,
+                    support=self.policies.support(),
+                    now=self.clock.now(),
+                )
                 return {"type": "queue", "item": item.json_dict()}
             message = await session.get(Message, event["message_id"])
             if message is None or not queue.visible_to(conversation, agent):
                 return None
-            return {"type": "message", "conversation_id": conversation.id,
-                    "message": (await self.views.message(message, agent)).json_dict()}
+            return {
+                "type": "message",
+                "conversation_id": conversation.id,
+                "message": (await self.views.message(message, agent)).json_dict(),
+            }
 
 
 def _no_translation(outgoing: Translation | None) -> str | None:
     if outgoing is None or outgoing.available:
         return None
-    return (f"no translation from {outgoing.source} to {outgoing.target} is installed; "
-            f"sent as written")
+    return (
+        f"no translation from {outgoing.source} to {outgoing.target} is installed; sent as written"
+    )

@@ -89,8 +89,15 @@ class AgentPublic(BaseModel):
 
     @classmethod
     def of(cls, agent: Agent) -> AgentPublic:
-        return cls(id=agent.id, email=agent.email, name=agent.name, role=agent.role,
-                   languages=agent.language_list, team=agent.team, capacity=agent.capacity)
+        return cls(
+            id=agent.id,
+            email=agent.email,
+            name=agent.name,
+            role=agent.role,
+            languages=agent.language_list,
+            team=agent.team,
+            capacity=agent.capacity,
+        )
 
 
 class LoginRequest(BaseModel):

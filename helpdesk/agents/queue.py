@@ -45,16 +45,19 @@ class NotYourTeam(HelpdeskError):
 
 
 async def open_conversations(session: AsyncSession, agent_id: int) -> int:
-    query = select(func.count()).where(Conversation.agent_id == agent_id,
-                                       Conversation.state == State.WITH_AGENT)
+    query = select(func.count()).where(
+        Conversation.agent_id == agent_id, Conversation.state == State.WITH_AGENT
+    )
     return (await session.exec(query)).one()
 
 
 async def _refuse_at_capacity(session: AsyncSession, agent: Agent) -> None:
     held = await open_conversations(session, agent.id)
     if held >= agent.capacity:
-        raise AtCapacity(f"{agent.name} has {held} open conversations and a capacity of "
-                         f"{agent.capacity}: resolve or transfer one first")
+        raise AtCapacity(
+            f"{agent.name} has {held} open conversations and a capacity of "
+            f"{agent.capacity}: resolve or transfer one first"
+        )
 
 
 async def _lock_agent(session: AsyncSession, agent_id: int) -> None:
@@ -63,26 +66,40 @@ async def _lock_agent(session: AsyncSession, agent_id: int) -> None:
     await session.exec(select(Agent.id).where(Agent.id == agent_id).with_for_update())
 
 
-async def claim(session: AsyncSession, conversation_id: str, agent: Agent, *,
-                now: datetime) -> Conversation:
+async def claim(
+    session: AsyncSession, conversation_id: str, agent: Agent, *, now: datetime
+) -> Conversation:
     """Give a queued conversation of the agent's team to `agent`, within the agent's capacity.
     One UPDATE guarded by the state, the team and the agent's open count: under any number of
     concurrent claims exactly one changes the row, and an agent never goes over capacity."""
     conversation = await get_conversation(session, conversation_id)
     refuse_unless_readable(conversation, agent)
     await _lock_agent(session, agent.id)
-    held = (select(func.count()).select_from(Conversation)
-            .where(col(Conversation.agent_id) == agent.id,
-                   col(Conversation.state) == State.WITH_AGENT).scalar_subquery())
-    guard = [col(Conversation.id) == conversation_id, col(Conversation.state) == State.QUEUED,
-             held < agent.capacity]
+    held = (
+        select(func.count())
+        .select_from(Conversation)
+        .where(col(Conversation.agent_id) == agent.id, col(Conversation.state) == State.WITH_AGENT)
+        .scalar_subquery()
+    )
+    guard = [
+        col(Conversation.id) == conversation_id,
+        col(Conversation.state) == State.QUEUED,
+        held < agent.capacity,
+    ]
     if agent.role != Role.ADMIN:
         guard.append(or_(col(Conversation.team).is_(None), col(Conversation.team) == agent.team))
     claimed = await session.exec(
-        update(Conversation).where(*guard)
-        .values(state=State.WITH_AGENT, agent_id=agent.id, claimed_at=now, updated_at=now,
-                state_version=col(Conversation.state_version) + 1)
-        .execution_options(synchronize_session=False))
+        update(Conversation)
+        .where(*guard)
+        .values(
+            state=State.WITH_AGENT,
+            agent_id=agent.id,
+            claimed_at=now,
+            updated_at=now,
+            state_version=col(Conversation.state_version) + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
     await session.commit()
     await session.refresh(conversation)
     if claimed.rowcount != 1:
@@ -105,16 +122,24 @@ async def held_by(session: AsyncSession, conversation_id: str, agent: Agent) -> 
     """The conversation if `agent` has it (admins may act on any); NotYours / WrongState else."""
     conversation = await get_conversation(session, conversation_id)
     if conversation.state != State.WITH_AGENT:
-        raise WrongState(f"this conversation is {conversation.state}, not with an agent: claim it first"
-                         if conversation.state == State.QUEUED else
-                         f"this conversation is {conversation.state}, not with an agent")
+        raise WrongState(
+            f"this conversation is {conversation.state}, not with an agent: claim it first"
+            if conversation.state == State.QUEUED
+            else f"this conversation is {conversation.state}, not with an agent"
+        )
     if conversation.agent_id != agent.id and agent.role != Role.ADMIN:
         raise NotYours("another agent has this conversation")
     return conversation
 
 
-async def transfer_to_team(session: AsyncSession, conversation: Conversation, team: str, *,
-                           support: SupportPolicy | None, now: datetime) -> Conversation:
+async def transfer_to_team(
+    session: AsyncSession,
+    conversation: Conversation,
+    team: str,
+    *,
+    support: SupportPolicy | None,
+    now: datetime,
+) -> Conversation:
     if support is not None and team not in support.teams:
         raise BadRequest(f"no team {team!r}; teams: {', '.join(support.teams)}")
     conversation.state, conversation.team, conversation.agent_id = State.QUEUED, team, None
@@ -125,8 +150,9 @@ async def transfer_to_team(session: AsyncSession, conversation: Conversation, te
     return conversation
 
 
-async def transfer_to_agent(session: AsyncSession, conversation: Conversation, agent_id: int, *,
-                            now: datetime) -> tuple[Conversation, Agent]:
+async def transfer_to_agent(
+    session: AsyncSession, conversation: Conversation, agent_id: int, *, now: datetime
+) -> tuple[Conversation, Agent]:
     colleague = await session.get(Agent, agent_id)
     if colleague is None or not colleague.active:
         raise BadRequest(f"no active agent with id {agent_id}")
@@ -140,7 +166,9 @@ async def transfer_to_agent(session: AsyncSession, conversation: Conversation, a
     return conversation, colleague
 
 
-async def resolve(session: AsyncSession, conversation: Conversation, *, now: datetime) -> Conversation:
+async def resolve(
+    session: AsyncSession, conversation: Conversation, *, now: datetime
+) -> Conversation:
     conversation.state = State.RESOLVED
     conversation.resolved_at = conversation.updated_at = now
     conversation.state_version += 1
@@ -149,17 +177,22 @@ async def resolve(session: AsyncSession, conversation: Conversation, *, now: dat
     return conversation
 
 
-async def queue_for(session: AsyncSession, agent: Agent) -> tuple[list[Conversation], list[Conversation]]:
+async def queue_for(
+    session: AsyncSession, agent: Agent
+) -> tuple[list[Conversation], list[Conversation]]:
     """(waiting for the agent's team, highest priority then first come first served;
     the conversations the agent has). Admins see every team's queue."""
     waiting = select(Conversation).where(Conversation.state == State.QUEUED)
     if agent.role != Role.ADMIN:
-        waiting = waiting.where(or_(col(Conversation.team) == agent.team,
-                                    col(Conversation.team).is_(None)))
+        waiting = waiting.where(
+            or_(col(Conversation.team) == agent.team, col(Conversation.team).is_(None))
+        )
     waiting = waiting.order_by(col(Conversation.priority).desc(), col(Conversation.queued_at))
-    mine = (select(Conversation).where(Conversation.state == State.WITH_AGENT,
-                                       Conversation.agent_id == agent.id)
-            .order_by(col(Conversation.claimed_at)))
+    mine = (
+        select(Conversation)
+        .where(Conversation.state == State.WITH_AGENT, Conversation.agent_id == agent.id)
+        .order_by(col(Conversation.claimed_at))
+    )
     return list(await session.exec(waiting)), list(await session.exec(mine))
 
 
@@ -172,8 +205,9 @@ def in_team_queue(conversation: Conversation, agent: Agent) -> bool:
 def readable_by(conversation: Conversation, agent: Agent) -> bool:
     """What an agent may open, preview and claim: what their team's queue shows, and what they
     hold. Conversations that never asked for a person are the shop's business: admins only."""
-    if agent.role == Role.ADMIN or (conversation.agent_id is not None
-                                    and conversation.agent_id == agent.id):
+    if agent.role == Role.ADMIN or (
+        conversation.agent_id is not None and conversation.agent_id == agent.id
+    ):
         return True
     return conversation.queued_at is not None and in_team_queue(conversation, agent)
 
@@ -182,10 +216,14 @@ def refuse_unless_readable(conversation: Conversation, agent: Agent) -> None:
     if readable_by(conversation, agent):
         return
     if conversation.queued_at is None:
-        raise NotYourTeam("this conversation is with the bot and never asked for a person: "
-                          "only admins can read it")
-    raise NotYourTeam(f"this conversation is for team {conversation.team}; ask an admin or a "
-                      f"colleague of that team to transfer it to you")
+        raise NotYourTeam(
+            "this conversation is with the bot and never asked for a person: "
+            "only admins can read it"
+        )
+    raise NotYourTeam(
+        f"this conversation is for team {conversation.team}; ask an admin or a "
+        f"colleague of that team to transfer it to you"
+    )
 
 
 def visible_to(conversation: Conversation, agent: Agent) -> bool:

@@ -16,7 +16,10 @@ STATIC = Path(__file__).resolve().parent.parent / "static" / "workspace"
 # The page's own texts, and the few words naming what a shopper asked about (reasons, topics).
 PREFIXES = ("workspace_", "intent_")
 SHARED = STATIC.parent / "shared"  # what the shopper's widget uses too (reconnect.js)
-JS, CSS = "text/javascript", "text/css"  # module scripts must come as JavaScript, or browsers refuse them
+JS, CSS = (
+    "text/javascript",
+    "text/css",
+)  # module scripts must come as JavaScript, or browsers refuse them
 # Only these files are served, each from its folder with its own type: nothing else under static/
 # leaks out. The page's ES modules import one another by these flat names ("./api.js").
 ASSETS = {
@@ -39,11 +42,21 @@ ASSETS = {
     "reconnect.js": (SHARED, JS),
 }
 # The page runs only its own script and style; it talks to its own origin (https and wss too).
-POLICY = "; ".join([
-    "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-    "connect-src 'self'", "media-src 'none'", "font-src 'self'", "form-action 'self'",
-    "base-uri 'none'", "frame-ancestors 'none'", "object-src 'none'",
-])
+POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "media-src 'none'",
+        "font-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+    ]
+)
 HEADERS = {
     "Content-Security-Policy": POLICY,
     "X-Frame-Options": "DENY",
@@ -55,8 +68,12 @@ HEADERS = {
 
 def _file(name: str, content_type: str, cache: str, folder: Path = STATIC) -> web.Response:
     body = (folder / name).read_bytes()  # read per request: an edit shows on reload
-    return web.Response(body=body, content_type=content_type, charset="utf-8",
-                        headers={**HEADERS, "Cache-Control": cache})
+    return web.Response(
+        body=body,
+        content_type=content_type,
+        charset="utf-8",
+        headers={**HEADERS, "Cache-Control": cache},
+    )
 
 
 @routes.get("/agent")
@@ -79,7 +96,11 @@ async def strings(request: web.Request) -> web.Response:
     locales = request.app[LOCALES]
     lang = base_language(request.query.get("lang", FALLBACK_LANGUAGE))
     chosen = lang if lang in locales.texts else FALLBACK_LANGUAGE
-    texts = {key: (locales.texts[chosen].get(key) or entry)["text"]
-             for key, entry in locales.texts[FALLBACK_LANGUAGE].items() if key.startswith(PREFIXES)}
-    return web.json_response({"lang": chosen, "strings": texts},
-                             headers={**HEADERS, "Cache-Control": "no-cache"})
+    texts = {
+        key: (locales.texts[chosen].get(key) or entry)["text"]
+        for key, entry in locales.texts[FALLBACK_LANGUAGE].items()
+        if key.startswith(PREFIXES)
+    }
+    return web.json_response(
+        {"lang": chosen, "strings": texts}, headers={**HEADERS, "Cache-Control": "no-cache"}
+    )

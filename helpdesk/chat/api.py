@@ -38,16 +38,20 @@ def _bearer(request: web.Request) -> str | None:
 async def create_session(request: web.Request) -> web.Response:
     wanted = await parse_json(request, SessionCreate) if request.can_read_body else SessionCreate()
     conversation, token, problem = await request.app[CHAT].open(wanted.locale, wanted.identity)
-    created = SessionCreated(session_id=conversation.id, token=token,
-                             identified=wanted.identity is not None and problem is None,
-                             identity_problem=problem)
+    created = SessionCreated(
+        session_id=conversation.id,
+        token=token,
+        identified=wanted.identity is not None and problem is None,
+        identity_problem=problem,
+    )
     return web.json_response(created.model_dump(), status=201)
 
 
 async def _authenticated(request: web.Request, kind: str):
     """The conversation the bearer token opens, counted against its `kind` of limit."""
-    conversation = await request.app[CHAT].authenticate(request.match_info["session_id"],
-                                                        _bearer(request))
+    conversation = await request.app[CHAT].authenticate(
+        request.match_info["session_id"], _bearer(request)
+    )
     spend(request, conversation.id, kind)
     return conversation
 
@@ -57,10 +61,16 @@ async def post_message(request: web.Request) -> web.Response:
     chat = request.app[CHAT]
     conversation = await _authenticated(request, "messages")
     incoming = await parse_json(request, MessageCreate)
-    replies, now = await chat.receive(conversation.id, incoming.text, str(incoming.client_id),
-                                      address=client_address(request))
-    return web.json_response({"messages": [MessagePublic.of(m).json_dict() for m in replies],
-                              "state": now.state, "state_version": now.state_version})
+    replies, now = await chat.receive(
+        conversation.id, incoming.text, str(incoming.client_id), address=client_address(request)
+    )
+    return web.json_response(
+        {
+            "messages": [MessagePublic.of(m).json_dict() for m in replies],
+            "state": now.state,
+            "state_version": now.state_version,
+        }
+    )
 
 
 @routes.get("/api/chat/sessions/{session_id}/messages")
@@ -69,9 +79,13 @@ async def get_transcript(request: web.Request) -> web.Response:
     conversation = await _authenticated(request, "reads")
     after = _after(request)
     messages = await chat.transcript(conversation.id, after=after)
-    return web.json_response({"messages": [MessagePublic.of(m).json_dict() for m in messages],
-                              "state": conversation.state,
-                              "state_version": conversation.state_version})
+    return web.json_response(
+        {
+            "messages": [MessagePublic.of(m).json_dict() for m in messages],
+            "state": conversation.state,
+            "state_version": conversation.state_version,
+        }
+    )
 
 
 @routes.post("/api/chat/sessions/{session_id}/language")
@@ -107,8 +121,10 @@ async def conversation_socket(request: web.Request) -> web.StreamResponse:
     """The shopper's live events. The token comes in the first frame, never in the URL (URLs
     end up in logs); pages of other sites never get here (helpdesk/chat_guard.py)."""
     if "token" in request.query:
-        raise BadRequest('send the token in the socket\'s first frame: {"type": "auth", '
-                         '"token": "..."}, not in the URL')
+        raise BadRequest(
+            'send the token in the socket\'s first frame: {"type": "auth", '
+            '"token": "..."}, not in the URL'
+        )
     chat = request.app[CHAT]
     session_id = request.match_info["session_id"]
     socket = await sockets.open_socket(request)
@@ -121,7 +137,11 @@ async def conversation_socket(request: web.Request) -> web.StreamResponse:
         return socket
     with sockets.counted(request.app, conversation.id, MAX_SOCKETS_PER_SESSION) as allowed:
         if not allowed:
-            await sockets.refuse(socket, TooManyRequests(
-                f"this conversation has {MAX_SOCKETS_PER_SESSION} windows open already", 30))
+            await sockets.refuse(
+                socket,
+                TooManyRequests(
+                    f"this conversation has {MAX_SOCKETS_PER_SESSION} windows open already", 30
+                ),
+            )
             return socket
         return await sockets.stream_events(socket, request.app[EVENTS], conversation.id)

@@ -51,8 +51,9 @@ class RateLimiter:
     tracked, the ones least recently used are forgotten, never the whole table: a flood of new
     keys must not wipe every other client's count."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic,
-                 max_keys: int = MAX_TRACKED_KEYS) -> None:
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, max_keys: int = MAX_TRACKED_KEYS
+    ) -> None:
         self.clock = clock
         self.max_keys = max_keys
         self._buckets: OrderedDict[tuple[str, str], tuple[float, float]] = OrderedDict()
@@ -94,7 +95,9 @@ def _limits(request: web.Request) -> list[tuple[str, Limit, str]]:
         return []
     limits = [("requests", REQUESTS_PER_ADDRESS, "too many requests from your address")]
     if request.method == "POST" and request.path == "/api/chat/sessions":
-        limits.append(("sessions", NEW_SESSIONS_PER_ADDRESS, "too many new chats from your address"))
+        limits.append(
+            ("sessions", NEW_SESSIONS_PER_ADDRESS, "too many new chats from your address")
+        )
     elif request.method == "POST" and request.path.endswith("/messages"):
         limits.append(("address", MESSAGES_PER_ADDRESS, "too many messages from your address"))
     return limits
@@ -106,9 +109,12 @@ async def chat_guard(request: web.Request, handler):
         return await handler(request)
     origin = request.headers.get("Origin")
     if origin is not None and not origin_allowed(request, origin):
-        return error_response(OriginNotAllowed(
-            f"this chat does not accept requests from {origin}: add it to ALLOWED_ORIGINS on the "
-            "helpdesk"))
+        return error_response(
+            OriginNotAllowed(
+                f"this chat does not accept requests from {origin}: add it to ALLOWED_ORIGINS on the "
+                "helpdesk"
+            )
+        )
     if request.method == "OPTIONS":  # the browser's preflight for a cross-origin shop page
         response = web.Response(status=204)
     else:
@@ -120,6 +126,7 @@ async def chat_guard(request: web.Request, handler):
         else:
             response = await handler(request)
     if origin is not None and not response.prepared:
-        response.headers.update({"Access-Control-Allow-Origin": origin, "Vary": "Origin",
-                                 **CORS_HEADERS})
+        response.headers.update(
+            {"Access-Control-Allow-Origin": origin, "Vary": "Origin", **CORS_HEADERS}
+        )
     return response

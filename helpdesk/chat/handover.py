@@ -23,8 +23,9 @@ URGENT_RESPONSES = {"utter_order_delayed", "utter_order_delayed_unshipped"}
 def priority_of(signal: dict[str, Any], support: SupportPolicy | None) -> Priority:
     always_human = set(support.always_human) if support else set()
     reasons = {signal.get("reason"), *(signal.get("intents") or [])}
-    urgent = (reasons & (URGENT_INTENTS | always_human)
-              or URGENT_RESPONSES & set(signal.get("bot_said") or []))
+    urgent = reasons & (URGENT_INTENTS | always_human) or URGENT_RESPONSES & set(
+        signal.get("bot_said") or []
+    )
     return Priority.HIGH if urgent else Priority.NORMAL
 
 
@@ -33,8 +34,14 @@ def route(support: SupportPolicy | None, lang: str, now: datetime) -> Availabili
     return availability(support, now, language=lang) if support else None
 
 
-async def escalate(session: AsyncSession, conversation: Conversation, signal: dict[str, Any], *,
-                   support: SupportPolicy | None, now: datetime) -> bool:
+async def escalate(
+    session: AsyncSession,
+    conversation: Conversation,
+    signal: dict[str, Any],
+    *,
+    support: SupportPolicy | None,
+    now: datetime,
+) -> bool:
     """Queue the conversation for a person; False (and nothing changes) if a person already has
     it or it is already waiting: escalating twice is escalating once."""
     if conversation.state in (State.QUEUED, State.WITH_AGENT):
@@ -63,15 +70,18 @@ def reopen(conversation: Conversation, now: datetime) -> bool:
     return True
 
 
-def waiting_too_long(conversation: Conversation, support: SupportPolicy | None, now: datetime) -> bool:
+def waiting_too_long(
+    conversation: Conversation, support: SupportPolicy | None, now: datetime
+) -> bool:
     if conversation.state != State.QUEUED or conversation.queued_at is None or support is None:
         return False
     team = conversation.team if conversation.team in support.teams else support.fallback_team
     return wait_too_long(support, team, now - aware(conversation.queued_at))
 
 
-def outside_hours(conversation: Conversation, support: SupportPolicy | None,
-                  now: datetime) -> Availability | None:
+def outside_hours(
+    conversation: Conversation, support: SupportPolicy | None, now: datetime
+) -> Availability | None:
     """When nobody of the conversation's team is at work: the team's availability, else None."""
     if support is None or conversation.team not in support.teams:
         return None

@@ -38,7 +38,9 @@ class Delivery(StrEnum):
     PENDING = "pending"  # stored, not yet answered by the bot (bot down, or in flight)
     ANSWERED = "answered"
     HELD = "held"  # a person has the conversation: the bot never sees it
-    FAILED = "failed"  # the bot failed on it again and again: the shopper was told, it waits no more
+    FAILED = (
+        "failed"  # the bot failed on it again and again: the shopper was told, it waits no more
+    )
 
 
 class Priority(IntEnum):
@@ -85,7 +87,9 @@ class Message(SQLModel, table=True):
     client_id: str | None = None  # the widget's id for a shopper message: retries are stored once
     reply_to: int | None = Field(default=None, foreign_key="message.id", index=True)
     delivery: str | None = Field(default=None, index=True)  # shopper messages only
-    bot_attempts: int = 0  # times the bot was asked to answer it (a message it always fails on stops)
+    bot_attempts: int = (
+        0  # times the bot was asked to answer it (a message it always fails on stops)
+    )
     # A bot text is rendered from locales/: the key and variables let it be shown in any language.
     template_key: str | None = None
     template_vars: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
@@ -115,8 +119,9 @@ class SignedIdentity(BaseModel):
 
 class SessionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as written: no "5" for 5
-    locale: str | None = pydantic.Field(default=None, min_length=2, max_length=16,
-                                        pattern=r"^[A-Za-z-]+$")
+    locale: str | None = pydantic.Field(
+        default=None, min_length=2, max_length=16, pattern=r"^[A-Za-z-]+$"
+    )
     identity: SignedIdentity | None = None
 
 
@@ -147,6 +152,7 @@ class MessageCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as written: no "5" for 5
     text: str
     client_id: uuid.UUID = pydantic.Field(strict=False)  # JSON has no UUIDs: a string in one
+
     @field_validator("text")
     @classmethod
     def _sensible_text(cls, text: str) -> str:
@@ -168,10 +174,18 @@ class MessagePublic(BaseModel):
 
     @classmethod
     def of(cls, message: Message) -> MessagePublic:
-        return cls(id=message.id, sender=message.sender, text=message.text, lang=message.lang,
-                   buttons=message.buttons or [], client_id=message.client_id,
-                   reply_to=message.reply_to, author=message.author, kind=kind_of(message),
-                   created_at=aware(message.created_at))
+        return cls(
+            id=message.id,
+            sender=message.sender,
+            text=message.text,
+            lang=message.lang,
+            buttons=message.buttons or [],
+            client_id=message.client_id,
+            reply_to=message.reply_to,
+            author=message.author,
+            kind=kind_of(message),
+            created_at=aware(message.created_at),
+        )
 
     def json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)

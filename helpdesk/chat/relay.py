@@ -69,10 +69,21 @@ class Turn:
 
 
 class BotRelay:
-    def __init__(self, *, database: Database, bot: Bot, outbox: Outbox, translator: Translator,
-                 payloads: ShopperPayloads, clock: Clock, turns: TurnLocks,
-                 support: Callable[[], SupportPolicy | None], native_languages: list[str],
-                 concurrency: int, timeout: float) -> None:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        bot: Bot,
+        outbox: Outbox,
+        translator: Translator,
+        payloads: ShopperPayloads,
+        clock: Clock,
+        turns: TurnLocks,
+        support: Callable[[], SupportPolicy | None],
+        native_languages: list[str],
+        concurrency: int,
+        timeout: float,
+    ) -> None:
         self.database, self.bot, self.outbox, self.translator = database, bot, outbox, translator
         self.payloads, self.clock, self.turns, self.support = payloads, clock, turns, support
         self.native_languages = native_languages
@@ -89,8 +100,12 @@ class BotRelay:
                 text = await self._text_for_bot(turn)
                 answer = await self._ask(turn.conversation, text)
             except BotFailed as failure:
-                log.warning("the bot failed on message %s of %s: %s", turn.message.id,
-                            conversation_id, failure)
+                log.warning(
+                    "the bot failed on message %s of %s: %s",
+                    turn.message.id,
+                    conversation_id,
+                    failure,
+                )
                 if not await self._failed(turn):
                     return
                 continue
@@ -143,8 +158,11 @@ class BotRelay:
                 await session.commit()
                 return None
             message = pending[0]
-            offered = (await store.offered_payloads(session, conversation_id)
-                       if message.text.startswith(PAYLOAD_PREFIX) else set())
+            offered = (
+                await store.offered_payloads(session, conversation_id)
+                if message.text.startswith(PAYLOAD_PREFIX)
+                else set()
+            )
             return Turn(conversation, message, pending[-1], offered)
 
     async def _text_for_bot(self, turn: Turn) -> str:
@@ -172,7 +190,9 @@ class BotRelay:
 
     async def _store_answer(self, turn: Turn, text: str, answer: list[BotMessage]) -> None:
         lang = turn.conversation.lang
-        replies = await self.outbox.prepare([said for said in answer if said.key or said.text], lang)
+        replies = await self.outbox.prepare(
+            [said for said in answer if said.key or said.text], lang
+        )
         escalation = next((said.escalate for said in answer if said.escalate is not None), None)
         now, support = self.clock.now(), self.support()
         routed = handover.route(support, lang, now) if escalation is not None else None
@@ -180,7 +200,8 @@ class BotRelay:
         if routed is not None and not routed.open and routed.next_open:
             opens = f"{routed.next_open.isoformat()} {routed.next_open.tzinfo}"
             away = await self.outbox.prepare(
-                [BotMessage(key=NOTICE_AGENTS_AWAY, variables={"opens": opens})], lang)
+                [BotMessage(key=NOTICE_AGENTS_AWAY, variables={"opens": opens})], lang
+            )
         async with self.database.session() as session:
             conversation = await store.get_conversation(session, turn.conversation.id)
             message = await session.get(Message, turn.message.id)
@@ -191,11 +212,13 @@ class BotRelay:
             message.translated_lang = turn.message.translated_lang
             session.add(message)
             escalated = escalation is not None and await handover.escalate(
-                session, conversation, escalation, support=support, now=now)
+                session, conversation, escalation, support=support, now=now
+            )
             await self.outbox.store(session, conversation, replies, now=now, reply_to=message)
             if escalated and away:
-                await self.outbox.store(session, conversation, away, now=now, reply_to=message,
-                                        sender=Sender.SYSTEM)
+                await self.outbox.store(
+                    session, conversation, away, now=now, reply_to=message, sender=Sender.SYSTEM
+                )
             await session.commit()
         if escalated:
             self.outbox.publish_state(conversation)
@@ -228,10 +251,19 @@ class BotRelay:
             if await store.has_notice(session, message.id, key):
                 return
             current = await store.get_conversation(session, conversation.id)
-            await self.outbox.store(session, current, notice, now=self.clock.now(),
-                                    reply_to=message, sender=Sender.SYSTEM)
+            await self.outbox.store(
+                session,
+                current,
+                notice,
+                now=self.clock.now(),
+                reply_to=message,
+                sender=Sender.SYSTEM,
+            )
 
 
 def _metadata(conversation: Conversation) -> dict[str, Any]:
-    return {"lang": conversation.lang, "shop": conversation.shop,
-            "conversation_id": conversation.id}
+    return {
+        "lang": conversation.lang,
+        "shop": conversation.shop,
+        "conversation_id": conversation.id,
+    }

@@ -38,12 +38,16 @@ class ReplyRenderer:
         try:
             rendered = self.locales.render(said.key, lang, said.variables)
         except KeyError:
-            log.error("the bot said %r, which locales/en.yml has no text for; said %r instead",
-                      said.key, FALLBACK_KEY)
+            log.error(
+                "the bot said %r, which locales/en.yml has no text for; said %r instead",
+                said.key,
+                FALLBACK_KEY,
+            )
             said = BotMessage(key=FALLBACK_KEY)
             rendered = self.locales.render(FALLBACK_KEY, lang)
-        reply = Reply(rendered.text, rendered.lang, rendered.buttons, said.key,
-                      said.variables or None)
+        reply = Reply(
+            rendered.text, rendered.lang, rendered.buttons, said.key, said.variables or None
+        )
         if rendered.lang == lang:
             return reply
         translated = await self.translator.translate(rendered.text, rendered.lang, lang)
@@ -51,6 +55,13 @@ class ReplyRenderer:
             reply.untranslated = True
             return reply
         reply.original_text, reply.text, reply.lang = rendered.text, translated.text, lang
-        reply.buttons = [{**button, "title": (await self.translator.translate(
-            button["title"], rendered.lang, lang)).text} for button in rendered.buttons]
+        reply.buttons = [
+            {
+                **button,
+                "title": (
+                    await self.translator.translate(button["title"], rendered.lang, lang)
+                ).text,
+            }
+            for button in rendered.buttons
+        ]
         return reply

@@ -41,9 +41,19 @@ class NeverResolved(HelpdeskError):
 class Chat:
     """The chat path of DESIGN.md: every message is stored before anything else happens."""
 
-    def __init__(self, settings: Settings, database: Database, bot: Bot, *, outbox: Outbox,
-                 detector: LanguageDetector, translator: Translator, policies: PolicyStore,
-                 clock: Clock, payloads: ShopperPayloads) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        bot: Bot,
+        *,
+        outbox: Outbox,
+        detector: LanguageDetector,
+        translator: Translator,
+        policies: PolicyStore,
+        clock: Clock,
+        payloads: ShopperPayloads,
+    ) -> None:
         self.settings = settings
         self.clock = clock
         self.policies = policies
@@ -51,40 +61,67 @@ class Chat:
         self.outbox = outbox
         self.database = database
         self.turns = TurnLocks()
-        self.relay = BotRelay(database=database, bot=bot, outbox=self.outbox, translator=translator,
-                              payloads=payloads, clock=clock, turns=self.turns,
-                              support=policies.support,
-                              native_languages=settings.native_languages,
-                              concurrency=settings.bot_concurrency,
-                              timeout=settings.bot_timeout_seconds)
+        self.relay = BotRelay(
+            database=database,
+            bot=bot,
+            outbox=self.outbox,
+            translator=translator,
+            payloads=payloads,
+            clock=clock,
+            turns=self.turns,
+            support=policies.support,
+            native_languages=settings.native_languages,
+            concurrency=settings.bot_concurrency,
+            timeout=settings.bot_timeout_seconds,
+        )
 
-    async def open(self, locale: str | None, identity: SignedIdentity | None = None
-                   ) -> tuple[Conversation, str, str | None]:
+    async def open(
+        self, locale: str | None, identity: SignedIdentity | None = None
+    ) -> tuple[Conversation, str, str | None]:
         """A new conversation, its token, and why the shop's signed identity did not check out
         (None when it did, or when there was none)."""
         now = self.clock.now()
-        problem = identity and identity_problem(identity.email, identity.signature,
-                                                identity.expires, secret=self.settings.identity_secret,
-                                                now=now)
+        problem = identity and identity_problem(
+            identity.email,
+            identity.signature,
+            identity.expires,
+            secret=self.settings.identity_secret,
+            now=now,
+        )
         async with self.database.session() as session:
             conversation, token = await store.create_conversation(
-                session, shop=self.settings.shop, locale=locale, lang=self._language_of(locale),
-                now=now)
+                session,
+                shop=self.settings.shop,
+                locale=locale,
+                lang=self._language_of(locale),
+                now=now,
+            )
             if identity is not None:
-                await verify_identity(session, conversation.id, email=identity.email,
-                                      signature=identity.signature, expires=identity.expires,
-                                      secret=self.settings.identity_secret, now=now)
+                await verify_identity(
+                    session,
+                    conversation.id,
+                    email=identity.email,
+                    signature=identity.signature,
+                    expires=identity.expires,
+                    secret=self.settings.identity_secret,
+                    now=now,
+                )
         if problem:
-            log.warning("conversation %s: the shop's signed identity was not accepted: %s",
-                        conversation.id, problem)
+            log.warning(
+                "conversation %s: the shop's signed identity was not accepted: %s",
+                conversation.id,
+                problem,
+            )
         return conversation, token, problem
 
     async def choose_language(self, conversation_id: str, locale: str) -> Conversation:
         """The shopper picked a language in the widget: answers come in it from now on."""
         code = base_language(locale)
         if code not in self.settings.languages:
-            raise BadRequest(f"this shop chats in {', '.join(self.settings.languages)}; "
-                             f"{locale!r} is not one of them")
+            raise BadRequest(
+                f"this shop chats in {', '.join(self.settings.languages)}; "
+                f"{locale!r} is not one of them"
+            )
         async with self.turns.hold(conversation_id):
             async with self.database.session() as session:
                 conversation = await store.get_conversation(session, conversation_id)
@@ -105,8 +142,9 @@ class Chat:
         async with self.database.session() as session:
             return await store.transcript(session, conversation_id, after=after)
 
-    async def receive(self, conversation_id: str, text: str, client_id: str, *,
-                      address: str | None = None) -> tuple[list[Message], Conversation]:
+    async def receive(
+        self, conversation_id: str, text: str, client_id: str, *, address: str | None = None
+    ) -> tuple[list[Message], Conversation]:
         """Store the shopper's message, let the bot answer; (the replies to it, the conversation
         as it is now)."""
         async with self.turns.hold(conversation_id):
@@ -116,7 +154,8 @@ class Chat:
                 conversation.client_address = address
                 await self._follow_language(session, conversation, text)
                 message, is_new = await store.store_shopper_message(
-                    session, conversation, text=text, client_id=client_id, now=self.clock.now())
+                    session, conversation, text=text, client_id=client_id, now=self.clock.now()
+                )
             if is_new:
                 self.outbox.publish(message, conversation)
                 await self._keep_contact_email(conversation, message)
@@ -136,25 +175,31 @@ class Chat:
         """Outside support hours a shopper may leave an email address for the agents to write to."""
         found = _EMAIL.search(message.text)
         now = self.clock.now()
-        if (found is None or conversation.state != ConversationState.QUEUED
-                or handover.outside_hours(conversation, self.policies.support(), now) is None):
+        if (
+            found is None
+            or conversation.state != ConversationState.QUEUED
+            or handover.outside_hours(conversation, self.policies.support(), now) is None
+        ):
             return
         saved = await self.outbox.prepare(
             [BotMessage(key=NOTICE_CONTACT_SAVED, variables={"email": found.group(0)})],
-            conversation.lang)
+            conversation.lang,
+        )
         async with self.database.session() as session:
             conversation = await store.get_conversation(session, conversation.id)
             conversation.contact_email = found.group(0)
             session.add(conversation)
-            await self.outbox.store(session, conversation, saved, now=now, reply_to=message,
-                                    sender=Sender.SYSTEM)
+            await self.outbox.store(
+                session, conversation, saved, now=now, reply_to=message, sender=Sender.SYSTEM
+            )
 
     async def rate(self, conversation_id: str, score: int, comment: str | None) -> Conversation:
         async with self.database.session() as session:
             conversation = await store.get_conversation(session, conversation_id)
             if conversation.resolved_at is None:
-                raise NeverResolved("there is nothing to rate yet: an agent has not helped in "
-                                    "this conversation")
+                raise NeverResolved(
+                    "there is nothing to rate yet: an agent has not helped in this conversation"
+                )
             conversation.rating, conversation.rating_comment = score, comment
             session.add(conversation)
             await session.commit()
@@ -167,9 +212,16 @@ class Chat:
             return
         established = await store.has_shopper_messages(session, conversation.id)
         detected = self.detector.detect(
-            text, current=conversation.lang if established else None,
-            hint=self._language_of(conversation.locale) if conversation.locale else None)
+            text,
+            current=conversation.lang if established else None,
+            hint=self._language_of(conversation.locale) if conversation.locale else None,
+        )
         if detected.lang != conversation.lang:
-            log.info("conversation %s: language %s -> %s (%s)", conversation.id,
-                     conversation.lang, detected.lang, detected.reason)
+            log.info(
+                "conversation %s: language %s -> %s (%s)",
+                conversation.id,
+                conversation.lang,
+                detected.lang,
+                detected.reason,
+            )
             conversation.lang = detected.lang

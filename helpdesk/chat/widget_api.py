@@ -75,7 +75,9 @@ def _compose_widget(_widget_mtime_ns: int, _rule_mtime_ns: int) -> tuple[bytes, 
     rule = EXPORTED.sub("", RECONNECT_RULE.read_text(encoding="utf-8"))
     # Fail loudly rather than ship a widget that breaks at its first reconnect.
     if widget.count(RULE_GOES_HERE) != 1:
-        raise RuntimeError(f"{WIDGET} must say once where the reconnect rule goes: {RULE_GOES_HERE}")
+        raise RuntimeError(
+            f"{WIDGET} must say once where the reconnect rule goes: {RULE_GOES_HERE}"
+        )
     if re.search(r"^\s*(import|export)\b", rule, re.MULTILINE):
         raise RuntimeError(f"{RECONNECT_RULE} may only hold `export const` and `export function`")
     body = widget.replace(RULE_GOES_HERE, textwrap.indent(rule, "  ").strip(), 1).encode()
@@ -94,16 +96,25 @@ async def widget_strings(request: web.Request) -> web.Response:
     lang, direction = _language(request.query.get("lang", "en"))
     locales = request.app[LOCALES]
     # Raw texts: the widget fills {count}, {name}, {seconds} itself.
-    texts = {key.removeprefix(PREFIX): locales.texts["en" if not locales.has(key, lang) else lang]
-             [key]["text"] for key in locales.texts["en"] if key.startswith(PREFIX)}
+    texts = {
+        key.removeprefix(PREFIX): locales.texts["en" if not locales.has(key, lang) else lang][key][
+            "text"
+        ]
+        for key in locales.texts["en"]
+        if key.startswith(PREFIX)
+    }
     shop = request.app[SETTINGS].languages
     choices = [{"code": code, "name": _name(code)} for code in shop if code in locales.texts]
     found = lang if locales.has("widget_title", lang) else "en"
-    answer = {"lang": lang, "strings_lang": found, "dir": direction, "strings": texts,
-              "languages": choices}
+    answer = {
+        "lang": lang,
+        "strings_lang": found,
+        "dir": direction,
+        "strings": texts,
+        "languages": choices,
+    }
     body = web.json_response(answer).body
-    return _cached(request, body, f'"{hashlib.sha256(body).hexdigest()[:32]}"',
-                   "application/json")
+    return _cached(request, body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', "application/json")
 
 
 def _language(tag: str) -> tuple[str, str]:
@@ -136,13 +147,16 @@ async def demo_shop(request: web.Request) -> web.Response:
         page = page.replace('<html lang="en"', f'<html lang="{html.escape(lang)}"', 1)
     if identity := _demo_identity(request):
         email, expires, signature = identity
-        page = page.replace('data-shop="atelier-nord"', f'data-shop="atelier-nord" '
-                            f'data-identity-email="{html.escape(email)}" '
-                            f'data-identity-expires="{expires}" '
-                            f'data-identity-signature="{signature}"', 1)
+        page = page.replace(
+            'data-shop="atelier-nord"',
+            f'data-shop="atelier-nord" '
+            f'data-identity-email="{html.escape(email)}" '
+            f'data-identity-expires="{expires}" '
+            f'data-identity-signature="{signature}"',
+            1,
+        )
         page = page.replace("<!--customer-->", f"Signed in as {html.escape(email)}", 1)
-    return web.Response(text=page, content_type="text/html",
-                        headers={"Cache-Control": "no-cache"})
+    return web.Response(text=page, content_type="text/html", headers={"Cache-Control": "no-cache"})
 
 
 def _demo_identity(request: web.Request) -> tuple[str, int, str] | None:

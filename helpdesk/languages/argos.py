@@ -33,8 +33,11 @@ def configure(var_dir: Path) -> Path:
     """Point argostranslate at var/argos. It reads these once, when first imported: the first
     call in a process decides (one service, one var/)."""
     home = var_dir / "argos"
-    for variable, folder in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
-                             ("XDG_CACHE_HOME", "cache")):
+    for variable, folder in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_CACHE_HOME", "cache"),
+    ):
         (home / folder).mkdir(parents=True, exist_ok=True)
         os.environ[variable] = str(home / folder)
     os.environ["ARGOS_PACKAGES_DIR"] = str(home / "packages")
@@ -70,13 +73,22 @@ def fix_up(package_dir: Path) -> None:
     for splitter in ("stanza", "minisbd"):
         if (package_dir / splitter).exists():
             (package_dir / "unused-splitters").mkdir(exist_ok=True)
-            shutil.move(str(package_dir / splitter), str(package_dir / "unused-splitters" / splitter))
+            shutil.move(
+                str(package_dir / splitter), str(package_dir / "unused-splitters" / splitter)
+            )
 
 
 def installed_packages() -> list[InstalledPackage]:
-    return [InstalledPackage(p.from_code, p.to_code, p.package_path.name, str(p.package_version),
-                             Path(p.package_path))
-            for p in _argos("package").get_installed_packages()]
+    return [
+        InstalledPackage(
+            p.from_code,
+            p.to_code,
+            p.package_path.name,
+            str(p.package_version),
+            Path(p.package_path),
+        )
+        for p in _argos("package").get_installed_packages()
+    ]
 
 
 def install_file(path: Path) -> InstalledPackage:
@@ -99,8 +111,9 @@ def install_from_index(source: str, target: str) -> InstalledPackage:
     """Download a package from the Argos index (needs the internet), then install it."""
     package = _argos("package")
     package.update_package_index()
-    wanted = [p for p in package.get_available_packages()
-              if p.from_code == source and p.to_code == target]
+    wanted = [
+        p for p in package.get_available_packages() if p.from_code == source and p.to_code == target
+    ]
     if not wanted:
         raise LookupError(f"the Argos index has no {source}->{target} package")
     return install_file(Path(wanted[0].download()))

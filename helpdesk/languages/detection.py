@@ -30,8 +30,17 @@ LANGDETECT_WEIGHT = 0.5
 FAVOURED_PRIOR = 3.0  # the conversation's language (or the widget's hint) is the likelier one
 NOISE = re.compile(r"https?://\S+|\S+@\S+|#?\d[\d\s./:-]*|[_*~`]+")
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-SCRIPT_LANGUAGES = {"CJK": "zh", "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko",
-                    "ARABIC": "ar", "HEBREW": "he", "CYRILLIC": "ru", "GREEK": "el", "THAI": "th"}
+SCRIPT_LANGUAGES = {
+    "CJK": "zh",
+    "HIRAGANA": "ja",
+    "KATAKANA": "ja",
+    "HANGUL": "ko",
+    "ARABIC": "ar",
+    "HEBREW": "he",
+    "CYRILLIC": "ru",
+    "GREEK": "el",
+    "THAI": "th",
+}
 
 
 @dataclass(frozen=True)
@@ -59,8 +68,9 @@ class LanguageDetector:
     """Naive Bayes over the words shoppers used in each language's training examples, combined
     with langdetect's character n-grams (which know words our examples never used)."""
 
-    def __init__(self, languages: list[str], counts: dict[str, Counter] | None = None,
-                 default: str = "en") -> None:
+    def __init__(
+        self, languages: list[str], counts: dict[str, Counter] | None = None, default: str = "en"
+    ) -> None:
         self.languages = languages
         self.default = default if default in languages else languages[0]
         self.counts = {lang: counts[lang] for lang in languages if counts and lang in counts}
@@ -73,15 +83,20 @@ class LanguageDetector:
     @classmethod
     def from_training_data(cls, languages: list[str], nlu_dir: Path) -> LanguageDetector:
         """Each language's word counts come from the bot's own NLU examples in that language."""
-        return cls(languages, {lang: _word_counts(nlu_dir / lang) for lang in languages
-                               if (nlu_dir / lang).is_dir()})
+        return cls(
+            languages,
+            {lang: _word_counts(nlu_dir / lang) for lang in languages if (nlu_dir / lang).is_dir()},
+        )
 
-    def detect(self, text: str, *, current: str | None = None, hint: str | None = None) -> Detection:
+    def detect(
+        self, text: str, *, current: str | None = None, hint: str | None = None
+    ) -> Detection:
         fallback = next((lang for lang in (current, hint) if lang in self.languages), None)
         scripted = script_language(text)
         if scripted is not None:
-            return Detection(scripted if scripted in self.languages else fallback or self.default,
-                             "script")
+            return Detection(
+                scripted if scripted in self.languages else fallback or self.default, "script"
+            )
         words = words_of(text)
         if not words:
             return Detection(fallback or self.default, "kept" if current else "default")
@@ -97,14 +112,16 @@ class LanguageDetector:
 
     def posterior(self, words: list[str], favoured: str | None = None) -> dict[str, float]:
         """P(language | words) over the shop's languages."""
-        scores = {lang: math.log(FAVOURED_PRIOR if lang == favoured else 1.0)
-                  for lang in self.languages}
+        scores = {
+            lang: math.log(FAVOURED_PRIOR if lang == favoured else 1.0) for lang in self.languages
+        }
         known = [word for word in words if word in self.vocabulary]
         for word in known:
             for lang in self.languages:
                 count = self.counts.get(lang, Counter())[word]
-                scores[lang] += math.log((count + SMOOTHING)
-                                         / (self.totals.get(lang, 0) + SMOOTHING * VOCABULARY_SIZE))
+                scores[lang] += math.log(
+                    (count + SMOOTHING) / (self.totals.get(lang, 0) + SMOOTHING * VOCABULARY_SIZE)
+                )
         by_characters = self._langdetect(" ".join(words))
         if not known and not by_characters:
             return {}
@@ -122,7 +139,9 @@ class LanguageDetector:
             ranked = detector.get_probabilities()
         except LangDetectException:
             return {}
-        return {base_language(r.lang): r.prob for r in ranked if base_language(r.lang) in self.languages}
+        return {
+            base_language(r.lang): r.prob for r in ranked if base_language(r.lang) in self.languages
+        }
 
 
 def _word_counts(directory: Path) -> Counter:

@@ -119,13 +119,18 @@ class Locales:
             raise KeyError(f"no text named {key!r} in locales/en.yml")
         values = self._values(variables or {}, found_lang)
         formatter = _LocaleFormatter(found_lang)
-        buttons = [{name: formatter.vformat(str(part), (), values) for name, part in button.items()}
-                   for button in entry.get("buttons", [])]
+        buttons = [
+            {name: formatter.vformat(str(part), (), values) for name, part in button.items()}
+            for button in entry.get("buttons", [])
+        ]
         # Choices computed by an action (one button per returnable item, say) come first.
-        choices = [{"title": str(c["title"]), "payload": str(c["payload"])}
-                   for c in (variables or {}).get("choices", [])]
-        return Rendered(key, found_lang, formatter.vformat(entry["text"], (), values),
-                        choices + buttons)
+        choices = [
+            {"title": str(c["title"]), "payload": str(c["payload"])}
+            for c in (variables or {}).get("choices", [])
+        ]
+        return Rendered(
+            key, found_lang, formatter.vformat(entry["text"], (), values), choices + buttons
+        )
 
     def _values(self, variables: dict[str, Any], lang: str) -> dict[str, Any]:
         """Variables named *_key hold another text's key, *_keys a list of them (each a key or

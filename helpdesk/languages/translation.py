@@ -43,7 +43,9 @@ class Translator:
         self._lock = asyncio.Lock()  # the engine is not thread-safe: one translation at a time
 
     def can_translate(self, source: str, target: str) -> bool:
-        return source == target or (self.engine is not None and self.engine.can_translate(source, target))
+        return source == target or (
+            self.engine is not None and self.engine.can_translate(source, target)
+        )
 
     async def translate(self, text: str, source: str, target: str) -> Translation:
         if source == target:
@@ -58,7 +60,9 @@ class Translator:
             try:
                 translated = await asyncio.to_thread(self.engine.translate, text, source, target)
             except Exception:  # noqa: BLE001 - a broken package must not break the chat
-                log.exception("translating %s -> %s failed; passing the original on", source, target)
+                log.exception(
+                    "translating %s -> %s failed; passing the original on", source, target
+                )
                 return Translation(text, source, target, False)
         self._remember(key, translated)
         return Translation(translated, source, target, True)

@@ -32,7 +32,9 @@ class EventHub:
 
     def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
         for queue in self._subscribers.get(conversation_id, ()):
-            if queue.full():  # a stuck client must not hold the others back; it refetches on reconnect
+            if (
+                queue.full()
+            ):  # a stuck client must not hold the others back; it refetches on reconnect
                 queue.get_nowait()
             queue.put_nowait(event)
 

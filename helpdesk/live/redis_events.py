@@ -52,15 +52,21 @@ class RedisEventHub(EventHub):
         self.clock = clock or Clock()
         self.origin = uuid.uuid4().hex  # this hub, in what it sends
         # One retry: the first command on a pooled connection of a Redis since restarted fails.
-        self.client = redis.from_url(url, retry=Retry(NoBackoff(), 1),
-                                     socket_timeout=TIMEOUT_SECONDS,
-                                     socket_connect_timeout=TIMEOUT_SECONDS)
+        self.client = redis.from_url(
+            url,
+            retry=Retry(NoBackoff(), 1),
+            socket_timeout=TIMEOUT_SECONDS,
+            socket_connect_timeout=TIMEOUT_SECONDS,
+        )
         # No retries for the subscriber: redis-py would reconnect and resubscribe unseen, and what
         # was published in between would be missed without our knowing.
-        self._listener = redis.from_url(url, retry=Retry(NoBackoff(), 0),
-                                        socket_timeout=TIMEOUT_SECONDS,
-                                        socket_connect_timeout=TIMEOUT_SECONDS,
-                                        client_name=f"helpdesk-events-{self.origin[:12]}")
+        self._listener = redis.from_url(
+            url,
+            retry=Retry(NoBackoff(), 0),
+            socket_timeout=TIMEOUT_SECONDS,
+            socket_connect_timeout=TIMEOUT_SECONDS,
+            client_name=f"helpdesk-events-{self.origin[:12]}",
+        )
         self._seq = itertools.count(1)
         self._pending: dict[int, tuple[str, dict[str, Any]]] = {}
         self._last_seen: dict[str, int] = {}  # by origin: a publish retried can arrive twice
@@ -73,9 +79,12 @@ class RedisEventHub(EventHub):
 
     @property
     def status(self) -> dict[str, Any]:
-        return {"mode": "redis", "subscribed": self.subscribed,
-                "since": self._since.isoformat(timespec="seconds"),
-                "reconnect_attempts": self._attempts}
+        return {
+            "mode": "redis",
+            "subscribed": self.subscribed,
+            "since": self._since.isoformat(timespec="seconds"),
+            "reconnect_attempts": self._attempts,
+        }
 
     def publish(self, channel: str, event: dict[str, Any]) -> None:
         seq = next(self._seq)
@@ -145,8 +154,9 @@ class RedisEventHub(EventHub):
         if not reply or reply["type"] != "psubscribe":
             raise redis.ConnectionError(f"Redis did not confirm the subscription ({reply!r})")
         if self._attempts:
-            log.info("live events: subscribed to Redis again after %d failed attempts",
-                     self._attempts)
+            log.info(
+                "live events: subscribed to Redis again after %d failed attempts", self._attempts
+            )
         else:
             log.info("live events: subscribed to Redis")
         self.subscribed, self._since, self._attempts = True, self.clock.now(), 0
@@ -172,7 +182,7 @@ class RedisEventHub(EventHub):
         except (ValueError, KeyError, TypeError):
             log.warning("ignoring a malformed live event on %r", channel)
             return
-        channel_name = channel.decode()[len(self.prefix):]
+        channel_name = channel.decode()[len(self.prefix) :]
         if origin == self.origin:
             if self._pending.pop(seq, None) is not None:
                 self._deliver(channel_name, event)
@@ -182,12 +192,18 @@ class RedisEventHub(EventHub):
 
     def _lost(self, error: Exception) -> None:
         if self.subscribed:
-            log.warning("live events: lost the Redis subscription (%s); delivering on this "
-                        "replica only until it is back", error)
+            log.warning(
+                "live events: lost the Redis subscription (%s); delivering on this "
+                "replica only until it is back",
+                error,
+            )
             self.subscribed, self._since = False, self.clock.now()
         elif not self._tried.is_set():
-            log.warning("live events: cannot subscribe to Redis (%s); delivering on this "
-                        "replica only until it can", error)
+            log.warning(
+                "live events: cannot subscribe to Redis (%s); delivering on this "
+                "replica only until it can",
+                error,
+            )
         else:
             log.debug("live events: subscribing to Redis failed again (%s)", error)
         self._attempts += 1

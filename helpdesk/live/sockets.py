@@ -54,7 +54,9 @@ async def first_frame_token(socket: web.WebSocketResponse) -> str | None:
 async def refuse(socket: web.WebSocketResponse, error: HelpdeskError) -> None:
     """Close with the reason in words and as a code (4401 unauthorized, 4429 too many…)."""
     await socket.send_json({"type": "error", "error": error.message, "code": error.code})
-    await socket.close(code=CLOSE_CODES.get(error.status, 4400), message=error.message[:120].encode())
+    await socket.close(
+        code=CLOSE_CODES.get(error.status, 4400), message=error.message[:120].encode()
+    )
 
 
 @contextmanager
@@ -73,8 +75,9 @@ def counted(app: web.Application, channel: str, cap: int) -> Iterator[bool]:
                 del open_now[channel]
 
 
-async def stream_events(socket: web.WebSocketResponse, events: EventHub, channel: str,
-                        shown: Shown | None = None) -> web.WebSocketResponse:
+async def stream_events(
+    socket: web.WebSocketResponse, events: EventHub, channel: str, shown: Shown | None = None
+) -> web.WebSocketResponse:
     """Push the channel's events (as `shown` turns them, None skips one) until the client
     leaves; clients only listen, reading is how their leaving is noticed. The first frame,
     {"type": "ready"}, says the socket is listening: what the client fetches after it is not missed."""
@@ -91,7 +94,9 @@ async def stream_events(socket: web.WebSocketResponse, events: EventHub, channel
     return socket
 
 
-async def _forward(queue: asyncio.Queue, socket: web.WebSocketResponse, shown: Shown | None) -> None:
+async def _forward(
+    queue: asyncio.Queue, socket: web.WebSocketResponse, shown: Shown | None
+) -> None:
     while not socket.closed:
         event = await queue.get()
         if shown is not None:
@@ -104,8 +109,13 @@ async def _forward(queue: asyncio.Queue, socket: web.WebSocketResponse, shown: S
 
 async def close_all(app: web.Application) -> None:
     """on_shutdown: "going away" tells the widget and the workspace to reconnect."""
-    await asyncio.gather(*(socket.close(code=WSCloseCode.GOING_AWAY, message=b"shutting down")
-                           for socket in set(app[SOCKETS])), return_exceptions=True)
+    await asyncio.gather(
+        *(
+            socket.close(code=WSCloseCode.GOING_AWAY, message=b"shutting down")
+            for socket in set(app[SOCKETS])
+        ),
+        return_exceptions=True,
+    )
 
 
 def install(app: web.Application) -> None:

@@ -31,22 +31,36 @@ async def cancel_unpaid_order(session: AsyncSession, order: Order, *, now: datet
 def item_eligibility(policy: ReturnsPolicy, view: OrderView, item: OrderItem, *, today: date):
     shipment = view.latest_shipment
     return return_eligibility(
-        policy, view.order.country, ReturnItem(item.sku, item.category, item.final_sale),
-        delivered_on=shipment.delivered_on if shipment else None, today=today)
+        policy,
+        view.order.country,
+        ReturnItem(item.sku, item.category, item.final_sale),
+        delivered_on=shipment.delivered_on if shipment else None,
+        today=today,
+    )
 
 
 def already_returned(view: OrderView) -> set[str]:
     return {line["sku"] for ret in view.returns for line in ret.items}
 
 
-async def create_return(session: AsyncSession, view: OrderView, item: OrderItem, *,
-                        reason: str = "") -> OrderReturn:
+async def create_return(
+    session: AsyncSession, view: OrderView, item: OrderItem, *, reason: str = ""
+) -> OrderReturn:
     """Register a return of one item; its RMA number is RMA-<order>-<n>."""
-    count = (await session.exec(select(func.count()).select_from(OrderReturn)
-                                .where(OrderReturn.order_id == view.order.id))).one()
-    created = OrderReturn(rma=f"RMA-{view.order.number}-{count + 1}", order_id=view.order.id,
-                          items=[{"sku": item.sku, "quantity": item.quantity}], reason=reason,
-                          refund_amount=item.unit_price * item.quantity)
+    count = (
+        await session.exec(
+            select(func.count())
+            .select_from(OrderReturn)
+            .where(OrderReturn.order_id == view.order.id)
+        )
+    ).one()
+    created = OrderReturn(
+        rma=f"RMA-{view.order.number}-{count + 1}",
+        order_id=view.order.id,
+        items=[{"sku": item.sku, "quantity": item.quantity}],
+        reason=reason,
+        refund_amount=item.unit_price * item.quantity,
+    )
     session.add(created)
     await session.commit()
     return created

@@ -52,13 +52,23 @@ CATALOGUE = [
     ("JKT-RAIN-M", "Rain jacket (outlet)", "outerwear", Decimal("59.00"), True),
     ("GFT-50", "Gift card", "gift_card", Decimal("50.00"), False),
 ]
-RATES = {"EUR": Decimal("1"), "GBP": Decimal("0.86"), "USD": Decimal("1.08"),
-         "BRL": Decimal("5.90"), "CNY": Decimal("7.80")}
+RATES = {
+    "EUR": Decimal("1"),
+    "GBP": Decimal("0.86"),
+    "USD": Decimal("1.08"),
+    "BRL": Decimal("5.90"),
+    "CNY": Decimal("7.80"),
+}
 # status -> (how many, days since placed)
 PLAN = [
-    (OrderStatus.PLACED, 2, 0), (OrderStatus.PAID, 4, 1), (OrderStatus.SHIPPED, 3, 2),
-    (OrderStatus.IN_TRANSIT, 6, 4), (OrderStatus.DELAYED, 4, 18), (OrderStatus.DELIVERED, 8, 12),
-    (OrderStatus.RETURNED, 4, 30), (OrderStatus.CANCELLED, 3, 6),
+    (OrderStatus.PLACED, 2, 0),
+    (OrderStatus.PAID, 4, 1),
+    (OrderStatus.SHIPPED, 3, 2),
+    (OrderStatus.IN_TRANSIT, 6, 4),
+    (OrderStatus.DELAYED, 4, 18),
+    (OrderStatus.DELIVERED, 8, 12),
+    (OrderStatus.RETURNED, 4, 30),
+    (OrderStatus.CANCELLED, 3, 6),
 ]
 FIRST_NUMBER = 10001
 
@@ -73,7 +83,9 @@ async def load_demo_shop(session: AsyncSession, policies: Policies, *, today: da
         for index in range(count):
             customer = CUSTOMERS[(number + index) % len(CUSTOMERS)]
             placed = today - timedelta(days=age + index)
-            await _add_order(session, policies, str(number), status, customer, placed, shuffle, today)
+            await _add_order(
+                session, policies, str(number), status, customer, placed, shuffle, today
+            )
             number += 1
     for customer in CUSTOMERS:
         await _add_loyalty(session, customer, shuffle, today)
@@ -84,15 +96,36 @@ async def load_demo_shop(session: AsyncSession, policies: Policies, *, today: da
 async def _add_order(session, policies, number, status, customer, placed, shuffle, today) -> None:
     email, name, country, postal, currency, method = customer
     picks = shuffle.sample(CATALOGUE, k=shuffle.choice((1, 2, 3)))
-    items = [OrderItem(order_id=0, sku=sku, name=title, category=category,
-                       quantity=1, unit_price=(price * RATES[currency]).quantize(Decimal("0.01")),
-                       final_sale=final) for sku, title, category, price, final in picks]
+    items = [
+        OrderItem(
+            order_id=0,
+            sku=sku,
+            name=title,
+            category=category,
+            quantity=1,
+            unit_price=(price * RATES[currency]).quantize(Decimal("0.01")),
+            final_sale=final,
+        )
+        for sku, title, category, price, final in picks
+    ]
     subtotal = sum(item.unit_price for item in items)
     option = "express" if number.endswith(("3", "7")) else "standard"
-    order = Order(number=number, email=email, postal_code=postal, country=country,
-                  currency=currency, subtotal=subtotal, shipping_cost=Decimal("0"), total=subtotal,
-                  placed_at=datetime.combine(placed, time(10, 30), UTC), status=status,
-                  payment_method=method, shipping_option=option, customer_name=name, source="demo")
+    order = Order(
+        number=number,
+        email=email,
+        postal_code=postal,
+        country=country,
+        currency=currency,
+        subtotal=subtotal,
+        shipping_cost=Decimal("0"),
+        total=subtotal,
+        placed_at=datetime.combine(placed, time(10, 30), UTC),
+        status=status,
+        payment_method=method,
+        shipping_option=option,
+        customer_name=name,
+        source="demo",
+    )
     session.add(order)
     await session.flush()
     for item in items:
@@ -100,44 +133,75 @@ async def _add_order(session, policies, number, status, customer, placed, shuffl
     session.add_all(items)
     if status not in (OrderStatus.PLACED, OrderStatus.PAID, OrderStatus.CANCELLED):
         session.add(_shipment(policies, order, placed, today))
-    if status == OrderStatus.RETURNED or (status == OrderStatus.DELIVERED
-                                          and number.endswith(("2", "5"))):
+    if status == OrderStatus.RETURNED or (
+        status == OrderStatus.DELIVERED and number.endswith(("2", "5"))
+    ):
         session.add(_return(order, items[0], today, refunded=status == OrderStatus.RETURNED))
 
 
 def _shipment(policies: Policies, order: Order, placed: date, today: date) -> Shipment:
-    carrier = shipping_rules(policies.shipping, order.country).options[order.shipping_option].carrier
+    carrier = (
+        shipping_rules(policies.shipping, order.country).options[order.shipping_option].carrier
+    )
     shipped = placed + timedelta(days=1)
-    window = delivery_window(policies.shipping, order.country, order.shipping_option,
-                             shipped_on=shipped)
+    window = delivery_window(
+        policies.shipping, order.country, order.shipping_option, shipped_on=shipped
+    )
     delivered = None
     if order.status in (OrderStatus.DELIVERED, OrderStatus.RETURNED):
         delivered = min(window.latest, today - timedelta(days=1))
     estimate = window.latest if order.status != OrderStatus.DELAYED else today - timedelta(days=5)
-    return Shipment(order_id=order.id, carrier=carrier, tracking_number=f"AN{order.number}NL",
-                    shipped_on=shipped, estimated_delivery=estimate, delivered_on=delivered)
+    return Shipment(
+        order_id=order.id,
+        carrier=carrier,
+        tracking_number=f"AN{order.number}NL",
+        shipped_on=shipped,
+        estimated_delivery=estimate,
+        delivered_on=delivered,
+    )
 
 
 def _return(order: Order, item: OrderItem, today: date, *, refunded: bool) -> OrderReturn:
     return OrderReturn(
-        rma=f"RMA-{order.number}-1", order_id=order.id, items=[{"sku": item.sku, "quantity": 1}],
-        reason="size", refund_amount=item.unit_price,
+        rma=f"RMA-{order.number}-1",
+        order_id=order.id,
+        items=[{"sku": item.sku, "quantity": 1}],
+        reason="size",
+        refund_amount=item.unit_price,
         status=ReturnStatus.REFUNDED if refunded else ReturnStatus.RECEIVED,
         refund_status=RefundStatus.SETTLED if refunded else RefundStatus.PROCESSING,
         received_on=today - timedelta(days=10 if refunded else 1),
-        refund_issued_on=today - timedelta(days=7) if refunded else None)
+        refund_issued_on=today - timedelta(days=7) if refunded else None,
+    )
 
 
 async def _add_loyalty(session, customer, shuffle, today) -> None:
     email, _, country, *_ = customer
     earned = shuffle.randrange(120, 2600, 10)
     redeemed = shuffle.choice((0, 0, 100, 500)) if earned > 600 else 0
-    account = LoyaltyAccount(email=email, country=country, balance=earned - redeemed,
-                             points_last_12_months=earned, last_activity=today - timedelta(days=6))
+    account = LoyaltyAccount(
+        email=email,
+        country=country,
+        balance=earned - redeemed,
+        points_last_12_months=earned,
+        last_activity=today - timedelta(days=6),
+    )
     session.add(account)
     await session.flush()
-    session.add(LoyaltyEntry(account_id=account.id, occurred_on=today - timedelta(days=90),
-                             points=earned, reason="order"))
+    session.add(
+        LoyaltyEntry(
+            account_id=account.id,
+            occurred_on=today - timedelta(days=90),
+            points=earned,
+            reason="order",
+        )
+    )
     if redeemed:
-        session.add(LoyaltyEntry(account_id=account.id, occurred_on=today - timedelta(days=6),
-                                 points=-redeemed, reason="redemption"))
+        session.add(
+            LoyaltyEntry(
+                account_id=account.id,
+                occurred_on=today - timedelta(days=6),
+                points=-redeemed,
+                reason="redemption",
+            )
+        )

@@ -18,9 +18,14 @@ from helpdesk.orders.records import (
 
 COLUMNS = (*ORDER_FIELDS, *ITEM_FIELDS, *SHIPMENT_FIELDS)
 # Order-level cells repeat on every line of an order: they must agree, compared as they are stored.
-SAME_WHEN = {"email": str.lower, "country": str.upper, "currency": str.upper, "status": str.lower,
-             "order_number": lambda v: v.removeprefix("#").strip(),
-             "postal_code": lambda v: "".join(v.split()).upper()}
+SAME_WHEN = {
+    "email": str.lower,
+    "country": str.upper,
+    "currency": str.upper,
+    "status": str.lower,
+    "order_number": lambda v: v.removeprefix("#").strip(),
+    "postal_code": lambda v: "".join(v.split()).upper(),
+}
 NESTED = (("items", ITEM_FIELDS, "an item"), ("shipments", SHIPMENT_FIELDS, "a shipment"))
 
 
@@ -53,12 +58,20 @@ class _Group:
     line: int
     cells: dict[str, str]
     items: list[tuple[dict, int]] = field(default_factory=list)
-    shipments: dict[str, tuple[dict, int]] = field(default_factory=dict)  # by carrier and tracking number
+    shipments: dict[str, tuple[dict, int]] = field(
+        default_factory=dict
+    )  # by carrier and tracking number
 
     def candidate(self) -> Candidate:
         order = {name: self.cells[name] for name in ORDER_FIELDS if self.cells.get(name)}
-        return Candidate({**order, "items": [item for item, _ in self.items],
-                          "shipments": [shipment for shipment, _ in self.shipments.values()]}, self.locate)
+        return Candidate(
+            {
+                **order,
+                "items": [item for item, _ in self.items],
+                "shipments": [shipment for shipment, _ in self.shipments.values()],
+            },
+            self.locate,
+        )
 
     def locate(self, loc: tuple) -> int:
         if len(loc) > 1 and loc[0] == "items":
@@ -80,7 +93,9 @@ def read_csv(text: str, problems: list[Problem]) -> list[Candidate]:
     for row in reader:
         line = reader.line_num
         if None in row:
-            problems.append(Problem(line, "", f"has more cells than the header's {len(columns)} columns"))
+            problems.append(
+                Problem(line, "", f"has more cells than the header's {len(columns)} columns")
+            )
         cells = {name: (value or "").strip() for name, value in row.items() if name is not None}
         if not any(cells.values()):
             continue
@@ -97,20 +112,35 @@ def read_csv(text: str, problems: list[Problem]) -> list[Candidate]:
             key = f"{shipment.get('carrier', '').lower()} {shipment.get('tracking_number', '')}"
             first, first_line = group.shipments.setdefault(key, (shipment, line))
             if first != shipment:
-                problems.append(Problem(line, "", f"shipment {shipment.get('tracking_number', '')} differs "
-                                                  f"from line {first_line}; the lines of one shipment must agree"))
+                problems.append(
+                    Problem(
+                        line,
+                        "",
+                        f"shipment {shipment.get('tracking_number', '')} differs "
+                        f"from line {first_line}; the lines of one shipment must agree",
+                    )
+                )
     if not groups and not problems:
         problems.append(Problem(0, "", "has a header line but no orders"))
     return [group.candidate() for group in groups.values()]
 
 
 def _check_header(columns: list[str]) -> list[Problem]:
-    problems = [Problem(1, "", f"column {name!r} appears twice") for name in sorted(set(columns))
-                if columns.count(name) > 1]
+    problems = [
+        Problem(1, "", f"column {name!r} appears twice")
+        for name in sorted(set(columns))
+        if columns.count(name) > 1
+    ]
     unknown = [name for name in columns if name not in COLUMNS]
     if unknown:
-        problems.append(Problem(1, "", f"unknown column(s) {', '.join(map(repr, unknown))}; "
-                                       f"the columns are {', '.join(COLUMNS)}"))
+        problems.append(
+            Problem(
+                1,
+                "",
+                f"unknown column(s) {', '.join(map(repr, unknown))}; "
+                f"the columns are {', '.join(COLUMNS)}",
+            )
+        )
     missing = [name for name in COLUMNS if name not in columns and name not in OPTIONAL_COLUMNS]
     if missing:
         problems.append(Problem(1, "", f"missing column(s) {', '.join(missing)}"))
@@ -123,8 +153,14 @@ def _disagreements(group: _Group, cells: dict[str, str], line: int, number: str)
         same = SAME_WHEN.get(name, lambda v: v)
         first, this = group.cells.get(name, ""), cells.get(name, "")
         if same(first) != same(this):
-            problems.append(Problem(line, name, f"must be the same on every line of order {number}: "
-                                                f"line {group.line} has {first!r}, got {this!r}"))
+            problems.append(
+                Problem(
+                    line,
+                    name,
+                    f"must be the same on every line of order {number}: "
+                    f"line {group.line} has {first!r}, got {this!r}",
+                )
+            )
     return problems
 
 
@@ -157,27 +193,44 @@ def read_json(text: str, problems: list[Problem]) -> list[Candidate]:
             problems.append(Problem(line, "items", "must be a list of at least one item"))
             continue
         if not isinstance(fields.get("shipments", []), list):
-            problems.append(Problem(at.inner["shipments"].line, "shipments", "must be a list (or left out)"))
+            problems.append(
+                Problem(at.inner["shipments"].line, "shipments", "must be a list (or left out)")
+            )
             continue
         for name, known, what in NESTED:
             # An entry that is no object is reported and left out; the others are still checked.
             listed = at.inner.get(name, Where(at.line))
-            kept = [(entry, listed.inner[n]) for n, value in enumerate(fields.get(name, []))
-                    if (entry := _fields(value, listed.inner[n], known, (), what, problems)) is not None]
+            kept = [
+                (entry, listed.inner[n])
+                for n, value in enumerate(fields.get(name, []))
+                if (entry := _fields(value, listed.inner[n], known, (), what, problems)) is not None
+            ]
             fields[name] = [entry for entry, _ in kept]
-            listed.inner = dict(enumerate(place for _, place in kept))  # as pydantic will count them
+            listed.inner = dict(
+                enumerate(place for _, place in kept)
+            )  # as pydantic will count them
         candidates.append(Candidate(fields, at.locate))
     return candidates
 
 
-def _fields(value: Any, at: Where, known: tuple, nested: tuple, what: str,
-            problems: list[Problem]) -> dict | None:
+def _fields(
+    value: Any, at: Where, known: tuple, nested: tuple, what: str, problems: list[Problem]
+) -> dict | None:
     """An object's known fields, empty ones left out; None if it is no object. Notes problems."""
     if not isinstance(value, dict):
         problems.append(Problem(at.line, "", f"{what} must be an object {{...}} of fields"))
         return None
     unknown = [key for key in value if key not in known and key not in nested]
-    problems += [Problem(at.inner[key].line, key, f"is not a field of {what}; the fields are "
-                                                  f"{', '.join(known + nested)}") for key in unknown]
-    return {key: v for key, v in value.items() if key not in unknown and v is not None
-            and not (isinstance(v, str) and not v.strip())}
+    problems += [
+        Problem(
+            at.inner[key].line,
+            key,
+            f"is not a field of {what}; the fields are {', '.join(known + nested)}",
+        )
+        for key in unknown
+    ]
+    return {
+        key: v
+        for key, v in value.items()
+        if key not in unknown and v is not None and not (isinstance(v, str) and not v.strip())
+    }

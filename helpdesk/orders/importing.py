@@ -33,8 +33,13 @@ def read_orders(path: Path) -> list[OrderRecord]:
         line = candidate.locate(("order_number",))
         if record.order_number in records:
             first = records[record.order_number][1]
-            problems.append(Problem(line, "order_number",
-                                    f"{record.order_number} appears twice: first at line {first}"))
+            problems.append(
+                Problem(
+                    line,
+                    "order_number",
+                    f"{record.order_number} appears twice: first at line {first}",
+                )
+            )
         records.setdefault(record.order_number, (record, line))
     if problems:
         raise ImportFailed([p.render(path.name) for p in sorted(set(problems))])
@@ -64,11 +69,17 @@ def _read(path: Path, problems: list[Problem]) -> list[Candidate]:
         problems.append(Problem(0, "", f"no such file: {path}"))
         return []
     except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        problems.append(Problem(line, "", 'is not UTF-8 text; save the file as UTF-8 ("CSV UTF-8" in Excel)'))
+        line = data[: error.start].count(b"\n") + 1
+        problems.append(
+            Problem(line, "", 'is not UTF-8 text; save the file as UTF-8 ("CSV UTF-8" in Excel)')
+        )
         return []
     if not text.strip():
-        expected = "a list of orders" if kind == ".json" else f"a header line with the columns {', '.join(COLUMNS)}"
+        expected = (
+            "a list of orders"
+            if kind == ".json"
+            else f"a header line with the columns {', '.join(COLUMNS)}"
+        )
         problems.append(Problem(0, "", f"is empty; expected {expected}"))
         return []
     return read_csv(text, problems) if kind == ".csv" else read_json(text, problems)

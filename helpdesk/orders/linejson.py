@@ -57,7 +57,7 @@ class _Parser:
     def value(self, position: int) -> tuple[Any, Where, int]:
         position = self.skip(position)
         where = Where(self.line(position))
-        opening = self.text[position:position + 1]
+        opening = self.text[position : position + 1]
         if opening == "{":
             return self._object(position + 1, where)
         if opening == "[":
@@ -73,8 +73,9 @@ class _Parser:
         while True:
             position = self.skip(position)
             if not self.text.startswith('"', position):
-                raise json.JSONDecodeError("Expecting property name enclosed in double quotes",
-                                           self.text, position)
+                raise json.JSONDecodeError(
+                    "Expecting property name enclosed in double quotes", self.text, position
+                )
             key_line = self.line(position)
             key, position = json.decoder.scanstring(self.text, position + 1)
             position = self.skip(position)

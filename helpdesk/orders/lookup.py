@@ -23,12 +23,15 @@ class OrderView:
 
 
 async def order_view(session: AsyncSession, order: Order) -> OrderView:
-    items = await session.exec(select(OrderItem).where(OrderItem.order_id == order.id)
-                               .order_by(col(OrderItem.id)))
-    shipments = await session.exec(select(Shipment).where(Shipment.order_id == order.id)
-                                   .order_by(col(Shipment.id)))
-    returns = await session.exec(select(OrderReturn).where(OrderReturn.order_id == order.id)
-                                 .order_by(col(OrderReturn.id)))
+    items = await session.exec(
+        select(OrderItem).where(OrderItem.order_id == order.id).order_by(col(OrderItem.id))
+    )
+    shipments = await session.exec(
+        select(Shipment).where(Shipment.order_id == order.id).order_by(col(Shipment.id))
+    )
+    returns = await session.exec(
+        select(OrderReturn).where(OrderReturn.order_id == order.id).order_by(col(OrderReturn.id))
+    )
     return OrderView(order, list(items), list(shipments), list(returns))
 
 

@@ -91,7 +91,9 @@ class OrderReturn(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     rma: str = Field(unique=True, index=True)  # "RMA-10045-1"
     order_id: int = Field(foreign_key="shop_order.id", index=True)
-    items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))  # [{sku, quantity}]
+    items: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON)
+    )  # [{sku, quantity}]
     reason: str = ""
     status: str = ReturnStatus.REQUESTED
     refund_status: str = RefundStatus.NOT_STARTED

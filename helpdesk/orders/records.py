@@ -18,12 +18,25 @@ CENT = Decimal("0.01")
 # Carrier names as shops and Shopify write them, to the carrier keys of policies/shipping.yml.
 # Names not listed become a lowercase slug ("Royal Mail" -> royal_mail), which covers most keys.
 CARRIER_ALIASES = {
-    "dhl": "dhl", "dhl express": "dhl", "dhl ecommerce": "dhl", "dhl parcel": "dhl",
-    "dhl paket": "dhl", "dhl ecommerce asia": "dhl", "ups": "ups", "ups mail innovations": "ups",
-    "postnl": "postnl", "postnl international": "postnl", "postnl international mail": "postnl",
-    "royal mail": "royal_mail", "parcelforce": "royal_mail", "correios": "correios",
-    "correios brazil": "correios", "sf express": "sf_express", "sf-express": "sf_express",
-    "sfexpress": "sf_express", "顺丰速运": "sf_express",
+    "dhl": "dhl",
+    "dhl express": "dhl",
+    "dhl ecommerce": "dhl",
+    "dhl parcel": "dhl",
+    "dhl paket": "dhl",
+    "dhl ecommerce asia": "dhl",
+    "ups": "ups",
+    "ups mail innovations": "ups",
+    "postnl": "postnl",
+    "postnl international": "postnl",
+    "postnl international mail": "postnl",
+    "royal mail": "royal_mail",
+    "parcelforce": "royal_mail",
+    "correios": "correios",
+    "correios brazil": "correios",
+    "sf express": "sf_express",
+    "sf-express": "sf_express",
+    "sfexpress": "sf_express",
+    "顺丰速运": "sf_express",
 }
 
 
@@ -32,7 +45,9 @@ def carrier_key(name: str | None) -> str:
     cleaned = " ".join((name or "").split()).lower()
     if not cleaned:
         return "unknown"
-    return CARRIER_ALIASES.get(cleaned) or re.sub(r"[^a-z0-9]+", "_", cleaned).strip("_") or "unknown"
+    return (
+        CARRIER_ALIASES.get(cleaned) or re.sub(r"[^a-z0-9]+", "_", cleaned).strip("_") or "unknown"
+    )
 
 
 def _text(value: Any, expected: str, limit: int = 255) -> str:
@@ -65,7 +80,12 @@ def _money(value: Any) -> Decimal:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
         fail(expected, value)
-    if not amount.is_finite() or amount < 0 or amount > 10_000_000 or amount != amount.quantize(CENT):
+    if (
+        not amount.is_finite()
+        or amount < 0
+        or amount > 10_000_000
+        or amount != amount.quantize(CENT)
+    ):
         fail(expected, value)
     return amount.quantize(CENT)
 
@@ -76,8 +96,13 @@ def _quantity(value: Any) -> int:
         number = Decimal(str(value).strip()) if isinstance(value, (str, int, Decimal)) else None
     except InvalidOperation:
         number = None
-    if isinstance(value, bool) or number is None or not number.is_finite() \
-            or number != number.to_integral_value() or not 1 <= number <= 100_000:
+    if (
+        isinstance(value, bool)
+        or number is None
+        or not number.is_finite()
+        or number != number.to_integral_value()
+        or not 1 <= number <= 100_000
+    ):
         fail(expected, value)
     return int(number)
 
@@ -101,27 +126,49 @@ def _moment(value: Any) -> datetime:
     if isinstance(value, date) and not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)
     if not isinstance(value, datetime):
-        fail("an ISO 8601 date or date and time such as 2025-03-14 or 2025-03-14T09:30:00+01:00", value)
+        fail(
+            "an ISO 8601 date or date and time such as 2025-03-14 or 2025-03-14T09:30:00+01:00",
+            value,
+        )
     # Stored in UTC: SQLite keeps no offset, and everything read back is taken as UTC.
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-OrderNumber = _checked("an order number such as 10045 (letters, digits, - and _; a leading # is dropped)",
-                       lambda t: t.removeprefix("#").strip(), r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+OrderNumber = _checked(
+    "an order number such as 10045 (letters, digits, - and _; a leading # is dropped)",
+    lambda t: t.removeprefix("#").strip(),
+    r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}",
+)
 # Empty email and postal code are allowed for platform orders without them (point of sale,
 # digital goods); import files leave no empty field through.
-Email = _checked("an email address such as ana@example.com", str.lower, r"|[^@\s]+@[^@\s]+\.[^@\s]+")
-PostalCode = _checked("a postal code such as 1012AB or 01310-100 (letters, digits and -)",
-                      lambda t: "".join(t.split()).upper(), r"[A-Z0-9-]{0,12}")
-Country = _checked("an ISO 3166-1 alpha-2 country code such as NL, DE or US", str.upper, allowed=COUNTRIES)
-Currency = _checked("an ISO 4217 currency code such as EUR, GBP or BRL", str.upper, allowed=CURRENCIES)
+Email = _checked(
+    "an email address such as ana@example.com", str.lower, r"|[^@\s]+@[^@\s]+\.[^@\s]+"
+)
+PostalCode = _checked(
+    "a postal code such as 1012AB or 01310-100 (letters, digits and -)",
+    lambda t: "".join(t.split()).upper(),
+    r"[A-Z0-9-]{0,12}",
+)
+Country = _checked(
+    "an ISO 3166-1 alpha-2 country code such as NL, DE or US", str.upper, allowed=COUNTRIES
+)
+Currency = _checked(
+    "an ISO 4217 currency code such as EUR, GBP or BRL", str.upper, allowed=CURRENCIES
+)
 Status = _checked("one of " + ", ".join(OrderStatus), str.lower, allowed=set(OrderStatus))
-Name = _checked("a name in small letters, digits and _ such as card or express", str.lower,
-                r"[a-z][a-z0-9_]{0,39}")
+Name = _checked(
+    "a name in small letters, digits and _ such as card or express",
+    str.lower,
+    r"[a-z][a-z0-9_]{0,39}",
+)
 Text = _checked("a text of at most 255 characters", str)
 RequiredText = _checked("a text of 1 to 255 characters", str, r"(?s).+")
-Category = _checked("a category name of at most 80 characters, such as swimwear", str.lower, limit=80)
-Carrier = Annotated[str, BeforeValidator(lambda v: carrier_key(_text(v, "a carrier name such as PostNL")))]
+Category = _checked(
+    "a category name of at most 80 characters, such as swimwear", str.lower, limit=80
+)
+Carrier = Annotated[
+    str, BeforeValidator(lambda v: carrier_key(_text(v, "a carrier name such as PostNL")))
+]
 Money = Annotated[Decimal, BeforeValidator(_money)]
 Quantity = Annotated[int, BeforeValidator(_quantity)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
@@ -183,8 +230,19 @@ class OrderRecord(Record):
 
 
 # The fields an import file may use, by level (subtotal, total, source ... are not imported).
-ORDER_FIELDS = ("order_number", "email", "postal_code", "country", "currency", "placed_at", "status",
-                "payment_method", "shipping_option", "shipping_cost", "customer_name")
+ORDER_FIELDS = (
+    "order_number",
+    "email",
+    "postal_code",
+    "country",
+    "currency",
+    "placed_at",
+    "status",
+    "payment_method",
+    "shipping_option",
+    "shipping_cost",
+    "customer_name",
+)
 ITEM_FIELDS = ("sku", "name", "category", "quantity", "unit_price", "final_sale")
 SHIPMENT_FIELDS = ("carrier", "tracking_number", "shipped_on", "estimated_delivery", "delivered_on")
 # Columns a CSV file may leave out (the others must be there, though category cells may be empty).

@@ -17,25 +17,57 @@ from helpdesk.errors import BadRequest
 from helpdesk.orders.models import OrderStatus
 from helpdesk.orders.records import OrderRecord, ShipmentRecord, carrier_key
 
-ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/paid", "orders/cancelled",
-                          "orders/fulfilled", "orders/partially_fulfilled"})  # all carry the whole order
+ORDER_TOPICS = frozenset(
+    {
+        "orders/create",
+        "orders/updated",
+        "orders/paid",
+        "orders/cancelled",
+        "orders/fulfilled",
+        "orders/partially_fulfilled",
+    }
+)  # all carry the whole order
 FULFILLMENT_TOPICS = frozenset({"fulfillments/create", "fulfillments/update"})
 GONE = {"cancelled", "error", "failure"}  # fulfillment statuses: that parcel is not on its way
 # shipment_status (the carrier's news) -> order status; anything else (label_printed...) is shipped
-SHIPMENT_NEWS = {"in_transit": OrderStatus.IN_TRANSIT, "out_for_delivery": OrderStatus.IN_TRANSIT,
-                 "ready_for_pickup": OrderStatus.IN_TRANSIT, "delivered": OrderStatus.DELIVERED,
-                 "attempted_delivery": OrderStatus.DELAYED, "failure": OrderStatus.DELAYED,
-                 "delayed": OrderStatus.DELAYED}
+SHIPMENT_NEWS = {
+    "in_transit": OrderStatus.IN_TRANSIT,
+    "out_for_delivery": OrderStatus.IN_TRANSIT,
+    "ready_for_pickup": OrderStatus.IN_TRANSIT,
+    "delivered": OrderStatus.DELIVERED,
+    "attempted_delivery": OrderStatus.DELAYED,
+    "failure": OrderStatus.DELAYED,
+    "delayed": OrderStatus.DELAYED,
+}
 # payment_gateway_names -> payment method names of policies/payments.yml; other gateways: card
-GATEWAYS = {"paypal": "paypal", "klarna": "klarna", "ideal": "ideal", "bancontact": "bancontact",
-            "apple": "apple_pay", "google": "google_pay", "pix": "pix", "boleto": "boleto",
-            "alipay": "alipay", "wechat": "wechat_pay", "unionpay": "unionpay"}
+GATEWAYS = {
+    "paypal": "paypal",
+    "klarna": "klarna",
+    "ideal": "ideal",
+    "bancontact": "bancontact",
+    "apple": "apple_pay",
+    "google": "google_pay",
+    "pix": "pix",
+    "boleto": "boleto",
+    "alipay": "alipay",
+    "wechat": "wechat_pay",
+    "unionpay": "unionpay",
+}
 # Where our field names come from, to word a bad payload in Shopify's terms.
-SHOPIFY_NAMES = {"order_number": "order_number", "postal_code": "shipping_address.zip",
-                 "country": "shipping_address.country_code", "currency": "presentment_currency",
-                 "placed_at": "created_at", "shipping_cost": "total_shipping_price_set",
-                 "subtotal": "subtotal_price", "total": "total_price", "items": "line_items",
-                 "name": "title", "unit_price": "price", "carrier": "tracking_company"}
+SHOPIFY_NAMES = {
+    "order_number": "order_number",
+    "postal_code": "shipping_address.zip",
+    "country": "shipping_address.country_code",
+    "currency": "presentment_currency",
+    "placed_at": "created_at",
+    "shipping_cost": "total_shipping_price_set",
+    "subtotal": "subtotal_price",
+    "total": "total_price",
+    "items": "line_items",
+    "name": "title",
+    "unit_price": "price",
+    "carrier": "tracking_company",
+}
 
 
 class BadPayload(BadRequest):
@@ -62,7 +94,10 @@ def order_record(payload: Any) -> OrderRecord:
     live = [f for f in fulfillments if f.get("status") not in GONE]
     fields = {
         "order_number": payload.get("order_number") or str(payload.get("name") or "").lstrip("#"),
-        "email": payload.get("email") or payload.get("contact_email") or customer.get("email") or "",
+        "email": payload.get("email")
+        or payload.get("contact_email")
+        or customer.get("email")
+        or "",
         "postal_code": address.get("zip") or "",  # digital-only orders have no address
         "country": address.get("country_code"),
         "currency": payload.get("presentment_currency") or payload.get("currency"),
@@ -98,22 +133,29 @@ def shipment_news(payload: Any) -> ShipmentNews:
     payload = _object(payload, "the body")
     removed = payload.get("status") in GONE
     news = SHIPMENT_NEWS.get(payload.get("shipment_status"), OrderStatus.SHIPPED)
-    return ShipmentNews(order_external_id=_id(payload, "order_id"), shipment=shipment_record(payload),
-                        status=None if removed else news, removed=removed,
-                        changed_at=_moment(payload.get("updated_at")))
+    return ShipmentNews(
+        order_external_id=_id(payload, "order_id"),
+        shipment=shipment_record(payload),
+        status=None if removed else news,
+        removed=removed,
+        changed_at=_moment(payload.get("updated_at")),
+    )
 
 
 def shipment_record(fulfillment: dict) -> ShipmentRecord:
     numbers = fulfillment.get("tracking_numbers") or [""]
     delivered = fulfillment.get("shipment_status") == "delivered"
-    return _validated(ShipmentRecord, {
-        "carrier": carrier_key(fulfillment.get("tracking_company")),
-        "tracking_number": fulfillment.get("tracking_number") or numbers[0] or "",
-        "shipped_on": _day(fulfillment.get("created_at")),
-        "estimated_delivery": _day(fulfillment.get("estimated_delivery_at")),
-        "delivered_on": _day(fulfillment.get("updated_at")) if delivered else None,
-        "external_id": _id(fulfillment, "id"),
-    })
+    return _validated(
+        ShipmentRecord,
+        {
+            "carrier": carrier_key(fulfillment.get("tracking_company")),
+            "tracking_number": fulfillment.get("tracking_number") or numbers[0] or "",
+            "shipped_on": _day(fulfillment.get("created_at")),
+            "estimated_delivery": _day(fulfillment.get("estimated_delivery_at")),
+            "delivered_on": _day(fulfillment.get("updated_at")) if delivered else None,
+            "external_id": _id(fulfillment, "id"),
+        },
+    )
 
 
 def order_status(payload: dict, live_fulfillments: list[dict]) -> OrderStatus:
@@ -122,7 +164,9 @@ def order_status(payload: dict, live_fulfillments: list[dict]) -> OrderStatus:
         return OrderStatus.CANCELLED
     if financial == "refunded":
         return OrderStatus.RETURNED  # refunded in full without a cancellation: the goods came back
-    news = [SHIPMENT_NEWS.get(f.get("shipment_status"), OrderStatus.SHIPPED) for f in live_fulfillments]
+    news = [
+        SHIPMENT_NEWS.get(f.get("shipment_status"), OrderStatus.SHIPPED) for f in live_fulfillments
+    ]
     if OrderStatus.DELAYED in news:
         return OrderStatus.DELAYED
     if news and set(news) == {OrderStatus.DELIVERED} and fulfilled != "partial":
@@ -142,23 +186,37 @@ def payment_method(gateways: list[str]) -> str:
 
 
 def shipping_option(lines: list[dict]) -> str:
-    words = " ".join(f"{line.get('title') or ''} {line.get('code') or ''}".lower()
-                     for line in lines if isinstance(line, dict))
+    words = " ".join(
+        f"{line.get('title') or ''} {line.get('code') or ''}".lower()
+        for line in lines
+        if isinstance(line, dict)
+    )
     if "express" in words:
         return "express"
-    return "pickup" if any(w in words for w in ("pickup", "pick up", "pick-up", "collect")) else "standard"
+    return (
+        "pickup"
+        if any(w in words for w in ("pickup", "pick up", "pick-up", "collect"))
+        else "standard"
+    )
 
 
 def _item(line: dict) -> dict:
-    return {"sku": line.get("sku") or f"shopify-{line.get('variant_id') or line.get('id')}",
-            "name": line.get("title") or line.get("name"), "quantity": line.get("quantity"),
-            "unit_price": _amount(line, "price"), "category": "gift_card" if line.get("gift_card") else ""}
+    return {
+        "sku": line.get("sku") or f"shopify-{line.get('variant_id') or line.get('id')}",
+        "name": line.get("title") or line.get("name"),
+        "quantity": line.get("quantity"),
+        "unit_price": _amount(line, "price"),
+        "category": "gift_card" if line.get("gift_card") else "",
+    }
 
 
 def _address(payload: dict) -> dict:
     customer = payload.get("customer") if isinstance(payload.get("customer"), dict) else {}
-    for candidate in (payload.get("shipping_address"), payload.get("billing_address"),
-                      customer.get("default_address")):
+    for candidate in (
+        payload.get("shipping_address"),
+        payload.get("billing_address"),
+        customer.get("default_address"),
+    ):
         if isinstance(candidate, dict) and candidate.get("country_code"):
             return candidate
     return {}
@@ -174,8 +232,13 @@ def _amount(container: dict, key: str) -> Any:
 
 def _shipping_lines(payload: dict) -> Any:
     try:
-        return sum((Decimal(str(_amount(line, "price") or 0)) for line in payload.get("shipping_lines") or []),
-                   Decimal("0"))
+        return sum(
+            (
+                Decimal(str(_amount(line, "price") or 0))
+                for line in payload.get("shipping_lines") or []
+            ),
+            Decimal("0"),
+        )
     except (InvalidOperation, TypeError, AttributeError):
         raise BadPayload("shipping_lines[].price must be amounts of money such as 4.95") from None
 
@@ -216,5 +279,9 @@ def _validated(model, fields: dict):
 
 
 def _describe(error: dict) -> str:
-    where = ".".join(SHOPIFY_NAMES.get(p, p) if isinstance(p, str) else f"[{p}]" for p in error["loc"])
-    return f"{where} {'is required' if error['type'] == 'missing' else error['msg']}".replace(".[", "[")
+    where = ".".join(
+        SHOPIFY_NAMES.get(p, p) if isinstance(p, str) else f"[{p}]" for p in error["loc"]
+    )
+    return f"{where} {'is required' if error['type'] == 'missing' else error['msg']}".replace(
+        ".[", "["
+    )

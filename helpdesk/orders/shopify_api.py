@@ -29,7 +29,9 @@ async def shopify_webhook(request: web.Request) -> web.Response:
     if not verify_hmac(secret, body, request.headers.get("X-Shopify-Hmac-Sha256")):
         if not secret:
             log.warning("shopify webhook %s refused: SHOPIFY_WEBHOOK_SECRET is not set", webhook_id)
-        raise Unauthorized("the X-Shopify-Hmac-Sha256 signature is missing or does not match the body")
+        raise Unauthorized(
+            "the X-Shopify-Hmac-Sha256 signature is missing or does not match the body"
+        )
     topic = request.headers.get("X-Shopify-Topic", "")
     if topic not in TOPICS:
         # 200, or Shopify retries a topic we will never handle.
@@ -38,8 +40,11 @@ async def shopify_webhook(request: web.Request) -> web.Response:
     payload = loads_plain(body, parse_float=Decimal)  # money never passes through float
     log.info("shopify webhook %s: %s", webhook_id, topic)
     delivery = request.headers.get("X-Shopify-Webhook-Id", "").strip()[:200] or None
-    return web.json_response(await receive(request.app[DB], topic, payload, webhook_id=delivery,
-                                           now=request.app[CLOCK].now()))
+    return web.json_response(
+        await receive(
+            request.app[DB], topic, payload, webhook_id=delivery, now=request.app[CLOCK].now()
+        )
+    )
 
 
 async def _raw_body(request: web.Request) -> bytes:
@@ -52,5 +57,7 @@ async def _raw_body(request: web.Request) -> bytes:
                     raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=size)
                 chunks.append(chunk)
     except TimeoutError:
-        raise RequestTimeout(f"the body did not arrive within {BODY_TIMEOUT_SECONDS:g} seconds") from None
+        raise RequestTimeout(
+            f"the body did not arrive within {BODY_TIMEOUT_SECONDS:g} seconds"
+        ) from None
     return b"".join(chunks)

@@ -34,14 +34,19 @@ class ImportSummary:
 
     def __str__(self) -> str:
         stored = self.new + self.updated
-        text = (f"{stored} {'order' if stored == 1 else 'orders'} imported: {self.new} new, "
-                f"{self.updated} updated; {self.items} {'item' if self.items == 1 else 'items'}, "
-                f"{self.shipments} {'shipment' if self.shipments == 1 else 'shipments'}")
-        return text + (f"; {self.stale} older than the stored version, left as they were" if self.stale else "")
+        text = (
+            f"{stored} {'order' if stored == 1 else 'orders'} imported: {self.new} new, "
+            f"{self.updated} updated; {self.items} {'item' if self.items == 1 else 'items'}, "
+            f"{self.shipments} {'shipment' if self.shipments == 1 else 'shipments'}"
+        )
+        return text + (
+            f"; {self.stale} older than the stored version, left as they were" if self.stale else ""
+        )
 
 
-async def upsert_orders(session: AsyncSession, records: Sequence[OrderRecord], *,
-                        now: datetime) -> ImportSummary:
+async def upsert_orders(
+    session: AsyncSession, records: Sequence[OrderRecord], *, now: datetime
+) -> ImportSummary:
     """Insert or update orders by number with their items and shipments, all in one transaction.
 
     An updated order's items and shipments are replaced by the record's. Commits on success; on
@@ -56,8 +61,9 @@ async def upsert_orders(session: AsyncSession, records: Sequence[OrderRecord], *
     return summary
 
 
-async def _upsert(session: AsyncSession, records: Sequence[OrderRecord], *,
-                  now: datetime) -> ImportSummary:
+async def _upsert(
+    session: AsyncSession, records: Sequence[OrderRecord], *, now: datetime
+) -> ImportSummary:
     numbers = [r.order_number for r in records]
     if len(set(numbers)) != len(numbers):
         raise ValueError("upsert_orders needs distinct order numbers")
@@ -75,23 +81,31 @@ async def _upsert(session: AsyncSession, records: Sequence[OrderRecord], *,
         written.append((order, record))
     replaced = [order.id for order, _ in written if order.id is not None]
     for start in range(0, len(replaced), CHUNK):
-        ids = replaced[start:start + CHUNK]
+        ids = replaced[start : start + CHUNK]
         await session.exec(delete(OrderItem).where(col(OrderItem.order_id).in_(ids)))
         await session.exec(delete(Shipment).where(col(Shipment.order_id).in_(ids)))
     await session.flush()  # new orders get their ids
     for order, record in written:
         session.add_all(OrderItem(order_id=order.id, **i.model_dump()) for i in record.items)
         session.add_all(Shipment(order_id=order.id, **s.model_dump()) for s in record.shipments)
-    return ImportSummary(new=len(written) - len(replaced), updated=len(replaced), stale=stale,
-                         items=sum(len(r.items) for _, r in written),
-                         shipments=sum(len(r.shipments) for _, r in written))
+    return ImportSummary(
+        new=len(written) - len(replaced),
+        updated=len(replaced),
+        stale=stale,
+        items=sum(len(r.items) for _, r in written),
+        shipments=sum(len(r.shipments) for _, r in written),
+    )
 
 
 async def _orders_by_number(session: AsyncSession, numbers: list[str]) -> dict[str, Order]:
     found: dict[str, Order] = {}
     for start in range(0, len(numbers), CHUNK):
         # FOR UPDATE: two writers of one order take turns (PostgreSQL; SQLite has one writer).
-        query = select(Order).where(col(Order.number).in_(numbers[start:start + CHUNK])).with_for_update()
+        query = (
+            select(Order)
+            .where(col(Order.number).in_(numbers[start : start + CHUNK]))
+            .with_for_update()
+        )
         found.update((order.number, order) for order in (await session.exec(query)).all())
     return found
 
@@ -101,17 +115,36 @@ def _is_stale(order: Order, record: OrderRecord) -> bool:
 
 
 def _copy(record: OrderRecord, order: Order, now: datetime) -> None:
-    for field in ("email", "postal_code", "country", "currency", "placed_at", "status", "payment_method",
-                  "shipping_option", "shipping_cost", "subtotal", "total", "customer_name", "source"):
+    for field in (
+        "email",
+        "postal_code",
+        "country",
+        "currency",
+        "placed_at",
+        "status",
+        "payment_method",
+        "shipping_option",
+        "shipping_cost",
+        "subtotal",
+        "total",
+        "customer_name",
+        "source",
+    ):
         setattr(order, field, getattr(record, field))
     # An import of an order that came from Shopify keeps the link its fulfillments are matched by.
     order.external_id = record.external_id or order.external_id
     order.updated_at = record.updated_at or now
 
 
-async def apply_shipment(session: AsyncSession, *, order_external_id: str, shipment: ShipmentRecord,
-                         status: OrderStatus | None, removed: bool = False,
-                         changed_at: datetime | None = None) -> Order:
+async def apply_shipment(
+    session: AsyncSession,
+    *,
+    order_external_id: str,
+    shipment: ShipmentRecord,
+    status: OrderStatus | None,
+    removed: bool = False,
+    changed_at: datetime | None = None,
+) -> Order:
     """Add, update or remove (`removed`) one shipment of the order with that platform id.
 
     `status` is what this shipment's news means for the order (None: no change); the order keeps
@@ -120,8 +153,12 @@ async def apply_shipment(session: AsyncSession, *, order_external_id: str, shipm
     query = select(Order).where(Order.external_id == order_external_id).with_for_update()
     order = (await session.exec(query)).first()
     if order is None:
-        raise OrderNotFound(f"no order with Shopify id {order_external_id}: it may not have arrived yet")
-    query = select(Shipment).where(Shipment.order_id == order.id, Shipment.external_id == shipment.external_id)
+        raise OrderNotFound(
+            f"no order with Shopify id {order_external_id}: it may not have arrived yet"
+        )
+    query = select(Shipment).where(
+        Shipment.order_id == order.id, Shipment.external_id == shipment.external_id
+    )
     stored = (await session.exec(query)).first()
     if removed:
         if stored is not None:
@@ -132,8 +169,12 @@ async def apply_shipment(session: AsyncSession, *, order_external_id: str, shipm
         for field, value in shipment.model_dump().items():
             setattr(stored, field, value)
         session.add(stored)
-    if status == OrderStatus.DELIVERED and await _others_on_the_way(session, order.id, shipment.external_id):
-        status = OrderStatus.IN_TRANSIT  # one parcel of several arrived: the order is not delivered yet
+    if status == OrderStatus.DELIVERED and await _others_on_the_way(
+        session, order.id, shipment.external_id
+    ):
+        status = (
+            OrderStatus.IN_TRANSIT
+        )  # one parcel of several arrived: the order is not delivered yet
     if status == OrderStatus.SHIPPED and order.status in AHEAD_OF_SHIPPED:
         status = None  # a parcel's first news (label, pick-up) says less than what is known
     if status is not None and order.status not in FINAL:
@@ -147,6 +188,9 @@ async def apply_shipment(session: AsyncSession, *, order_external_id: str, shipm
 
 
 async def _others_on_the_way(session: AsyncSession, order_id: int, external_id: str | None) -> bool:
-    query = select(Shipment).where(Shipment.order_id == order_id, col(Shipment.delivered_on).is_(None),
-                                   col(Shipment.external_id).is_distinct_from(external_id))
+    query = select(Shipment).where(
+        Shipment.order_id == order_id,
+        col(Shipment.delivered_on).is_(None),
+        col(Shipment.external_id).is_distinct_from(external_id),
+    )
     return (await session.exec(query)).first() is not None

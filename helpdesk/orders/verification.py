@@ -83,71 +83,119 @@ def identity_signature(secret: str, email: str, expires: int | None = None) -> s
 
 
 async def _failures(session: AsyncSession, since: datetime, *where) -> list[datetime]:
-    query = (select(VerificationAttempt.at)
-             .where(VerificationAttempt.succeeded == False,  # noqa: E712 - SQL comparison
-                    col(VerificationAttempt.at) > since, *where)
-             .order_by(col(VerificationAttempt.at).desc()))
+    query = (
+        select(VerificationAttempt.at)
+        .where(
+            col(VerificationAttempt.succeeded).is_(False),
+            col(VerificationAttempt.at) > since,
+            *where,
+        )
+        .order_by(col(VerificationAttempt.at).desc())
+    )
     return [aware(at) for at in await session.exec(query)]
 
 
-async def _lock(session: AsyncSession, limit: int, period: timedelta, scope: str, *where,
-                now: datetime) -> VerificationLocked | None:
+async def _lock(
+    session: AsyncSession, limit: int, period: timedelta, scope: str, *where, now: datetime
+) -> VerificationLocked | None:
     failures = await _failures(session, now - period, *where)
     if len(failures) < limit:
         return None
-    return VerificationLocked(failures[limit - 1] + period, scope)  # the limit-th newest, plus the period
+    return VerificationLocked(
+        failures[limit - 1] + period, scope
+    )  # the limit-th newest, plus the period
 
 
-async def locked_until(session: AsyncSession, conversation_id: str, *, now: datetime,
-                       address: str | None = None) -> datetime | None:
+async def locked_until(
+    session: AsyncSession, conversation_id: str, *, now: datetime, address: str | None = None
+) -> datetime | None:
     """When the lock on this conversation (or its address) ends, if one holds now."""
     lock = await _conversation_lock(session, conversation_id, address, now=now)
     return lock.until if lock else None
 
 
-async def _conversation_lock(session: AsyncSession, conversation_id: str, address: str | None, *,
-                             now: datetime) -> VerificationLocked | None:
-    lock = await _lock(session, MAX_FAILURES, LOCK_PERIOD, "conversation",
-                       VerificationAttempt.conversation_id == conversation_id, now=now)
+async def _conversation_lock(
+    session: AsyncSession, conversation_id: str, address: str | None, *, now: datetime
+) -> VerificationLocked | None:
+    lock = await _lock(
+        session,
+        MAX_FAILURES,
+        LOCK_PERIOD,
+        "conversation",
+        VerificationAttempt.conversation_id == conversation_id,
+        now=now,
+    )
     if lock is None and address:
-        lock = await _lock(session, ADDRESS_MAX_FAILURES, LOCK_PERIOD, "address",
-                           VerificationAttempt.address == address, now=now)
+        lock = await _lock(
+            session,
+            ADDRESS_MAX_FAILURES,
+            LOCK_PERIOD,
+            "address",
+            VerificationAttempt.address == address,
+            now=now,
+        )
     return lock
 
 
-async def verify_order(session: AsyncSession, conversation_id: str, proof: Proof, *,
-                       now: datetime, address: str | None = None) -> Order | None:
+async def verify_order(
+    session: AsyncSession,
+    conversation_id: str,
+    proof: Proof,
+    *,
+    now: datetime,
+    address: str | None = None,
+) -> Order | None:
     """The order, when the proof matches it; None otherwise (for any reason). Records the try.
     Raises VerificationLocked while the conversation, its address or the order is locked."""
     if (lock := await _conversation_lock(session, conversation_id, address, now=now)) is not None:
         raise lock
     number = proof.order_number
-    if (lock := await _lock(session, ORDER_MAX_FAILURES, ORDER_LOCK_PERIOD, "order",
-                            VerificationAttempt.order_number == number, now=now)) is not None:
+    if (
+        lock := await _lock(
+            session,
+            ORDER_MAX_FAILURES,
+            ORDER_LOCK_PERIOD,
+            "order",
+            VerificationAttempt.order_number == number,
+            now=now,
+        )
+    ) is not None:
         raise lock
     order = (await session.exec(select(Order).where(Order.number == number))).first()
     matches = order is not None and proof.matches(order)
-    session.add(VerificationAttempt(
-        conversation_id=conversation_id, order_number=number, method=proof.method,
-        succeeded=matches, email=order.email if matches and order else None, address=address,
-        at=now))
+    session.add(
+        VerificationAttempt(
+            conversation_id=conversation_id,
+            order_number=number,
+            method=proof.method,
+            succeeded=matches,
+            email=order.email if matches and order else None,
+            address=address,
+            at=now,
+        )
+    )
     await session.commit()
     return order if matches else None
 
 
-def identity_problem(email: str, signature: str, expires: int | None, *, secret: str,
-                     now: datetime) -> str | None:
+def identity_problem(
+    email: str, signature: str, expires: int | None, *, secret: str, now: datetime
+) -> str | None:
     """Why a signed identity does not hold (None when it does), in words for the shop's developer."""
     if not secret:
         return "this helpdesk has no IDENTITY_SECRET, so it cannot check signed identities"
     if not normalise_email(email):
         return "the identity's email is blank"
-    if not hmac.compare_digest(identity_signature(secret, email, expires), (signature or "").lower()):
+    if not hmac.compare_digest(
+        identity_signature(secret, email, expires), (signature or "").lower()
+    ):
         return "the signature does not match the email (and expiry): is IDENTITY_SECRET the shop's secret?"
     if expires is None:
         if now.date() > UNSIGNED_EXPIRY_ACCEPTED_UNTIL:
-            return (f"identities without an expiry were accepted until "
-                    f"{UNSIGNED_EXPIRY_ACCEPTED_UNTIL.isoformat()}: sign one with an expiry")
+            return (
+                f"identities without an expiry were accepted until "
+                f"{UNSIGNED_EXPIRY_ACCEPTED_UNTIL.isoformat()}: sign one with an expiry"
+            )
         return None
     if expires <= now.timestamp():
         return "the identity has expired: sign it again when the page is rendered"
@@ -156,42 +204,65 @@ def identity_problem(email: str, signature: str, expires: int | None, *, secret:
     return None
 
 
-async def verify_identity(session: AsyncSession, conversation_id: str, *, email: str,
-                          signature: str, secret: str, now: datetime,
-                          expires: int | None = None) -> bool:
+async def verify_identity(
+    session: AsyncSession,
+    conversation_id: str,
+    *,
+    email: str,
+    signature: str,
+    secret: str,
+    now: datetime,
+    expires: int | None = None,
+) -> bool:
     """A signed customer identity from the shop: every order of that email becomes visible."""
     if (until := await locked_until(session, conversation_id, now=now)) is not None:
         raise VerificationLocked(until)
     valid = identity_problem(email, signature, expires, secret=secret, now=now) is None
-    session.add(VerificationAttempt(conversation_id=conversation_id, method="identity",
-                                    succeeded=valid, email=normalise_email(email) if valid else None,
-                                    at=now))
+    session.add(
+        VerificationAttempt(
+            conversation_id=conversation_id,
+            method="identity",
+            succeeded=valid,
+            email=normalise_email(email) if valid else None,
+            at=now,
+        )
+    )
     await session.commit()
     return valid
 
 
-async def visible_order(session: AsyncSession, conversation_id: str, order_number: str) -> Order | None:
+async def visible_order(
+    session: AsyncSession, conversation_id: str, order_number: str
+) -> Order | None:
     """The order if this conversation has proven it may see it: that order's own proof, or a
     signed identity of the customer who placed it."""
     order = (await session.exec(select(Order).where(Order.number == order_number))).first()
     if order is None:
         return None
-    proofs = await session.exec(select(VerificationAttempt).where(
-        VerificationAttempt.conversation_id == conversation_id,
-        VerificationAttempt.succeeded == True))  # noqa: E712 - SQL comparison
+    proofs = await session.exec(
+        select(VerificationAttempt).where(
+            VerificationAttempt.conversation_id == conversation_id,
+            col(VerificationAttempt.succeeded).is_(True),
+        )
+    )
     for proof in proofs:
-        if proof.order_number == order.number or (proof.method == "identity" and order.email
-                                                   and proof.email == order.email):
+        if proof.order_number == order.number or (
+            proof.method == "identity" and order.email and proof.email == order.email
+        ):
             return order
     return None
 
 
 async def identified_customer(session: AsyncSession, conversation_id: str) -> str | None:
     """The email of the logged-in customer the shop vouched for in this conversation, if any."""
-    query = (select(VerificationAttempt.email)
-             .where(VerificationAttempt.conversation_id == conversation_id,
-                    VerificationAttempt.method == "identity",
-                    VerificationAttempt.succeeded == True,  # noqa: E712 - SQL comparison
-                    func.length(func.coalesce(VerificationAttempt.email, "")) > 0)
-             .order_by(col(VerificationAttempt.at).desc()))
+    query = (
+        select(VerificationAttempt.email)
+        .where(
+            VerificationAttempt.conversation_id == conversation_id,
+            VerificationAttempt.method == "identity",
+            col(VerificationAttempt.succeeded).is_(True),
+            func.length(func.coalesce(VerificationAttempt.email, "")) > 0,
+        )
+        .order_by(col(VerificationAttempt.at).desc())
+    )
     return (await session.exec(query)).first()

@@ -22,8 +22,9 @@ log = logging.getLogger(__name__)
 TOPICS = ORDER_TOPICS | FULFILLMENT_TOPICS
 
 
-async def receive(database: Database, topic: str, payload: object, *,
-                  now: datetime, webhook_id: str | None = None) -> dict[str, str]:
+async def receive(
+    database: Database, topic: str, payload: object, *, now: datetime, webhook_id: str | None = None
+) -> dict[str, str]:
     """Store what an orders/* or fulfillments/* payload says, once per webhook id; what
     happened, for the response.
 
@@ -60,8 +61,10 @@ def _read(parse, payload: object):
     try:
         return parse(payload)
     except (TypeError, AttributeError, KeyError, IndexError, ValueError, ArithmeticError) as error:
-        raise BadPayload(f"the payload could not be read as a Shopify {parse.__name__.split('_')[0]}: "
-                         f"{type(error).__name__}: {str(error)[:200]}") from None
+        raise BadPayload(
+            f"the payload could not be read as a Shopify {parse.__name__.split('_')[0]}: "
+            f"{type(error).__name__}: {str(error)[:200]}"
+        ) from None
 
 
 async def _apply(database: Database, topic: str, payload: object, now: datetime) -> dict[str, str]:
@@ -82,9 +85,14 @@ async def _apply(database: Database, topic: str, payload: object, now: datetime)
     if topic in FULFILLMENT_TOPICS:
         news = _read(shipment_news, payload)
         async with database.session() as session:
-            order = await apply_shipment(session, order_external_id=news.order_external_id,
-                                         shipment=news.shipment, status=news.status,
-                                         removed=news.removed, changed_at=news.changed_at)
+            order = await apply_shipment(
+                session,
+                order_external_id=news.order_external_id,
+                shipment=news.shipment,
+                status=news.status,
+                removed=news.removed,
+                changed_at=news.changed_at,
+            )
         outcome = "shipment removed" if news.removed else "shipment stored"
         log.info("shopify %s: order %s %s", topic, order.number, outcome)
         return {"order": order.number, "outcome": outcome}

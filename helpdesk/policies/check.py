@@ -15,7 +15,9 @@ def run_check(directory: Path | str = DEFAULT_DIRECTORY) -> tuple[int, str]:
     if isinstance(result, list):
         files = len({error.file for error in result})
         lines = [str(error) for error in result]
-        lines.append(f"{len(result)} error(s) in {files} file(s) under {directory}; nothing was changed.")
+        lines.append(
+            f"{len(result)} error(s) in {files} file(s) under {directory}; nothing was changed."
+        )
         return 1, "\n".join(lines)
     return 0, summary(result)
 

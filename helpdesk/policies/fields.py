@@ -35,7 +35,9 @@ def show(value: Any) -> str:
 
 
 def fail(expected: str, value: Any) -> NoReturn:
-    raise PydanticCustomError("policy", "must be {expected}, got {got}", {"expected": expected, "got": show(value)})
+    raise PydanticCustomError(
+        "policy", "must be {expected}, got {got}", {"expected": expected, "got": show(value)}
+    )
 
 
 def _number(value: Any) -> Decimal | None:
@@ -84,8 +86,16 @@ def decimal(low: str, high: str, expected: str, *, places: int, above: bool = Fa
     return Annotated[Decimal, BeforeValidator(check)]
 
 
-Money = decimal("0", "1000000", "an amount of money such as 4.95 (0 or more, at most 2 decimals)", places=2)
-Multiplier = decimal("0", "100", "a multiplier above 0 such as 1, 1.5 or 2 (at most 2 decimals)", above=True, places=2)
+Money = decimal(
+    "0", "1000000", "an amount of money such as 4.95 (0 or more, at most 2 decimals)", places=2
+)
+Multiplier = decimal(
+    "0",
+    "100",
+    "a multiplier above 0 such as 1, 1.5 or 2 (at most 2 decimals)",
+    above=True,
+    places=2,
+)
 Percent = decimal("0", "100", "a percentage from 0 to 100 such as 10 or 12.5", places=2)
 
 
@@ -102,11 +112,21 @@ def _pattern(rx: str, expected: str, allowed: frozenset[str] | None = None) -> A
     return Annotated[str, BeforeValidator(check)]
 
 
-CountryCode = _pattern(r"[A-Z]{2}", "an ISO 3166-1 alpha-2 country code in capitals such as NL, DE or US", COUNTRIES)
-CurrencyCode = _pattern(r"[A-Z]{3}", "an ISO 4217 currency code in capitals such as EUR, GBP or BRL", CURRENCIES)
-LanguageCode = _pattern(r"[a-z]{2}", "an ISO 639-1 language code in small letters such as en, pt or zh")
-Name = _pattern(r"[a-z][a-z0-9_]{0,39}", "a name in small letters, digits and _ (such as gift_card)")
-MarketName = _pattern(r"default|[A-Z][A-Z0-9_]{1,19}", "a market name in capitals such as EU or BR, or default")
+CountryCode = _pattern(
+    r"[A-Z]{2}", "an ISO 3166-1 alpha-2 country code in capitals such as NL, DE or US", COUNTRIES
+)
+CurrencyCode = _pattern(
+    r"[A-Z]{3}", "an ISO 4217 currency code in capitals such as EUR, GBP or BRL", CURRENCIES
+)
+LanguageCode = _pattern(
+    r"[a-z]{2}", "an ISO 639-1 language code in small letters such as en, pt or zh"
+)
+Name = _pattern(
+    r"[a-z][a-z0-9_]{0,39}", "a name in small letters, digits and _ (such as gift_card)"
+)
+MarketName = _pattern(
+    r"default|[A-Z][A-Z0-9_]{1,19}", "a market name in capitals such as EU or BR, or default"
+)
 Text = _pattern(r"(?s)\S.{0,499}", "a text of 1 to 500 characters")
 
 
@@ -130,7 +150,9 @@ def _date(value: Any) -> date:
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Day = Annotated[date, BeforeValidator(_date)]
 Countries = tuple[CountryCode, ...]
-SkuPrefix = _pattern(r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}", "the start of a SKU such as PERS- (letters, digits, - and _)")
+SkuPrefix = _pattern(
+    r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}", "the start of a SKU such as PERS- (letters, digits, - and _)"
+)
 Days = whole(0, 365, "days")
 BusinessDays = whole(0, 60, "business days")
 Points = whole(0, 10_000_000, "points")

@@ -62,12 +62,21 @@ def _tier(policy: LoyaltyPolicy, name: str) -> Tier:
 def promotion_on(policy: LoyaltyPolicy, country: str, day: date) -> Promotion | None:
     """The promotion with the highest multiplier running in `country`'s market on `day`, if any."""
     market = market_of(policy.markets, country)
-    running = [promotion for promotion in policy.promotions if market in promotion.markets and promotion.runs_on(day)]
+    running = [
+        promotion
+        for promotion in policy.promotions
+        if market in promotion.markets and promotion.runs_on(day)
+    ]
     return max(running, key=lambda promotion: promotion.multiplier, default=None)
 
 
 def points_for_order(
-    policy: LoyaltyPolicy, country: str, amount: Decimal, *, placed_on: date, tier: str | None = None
+    policy: LoyaltyPolicy,
+    country: str,
+    amount: Decimal,
+    *,
+    placed_on: date,
+    tier: str | None = None,
 ) -> PointsEarned:
     """Points earned by an order of `amount` (market currency, products only), rounded down."""
     rules = loyalty_rules(policy, country)
@@ -76,17 +85,23 @@ def points_for_order(
     promo_multiplier = promotion.multiplier if promotion else Decimal(1)
     raw = max(amount, Decimal(0)) * rules.points_per_unit * tier_multiplier * promo_multiplier
     points = int(raw.to_integral_value(rounding=ROUND_FLOOR))
-    return PointsEarned(points, tier_multiplier, promo_multiplier, promotion.name if promotion else None)
+    return PointsEarned(
+        points, tier_multiplier, promo_multiplier, promotion.name if promotion else None
+    )
 
 
 def tier_status(policy: LoyaltyPolicy, points_last_12_months: int) -> TierStatus:
     """The tier reached with the points earned in the last 12 months, and the gap to the next one."""
-    reached = [tier for tier in policy.tiers if tier.from_points <= points_last_12_months] or [policy.tiers[0]]
+    reached = [tier for tier in policy.tiers if tier.from_points <= points_last_12_months] or [
+        policy.tiers[0]
+    ]
     current = reached[-1]
     higher = [tier for tier in policy.tiers if tier.from_points > points_last_12_months]
     if not higher:
         return TierStatus(current.name, current.perks, None, None)
-    return TierStatus(current.name, current.perks, higher[0].name, higher[0].from_points - points_last_12_months)
+    return TierStatus(
+        current.name, current.perks, higher[0].name, higher[0].from_points - points_last_12_months
+    )
 
 
 def redemption_option(policy: LoyaltyPolicy, country: str, balance: int) -> RedemptionOption:
@@ -99,7 +114,12 @@ def redemption_option(policy: LoyaltyPolicy, country: str, balance: int) -> Rede
         steps, points = 0, 0
     short = max(redeem.minimum_points - balance, 0)
     return RedemptionOption(
-        points, steps * redeem.step_value, rules.currency, redeem.minimum_points, redeem.step_points, short
+        points,
+        steps * redeem.step_value,
+        rules.currency,
+        redeem.minimum_points,
+        redeem.step_points,
+        short,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from typing import Annotated
 
 from pydantic import Field
@@ -83,8 +84,11 @@ class LoyaltyPolicy(PolicyModel):
     def problems(self) -> Iterator[Problem]:
         yield from market_problems(self.markets)
         if self.tiers[0].from_points != 0:
-            yield ("tiers", 0, "from_points"), "must be 0: the first tier is where every member starts"
-        for index, (lower, tier) in enumerate(zip(self.tiers, self.tiers[1:]), start=1):
+            yield (
+                ("tiers", 0, "from_points"),
+                "must be 0: the first tier is where every member starts",
+            )
+        for index, (lower, tier) in enumerate(pairwise(self.tiers), start=1):
             if tier.from_points <= lower.from_points:
                 yield (
                     ("tiers", index, "from_points"),
@@ -99,14 +103,22 @@ class LoyaltyPolicy(PolicyModel):
             yield from _promotion_problems(("promotions", index), promotion, self.markets)
 
 
-def _promotion_problems(at: tuple[str | int, ...], promotion: Promotion, markets: dict) -> Iterator[Problem]:
+def _promotion_problems(
+    at: tuple[str | int, ...], promotion: Promotion, markets: dict
+) -> Iterator[Problem]:
     for position, market in enumerate(promotion.markets):
         if market not in markets:
             known = ", ".join(markets)
-            yield (*at, "markets", position), f"is {market!r}, which is not a market of this file ({known})"
+            yield (
+                (*at, "markets", position),
+                f"is {market!r}, which is not a market of this file ({known})",
+            )
     dated = promotion.starts is not None or promotion.ends is not None
     if bool(promotion.months) == dated:
-        yield at, "needs either months (every year) or starts and ends (once), not both and not neither"
+        yield (
+            at,
+            "needs either months (every year) or starts and ends (once), not both and not neither",
+        )
     elif dated and (promotion.starts is None or promotion.ends is None):
         yield at, "needs both starts and ends"
     elif dated and promotion.starts > promotion.ends:  # type: ignore[operator]

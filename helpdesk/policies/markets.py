@@ -58,7 +58,9 @@ def _with_override(market: R, country: str) -> R:
     override = getattr(market, "overrides", {}).get(country)
     if override is None:
         return market
-    return market.model_copy(update={field: getattr(override, field) for field in override.model_fields_set})
+    return market.model_copy(
+        update={field: getattr(override, field) for field in override.model_fields_set}
+    )
 
 
 def rule_problems(
@@ -82,7 +84,10 @@ def market_problems(markets: Mapping[str, Market]) -> Iterator[Problem]:
     owner: dict[str, str] = {}
     for name, market in markets.items():
         if name != DEFAULT and not market.countries:
-            yield ("markets", name, "countries"), "must list at least one country (only default may leave it out)"
+            yield (
+                ("markets", name, "countries"),
+                "must list at least one country (only default may leave it out)",
+            )
         for index, country in enumerate(market.countries):
             if country in owner:
                 yield (

@@ -33,7 +33,9 @@ def payment_rules(policy: PaymentsPolicy, country: str) -> PaymentMarket:
 
 def payment_methods(policy: PaymentsPolicy, country: str) -> tuple[MethodOffer, ...]:
     """The methods offered in `country`, in the order the file lists them."""
-    return tuple(MethodOffer(m, policy.methods[m].name) for m in payment_rules(policy, country).methods)
+    return tuple(
+        MethodOffer(m, policy.methods[m].name) for m in payment_rules(policy, country).methods
+    )
 
 
 def currency_for(policy: PaymentsPolicy, country: str) -> str:

@@ -56,7 +56,10 @@ class PaymentsPolicy(PolicyModel):
         known = ", ".join(self.methods)
         for index, method in enumerate(rules.methods):
             if method not in self.methods:
-                yield ("methods", index), f"is {method!r}, which is not declared under methods (declared: {known})"
+                yield (
+                    ("methods", index),
+                    f"is {method!r}, which is not declared under methods (declared: {known})",
+                )
         if rules.instalments:
             for index, method in enumerate(rules.instalments.methods):
                 if method not in rules.methods:

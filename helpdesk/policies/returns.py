@@ -63,22 +63,35 @@ def return_eligibility(
     window = rules.window_days
     excluded = policy.non_returnable
     if item.final_sale and excluded.final_sale:
-        return ReturnEligibility(False, ReturnReason.FINAL_SALE, window, exclusion="final_sale", rule="final_sale")
+        return ReturnEligibility(
+            False, ReturnReason.FINAL_SALE, window, exclusion="final_sale", rule="final_sale"
+        )
     if item.category in excluded.categories:
         return ReturnEligibility(
-            False, ReturnReason.EXCLUDED_CATEGORY, window,
-            exclusion=excluded.categories[item.category], rule=item.category,
+            False,
+            ReturnReason.EXCLUDED_CATEGORY,
+            window,
+            exclusion=excluded.categories[item.category],
+            rule=item.category,
         )
     for prefix, reason in excluded.sku_prefixes.items():
         if item.sku.upper().startswith(prefix.upper()):
-            return ReturnEligibility(False, ReturnReason.EXCLUDED_SKU, window, exclusion=reason, rule=prefix)
+            return ReturnEligibility(
+                False, ReturnReason.EXCLUDED_SKU, window, exclusion=reason, rule=prefix
+            )
     if delivered_on is None or delivered_on > today:
-        return ReturnEligibility(False, ReturnReason.NOT_YET_DELIVERED, window, will_be_returnable=True)
+        return ReturnEligibility(
+            False, ReturnReason.NOT_YET_DELIVERED, window, will_be_returnable=True
+        )
     ends = delivered_on + timedelta(days=window)
     days_left = (ends - today).days
     if days_left < 0:
-        return ReturnEligibility(False, ReturnReason.WINDOW_CLOSED, window, window_ends=ends, days_left=0)
-    return ReturnEligibility(True, ReturnReason.WITHIN_WINDOW, window, window_ends=ends, days_left=days_left)
+        return ReturnEligibility(
+            False, ReturnReason.WINDOW_CLOSED, window, window_ends=ends, days_left=0
+        )
+    return ReturnEligibility(
+        True, ReturnReason.WITHIN_WINDOW, window, window_ends=ends, days_left=days_left
+    )
 
 
 @dataclass(frozen=True)
@@ -92,7 +105,9 @@ class ReturnShippingCost:
 def return_shipping(policy: ReturnsPolicy, country: str) -> ReturnShippingCost:
     """Who pays for sending a return back, and what our label costs when it is deducted."""
     shipping = return_rules(policy, country).return_shipping
-    return ReturnShippingCost(shipping.paid_by, shipping.label, shipping.label_price, shipping.currency)
+    return ReturnShippingCost(
+        shipping.paid_by, shipping.label, shipping.label_price, shipping.currency
+    )
 
 
 def exchanges_allowed(policy: ReturnsPolicy, country: str, kind: str = "size") -> bool:
@@ -109,7 +124,9 @@ class RefundTimeline:
     settlement_days: int
 
 
-def refund_timeline(policy: ReturnsPolicy, country: str, method: str, *, received_on: date) -> RefundTimeline:
+def refund_timeline(
+    policy: ReturnsPolicy, country: str, method: str, *, received_on: date
+) -> RefundTimeline:
     """Return received -> refund issued -> money on the account, counted in business days."""
     refund = return_rules(policy, country).refund
     settlement = refund.settlement_days.get(method, refund.settlement_days["other"])
@@ -118,7 +135,9 @@ def refund_timeline(policy: ReturnsPolicy, country: str, method: str, *, receive
     return RefundTimeline(received_on, issued, paid, refund.processing_days, settlement)
 
 
-def store_credit_offer(policy: ReturnsPolicy, country: str, refund_amount: Decimal) -> Decimal | None:
+def store_credit_offer(
+    policy: ReturnsPolicy, country: str, refund_amount: Decimal
+) -> Decimal | None:
     """Store credit offered instead of `refund_amount` (bonus included), or None where not offered."""
     credit = return_rules(policy, country).store_credit
     if not credit.offered:

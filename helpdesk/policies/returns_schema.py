@@ -85,4 +85,7 @@ def _rule_problems(rules: ReturnRules) -> Iterator[Problem]:
     if shipping.label_price and shipping.currency is None:
         yield ("return_shipping", "currency"), "is required when label_price is not 0"
     if "other" not in rules.refund.settlement_days:
-        yield ("refund", "settlement_days"), "must include other: the business days for any payment method not listed"
+        yield (
+            ("refund", "settlement_days"),
+            "must include other: the business days for any payment method not listed",
+        )

@@ -57,22 +57,36 @@ def shipping_options(policy: ShippingPolicy, country: str) -> tuple[ShippingOffe
     return tuple(_offer(policy, rules, name, option) for name, option in rules.options.items())
 
 
-def _option(policy: ShippingPolicy, country: str, option: str) -> tuple[ShippingMarket, ShippingOption]:
+def _option(
+    policy: ShippingPolicy, country: str, option: str
+) -> tuple[ShippingMarket, ShippingOption]:
     rules = shipping_rules(policy, country)
     if option not in rules.options:
         raise UnknownName("shipping option", option)
     return rules, rules.options[option]
 
 
-def _offer(policy: ShippingPolicy, rules: ShippingMarket, name: str, option: ShippingOption) -> ShippingOffer:
+def _offer(
+    policy: ShippingPolicy, rules: ShippingMarket, name: str, option: ShippingOption
+) -> ShippingOffer:
     return ShippingOffer(
-        name, policy.carriers[option.carrier].name, option.price, rules.currency, option.free_from,
-        option.transit_days.min, option.transit_days.max,
+        name,
+        policy.carriers[option.carrier].name,
+        option.price,
+        rules.currency,
+        option.free_from,
+        option.transit_days.min,
+        option.transit_days.max,
     )
 
 
 def delivery_window(
-    policy: ShippingPolicy, country: str, option: str, *, placed_on: date | None = None, shipped_on: date | None = None
+    policy: ShippingPolicy,
+    country: str,
+    option: str,
+    *,
+    placed_on: date | None = None,
+    shipped_on: date | None = None,
 ) -> DeliveryWindow:
     """Earliest and latest delivery date, in business days from shipping (or from placing + handling)."""
     _, chosen = _option(policy, country, option)
@@ -81,7 +95,9 @@ def delivery_window(
             raise ValueError("give placed_on or shipped_on")
         shipped_on = add_business_days(placed_on, policy.handling_days)
     transit = chosen.transit_days
-    return DeliveryWindow(add_business_days(shipped_on, transit.min), add_business_days(shipped_on, transit.max))
+    return DeliveryWindow(
+        add_business_days(shipped_on, transit.min), add_business_days(shipped_on, transit.max)
+    )
 
 
 def free_shipping_gap(
@@ -95,7 +111,9 @@ def free_shipping_gap(
     return FreeShippingGap(rules.currency, chosen.free_from, remaining, remaining == 0)
 
 
-def shipping_price(policy: ShippingPolicy, country: str, basket_total: Decimal, option: str = "standard") -> Decimal:
+def shipping_price(
+    policy: ShippingPolicy, country: str, basket_total: Decimal, option: str = "standard"
+) -> Decimal:
     """The price of `option` for a basket of `basket_total` (0 from its free_from)."""
     _, chosen = _option(policy, country, option)
     free = chosen.free_from is not None and basket_total >= chosen.free_from

@@ -24,7 +24,9 @@ PLACEHOLDER = "{tracking_number}"
 
 
 def _tracking_url(value: Any) -> str:
-    if not (isinstance(value, str) and value.startswith("https://") and value.count(PLACEHOLDER) == 1):
+    if not (
+        isinstance(value, str) and value.startswith("https://") and value.count(PLACEHOLDER) == 1
+    ):
         fail(f"an https:// address containing {PLACEHOLDER} once", value)
     if "{" in value.replace(PLACEHOLDER, "") or " " in value:
         fail(f"an https:// address without spaces or braces other than {PLACEHOLDER}", value)

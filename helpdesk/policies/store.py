@@ -38,7 +38,9 @@ class PolicyStore:
     @property
     def policies(self) -> Policies:
         if self._policies is None:
-            raise PoliciesUnavailable(f"no valid policies in {self.directory}: " + "; ".join(map(str, self.errors)))
+            raise PoliciesUnavailable(
+                f"no valid policies in {self.directory}: " + "; ".join(map(str, self.errors))
+            )
         return self._policies
 
     @property

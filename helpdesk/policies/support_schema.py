@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import time
+from itertools import pairwise
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -79,10 +80,13 @@ class SupportPolicy(PolicyModel):
 
     def problems(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
         if self.fallback_team not in self.teams:
-            yield ("fallback_team",), f"is {self.fallback_team!r}, which is not one of teams ({', '.join(self.teams)})"
+            yield (
+                ("fallback_team",),
+                f"is {self.fallback_team!r}, which is not one of teams ({', '.join(self.teams)})",
+            )
         for name, team in self.teams.items():
             for index, ranges in enumerate(team.hours.on(day) for day in range(7)):
-                for (_, end), (start, _) in zip(ranges, ranges[1:]):
+                for (_, end), (start, _) in pairwise(ranges):
                     if end is None or end > start:
                         day = list(WeeklyHours.model_fields)[index]
                         yield ("teams", name, "hours", day), "has ranges that overlap"

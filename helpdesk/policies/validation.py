@@ -44,7 +44,10 @@ def _without_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
         error
         for error in errors
         if error["type"] != "too_short"
-        or not any(other is not error and other["loc"][: len(error["loc"])] == error["loc"] for other in errors)
+        or not any(
+            other is not error and other["loc"][: len(error["loc"])] == error["loc"]
+            for other in errors
+        )
     ]
 
 

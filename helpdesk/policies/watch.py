@@ -46,6 +46,10 @@ async def _watch(store: PolicyStore, interval: float) -> None:
 
 def policy_health(store: PolicyStore) -> dict:
     if store.errors:
-        return {"status": "error", "version": store.version, "serving": store.ready,
-                "errors": [str(error) for error in store.errors]}
+        return {
+            "status": "error",
+            "version": store.version,
+            "serving": store.ready,
+            "errors": [str(error) for error in store.errors],
+        }
     return {"status": "ok", "version": store.version}

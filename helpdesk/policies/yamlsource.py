@@ -31,7 +31,9 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
 _Loader.add_implicit_resolver(
     _FLOAT, re.compile(r"^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)$"), list("-+.0123456789")
@@ -104,7 +106,12 @@ def _build(loader: _Loader, node: yaml.Node, path: Path_, doc: Document) -> Any:
                 line = key_node.start_mark.line + 1
                 first = doc.lines[child]
                 doc.errors.append(
-                    PolicyError(doc.file, line, render_path(child), f"is written twice (first on line {first})")
+                    PolicyError(
+                        doc.file,
+                        line,
+                        render_path(child),
+                        f"is written twice (first on line {first})",
+                    )
                 )
                 continue
             doc.lines[child] = key_node.start_mark.line + 1

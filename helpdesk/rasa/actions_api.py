@@ -64,12 +64,20 @@ def checked_call(call: dict) -> dict:
     if not isinstance(call.get("next_action"), str) or not isinstance(tracker, dict):
         raise BadRequest("an action call names next_action and carries the tracker")
     slots = tracker.get("slots") if isinstance(tracker.get("slots"), dict) else {}
-    tracker["slots"] = {name: (None if name in TEXT_SLOTS and not isinstance(value, str) else value)
-                        for name, value in slots.items()}
-    latest = tracker.get("latest_message") if isinstance(tracker.get("latest_message"), dict) else {}
-    latest["entities"] = [entity for entity in latest.get("entities") or []
-                          if isinstance(entity, dict) and isinstance(entity.get("entity"), str)
-                          and isinstance(entity.get("value"), str)]
+    tracker["slots"] = {
+        name: (None if name in TEXT_SLOTS and not isinstance(value, str) else value)
+        for name, value in slots.items()
+    }
+    latest = (
+        tracker.get("latest_message") if isinstance(tracker.get("latest_message"), dict) else {}
+    )
+    latest["entities"] = [
+        entity
+        for entity in latest.get("entities") or []
+        if isinstance(entity, dict)
+        and isinstance(entity.get("entity"), str)
+        and isinstance(entity.get("value"), str)
+    ]
     if not isinstance(latest.get("text"), str | None):
         latest["text"] = None
     tracker["latest_message"] = latest
@@ -86,11 +94,15 @@ async def run_action(request: web.Request) -> web.Response:
         with use_services(request.app[SERVICES]):
             result = await request.app[EXECUTOR].run(call)
     except ActionExecutionRejection as rejection:
-        raise ActionCallError(400, "action_rejected", rejection.message, rejection.action_name) from None
+        raise ActionCallError(
+            400, "action_rejected", rejection.message, rejection.action_name
+        ) from None
     except ActionNotFoundException as missing:
         log.error("Rasa asked for an action the helpdesk does not have: %s", missing.action_name)
         raise ActionCallError(404, "no_such_action", missing.message, missing.action_name) from None
     except ActionMissingDomainException as no_domain:
         # 449 tells Rasa to send the call again with its domain.
-        raise ActionCallError(449, "domain_missing", no_domain.message, no_domain.action_name) from None
+        raise ActionCallError(
+            449, "domain_missing", no_domain.message, no_domain.action_name
+        ) from None
     return web.json_response(result.model_dump() if result else None, dumps=dumps)

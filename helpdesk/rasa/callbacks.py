@@ -30,11 +30,15 @@ def _require_secret(secret: str):
     async def check(request: web.Request, handler):
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
         if not secret:
-            raise Unavailable("RASA_CALLBACKS_TOKEN is not set: the helpdesk takes no calls from Rasa")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(),
-                                                                 secret.encode()):
-            raise Unauthorized("only Rasa may call this: send Authorization: Bearer "
-                               "<RASA_CALLBACKS_TOKEN>")
+            raise Unavailable(
+                "RASA_CALLBACKS_TOKEN is not set: the helpdesk takes no calls from Rasa"
+            )
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode(), secret.encode()
+        ):
+            raise Unauthorized(
+                "only Rasa may call this: send Authorization: Bearer <RASA_CALLBACKS_TOKEN>"
+            )
         return await handler(request)
 
     return check
@@ -43,8 +47,9 @@ def _require_secret(secret: str):
 def callbacks_app(main: web.Application, secret: str) -> web.Application:
     """The private application: the action webhook and the NLG endpoint, sharing the main app's
     shop services."""
-    app = web.Application(middlewares=[error_middleware, _require_secret(secret)],
-                          client_max_size=MAX_CALL_SIZE)
+    app = web.Application(
+        middlewares=[error_middleware, _require_secret(secret)], client_max_size=MAX_CALL_SIZE
+    )
     app[actions_api.EXECUTOR] = main[actions_api.EXECUTOR]
     app[actions_api.SERVICES] = main[actions_api.SERVICES]
     app.router.add_routes(actions_api.routes)
@@ -57,16 +62,20 @@ def callbacks_context(settings: Settings):
 
     async def context(app: web.Application) -> AsyncIterator[None]:
         if not settings.rasa_callbacks_token:
-            log.warning("RASA_CALLBACKS_TOKEN is not set: Rasa's calls (actions, replies) are "
-                        "refused; `make run` sets it for the Rasa server it starts")
-        runner = web.AppRunner(callbacks_app(app, settings.rasa_callbacks_token),
-                               access_log=None, handle_signals=False)
+            log.warning(
+                "RASA_CALLBACKS_TOKEN is not set: Rasa's calls (actions, replies) are "
+                "refused; `make run` sets it for the Rasa server it starts"
+            )
+        runner = web.AppRunner(
+            callbacks_app(app, settings.rasa_callbacks_token), access_log=None, handle_signals=False
+        )
         await runner.setup()
         site = web.TCPSite(runner, settings.rasa_callbacks_host, settings.rasa_callbacks_port)
         await site.start()
         app[CALLBACKS_PORT] = runner.addresses[0][1]
-        log.info("Rasa's calls are taken on %s:%s", settings.rasa_callbacks_host,
-                 app[CALLBACKS_PORT])
+        log.info(
+            "Rasa's calls are taken on %s:%s", settings.rasa_callbacks_host, app[CALLBACKS_PORT]
+        )
         try:
             yield
         finally:

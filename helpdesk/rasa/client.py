@@ -31,7 +31,9 @@ class BotMessage:
 
 
 class Bot(Protocol):
-    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> list[BotMessage]:
+    async def send(
+        self, conversation_id: str, text: str, metadata: dict[str, Any]
+    ) -> list[BotMessage]:
         """The bot's answer to one shopper message; raises BotUnavailable."""
 
     async def is_ready(self) -> bool:
@@ -69,22 +71,30 @@ class RasaBot:
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self.http = http
 
-    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> list[BotMessage]:
+    async def send(
+        self, conversation_id: str, text: str, metadata: dict[str, Any]
+    ) -> list[BotMessage]:
         body = {"sender": conversation_id, "message": text, "metadata": metadata}
         try:
-            async with self.http.post(f"{self.url}/webhooks/rest/webhook", json=body,
-                                      timeout=self.timeout) as response:
+            async with self.http.post(
+                f"{self.url}/webhooks/rest/webhook", json=body, timeout=self.timeout
+            ) as response:
                 if response.status != 200:
                     failure = BotFailed if response.status == 500 else BotUnavailable
-                    raise failure(f"Rasa answered {response.status}: {(await response.text())[:500]}")
+                    raise failure(
+                        f"Rasa answered {response.status}: {(await response.text())[:500]}"
+                    )
                 return parse_rasa_output(await response.json())
         except (aiohttp.ClientError, TimeoutError) as error:
             raise BotUnavailable(f"Rasa is not reachable at {self.url}: {error!r}") from error
 
     async def is_ready(self) -> bool:
         try:
-            async with self.http.get(f"{self.url}/status", params={"token": self.token},
-                                     timeout=aiohttp.ClientTimeout(total=5)) as response:
+            async with self.http.get(
+                f"{self.url}/status",
+                params={"token": self.token},
+                timeout=aiohttp.ClientTimeout(total=5),
+            ) as response:
                 return response.status == 200 and bool((await response.json()).get("model_id"))
         except (aiohttp.ClientError, TimeoutError, ValueError):
             return False

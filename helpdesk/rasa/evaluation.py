@@ -48,8 +48,10 @@ def read_rows(path: Path) -> list[Row]:
         reader = csv.DictReader(handle)
         missing = {"text", "label", "lang"} - set(reader.fieldnames or ())
         if missing:
-            raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}; "
-                             "the header must be text,label,lang")
+            raise ValueError(
+                f"{path}: missing column(s) {', '.join(sorted(missing))}; "
+                "the header must be text,label,lang"
+            )
         return [Row(r["text"], r["label"].strip(), r["lang"].strip()) for r in reader]
 
 
@@ -66,28 +68,40 @@ def report(scored: list[Scored]) -> dict:
     languages = {}
     for lang, items in sorted(by_lang.items()):
         detected = sum(s.detected_lang == lang for s in items)
-        languages[lang] = {**accuracy(items), "lang_detect_accuracy": round(detected / len(items), 4)}
+        languages[lang] = {
+            **accuracy(items),
+            "lang_detect_accuracy": round(detected / len(items), 4),
+        }
     confusions = Counter((s.row.label, s.predicted) for s in scored if s.predicted != s.row.label)
     return {
         "overall": accuracy(scored),
         "by_lang": languages,
         "by_label": {label: accuracy(items) for label, items in sorted(by_label.items())},
-        "confusions": [{"label": label, "predicted": predicted, "count": count}
-                       for (label, predicted), count in confusions.most_common()],
+        "confusions": [
+            {"label": label, "predicted": predicted, "count": count}
+            for (label, predicted), count in confusions.most_common()
+        ],
     }
 
 
 def render(result: dict) -> str:
-    lines = [f"overall accuracy {result['overall']['accuracy']:.3f} (n={result['overall']['n']})",
-             "", "language  accuracy      n  language detection"]
+    lines = [
+        f"overall accuracy {result['overall']['accuracy']:.3f} (n={result['overall']['n']})",
+        "",
+        "language  accuracy      n  language detection",
+    ]
     for lang, figures in result["by_lang"].items():
-        lines.append(f"{lang:<9} {figures['accuracy']:>8.3f} {figures['n']:>6}  "
-                     f"{figures['lang_detect_accuracy']:.3f}")
+        lines.append(
+            f"{lang:<9} {figures['accuracy']:>8.3f} {figures['n']:>6}  "
+            f"{figures['lang_detect_accuracy']:.3f}"
+        )
     lines += ["", "label              accuracy      n"]
     for label, figures in result["by_label"].items():
         lines.append(f"{label:<18} {figures['accuracy']:>8.3f} {figures['n']:>6}")
     lines += ["", "most frequent confusions (label -> predicted)"]
-    lines += [f"  {c['label']} -> {c['predicted']}: {c['count']}" for c in result["confusions"][:15]]
+    lines += [
+        f"  {c['label']} -> {c['predicted']}: {c['count']}" for c in result["confusions"][:15]
+    ]
     return "\n".join(lines)
 
 
@@ -138,9 +152,13 @@ async def evaluate(settings: Settings, path: Path, *, progress=print) -> dict:
         url, token, started = settings.rasa_url, settings.rasa_token, None
         if not (token and await _rasa_is_ready(http, url, token)):
             url, token = f"http://127.0.0.1:{_free_port()}", secrets.token_urlsafe(16)
-            started = rasa_server(model=ensure_model(settings.var_dir), rasa_url=url, token=token,
-                                  helpdesk_url=f"http://127.0.0.1:{settings.port}",
-                                  var_dir=settings.var_dir / "eval")
+            started = rasa_server(
+                model=ensure_model(settings.var_dir),
+                rasa_url=url,
+                token=token,
+                helpdesk_url=f"http://127.0.0.1:{settings.port}",
+                var_dir=settings.var_dir / "eval",
+            )
             progress("Starting a Rasa server for the evaluation (about a minute)…")
             started.start()
         try:
@@ -150,8 +168,9 @@ async def evaluate(settings: Settings, path: Path, *, progress=print) -> dict:
                 await asyncio.sleep(1)
 
             async def classify(text: str) -> str:
-                async with http.post(f"{url}/model/parse", params={"token": token},
-                                     json={"text": text}) as answer:
+                async with http.post(
+                    f"{url}/model/parse", params={"token": token}, json={"text": text}
+                ) as answer:
                     answer.raise_for_status()
                     return (await answer.json())["intent"]["name"] or "out_of_scope"
 

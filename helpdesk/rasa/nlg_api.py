@@ -17,17 +17,37 @@ from helpdesk.web.middleware import read_json_object
 routes = web.RouteTableDef()
 
 # Keys rasa-sdk's utter_message always sends; they are not variables of the text.
-MESSAGE_FIELDS = {"text", "buttons", "elements", "custom", "template", "response", "image",
-                  "attachment", "json_message", "quick_replies", "id", "response_id"}
+MESSAGE_FIELDS = {
+    "text",
+    "buttons",
+    "elements",
+    "custom",
+    "template",
+    "response",
+    "image",
+    "attachment",
+    "json_message",
+    "quick_replies",
+    "id",
+    "response_id",
+}
 INTERNAL_SLOTS = {"requested_slot", "session_started_metadata"}
 
 
 def text_variables(arguments: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     """Slot values, then the action's own arguments (which win), as the text's variables."""
-    variables = {name: value for name, value in slots.items()
-                 if value is not None and name not in INTERNAL_SLOTS}
-    variables.update({name: value for name, value in arguments.items()
-                      if name not in MESSAGE_FIELDS and value is not None})
+    variables = {
+        name: value
+        for name, value in slots.items()
+        if value is not None and name not in INTERNAL_SLOTS
+    }
+    variables.update(
+        {
+            name: value
+            for name, value in arguments.items()
+            if name not in MESSAGE_FIELDS and value is not None
+        }
+    )
     return variables
 
 
@@ -39,6 +59,7 @@ async def generate(request: web.Request) -> web.Response:
         raise BadRequest("an NLG request names its response (response or template)")
     tracker, arguments = body.get("tracker"), body.get("arguments")
     slots = tracker.get("slots") if isinstance(tracker, dict) else None
-    variables = text_variables(arguments if isinstance(arguments, dict) else {},
-                               slots if isinstance(slots, dict) else {})
+    variables = text_variables(
+        arguments if isinstance(arguments, dict) else {}, slots if isinstance(slots, dict) else {}
+    )
     return web.json_response({"custom": {"say": {"key": name, "vars": variables}}})

@@ -32,9 +32,22 @@ class ChildProcess:
     """A command kept running: `supervise()` restarts it (with back-off) after it exits, and
     `problem` says why when it keeps failing right after starting."""
 
-    def __init__(self, name: str, command: list[str], *, env: dict[str, str], cwd: Path,
-                 log_path: Path | None = None) -> None:
-        self.name, self.command, self.env, self.cwd, self.log_path = name, command, env, cwd, log_path
+    def __init__(
+        self,
+        name: str,
+        command: list[str],
+        *,
+        env: dict[str, str],
+        cwd: Path,
+        log_path: Path | None = None,
+    ) -> None:
+        self.name, self.command, self.env, self.cwd, self.log_path = (
+            name,
+            command,
+            env,
+            cwd,
+            log_path,
+        )
         self.process: subprocess.Popen | None = None
         self.restarts = 0
         self.quick_failures = 0  # exits soon after starting, in a row
@@ -48,9 +61,14 @@ class ChildProcess:
         self._log_offset = self.log_path.stat().st_size if self.log_path else 0
         self._started_at = time.monotonic()
         # Own process group: Ctrl-C reaches only the launcher, which stops children in order.
-        self.process = subprocess.Popen(self.command, env=self.env, cwd=self.cwd, stdout=output,
-                                        stderr=subprocess.STDOUT if output else None,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            self.command,
+            env=self.env,
+            cwd=self.cwd,
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+            start_new_session=True,
+        )
         if output:
             output.close()
         log.info("started %s (pid %s)", self.name, self.process.pid)
@@ -61,10 +79,15 @@ class ChildProcess:
             return f"exit code {self.process.returncode if self.process else '?'}"
         with self.log_path.open("rb") as written:
             written.seek(self._log_offset)
-            lines = [line.strip() for line in written.read().decode(errors="replace").splitlines()
-                     if line.strip()]
-        said = next((line for line in reversed(lines) if "error" in line.lower()),
-                    lines[-1] if lines else "")
+            lines = [
+                line.strip()
+                for line in written.read().decode(errors="replace").splitlines()
+                if line.strip()
+            ]
+        said = next(
+            (line for line in reversed(lines) if "error" in line.lower()),
+            lines[-1] if lines else "",
+        )
         return said[:300] or f"exit code {self.process.returncode if self.process else '?'}"
 
     def _note_exit(self) -> None:
@@ -73,8 +96,10 @@ class ChildProcess:
         else:
             self.quick_failures, self.problem = 0, None
         if self.quick_failures >= FAILURES_REPORTED_AFTER:
-            self.problem = (f"{self.name} stopped {self.quick_failures} times in a row right after "
-                            f"starting: {self._last_words()} (log: {self.log_path})")
+            self.problem = (
+                f"{self.name} stopped {self.quick_failures} times in a row right after "
+                f"starting: {self._last_words()} (log: {self.log_path})"
+            )
             log.error("%s", self.problem)
 
     @property
@@ -92,8 +117,9 @@ class ChildProcess:
         if self._restart_at is None:
             self._note_exit()
             delay = RESTART_BACKOFF_SECONDS[min(self.restarts, len(RESTART_BACKOFF_SECONDS) - 1)]
-            log.warning("%s stopped (exit %s); restarting in %ss", self.name,
-                        self.process.returncode, delay)
+            log.warning(
+                "%s stopped (exit %s); restarting in %ss", self.name, self.process.returncode, delay
+            )
             self._restart_at = now + delay
         if now < self._restart_at:
             return False
@@ -113,17 +139,38 @@ class ChildProcess:
             self.process.wait()
 
 
-def rasa_server(*, model: Path, rasa_url: str, token: str, callbacks_url: str, callbacks_token: str,
-                var_dir: Path) -> ChildProcess:
+def rasa_server(
+    *,
+    model: Path,
+    rasa_url: str,
+    token: str,
+    callbacks_url: str,
+    callbacks_token: str,
+    var_dir: Path,
+) -> ChildProcess:
     """`rasa run` on 127.0.0.1 with an API token, calling the helpdesk back at callbacks_url with
     the shared secret. Both secrets travel in the environment, never on the command line."""
     port = urlparse(rasa_url).port or 5005
     (var_dir / "log").mkdir(parents=True, exist_ok=True)
-    command = [*rasa_run_command(), "--enable-api", "--interface", "127.0.0.1", "--port", str(port),
-               "--model", str(model), "--endpoints", str(BOT_DIR / "endpoints.yml"),
-               "--credentials", str(BOT_DIR / "credentials.yml")]
-    env = {**rasa_environment(var_dir), "RASA_AUTH_TOKEN": token,
-           "HELPDESK_CALLBACKS_URL": callbacks_url.rstrip("/"),
-           "HELPDESK_CALLBACKS_TOKEN": callbacks_token,
-           "RASA_TRACKER_DB": str(var_dir / "rasa-tracker.db")}
+    command = [
+        *rasa_run_command(),
+        "--enable-api",
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--model",
+        str(model),
+        "--endpoints",
+        str(BOT_DIR / "endpoints.yml"),
+        "--credentials",
+        str(BOT_DIR / "credentials.yml"),
+    ]
+    env = {
+        **rasa_environment(var_dir),
+        "RASA_AUTH_TOKEN": token,
+        "HELPDESK_CALLBACKS_URL": callbacks_url.rstrip("/"),
+        "HELPDESK_CALLBACKS_TOKEN": callbacks_token,
+        "RASA_TRACKER_DB": str(var_dir / "rasa-tracker.db"),
+    }
     return ChildProcess("bot", command, env=env, cwd=var_dir, log_path=var_dir / "log" / "rasa.log")

@@ -20,7 +20,11 @@ MODELS_KEPT = 3
 
 def training_files(bot_dir: Path = BOT_DIR) -> list[Path]:
     """What a model is trained from (actions are not: they run in the helpdesk)."""
-    files = [bot_dir / "config.yml", bot_dir / "domain.yml", *sorted((bot_dir / "data").rglob("*.yml"))]
+    files = [
+        bot_dir / "config.yml",
+        bot_dir / "domain.yml",
+        *sorted((bot_dir / "data").rglob("*.yml")),
+    ]
     return [path for path in files if path.is_file()]
 
 
@@ -51,14 +55,20 @@ def rasa_run_command() -> list[str]:
     if explicit:
         python = Path(explicit).parent / "python"
     if not python.exists():
-        raise FileNotFoundError(f"{python} not found: run `make setup` to create the bot environment")
+        raise FileNotFoundError(
+            f"{python} not found: run `make setup` to create the bot environment"
+        )
     return [str(python), str(BOT_DIR / "rasa_run.py")]
 
 
 def rasa_environment(var_dir: Path) -> dict[str, str]:
     # Rasa's own caches and telemetry stay out of the source tree and off the network.
-    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false",
-            "RASA_CACHE_DIRECTORY": str(var_dir / "rasa-cache"), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "RASA_CACHE_DIRECTORY": str(var_dir / "rasa-cache"),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
 
 
 def ensure_model(var_dir: Path, bot_dir: Path = BOT_DIR) -> Path:
@@ -69,12 +79,25 @@ def ensure_model(var_dir: Path, bot_dir: Path = BOT_DIR) -> Path:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     (var_dir / "log").mkdir(parents=True, exist_ok=True)
-    command = [*rasa_command(), "train", "--config", str(bot_dir / "config.yml"),
-               "--domain", str(bot_dir / "domain.yml"), "--data", str(bot_dir / "data"),
-               "--out", str(target.parent), "--fixed-model-name", target.name.removesuffix(".tar.gz")]
+    command = [
+        *rasa_command(),
+        "train",
+        "--config",
+        str(bot_dir / "config.yml"),
+        "--domain",
+        str(bot_dir / "domain.yml"),
+        "--data",
+        str(bot_dir / "data"),
+        "--out",
+        str(target.parent),
+        "--fixed-model-name",
+        target.name.removesuffix(".tar.gz"),
+    ]
     _run_with_progress(command, var_dir, var_dir / "log" / "train.log")
     if not target.exists():
-        raise RuntimeError(f"training finished but {target} is missing; see {var_dir}/log/train.log")
+        raise RuntimeError(
+            f"training finished but {target} is missing; see {var_dir}/log/train.log"
+        )
     _forget_old_models(target)
     return target
 
@@ -83,23 +106,35 @@ def _run_with_progress(command: list[str], var_dir: Path, log_path: Path) -> Non
     started = time.monotonic()
     print(f"Training the bot (bot/ changed); log: {log_path}", flush=True)
     with log_path.open("w") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
-                                   cwd=var_dir, env=rasa_environment(var_dir))
+        process = subprocess.Popen(
+            command,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=var_dir,
+            env=rasa_environment(var_dir),
+        )
         next_note = 30
         while process.poll() is None:
             time.sleep(1)
             elapsed = int(time.monotonic() - started)
             if sys.stdout.isatty():
-                print(f"\r  training… {elapsed // 60}m{elapsed % 60:02d}s  {_last_line(log_path)[:60]:<60}",
-                      end="", flush=True)
+                print(
+                    f"\r  training… {elapsed // 60}m{elapsed % 60:02d}s  {_last_line(log_path)[:60]:<60}",
+                    end="",
+                    flush=True,
+                )
             elif elapsed >= next_note:  # logs (CI) get a line every 30 s instead of a live line
                 print(f"  training… {elapsed}s", flush=True)
                 next_note += 30
-    print(f"\n  trained in {int(time.monotonic() - started)}s" if process.returncode == 0 else "",
-          flush=True)
+    print(
+        f"\n  trained in {int(time.monotonic() - started)}s" if process.returncode == 0 else "",
+        flush=True,
+    )
     if process.returncode != 0:
-        raise RuntimeError(f"rasa train failed (exit {process.returncode}); see {log_path}:\n"
-                           + "".join(log_path.read_text(errors="replace").splitlines(True)[-20:]))
+        raise RuntimeError(
+            f"rasa train failed (exit {process.returncode}); see {log_path}:\n"
+            + "".join(log_path.read_text(errors="replace").splitlines(True)[-20:])
+        )
 
 
 def _last_line(path: Path) -> str:

@@ -13,7 +13,17 @@ from helpdesk.web.keys import SETTINGS
 
 class AccessLogger(AbstractAccessLogger):
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        address = (client_address(request) if SETTINGS in request.app  # type: ignore[attr-defined]
-                   else request.remote)
-        self.logger.info('%s "%s %s" %s %s %.0fms', address, request.method, request.path,
-                         response.status, response.body_length, time * 1000)
+        address = (
+            client_address(request)
+            if SETTINGS in request.app  # type: ignore[attr-defined]
+            else request.remote
+        )
+        self.logger.info(
+            '%s "%s %s" %s %s %.0fms',
+            address,
+            request.method,
+            request.path,
+            response.status,
+            response.body_length,
+            time * 1000,
+        )

@@ -13,10 +13,16 @@ def _forwarded(request: web.Request, header: str) -> str | None:
     """The value our own proxies wrote: the entry TRUSTED_PROXIES from the right. Entries left
     of it were written by the client (or by proxies we do not run) and prove nothing."""
     settings = request.app[SETTINGS]
-    entries = [entry.strip() for entry in request.headers.get(header, "").split(",") if entry.strip()]
+    entries = [
+        entry.strip() for entry in request.headers.get(header, "").split(",") if entry.strip()
+    ]
     if not settings.behind_proxy or not entries:
         return None
-    return entries[-settings.trusted_proxies] if len(entries) >= settings.trusted_proxies else entries[0]
+    return (
+        entries[-settings.trusted_proxies]
+        if len(entries) >= settings.trusted_proxies
+        else entries[0]
+    )
 
 
 def client_address(request: web.Request) -> str:
@@ -31,4 +37,6 @@ def client_scheme(request: web.Request) -> str:
 
 
 def over_https(request: web.Request) -> bool:
-    return client_scheme(request) == "https" or request.app[SETTINGS].base_url.startswith("https://")
+    return client_scheme(request) == "https" or request.app[SETTINGS].base_url.startswith(
+        "https://"
+    )

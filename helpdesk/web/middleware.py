@@ -41,9 +41,16 @@ async def error_middleware(request: web.Request, handler):
     except web.HTTPException as error:
         if error.status < 400 or error.content_type == "application/json":
             raise
-        response = _json_error(error.status, error.reason, code=HTTP_CODES.get(error.status, "error"))
-        response.headers.update({name: value for name, value in error.headers.items()
-                                 if name not in ("Content-Type", "Content-Length")})  # Allow, say
+        response = _json_error(
+            error.status, error.reason, code=HTTP_CODES.get(error.status, "error")
+        )
+        response.headers.update(
+            {
+                name: value
+                for name, value in error.headers.items()
+                if name not in ("Content-Type", "Content-Length")
+            }
+        )  # Allow, say
         return response
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
@@ -85,7 +92,9 @@ def check_plain_json(value: Any) -> None:
                     raise BadRequest(f"a key in {where} {problem}")
                 pending.append((child, depth + 1, f"{where}.{key}"[:80]))
         elif isinstance(item, list):
-            pending.extend((child, depth + 1, f"{where}[{index}]") for index, child in enumerate(item))
+            pending.extend(
+                (child, depth + 1, f"{where}[{index}]") for index, child in enumerate(item)
+            )
 
 
 async def read_body(request: web.Request) -> bytes:
@@ -94,7 +103,9 @@ async def read_body(request: web.Request) -> bytes:
         async with asyncio.timeout(BODY_TIMEOUT_SECONDS):
             return await request.read()
     except TimeoutError:
-        raise RequestTimeout(f"the body did not arrive within {BODY_TIMEOUT_SECONDS:g} seconds") from None
+        raise RequestTimeout(
+            f"the body did not arrive within {BODY_TIMEOUT_SECONDS:g} seconds"
+        ) from None
 
 
 def loads_plain(raw: bytes | str, **options: Any) -> Any:

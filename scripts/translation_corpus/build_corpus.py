@@ -21,37 +21,110 @@ HEADER = """\
 # hand_written.tsv and its templates: edit those, then run it again. Licence: Apache-2.0, as the repo.
 """
 
-MONTHS = [("January", "enero"), ("February", "febrero"), ("March", "marzo"), ("April", "abril"),
-          ("May", "mayo"), ("June", "junio"), ("July", "julio"), ("August", "agosto"),
-          ("September", "septiembre"), ("October", "octubre"), ("November", "noviembre"),
-          ("December", "diciembre")]
-DAYS = [("Monday", "lunes"), ("Tuesday", "martes"), ("Wednesday", "miércoles"),
-        ("Thursday", "jueves"), ("Friday", "viernes"), ("Saturday", "sábado")]
+MONTHS = [
+    ("January", "enero"),
+    ("February", "febrero"),
+    ("March", "marzo"),
+    ("April", "abril"),
+    ("May", "mayo"),
+    ("June", "junio"),
+    ("July", "julio"),
+    ("August", "agosto"),
+    ("September", "septiembre"),
+    ("October", "octubre"),
+    ("November", "noviembre"),
+    ("December", "diciembre"),
+]
+DAYS = [
+    ("Monday", "lunes"),
+    ("Tuesday", "martes"),
+    ("Wednesday", "miércoles"),
+    ("Thursday", "jueves"),
+    ("Friday", "viernes"),
+    ("Saturday", "sábado"),
+]
 CARRIERS = ["DHL", "UPS", "GLS", "SEUR", "Correos", "FedEx", "Chronopost", "MRW"]
-NAMES = ["Ana", "Carlos", "Lucía", "Marta", "Pablo", "Sofía", "Javier", "Elena", "David",
-         "Laura", "Miguel", "Carmen", "Diego", "Paula", "Sergio", "Isabel", "Anna", "John", "Emma"]
-EMAIL_USERS = ["ana.garcia", "carlos88", "lucia.martin", "mperez", "pablo.ruiz", "sofia_lopez",
-               "jgomez", "elena.diaz", "david.moreno", "laura.sanz", "emma.smith", "john.doe"]
+NAMES = [
+    "Ana",
+    "Carlos",
+    "Lucía",
+    "Marta",
+    "Pablo",
+    "Sofía",
+    "Javier",
+    "Elena",
+    "David",
+    "Laura",
+    "Miguel",
+    "Carmen",
+    "Diego",
+    "Paula",
+    "Sergio",
+    "Isabel",
+    "Anna",
+    "John",
+    "Emma",
+]
+EMAIL_USERS = [
+    "ana.garcia",
+    "carlos88",
+    "lucia.martin",
+    "mperez",
+    "pablo.ruiz",
+    "sofia_lopez",
+    "jgomez",
+    "elena.diaz",
+    "david.moreno",
+    "laura.sanz",
+    "emma.smith",
+    "john.doe",
+]
 EMAIL_HOSTS = ["gmail.com", "hotmail.com", "yahoo.es", "outlook.com", "example.com"]
 # (English, Spanish) with the Spanish article; gender "o"/"a" agrees participles and pronouns.
-PRODUCTS = [("the blue jacket", "la chaqueta azul", "a"), ("the black boots", "las botas negras", "as"),
-            ("the white sneakers", "las zapatillas blancas", "as"), ("the wool sweater", "el jersey de lana", "o"),
-            ("the leather bag", "el bolso de piel", "o"), ("the red dress", "el vestido rojo", "o"),
-            ("the jeans", "los vaqueros", "os"), ("the winter coat", "el abrigo de invierno", "o"),
-            ("the summer hat", "el sombrero de verano", "o"), ("the silk scarf", "el pañuelo de seda", "o"),
-            ("the backpack", "la mochila", "a"), ("the wallet", "la cartera", "a"),
-            ("the green shirt", "la camisa verde", "a"), ("the running shoes", "las zapatillas de correr", "as"),
-            ("the watch", "el reloj", "o"), ("the sunglasses", "las gafas de sol", "as"),
-            ("the cotton T-shirt", "la camiseta de algodón", "a"), ("the lamp", "la lámpara", "a"),
-            ("the coffee mug", "la taza de café", "a"), ("the phone case", "la funda del móvil", "a"),
-            ("the headphones", "los auriculares", "os"), ("the belt", "el cinturón", "o"),
-            ("the skirt", "la falda", "a"), ("the trousers", "los pantalones", "os"),
-            ("the gloves", "los guantes", "os"), ("the necklace", "el collar", "o")]
-COUNTRIES = [("Spain", "España", ""), ("Mexico", "México", ""), ("France", "Francia", ""),
-             ("Germany", "Alemania", ""), ("Italy", "Italia", ""), ("Portugal", "Portugal", ""),
-             ("Chile", "Chile", ""), ("Argentina", "Argentina", ""), ("Colombia", "Colombia", ""),
-             ("the United States", "Estados Unidos", ""), ("the United Kingdom", "Reino Unido", "el "),
-             ("Peru", "Perú", ""), ("Belgium", "Bélgica", ""), ("the Netherlands", "Países Bajos", "los ")]
+PRODUCTS = [
+    ("the blue jacket", "la chaqueta azul", "a"),
+    ("the black boots", "las botas negras", "as"),
+    ("the white sneakers", "las zapatillas blancas", "as"),
+    ("the wool sweater", "el jersey de lana", "o"),
+    ("the leather bag", "el bolso de piel", "o"),
+    ("the red dress", "el vestido rojo", "o"),
+    ("the jeans", "los vaqueros", "os"),
+    ("the winter coat", "el abrigo de invierno", "o"),
+    ("the summer hat", "el sombrero de verano", "o"),
+    ("the silk scarf", "el pañuelo de seda", "o"),
+    ("the backpack", "la mochila", "a"),
+    ("the wallet", "la cartera", "a"),
+    ("the green shirt", "la camisa verde", "a"),
+    ("the running shoes", "las zapatillas de correr", "as"),
+    ("the watch", "el reloj", "o"),
+    ("the sunglasses", "las gafas de sol", "as"),
+    ("the cotton T-shirt", "la camiseta de algodón", "a"),
+    ("the lamp", "la lámpara", "a"),
+    ("the coffee mug", "la taza de café", "a"),
+    ("the phone case", "la funda del móvil", "a"),
+    ("the headphones", "los auriculares", "os"),
+    ("the belt", "el cinturón", "o"),
+    ("the skirt", "la falda", "a"),
+    ("the trousers", "los pantalones", "os"),
+    ("the gloves", "los guantes", "os"),
+    ("the necklace", "el collar", "o"),
+]
+COUNTRIES = [
+    ("Spain", "España", ""),
+    ("Mexico", "México", ""),
+    ("France", "Francia", ""),
+    ("Germany", "Alemania", ""),
+    ("Italy", "Italia", ""),
+    ("Portugal", "Portugal", ""),
+    ("Chile", "Chile", ""),
+    ("Argentina", "Argentina", ""),
+    ("Colombia", "Colombia", ""),
+    ("the United States", "Estados Unidos", ""),
+    ("the United Kingdom", "Reino Unido", "el "),
+    ("Peru", "Perú", ""),
+    ("Belgium", "Bélgica", ""),
+    ("the Netherlands", "Países Bajos", "los "),
+]
 
 
 def slots(rng: random.Random) -> dict[str, str]:
@@ -65,29 +138,48 @@ def slots(rng: random.Random) -> dict[str, str]:
     country_en, country_es, country_article = rng.choice(COUNTRIES)
     to_es = {"el ": "al ", "los ": "a los "}.get(country_article, "a ")
     return {
-        "n": str(rng.randint(10001, 99999)), "n2": str(rng.randint(10001, 99999)),
-        "date": f"{month_en} {day}", "fecha": f"{day} de {month_es}",
-        "date2": f"{month_en} {later}", "fecha2": f"{later} de {month_es}",
-        "weekday": weekday_en, "dia": weekday_es,
+        "n": str(rng.randint(10001, 99999)),
+        "n2": str(rng.randint(10001, 99999)),
+        "date": f"{month_en} {day}",
+        "fecha": f"{day} de {month_es}",
+        "date2": f"{month_en} {later}",
+        "fecha2": f"{later} de {month_es}",
+        "weekday": weekday_en,
+        "dia": weekday_es,
         "amount": f"€{euros}.{cents:02d}" if cents else f"€{euros}",
         "importe": f"{euros},{cents:02d} €" if cents else f"{euros} €",
-        "days": str(rng.randint(2, 30)), "points": str(rng.choice([50, 100, 150, 200, 250, 300, 500,
-                                                                   750, 1000, 1200, 1500, 2000, 3500])),
-        "carrier": rng.choice(CARRIERS), "name": rng.choice(NAMES),
+        "days": str(rng.randint(2, 30)),
+        "points": str(
+            rng.choice([50, 100, 150, 200, 250, 300, 500, 750, 1000, 1200, 1500, 2000, 3500])
+        ),
+        "carrier": rng.choice(CARRIERS),
+        "name": rng.choice(NAMES),
         "email": f"{rng.choice(EMAIL_USERS)}@{rng.choice(EMAIL_HOSTS)}",
         "zip": f"{rng.randint(1000, 52999):05d}",
         "tracking": "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(2))
-                    + str(rng.randint(100000000, 999999999)) + rng.choice(["ES", "DE", "FR", "GB"]),
-        "product": product_en, "Product": product_en[0].upper() + product_en[1:],
-        "producto": product_es, "Producto": product_es[0].upper() + product_es[1:],
-        "o": agree, "lo": "l" + agree,  # lo, la, los, las
-        "is": "are" if plural else "is", "was": "were" if plural else "was",
-        "they": "they" if plural else "it", "s": "s" if plural else "", "pl_n": "n" if plural else "",
+        + str(rng.randint(100000000, 999999999))
+        + rng.choice(["ES", "DE", "FR", "GB"]),
+        "product": product_en,
+        "Product": product_en[0].upper() + product_en[1:],
+        "producto": product_es,
+        "Producto": product_es[0].upper() + product_es[1:],
+        "o": agree,
+        "lo": "l" + agree,  # lo, la, los, las
+        "is": "are" if plural else "is",
+        "was": "were" if plural else "was",
+        "they": "they" if plural else "it",
+        "s": "s" if plural else "",
+        "pl_n": "n" if plural else "",
         "esta_ba": "estaban" if plural else "estaba",
-        "has": "have" if plural else "has", "costs": "cost" if plural else "costs",
-        "llego": "llegaron" if plural else "llegó", "esta": "están" if plural else "está",
-        "es": "son" if plural else "es", "queda": "quedan" if plural else "queda",
-        "country": country_en, "pais": country_article + country_es, "a_pais": to_es + country_es,
+        "has": "have" if plural else "has",
+        "costs": "cost" if plural else "costs",
+        "llego": "llegaron" if plural else "llegó",
+        "esta": "están" if plural else "está",
+        "es": "son" if plural else "es",
+        "queda": "quedan" if plural else "queda",
+        "country": country_en,
+        "pais": country_article + country_es,
+        "a_pais": to_es + country_es,
     }
 
 

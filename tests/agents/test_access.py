@@ -22,11 +22,14 @@ HANDOFF = [BotMessage(key="utter_handoff"), BotMessage(escalate={"reason": "huma
 
 
 @pytest.fixture
-async def client(clock, aiohttp_client, settings, detector, translator, tmp_path, quick_password_hashing):
+async def client(
+    clock, aiohttp_client, settings, detector, translator, tmp_path, quick_password_hashing
+):
     settings.policies_dir = policies_with_support(tmp_path / "policies")
     bot = FakeBot({"a person please": HANDOFF, "uma pessoa por favor": HANDOFF})
-    return await aiohttp_client(create_app(settings, bot=bot, detector=detector,
-                                           translator=translator, clock=clock))
+    return await aiohttp_client(
+        create_app(settings, bot=bot, detector=detector, translator=translator, clock=clock)
+    )
 
 
 async def agent(client, email: str, **account) -> AgentClient:
@@ -41,8 +44,11 @@ async def test_an_agent_cannot_read_preview_or_claim_another_teams_conversation(
         shopper = await open_session(client, "pt")
         assert (await shopper.say("uma pessoa por favor"))["state"] == "queued"
         path = f"/api/agent/conversations/{shopper.session_id}"
-        for response in [await eu.get(path), await eu.post(f"{path}/claim"),
-                         await eu.post(f"{path}/preview", {"text": "hello"})]:
+        for response in [
+            await eu.get(path),
+            await eu.post(f"{path}/claim"),
+            await eu.post(f"{path}/preview", {"text": "hello"}),
+        ]:
             body = await response.json()
             assert response.status == 403 and body["code"] == "other_team", body
             assert "americas" in body["error"] and "messages" not in body
@@ -77,8 +83,9 @@ async def test_one_agent_claiming_two_at_once_never_goes_over_capacity(client):
         waiting = [await open_session(client, "en") for _ in range(6)]
         for shopper in waiting:
             await shopper.say("a person please")
-        answers = await asyncio.gather(*(
-            solo.post(f"/api/agent/conversations/{s.session_id}/claim") for s in waiting))
+        answers = await asyncio.gather(
+            *(solo.post(f"/api/agent/conversations/{s.session_id}/claim") for s in waiting)
+        )
         assert sorted(a.status for a in answers) == [200] + [409] * 5
         assert len((await solo.queue())["mine"]) == 1
     finally:
@@ -86,12 +93,19 @@ async def test_one_agent_claiming_two_at_once_never_goes_over_capacity(client):
 
 
 async def test_an_order_the_shopper_only_named_shows_without_personal_data(
-        aiohttp_client, settings, detector, translator, tmp_path, clock):
+    aiohttp_client, settings, detector, translator, tmp_path, clock
+):
     settings.policies_dir = policies_with_support(tmp_path / "policies")
-    bot = FakeBot({"a person about order 10001": [BotMessage(escalate={
-        "reason": "human_handoff", "order_number": "10001"})]})
-    client = await aiohttp_client(create_app(settings, bot=bot, detector=detector,
-                                             translator=translator, clock=clock))
+    bot = FakeBot(
+        {
+            "a person about order 10001": [
+                BotMessage(escalate={"reason": "human_handoff", "order_number": "10001"})
+            ]
+        }
+    )
+    client = await aiohttp_client(
+        create_app(settings, bot=bot, detector=detector, translator=translator, clock=clock)
+    )
     async with client.app[DB].session() as session:
         await load_demo_shop(session, load_policies(settings.policies_dir), today=clock.today())
         order = (await session.exec(select(Order).where(Order.number == "10001"))).one()

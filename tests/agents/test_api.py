@@ -28,14 +28,26 @@ HANDOFF = [BotMessage(key="utter_handoff"), BotMessage(escalate={"reason": "huma
 @pytest.fixture
 async def client(clock, aiohttp_client, settings, detector, tmp_path):
     settings.policies_dir = policies_with_support(tmp_path / "policies")
-    engine = FakeEngine({
-        ("zh", "en"): {"我的订单还没到": "My order has not arrived yet"},
-        ("en", "zh"): {"I'm sorry, I'll check with the carrier now.": "很抱歉，我现在就联系承运商。"},
-        ("en", "es"): {"Your refund was sent today.": "Tu reembolso se envió hoy."},
-    })
-    bot = FakeBot({"a person please": HANDOFF, "una persona por favor": HANDOFF,
-                   "vorrei parlare con una persona": HANDOFF, "[en] 我要人工": HANDOFF})
-    app = create_app(settings, bot=bot, detector=detector, translator=Translator(engine), clock=clock)
+    engine = FakeEngine(
+        {
+            ("zh", "en"): {"我的订单还没到": "My order has not arrived yet"},
+            ("en", "zh"): {
+                "I'm sorry, I'll check with the carrier now.": "很抱歉，我现在就联系承运商。"
+            },
+            ("en", "es"): {"Your refund was sent today.": "Tu reembolso se envió hoy."},
+        }
+    )
+    bot = FakeBot(
+        {
+            "a person please": HANDOFF,
+            "una persona por favor": HANDOFF,
+            "vorrei parlare con una persona": HANDOFF,
+            "[en] 我要人工": HANDOFF,
+        }
+    )
+    app = create_app(
+        settings, bot=bot, detector=detector, translator=Translator(engine), clock=clock
+    )
     return await aiohttp_client(app)
 
 
@@ -75,11 +87,13 @@ async def test_login_is_rate_limited_even_for_the_right_password(client, ana):
     guesser = AgentClient(client.make_url("/"))
     try:
         for _ in range(5):
-            wrong = await guesser.post("/api/agent/login", {"email": "ana@shop.example",
-                                                             "password": "guess"})
+            wrong = await guesser.post(
+                "/api/agent/login", {"email": "ana@shop.example", "password": "guess"}
+            )
             assert wrong.status == 401
-        blocked = await guesser.post("/api/agent/login", {"email": "ana@shop.example",
-                                                           "password": PASSWORD})
+        blocked = await guesser.post(
+            "/api/agent/login", {"email": "ana@shop.example", "password": PASSWORD}
+        )
         assert blocked.status == 429 and int(blocked.headers["Retry-After"]) > 0
         assert "try again in" in (await blocked.json())["error"]
     finally:
@@ -87,7 +101,9 @@ async def test_login_is_rate_limited_even_for_the_right_password(client, ana):
 
 
 async def test_the_session_cookie_is_http_only_and_same_site(client, ana):
-    response = await ana.post("/api/agent/login", {"email": "ana@shop.example", "password": PASSWORD})
+    response = await ana.post(
+        "/api/agent/login", {"email": "ana@shop.example", "password": PASSWORD}
+    )
     cookie = response.cookies["helpdesk_agent"]
     assert cookie["httponly"] and cookie["samesite"] == "Strict"
 
@@ -103,7 +119,9 @@ async def test_logged_out_and_anonymous_requests_are_refused(client, ana):
     stranger = AgentClient(client.make_url("/"))
     try:
         assert (await stranger.get("/api/agent/queue")).status == 401
-        assert (await stranger.post(f"/api/agent/conversations/{shopper.session_id}/claim")).status == 401
+        assert (
+            await stranger.post(f"/api/agent/conversations/{shopper.session_id}/claim")
+        ).status == 401
         assert (await ana.post("/api/agent/logout")).status == 204
         assert (await ana.get("/api/agent/me")).status == 401
     finally:
@@ -119,8 +137,9 @@ async def test_cross_site_requests_change_nothing(client, ana):
     assert foreign.status == 403
     cross_site = await ana.post(claim, **{"Sec-Fetch-Site": "cross-site"})
     assert cross_site.status == 403
-    socket = await ana.http.get(f"{ana.base_url}/api/agent/ws",
-                                headers={"Origin": "https://evil.example"})
+    socket = await ana.http.get(
+        f"{ana.base_url}/api/agent/ws", headers={"Origin": "https://evil.example"}
+    )
     assert socket.status == 403
     assert (await ana.queue())["queued"][0]["state"] == "queued"  # still waiting, unclaimed
 
@@ -147,14 +166,18 @@ async def test_another_agents_conversation_is_refused_and_unchanged(client, ana)
 
 async def test_replying_needs_a_claim_first(client, ana):
     shopper = await queued(client)
-    response = await ana.post(f"/api/agent/conversations/{shopper.session_id}/messages", {"text": "hi"})
+    response = await ana.post(
+        f"/api/agent/conversations/{shopper.session_id}/messages", {"text": "hi"}
+    )
     assert response.status == 409 and "claim it first" in (await response.json())["error"]
 
 
 async def test_an_empty_reply_says_what_to_fix(client, ana):
     shopper = await queued(client)
     await ana.claim(shopper.session_id)
-    response = await ana.post(f"/api/agent/conversations/{shopper.session_id}/messages", {"text": "  "})
+    response = await ana.post(
+        f"/api/agent/conversations/{shopper.session_id}/messages", {"text": "  "}
+    )
     assert response.status == 400 and "text is empty" in (await response.json())["error"]
 
 
@@ -165,21 +188,31 @@ async def test_a_chinese_shopper_and_an_english_agent_each_read_their_own_langua
     assert (await shopper.say("我要人工"))["state"] == "queued"
     await shopper.say("我的订单还没到")
     item = (await ana.queue())["queued"][0]
-    assert item["preview"] == "我的订单还没到" and item["preview_translation"] == "My order has not arrived yet"
+    assert (
+        item["preview"] == "我的订单还没到"
+        and item["preview_translation"] == "My order has not arrived yet"
+    )
     await ana.claim(shopper.session_id)
     messages = (await ana.conversation(shopper.session_id))["messages"]
     complaint = next(m for m in messages if m["text"] == "我的订单还没到")
     assert complaint["translation"] == {"text": "My order has not arrived yet", "lang": "en"}
-    handoff = next(m for m in messages if m["from"] == "bot")  # the bot's words, from locales/en.yml
+    handoff = next(
+        m for m in messages if m["from"] == "bot"
+    )  # the bot's words, from locales/en.yml
     assert handoff["translation"]["text"].startswith("I'm passing you to a colleague now.")
 
-    preview = await ana.ok("POST", f"/api/agent/conversations/{shopper.session_id}/preview",
-                           {"text": "I'm sorry, I'll check with the carrier now."})
+    preview = await ana.ok(
+        "POST",
+        f"/api/agent/conversations/{shopper.session_id}/preview",
+        {"text": "I'm sorry, I'll check with the carrier now."},
+    )
     assert preview == {"text": "很抱歉，我现在就联系承运商。", "lang": "zh", "translated": True}
     sent = await ana.reply(shopper.session_id, "I'm sorry, I'll check with the carrier now.")
     assert sent["translated"] is True and sent["notice"] is None
-    assert sent["message"]["translation"] == {"text": "I'm sorry, I'll check with the carrier now.",
-                                              "lang": "en"}
+    assert sent["message"]["translation"] == {
+        "text": "I'm sorry, I'll check with the carrier now.",
+        "lang": "en",
+    }
     assert (await shopper.transcript())[-1]["text"] == "很抱歉，我现在就联系承运商。"
     await ana.close()
 
@@ -196,7 +229,10 @@ async def test_an_agent_reply_with_no_translation_package_goes_as_written_and_sa
 
 async def test_canned_replies_and_the_directory(client, ana):
     canned = (await ana.ok("GET", "/api/agent/canned"))["replies"]
-    assert {"key": "canned_anything_else", "text": "Is there anything else I can help you with?"} in canned
+    assert {
+        "key": "canned_anything_else",
+        "text": "Is there anything else I can help you with?",
+    } in canned
     directory = await ana.ok("GET", "/api/agent/directory")
     assert directory["teams"] == ["eu", "americas", "apac"]
     assert [a["name"] for a in directory["agents"]] == ["Ana"]

@@ -20,19 +20,34 @@ pytestmark = pytest.mark.usefixtures("quick_password_hashing")
 
 async def desk(aiohttp_client, settings, detector, translator, tmp_path):
     settings.policies_dir = policies_with_support(tmp_path / "policies")
-    bot = FakeBot({"a person please": [BotMessage(key="utter_handoff"),
-                                       BotMessage(escalate={"reason": "human_handoff"})]})
-    return await aiohttp_client(create_app(settings, bot=bot, detector=detector,
-                                           translator=translator, clock=SetClock(WEEKDAY_MORNING_IN_AMSTERDAM)))
+    bot = FakeBot(
+        {
+            "a person please": [
+                BotMessage(key="utter_handoff"),
+                BotMessage(escalate={"reason": "human_handoff"}),
+            ]
+        }
+    )
+    return await aiohttp_client(
+        create_app(
+            settings,
+            bot=bot,
+            detector=detector,
+            translator=translator,
+            clock=SetClock(WEEKDAY_MORNING_IN_AMSTERDAM),
+        )
+    )
 
 
-async def test_of_simultaneous_claims_exactly_one_wins_on_sqlite(aiohttp_client, settings, detector,
-                                                                translator, tmp_path):
+async def test_of_simultaneous_claims_exactly_one_wins_on_sqlite(
+    aiohttp_client, settings, detector, translator, tmp_path
+):
     await claim_race(await desk(aiohttp_client, settings, detector, translator, tmp_path))
 
 
 async def test_of_simultaneous_claims_exactly_one_wins_on_postgresql(
-        postgres_url, aiohttp_client, settings, detector, translator, tmp_path):
+    postgres_url, aiohttp_client, settings, detector, translator, tmp_path
+):
     settings.database_url = postgres_url
     await claim_race(await desk(aiohttp_client, settings, detector, translator, tmp_path))
 
@@ -40,8 +55,12 @@ async def test_of_simultaneous_claims_exactly_one_wins_on_postgresql(
 async def claim_race(client) -> None:
     for number in range(AGENTS):
         await add_agent(client.app, f"agent{number}@shop.example")
-    agents = await asyncio.gather(*(AgentClient.logged_in(client.make_url("/"), f"agent{n}@shop.example")
-                                    for n in range(AGENTS)))
+    agents = await asyncio.gather(
+        *(
+            AgentClient.logged_in(client.make_url("/"), f"agent{n}@shop.example")
+            for n in range(AGENTS)
+        )
+    )
     try:
         shopper = await open_session(client, "en")
         assert (await shopper.say("a person please"))["state"] == "queued"

@@ -19,25 +19,39 @@ from tests.support.fakes import FakeBot
 from tests.support.instants import INSTANTS, WEEKDAY_MORNING_IN_AMSTERDAM, team_for
 
 pytestmark = pytest.mark.usefixtures("quick_password_hashing")
-HANDOFF = [BotMessage(key="utter_handoff"), BotMessage(escalate={"reason": "human_handoff",
-                                                                 "intents": ["human_handoff"]})]
-COMPLAINT = [BotMessage(key="utter_handoff"),
-             BotMessage(escalate={"reason": "human_handoff", "intents": ["complaint", "human_handoff"]})]
+HANDOFF = [
+    BotMessage(key="utter_handoff"),
+    BotMessage(escalate={"reason": "human_handoff", "intents": ["human_handoff"]}),
+]
+COMPLAINT = [
+    BotMessage(key="utter_handoff"),
+    BotMessage(escalate={"reason": "human_handoff", "intents": ["complaint", "human_handoff"]}),
+]
 
 
 @pytest.fixture
 def bot() -> FakeBot:
-    return FakeBot({"a person please": HANDOFF, "una persona por favor": HANDOFF,
-                    "quero falar com uma pessoa": HANDOFF,
-                    "[en] 我要找人工客服": HANDOFF,  # what the fake engine makes of it for the bot
-                    "this is a disgrace, get me a person": COMPLAINT,
-                    "hi": [BotMessage(key="utter_greet")]})
+    return FakeBot(
+        {
+            "a person please": HANDOFF,
+            "una persona por favor": HANDOFF,
+            "quero falar com uma pessoa": HANDOFF,
+            "[en] 我要找人工客服": HANDOFF,  # what the fake engine makes of it for the bot
+            "this is a disgrace, get me a person": COMPLAINT,
+            "hi": [BotMessage(key="utter_greet")],
+        }
+    )
 
 
 async def desk(aiohttp_client, settings, bot, detector, translator, tmp_path, **hours):
     settings.policies_dir = policies_with_support(tmp_path / "policies", **hours)
-    app = create_app(settings, bot=bot, detector=detector, translator=translator,
-                     clock=SetClock(WEEKDAY_MORNING_IN_AMSTERDAM))
+    app = create_app(
+        settings,
+        bot=bot,
+        detector=detector,
+        translator=translator,
+        clock=SetClock(WEEKDAY_MORNING_IN_AMSTERDAM),
+    )
     return await aiohttp_client(app)
 
 
@@ -104,7 +118,10 @@ async def test_claim_reply_resolve_then_the_bot_answers_again(client, ana, bot):
     texts = [m["text"] for m in seen]
     assert "Ana from our team has joined the chat." in texts
     agent_said = next(m for m in seen if m["from"] == "agent")
-    assert agent_said["text"] == "Hello, I'm looking at your order now." and agent_said["author"] == "Ana"
+    assert (
+        agent_said["text"] == "Hello, I'm looking at your order now."
+        and agent_said["author"] == "Ana"
+    )
     assert not any("upset" in text for text in texts)  # internal notes never reach the shopper
     assert seen[-2]["text"] == "Ana has left the chat. Just write if you need anything else."
     assert seen[-1]["kind"] == "rating_prompt"
@@ -124,9 +141,14 @@ async def test_the_shopper_rates_the_help_after_resolution(client, ana):
     await ana.resolve(shopper.session_id)
     bad = await client.post(url, headers=shopper.auth, json={"score": 9})
     assert bad.status == 400 and "score" in (await bad.json())["error"]
-    rated = await client.post(url, headers=shopper.auth, json={"score": 4, "comment": "quick, thanks"})
+    rated = await client.post(
+        url, headers=shopper.auth, json={"score": 4, "comment": "quick, thanks"}
+    )
     assert rated.status == 200
-    assert (await ana.conversation(shopper.session_id))["rating"] == {"score": 4, "comment": "quick, thanks"}
+    assert (await ana.conversation(shopper.session_id))["rating"] == {
+        "score": 4,
+        "comment": "quick, thanks",
+    }
 
 
 async def test_queue_is_first_come_first_served_and_complaints_go_first(client, ana):
@@ -147,8 +169,10 @@ async def test_routing_by_language_to_the_team_that_speaks_it(client, ana):
         chinese = await waiting_shopper(client, "我要找人工客服", locale="zh")
         assert [i["id"] for i in (await joao.queue())["queued"]] == [brazilian.session_id]
         assert (await ana.queue())["queued"] == []  # eu: neither Portuguese nor Chinese
-        assert {i["id"] for i in (await boss.queue())["queued"]} == {brazilian.session_id,
-                                                                   chinese.session_id}
+        assert {i["id"] for i in (await boss.queue())["queued"]} == {
+            brazilian.session_id,
+            chinese.session_id,
+        }
         assert (await boss.conversation(chinese.session_id))["team"] == "apac"
     finally:
         await joao.close()
@@ -164,7 +188,11 @@ async def test_an_agent_at_capacity_gets_nothing_new(client):
         assert (await solo.queue())["at_capacity"] is True
         refused = await solo.post(f"/api/agent/conversations/{two.session_id}/claim")
         body = await refused.json()
-        assert refused.status == 409 and "capacity of 1" in body["error"] and body["code"] == "at_capacity"
+        assert (
+            refused.status == 409
+            and "capacity of 1" in body["error"]
+            and body["code"] == "at_capacity"
+        )
         assert (await solo.queue())["queued"][0]["state"] == "queued"
         await solo.resolve(one.session_id)
         await solo.claim(two.session_id)
@@ -173,9 +201,17 @@ async def test_an_agent_at_capacity_gets_nothing_new(client):
 
 
 async def test_outside_support_hours_the_shopper_is_told_when_and_may_leave_an_email(
-        aiohttp_client, settings, bot, detector, translator, tmp_path):
-    client = await desk(aiohttp_client, settings, bot, detector, translator, tmp_path, eu_hours={
-        "monday": "09:00-17:00"})
+    aiohttp_client, settings, bot, detector, translator, tmp_path
+):
+    client = await desk(
+        aiohttp_client,
+        settings,
+        bot,
+        detector,
+        translator,
+        tmp_path,
+        eu_hours={"monday": "09:00-17:00"},
+    )
     await add_agent(client.app, "ana@shop.example")
     ana = await AgentClient.logged_in(client.make_url("/"), "ana@shop.example")
     try:
@@ -200,27 +236,42 @@ async def test_a_conversation_waiting_too_long_is_flagged(client, ana):
 
 
 async def test_transfer_to_another_team_and_to_a_colleague(client, ana):
-    await add_agent(client.app, "joao@shop.example", languages=["pt", "en"], team="americas",
-                    name="João")
+    await add_agent(
+        client.app, "joao@shop.example", languages=["pt", "en"], team="americas", name="João"
+    )
     joao = await AgentClient.logged_in(client.make_url("/"), "joao@shop.example")
     try:
         shopper = await waiting_shopper(client)
         await ana.claim(shopper.session_id)
-        moved = await ana.ok("POST", f"/api/agent/conversations/{shopper.session_id}/transfer",
-                             {"team": "americas", "note": "asks about a Brazilian order"})
+        moved = await ana.ok(
+            "POST",
+            f"/api/agent/conversations/{shopper.session_id}/transfer",
+            {"team": "americas", "note": "asks about a Brazilian order"},
+        )
         assert moved["state"] == "queued" and moved["team"] == "americas"
         assert [i["id"] for i in (await joao.queue())["queued"]] == [shopper.session_id]
         await joao.claim(shopper.session_id)
-        back = await joao.ok("POST", f"/api/agent/conversations/{shopper.session_id}/transfer",
-                             {"agent_id": (await ana.ok("GET", "/api/agent/me"))["agent"]["id"]})
+        back = await joao.ok(
+            "POST",
+            f"/api/agent/conversations/{shopper.session_id}/transfer",
+            {"agent_id": (await ana.ok("GET", "/api/agent/me"))["agent"]["id"]},
+        )
         assert back["state"] == "with_agent" and back["agent"]["name"] == "Ana"
-        notes = [m["text"] for m in (await ana.conversation(shopper.session_id))["messages"]
-                 if m["internal"]]
-        assert notes[0] == "Ana transferred this conversation to team americas. asks about a Brazilian order"
+        notes = [
+            m["text"]
+            for m in (await ana.conversation(shopper.session_id))["messages"]
+            if m["internal"]
+        ]
+        assert (
+            notes[0]
+            == "Ana transferred this conversation to team americas. asks about a Brazilian order"
+        )
         texts = [m["text"] for m in await shopper.transcript()]
         assert "João from our team has joined the chat." in texts
         assert not any("Brazilian order" in text for text in texts)
-        bad = await ana.post(f"/api/agent/conversations/{shopper.session_id}/transfer", {"team": "mars"})
+        bad = await ana.post(
+            f"/api/agent/conversations/{shopper.session_id}/transfer", {"team": "mars"}
+        )
         assert bad.status == 400 and "americas" in (await bad.json())["error"]
     finally:
         await joao.close()
@@ -235,8 +286,14 @@ async def test_the_shopper_hears_each_step_live_on_the_websocket(client, ana):
     events = [await socket.receive_json(timeout=5) for _ in range(6)]
     await socket.close()
     kinds = [(e["type"], e.get("state") or e.get("message", {}).get("from")) for e in events]
-    assert kinds == [("message", "system"), ("state", "with_agent"), ("message", "agent"),
-                     ("message", "system"), ("message", "system"), ("state", "resolved")]
+    assert kinds == [
+        ("message", "system"),
+        ("state", "with_agent"),
+        ("message", "agent"),
+        ("message", "system"),
+        ("message", "system"),
+        ("state", "resolved"),
+    ]
     assert events[1]["agent"] == "Ana" and events[4]["message"]["kind"] == "rating_prompt"
 
 
@@ -257,11 +314,19 @@ def test_late_orders_complaints_and_always_human_topics_jump_the_queue():
     from helpdesk.settings import PROJECT_ROOT
 
     support = load_policies(PROJECT_ROOT / "policies").support
-    assert priority_of({"reason": "human_handoff", "intents": ["greet"]}, support) == Priority.NORMAL
-    assert priority_of({"reason": "human_handoff", "bot_said": ["utter_order_delayed"]},
-                       support) == Priority.HIGH
-    assert priority_of({"reason": "human_handoff", "intents": ["complaint"]}, support) == Priority.HIGH
-    assert priority_of({"reason": "chargeback"}, support) == Priority.HIGH  # support.yml: always_human
+    assert (
+        priority_of({"reason": "human_handoff", "intents": ["greet"]}, support) == Priority.NORMAL
+    )
+    assert (
+        priority_of({"reason": "human_handoff", "bot_said": ["utter_order_delayed"]}, support)
+        == Priority.HIGH
+    )
+    assert (
+        priority_of({"reason": "human_handoff", "intents": ["complaint"]}, support) == Priority.HIGH
+    )
+    assert (
+        priority_of({"reason": "chargeback"}, support) == Priority.HIGH
+    )  # support.yml: always_human
 
 
 async def test_the_shopper_sees_the_agent_typing(client, ana):
@@ -270,20 +335,28 @@ async def test_the_shopper_sees_the_agent_typing(client, ana):
     socket = await shopper.socket()
     response = await ana.post(f"/api/agent/conversations/{shopper.session_id}/typing")
     assert response.status == 204
-    assert await socket.receive_json(timeout=5) == {"type": "typing", "from": "agent", "author": "Ana"}
+    assert await socket.receive_json(timeout=5) == {
+        "type": "typing",
+        "from": "agent",
+        "author": "Ana",
+    }
     await socket.close()
 
 
 @pytest.mark.parametrize("instant", INSTANTS.values(), ids=INSTANTS.keys())
-@pytest.mark.parametrize("lang, text", [("es", "una persona por favor"), ("en", "a person please"),
-                                        ("pt", "uma pessoa por favor")])
+@pytest.mark.parametrize(
+    "lang, text",
+    [("es", "una persona por favor"), ("en", "a person please"), ("pt", "uma pessoa por favor")],
+)
 async def test_the_shops_own_hours_route_every_hour_of_the_week(
-        aiohttp_client, settings, detector, translator, clock, instant, lang, text):
+    aiohttp_client, settings, detector, translator, clock, instant, lang, text
+):
     """policies/support.yml as shipped, at a weekday morning, a Friday evening, a Sunday and a
     holiday: the shopper goes to the team at work, or is told when the next one opens."""
     bot = FakeBot({text: HANDOFF})
-    client = await aiohttp_client(create_app(settings, bot=bot, detector=detector,
-                                             translator=translator, clock=clock))
+    client = await aiohttp_client(
+        create_app(settings, bot=bot, detector=detector, translator=translator, clock=clock)
+    )
     team = team_for(lang, instant)
     await add_agent(client.app, "agent@shop.example", team=team, languages=[lang, "en"])
     agent = await AgentClient.logged_in(client.make_url("/"), "agent@shop.example")

@@ -41,8 +41,9 @@ def clock() -> SetClock:
 
 async def helpdesk(aiohttp_client, settings, fake_bot, detector, translator, clock):
     settings.behind_proxy = True  # the client's address is the rightmost X-Forwarded-For entry
-    client = await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector,
-                                             translator=translator, clock=clock))
+    client = await aiohttp_client(
+        create_app(settings, bot=fake_bot, detector=detector, translator=translator, clock=clock)
+    )
     await add_agent(client.app, ANA, name="Ana")
     return client
 
@@ -69,8 +70,11 @@ def hashed(monkeypatch) -> list[str]:
 
 async def log_in(client, email: str, password: str, address: str):
     """(status, body, Retry-After or None) of one login from `address`."""
-    response = await client.post("/api/agent/login", json={"email": email, "password": password},
-                                 headers={"X-Forwarded-For": f"10.9.9.9, {address}"})
+    response = await client.post(
+        "/api/agent/login",
+        json={"email": email, "password": password},
+        headers={"X-Forwarded-For": f"10.9.9.9, {address}"},
+    )
     retry_after = response.headers.get("Retry-After")
     return response.status, await response.json(), int(retry_after) if retry_after else None
 
@@ -83,8 +87,9 @@ async def status(client, email: str, password: str, address: str) -> int:
 
 
 async def burst(client, hashed: list[str]) -> None:
-    answers = await asyncio.gather(*(log_in(client, ANA, f"guess {n}", STRANGER)
-                                     for n in range(40)))
+    answers = await asyncio.gather(
+        *(log_in(client, ANA, f"guess {n}", STRANGER) for n in range(40))
+    )
     statuses = [answer[0] for answer in answers]
     assert set(statuses) <= {401, 429}
     assert len(hashed) <= PAIR_FREE_FAILURES
@@ -93,8 +98,9 @@ async def burst(client, hashed: list[str]) -> None:
     hashed.clear()
     # What was hashed counts as failures, what was refused does not: the free ones left still work.
     left = PAIR_FREE_FAILURES - statuses.count(401)
-    assert [await status(client, ANA, "again", STRANGER) for _ in range(left + 1)] == \
-        [401] * left + [429]
+    assert [await status(client, ANA, "again", STRANGER) for _ in range(left + 1)] == [
+        401
+    ] * left + [429]
     assert len(hashed) == left
     # A double-click (or a team behind one address) logging in at once is not a burst of guesses,
     # and the known login is recorded once.
@@ -110,10 +116,12 @@ async def test_of_40_simultaneous_wrong_passwords_at_most_5_are_hashed_on_sqlite
 
 
 async def test_of_40_simultaneous_wrong_passwords_at_most_5_are_hashed_on_postgresql(
-        postgres_url, aiohttp_client, settings, fake_bot, detector, translator, clock, hashed):
+    postgres_url, aiohttp_client, settings, fake_bot, detector, translator, clock, hashed
+):
     settings.database_url = postgres_url
-    await burst(await helpdesk(aiohttp_client, settings, fake_bot, detector, translator, clock),
-                hashed)
+    await burst(
+        await helpdesk(aiohttp_client, settings, fake_bot, detector, translator, clock), hashed
+    )
 
 
 # --- nobody elsewhere can lock an agent out ---------------------------------------------------
@@ -130,10 +138,13 @@ async def test_a_strangers_wrong_passwords_do_not_stop_ana_at_her_known_address(
 
 
 async def test_guessing_from_many_addresses_stops_unknown_addresses_but_not_known_ones(
-        client, clock, hashed):
+    client, clock, hashed
+):
     assert await status(client, ANA, PASSWORD, ANAS_DESK) == 200
-    addresses = [f"203.0.113.{n}" for n in range(1, math.ceil(EMAIL_FAILURES_ALLOWED
-                                                               / PAIR_FREE_FAILURES) + 1)]
+    addresses = [
+        f"203.0.113.{n}"
+        for n in range(1, math.ceil(EMAIL_FAILURES_ALLOWED / PAIR_FREE_FAILURES) + 1)
+    ]
     failures = 0
     for address in addresses:
         for _ in range(PAIR_FREE_FAILURES):
@@ -206,8 +217,9 @@ async def test_a_wrong_email_and_a_wrong_password_answer_and_cost_the_same(clien
     answers = {}
     for email, password in ((ANA, "nope"), ("nobody@shop.example", PASSWORD)):
         hashed.clear()
-        first = [await log_in(client, email, password, STRANGER)
-                 for _ in range(PAIR_FREE_FAILURES + 1)]
+        first = [
+            await log_in(client, email, password, STRANGER) for _ in range(PAIR_FREE_FAILURES + 1)
+        ]
         answers[email] = ([(code, body) for code, body, _ in first], len(hashed))
     assert answers[ANA] == answers["nobody@shop.example"]
     wrong, hashes = answers[ANA]

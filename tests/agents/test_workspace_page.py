@@ -15,12 +15,18 @@ LOCALES = Locales.load(PROJECT_ROOT / "locales")
 ENGLISH, SPANISH = LOCALES.texts["en"], LOCALES.texts["es"]
 HTML = (STATIC / "index.html").read_text(encoding="utf-8")
 # The page's script: its ES modules (and the reconnect rule it shares with the widget), as served.
-SCRIPT = "\n".join((folder / name).read_text(encoding="utf-8")
-                   for name, (folder, content_type) in ASSETS.items() if content_type == "text/javascript")
+SCRIPT = "\n".join(
+    (folder / name).read_text(encoding="utf-8")
+    for name, (folder, content_type) in ASSETS.items()
+    if content_type == "text/javascript"
+)
 
 
 def policy(response) -> dict[str, str]:
-    parts = (part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";"))
+    parts = (
+        part.strip().split(" ", 1)
+        for part in response.headers["Content-Security-Policy"].split(";")
+    )
     return {name: rest for name, rest in parts}
 
 
@@ -67,12 +73,16 @@ async def test_strings_come_in_the_language_asked_for(client):
     assert body["lang"] == "es"
     assert body["strings"]["workspace_claim"] == "Tomar"
     assert body["strings"]["intent_human_handoff"] == SPANISH["intent_human_handoff"]["text"]
-    assert set(body["strings"]) == {key for key in ENGLISH if key.startswith(("workspace_", "intent_"))}
+    assert set(body["strings"]) == {
+        key for key in ENGLISH if key.startswith(("workspace_", "intent_"))
+    }
     assert_locked_down(response)
 
 
-@pytest.mark.parametrize(("asked", "served"), [("pt-BR", "pt"), ("ZH", "zh"), ("ja", "en"),
-                                               ("", "en"), ("../../etc", "en")])
+@pytest.mark.parametrize(
+    ("asked", "served"),
+    [("pt-BR", "pt"), ("ZH", "zh"), ("ja", "en"), ("", "en"), ("../../etc", "en")],
+)
 async def test_a_browser_language_reads_as_its_base_or_falls_back_to_english(client, asked, served):
     body = await (await client.get("/agent/strings", params={"lang": asked})).json()
     assert body["lang"] == served
@@ -83,13 +93,29 @@ async def test_no_lang_means_english(client):
     assert (body["lang"], body["strings"]["workspace_claim"]) == ("en", "Claim")
 
 
-async def test_a_text_missing_in_a_language_falls_back_to_english(clock, aiohttp_client, settings,
-                                                                  fake_bot, detector, translator):
-    locales = Locales({"en": {"workspace_claim": {"text": "Claim"}, "workspace_send": {"text": "Send"},
-                              "utter_greet": {"text": "Hi"}},
-                       "es": {"workspace_claim": {"text": "Tomar"}}})
-    client = await aiohttp_client(create_app(settings, bot=fake_bot, locales=locales,
-                                             detector=detector, translator=translator, clock=clock))
+async def test_a_text_missing_in_a_language_falls_back_to_english(
+    clock, aiohttp_client, settings, fake_bot, detector, translator
+):
+    locales = Locales(
+        {
+            "en": {
+                "workspace_claim": {"text": "Claim"},
+                "workspace_send": {"text": "Send"},
+                "utter_greet": {"text": "Hi"},
+            },
+            "es": {"workspace_claim": {"text": "Tomar"}},
+        }
+    )
+    client = await aiohttp_client(
+        create_app(
+            settings,
+            bot=fake_bot,
+            locales=locales,
+            detector=detector,
+            translator=translator,
+            clock=clock,
+        )
+    )
     body = await (await client.get("/agent/strings", params={"lang": "es"})).json()
     assert body["strings"] == {"workspace_claim": "Tomar", "workspace_send": "Send"}
 
@@ -103,8 +129,14 @@ def test_the_page_runs_no_inline_script_or_style():
 
 
 def test_the_script_writes_text_only():
-    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
-                 "new Function"):
+    for sink in (
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "new Function",
+    ):
         assert sink not in SCRIPT, sink
 
 

@@ -11,9 +11,15 @@ from bot.actions.handoff import ActionHandoff
 from bot.actions.verify import order_number_in
 
 
-def tracker(slots: dict | None = None, intent: str = "order_status", ranking=None, lang="en") -> Tracker:
-    latest = {"text": "…", "intent": {"name": intent, "confidence": 0.9},
-              "intent_ranking": ranking or [], "metadata": {"lang": lang}}
+def tracker(
+    slots: dict | None = None, intent: str = "order_status", ranking=None, lang="en"
+) -> Tracker:
+    latest = {
+        "text": "…",
+        "intent": {"name": intent, "confidence": 0.9},
+        "intent_ranking": ranking or [],
+        "metadata": {"lang": lang},
+    }
     events = [{"event": "user", "parse_data": {"intent": {"name": intent}}}]
     return Tracker("c1", slots or {}, latest, events, False, None, None, "action_listen")
 
@@ -26,29 +32,48 @@ def run(action, state: Tracker) -> tuple[list[dict], list]:
 
 def test_order_numbers_are_read_as_the_shop_writes_them():
     assert [order_number_in(v) for v in ("#10045", "order 10046", "# 10047", "1234", None)] == [
-        "10045", "10046", "10047", None, None]
+        "10045",
+        "10046",
+        "10047",
+        None,
+        None,
+    ]
 
 
 def test_handoff_says_so_and_signals_the_helpdesk_with_a_summary():
     messages, _ = run(ActionHandoff(), tracker({"order_number": "10045"}, intent="human_handoff"))
     assert messages[0]["response"] == "utter_handoff"
-    assert messages[1]["custom"] == {"escalate": {
-        "reason": "human_handoff", "intents": ["human_handoff"], "bot_said": [],
-        "order_number": "10045", "lang": "en"}}
+    assert messages[1]["custom"] == {
+        "escalate": {
+            "reason": "human_handoff",
+            "intents": ["human_handoff"],
+            "bot_said": [],
+            "order_number": "10045",
+            "lang": "en",
+        }
+    }
 
 
 def test_the_handoff_summary_names_what_the_bot_already_answered():
     state = tracker(intent="human_handoff")
-    state.events += [{"event": "bot", "text": "…", "metadata": {"utter_action": "utter_order_delayed"}}]
+    state.events += [
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_order_delayed"}}
+    ]
     messages, _ = run(ActionHandoff(), state)
     assert messages[1]["custom"]["escalate"]["bot_said"] == ["utter_order_delayed"]
 
 
 def test_did_you_mean_names_the_runner_up_when_the_top_guess_is_the_fallback():
-    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "refund_status", "confidence": 0.4}]
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "refund_status", "confidence": 0.4},
+    ]
     messages, _ = run(ActionAskAffirmation(), tracker(intent="nlu_fallback", ranking=ranking))
     assert messages[0]["response"] == "utter_ask_affirmation"
-    assert (messages[0]["intent"], messages[0]["intent_key"]) == ("refund_status", "intent_refund_status")
+    assert (messages[0]["intent"], messages[0]["intent_key"]) == (
+        "refund_status",
+        "intent_refund_status",
+    )
 
 
 def test_after_two_misses_a_person_is_offered():

@@ -31,8 +31,9 @@ async def shop(settings, tmp_path):
     async def example_shop(session, policies):
         await load_demo_shop(session, policies, today=TODAY)
 
-    async with shop_for_actions(settings, tmp_path, datetime(2026, 11, 22, 12, tzinfo=UTC),
-                                example_shop) as services:
+    async with shop_for_actions(
+        settings, tmp_path, datetime(2026, 11, 22, 12, tzinfo=UTC), example_shop
+    ) as services:
         yield services.database
 
 
@@ -85,7 +86,10 @@ async def test_a_shipped_order_cannot_be_cancelled_or_changed(shop):
     shipped = await order(shop, "in_transit")
     [cancel] = await run(ActionCancelOrder(), proven(shipped))
     [change] = await run(ActionChangeOrder(), proven(shipped))
-    assert (cancel["response"], change["response"]) == ("utter_cancel_too_late", "utter_change_too_late")
+    assert (cancel["response"], change["response"]) == (
+        "utter_cancel_too_late",
+        "utter_change_too_late",
+    )
 
 
 async def test_starting_a_return_lists_reasons_and_registers_an_rma(shop):
@@ -95,15 +99,27 @@ async def test_starting_a_return_lists_reasons_and_registers_an_rma(shop):
     if said["response"] == "utter_ask_return_item":  # several returnable items: shopper picks
         sku = said["choices"][0]["payload"].split('"product": "')[1].rstrip('"}')
         entities = [{"entity": "product", "value": sku}]
-        said = (await run(ActionStartReturn(), tracker(
-            {"order_number": delivered.number, "email": delivered.email, "topic": "start_return"},
-            entities)))[0]
+        said = (
+            await run(
+                ActionStartReturn(),
+                tracker(
+                    {
+                        "order_number": delivered.number,
+                        "email": delivered.email,
+                        "topic": "start_return",
+                    },
+                    entities,
+                ),
+            )
+        )[0]
     assert said["response"] in {"utter_return_created", "utter_return_nothing_eligible"}
     if said["response"] == "utter_return_created":
         assert said["rma"].startswith(f"RMA-{delivered.number}-")
         assert "Returns are free" in text_of(said)
         async with shop.session() as session:
-            assert (await session.exec(select(OrderReturn).where(OrderReturn.rma == said["rma"]))).first()
+            assert (
+                await session.exec(select(OrderReturn).where(OrderReturn.rma == said["rma"]))
+            ).first()
 
 
 async def test_an_order_not_yet_delivered_cannot_be_returned_yet(shop):

@@ -31,8 +31,9 @@ def policies(tmp_path):
 
 @pytest.fixture
 def shop(settings, policies):
-    services = ShopServices(settings=settings, database=Database("sqlite:///:memory:"),
-                            policies=policies)
+    services = ShopServices(
+        settings=settings, database=Database("sqlite:///:memory:"), policies=policies
+    )
     with use_services(services):
         yield services
 
@@ -48,9 +49,21 @@ def run(action, state: Tracker) -> tuple[list[dict], list]:
 
 
 def said(messages: list[dict], lang: str = "en") -> str:
-    variables = {k: v for k, v in messages[0].items()
-                 if k not in {"response", "text", "buttons", "elements", "custom", "template",
-                              "image", "attachment"}}
+    variables = {
+        k: v
+        for k, v in messages[0].items()
+        if k
+        not in {
+            "response",
+            "text",
+            "buttons",
+            "elements",
+            "custom",
+            "template",
+            "image",
+            "attachment",
+        }
+    }
     return LOCALES.render(messages[0]["response"], lang, variables).text
 
 
@@ -83,6 +96,7 @@ def test_an_edited_policy_file_changes_the_answer(shop, policies):
 
 async def test_a_bare_country_resumes_the_return_question(shop):
     dispatcher = CollectingDispatcher()
-    await ActionContinue().run(dispatcher, tracker({"topic": "return_policy", "country": "France"},
-                                                   intent="inform"), {})
+    await ActionContinue().run(
+        dispatcher, tracker({"topic": "return_policy", "country": "France"}, intent="inform"), {}
+    )
     assert said(dispatcher.messages).startswith("In France you can return items within 30 days")

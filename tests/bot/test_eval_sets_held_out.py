@@ -26,7 +26,10 @@ def training_sentences() -> set[str]:
 
 def test_no_dev_sentence_is_trained_on():
     trained = training_sentences()
-    leaked = [row["text"] for path in sorted((PROJECT_ROOT / "tests" / "eval").glob("dev_*.csv"))
-              for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines())
-              if normalised(row["text"]) in trained]
+    leaked = [
+        row["text"]
+        for path in sorted((PROJECT_ROOT / "tests" / "eval").glob("dev_*.csv"))
+        for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines())
+        if normalised(row["text"]) in trained
+    ]
     assert leaked == []

@@ -25,14 +25,18 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture
 async def browser():
     if not shutil.which(CHROMIUM):
-        pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's chromium "
-                    "(sudo apt-get install chromium) or set CHROMIUM to its path")
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: install Debian's chromium "
+            "(sudo apt-get install chromium) or set CHROMIUM to its path"
+        )
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--headless", "--no-sandbox", "--disable-background-networking"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--headless", "--no-sandbox", "--disable-background-networking"],
+        )
         try:
             yield chromium
         finally:

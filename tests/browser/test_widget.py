@@ -24,15 +24,20 @@ WS = re.compile(r".*/api/chat/sessions/[^/]+/ws$")
 
 
 def scripted_bot() -> FakeBot:
-    return FakeBot({
-        "hi": [BotMessage(key="utter_greet")],
-        "/order_status": [BotMessage(key="utter_ask_order_number")],
-        "where is my order?": [BotMessage(key="utter_ask_order_number")],
-        HOSTILE: [BotMessage(
-            text=f"{HOSTILE} javascript:alert(2) <a href=\"javascript:alert(3)\">x</a> "
-                 "track it at https://track.example/p?id=1&x=<b>1</b>.",
-            buttons=[{"title": HOSTILE, "payload": "/order_status"}])],
-    })
+    return FakeBot(
+        {
+            "hi": [BotMessage(key="utter_greet")],
+            "/order_status": [BotMessage(key="utter_ask_order_number")],
+            "where is my order?": [BotMessage(key="utter_ask_order_number")],
+            HOSTILE: [
+                BotMessage(
+                    text=f'{HOSTILE} javascript:alert(2) <a href="javascript:alert(3)">x</a> '
+                    "track it at https://track.example/p?id=1&x=<b>1</b>.",
+                    buttons=[{"title": HOSTILE, "payload": "/order_status"}],
+                )
+            ],
+        }
+    )
 
 
 @pytest.fixture
@@ -44,12 +49,20 @@ def bot() -> FakeBot:
 async def shop(clock, aiohttp_server, tmp_path, bot, detector, translator):
     """The helpdesk serving /demo on a port its settings know, so the page's origin is its own."""
     port = free_port()
-    settings = Settings(environment="test", var_dir=tmp_path, rasa_url="http://127.0.0.1:9",
-                        rasa_callbacks_port=0,
-                        bot_startup_grace_seconds=5, port=port, identity_secret="demo-secret",
-                        demo_mode=True)
-    return await aiohttp_server(create_app(settings, bot=bot, detector=detector,
-                                           translator=translator, clock=clock), port=port)
+    settings = Settings(
+        environment="test",
+        var_dir=tmp_path,
+        rasa_url="http://127.0.0.1:9",
+        rasa_callbacks_port=0,
+        bot_startup_grace_seconds=5,
+        port=port,
+        identity_secret="demo-secret",
+        demo_mode=True,
+    )
+    return await aiohttp_server(
+        create_app(settings, bot=bot, detector=detector, translator=translator, clock=clock),
+        port=port,
+    )
 
 
 @pytest.fixture
@@ -57,8 +70,13 @@ async def page(browser):
     context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
     page = await context.new_page()
     page.dialogs = []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message),
-                                      asyncio.ensure_future(dialog.dismiss())))
+    page.on(
+        "dialog",
+        lambda dialog: (
+            page.dialogs.append(dialog.message),
+            asyncio.ensure_future(dialog.dismiss()),
+        ),
+    )
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     yield page
@@ -90,13 +108,16 @@ async def stored(page) -> dict:
 
 async def transcript(shop, session: dict) -> list[dict]:
     async with aiohttp.ClientSession() as http:
-        async with http.get(shop.make_url(f"/api/chat/sessions/{session['id']}/messages"),
-                            headers={"Authorization": f"Bearer {session['token']}"}) as answer:
+        async with http.get(
+            shop.make_url(f"/api/chat/sessions/{session['id']}/messages"),
+            headers={"Authorization": f"Bearer {session['token']}"},
+        ) as answer:
             return (await answer.json())["messages"]
 
 
 async def test_a_conversation_shows_at_once_survives_a_reload_and_shows_button_titles(
-        shop, page, screenshot_dir):
+    shop, page, screenshot_dir
+):
     async def slow_network(route):
         await asyncio.sleep(1)
         await route.continue_()
@@ -115,11 +136,18 @@ async def test_a_conversation_shows_at_once_survives_a_reload_and_shows_button_t
     assert (await greeting.locator(".who").inner_text()) == "Assistant"
     assert "pending" not in await mine.get_attribute("class")
     chips = page.locator(".replies button")
-    assert await chips.all_inner_texts() == ["Where is my order?", "Return an item", "Talk to a person"]
+    assert await chips.all_inner_texts() == [
+        "Where is my order?",
+        "Return an item",
+        "Talk to a person",
+    ]
     await page.unroute("**/messages")
     await chips.first.click()
     await bubbles(page, "bot").nth(1).wait_for()
-    assert await texts(page, "shopper") == ["hi", "Where is my order?"]  # the title, not the payload
+    assert await texts(page, "shopper") == [
+        "hi",
+        "Where is my order?",
+    ]  # the title, not the payload
     await page.screenshot(path=screenshot_dir / "widget-desktop-conversation.png")
 
     session = (await stored(page))["session"]
@@ -141,14 +169,28 @@ async def test_hostile_text_from_anyone_is_shown_as_text_and_nothing_runs(shop, 
     chip = page.locator(".replies button").first
     assert await chip.inner_text() == HOSTILE  # a button title is text too
     await chip.hover()
-    await say(page, "javascript:alert(4) see https://evil.example/x\"onmouseover=alert(5)")
+    await say(page, 'javascript:alert(4) see https://evil.example/x"onmouseover=alert(5)')
     await bubbles(page, "bot").nth(1).wait_for()
     # An agent whose name and text are hostile, pushed on the live socket through the app's hub.
     session = (await stored(page))["session"]
-    shop.app[EVENTS].publish(session["id"], {"type": "message", "message": {
-        "id": 10_000, "from": "agent", "author": HOSTILE, "text": f"{HOSTILE} javascript:alert(6)",
-        "lang": "en", "buttons": [], "client_id": None, "reply_to": None, "kind": None,
-        "created_at": "2026-01-01T00:00:00Z"}})
+    shop.app[EVENTS].publish(
+        session["id"],
+        {
+            "type": "message",
+            "message": {
+                "id": 10_000,
+                "from": "agent",
+                "author": HOSTILE,
+                "text": f"{HOSTILE} javascript:alert(6)",
+                "lang": "en",
+                "buttons": [],
+                "client_id": None,
+                "reply_to": None,
+                "kind": None,
+                "created_at": "2026-01-01T00:00:00Z",
+            },
+        },
+    )
     await bubbles(page, "agent").first.wait_for()
     for link in await page.locator(".log a").all():
         await link.hover()
@@ -202,9 +244,11 @@ async def test_a_cut_socket_loses_nothing_and_doubles_nothing(shop, page):
     await page.unroute("**/messages")
     # 2. Meanwhile another tab of the same shopper writes: only the socket would have shown it.
     async with aiohttp.ClientSession() as http:
-        async with http.post(shop.make_url(f"/api/chat/sessions/{session['id']}/messages"),
-                             headers={"Authorization": f"Bearer {session['token']}"},
-                             json={"text": "hi", "client_id": str(uuid.uuid4())}) as answer:
+        async with http.post(
+            shop.make_url(f"/api/chat/sessions/{session['id']}/messages"),
+            headers={"Authorization": f"Bearer {session['token']}"},
+            json={"text": "hi", "client_id": str(uuid.uuid4())},
+        ) as answer:
             assert answer.status == 200
     # 3. A message typed while offline waits in the outbox.
     await page.route("**/messages", lambda route: route.abort())
@@ -215,10 +259,15 @@ async def test_a_cut_socket_loses_nothing_and_doubles_nothing(shop, page):
     expected = [(m["id"], m["text"]) for m in await wait_for_transcript(shop, session, 8)]
     await page.wait_for_function(
         "n => document.querySelector('#shop-support-widget').shadowRoot"
-        ".querySelectorAll('.log [data-id]').length === n", arg=len(expected), timeout=20_000)
+        ".querySelectorAll('.log [data-id]').length === n",
+        arg=len(expected),
+        timeout=20_000,
+    )
     await page.locator(".banner").wait_for(state="hidden")
-    shown = [(int(await b.get_attribute("data-id")), (await b.locator(".text").inner_text()).strip())
-             for b in await page.locator(".log [data-from]").all()]
+    shown = [
+        (int(await b.get_attribute("data-id")), (await b.locator(".text").inner_text()).strip())
+        for b in await page.locator(".log [data-from]").all()
+    ]
     assert shown == expected  # every message once, in order
     assert [text for _, text in expected].count("where is my order?") == 2
     assert await page.locator(".log .pending, .log .waiting").count() == 0
@@ -250,7 +299,9 @@ async def test_keyboard_only_with_labels_for_screen_readers(shop, page):
     assert outline != "none"  # visible focus
     await page.keyboard.press("Enter")
     assert await launcher.get_attribute("aria-expanded") == "true"
-    assert await page.evaluate("document.activeElement.shadowRoot.activeElement.tagName") == "TEXTAREA"
+    assert (
+        await page.evaluate("document.activeElement.shadowRoot.activeElement.tagName") == "TEXTAREA"
+    )
     assert await page.locator("[role=log]").get_attribute("aria-label") == "Conversation"
     assert await page.locator("[role=dialog]").get_attribute("aria-labelledby") == "title"
     for selector in ("button#send", "button#close", "button#new", "select#lang"):
@@ -276,19 +327,39 @@ async def test_unread_count_while_closed(shop, page):
     await page.keyboard.press("Escape")
     session = (await stored(page))["session"]
     for number in (1, 2):
-        shop.app[EVENTS].publish(session["id"], {"type": "message", "message": {
-            "id": 20_000 + number, "from": "agent", "author": "Ana", "text": f"news {number}",
-            "lang": "en", "buttons": [], "client_id": None, "reply_to": None, "kind": None,
-            "created_at": "2026-01-01T00:00:00Z"}})
+        shop.app[EVENTS].publish(
+            session["id"],
+            {
+                "type": "message",
+                "message": {
+                    "id": 20_000 + number,
+                    "from": "agent",
+                    "author": "Ana",
+                    "text": f"news {number}",
+                    "lang": "en",
+                    "buttons": [],
+                    "client_id": None,
+                    "reply_to": None,
+                    "kind": None,
+                    "created_at": "2026-01-01T00:00:00Z",
+                },
+            },
+        )
     badge = page.locator(".badge")
-    await page.wait_for_function("() => document.querySelector('#shop-support-widget')"
-                                 ".shadowRoot.querySelector('.badge').textContent === '2'")
+    await page.wait_for_function(
+        "() => document.querySelector('#shop-support-widget')"
+        ".shadowRoot.querySelector('.badge').textContent === '2'"
+    )
     assert await badge.is_visible()
-    assert await page.locator(".launcher").get_attribute("aria-label") == \
-        "Open the chat. Unread messages: 2"
+    assert (
+        await page.locator(".launcher").get_attribute("aria-label")
+        == "Open the chat. Unread messages: 2"
+    )
     await page.reload()  # the count follows the shopper across the shop
-    await page.wait_for_function("() => document.querySelector('#shop-support-widget')"
-                                 ".shadowRoot.querySelector('.badge').textContent === '2'")
+    await page.wait_for_function(
+        "() => document.querySelector('#shop-support-widget')"
+        ".shadowRoot.querySelector('.badge').textContent === '2'"
+    )
     await page.locator(".launcher").click()
     assert await badge.is_hidden()
     assert (await stored(page))["unread"] == 0
@@ -309,10 +380,21 @@ async def test_agent_notices_state_and_rating_as_pushed_live(shop, page, screens
     publish = lambda event: shop.app[EVENTS].publish(session["id"], event)  # noqa: E731
 
     def message(number, sender, text, author=None, kind=None):
-        return {"type": "message", "message": {
-            "id": 30_000 + number, "from": sender, "author": author, "text": text, "lang": "en",
-            "buttons": [], "client_id": None, "reply_to": None, "kind": kind,
-            "created_at": "2026-01-01T00:00:00Z"}}
+        return {
+            "type": "message",
+            "message": {
+                "id": 30_000 + number,
+                "from": sender,
+                "author": author,
+                "text": text,
+                "lang": "en",
+                "buttons": [],
+                "client_id": None,
+                "reply_to": None,
+                "kind": kind,
+                "created_at": "2026-01-01T00:00:00Z",
+            },
+        }
 
     publish({"type": "state", "state": "queued", "agent": None, "state_version": 1})
     await page.locator("#status").filter(has_text="Waiting for someone from our team…").wait_for()
@@ -330,8 +412,13 @@ async def test_agent_notices_state_and_rating_as_pushed_live(shop, page, screens
     publish({"type": "state", "state": "resolved", "agent": None, "state_version": 3})
     stars = page.locator(".stars button")
     await stars.first.wait_for()
-    assert [await s.get_attribute("aria-label") for s in await stars.all()] == \
-        ["1 out of 5", "2 out of 5", "3 out of 5", "4 out of 5", "5 out of 5"]
+    assert [await s.get_attribute("aria-label") for s in await stars.all()] == [
+        "1 out of 5",
+        "2 out of 5",
+        "3 out of 5",
+        "4 out of 5",
+        "5 out of 5",
+    ]
     await page.screenshot(path=screenshot_dir / "widget-desktop-agent-rating.png")
     await stars.nth(3).click()
     await page.locator(".stars").filter(has_text="Thank you for your rating!").wait_for()
@@ -347,8 +434,9 @@ async def test_a_429_says_when_to_try_again_and_sends_then(shop, page):
     async def too_many(route):
         if route.request.method == "POST" and not refused:
             refused.append(route.request.post_data_json)
-            await route.fulfill(status=429, headers={"Retry-After": "2"},
-                                json={"error": "too many messages"})
+            await route.fulfill(
+                status=429, headers={"Retry-After": "2"}, json={"error": "too many messages"}
+            )
         else:
             await route.continue_()
 
@@ -399,10 +487,14 @@ async def test_a_signed_in_customer_and_a_new_conversation(shop, page):
     first = (await stored(page))["session"]
     assert first["identified"] is True and first["who"] == "ana.garcia@example.com"
 
-    await page.goto(str(shop.make_url("/demo")))  # signed out: the chat is not shown to whoever is next
+    await page.goto(
+        str(shop.make_url("/demo"))
+    )  # signed out: the chat is not shown to whoever is next
     await page.locator(".launcher").wait_for()
-    assert await page.evaluate(f"localStorage.getItem({STORAGE!r})") is None or \
-        (await stored(page)).get("session") is None
+    assert (
+        await page.evaluate(f"localStorage.getItem({STORAGE!r})") is None
+        or (await stored(page)).get("session") is None
+    )
     await page.locator("textarea").wait_for()  # still open, as the shopper left it, but empty
     assert await bubbles(page).count() == 0
 
@@ -411,7 +503,9 @@ async def test_a_signed_in_customer_and_a_new_conversation(shop, page):
     second = (await stored(page))["session"]
     await page.locator("button#new").click()
     assert await bubbles(page).count() == 0
-    assert await page.evaluate("document.activeElement.shadowRoot.activeElement.tagName") == "TEXTAREA"
+    assert (
+        await page.evaluate("document.activeElement.shadowRoot.activeElement.tagName") == "TEXTAREA"
+    )
     await say(page, "hi")
     await bubbles(page, "bot").first.wait_for()
     third = (await stored(page))["session"]
@@ -421,9 +515,12 @@ async def test_a_signed_in_customer_and_a_new_conversation(shop, page):
 @pytest.mark.parametrize("viewport", [(390, 844), (1280, 800)], ids=["phone", "desktop"])
 async def test_phone_and_desktop(shop, browser, screenshot_dir, viewport):
     width, height = viewport
-    context = await browser.new_context(viewport={"width": width, "height": height},
-                                        device_scale_factor=2 if width < 500 else 1,
-                                        is_mobile=width < 500, has_touch=width < 500)
+    context = await browser.new_context(
+        viewport={"width": width, "height": height},
+        device_scale_factor=2 if width < 500 else 1,
+        is_mobile=width < 500,
+        has_touch=width < 500,
+    )
     page = await context.new_page()
     try:
         await page.goto(str(shop.make_url("/demo")))
@@ -435,7 +532,12 @@ async def test_phone_and_desktop(shop, browser, screenshot_dir, viewport):
         await page.locator(".replies button").first.wait_for()
         panel = await page.locator(".panel").bounding_box()
         if width < 500:  # the whole screen, as a phone chat should be
-            assert (panel["x"], panel["y"], panel["width"], panel["height"]) == (0, 0, width, height)
+            assert (panel["x"], panel["y"], panel["width"], panel["height"]) == (
+                0,
+                0,
+                width,
+                height,
+            )
         else:
             assert panel["width"] == 380 and panel["x"] + panel["width"] <= width - 20
         send = await page.locator("button#send").bounding_box()

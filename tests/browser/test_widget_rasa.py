@@ -28,9 +28,13 @@ async def shop(helpdesk_factory, rasa, monkeypatch):
 
 async def new_page(browser, viewport: str):
     phone = viewport == "phone"
-    context = await browser.new_context(viewport=VIEWPORTS[viewport], locale="es-ES",
-                                        device_scale_factor=2 if phone else 1,
-                                        is_mobile=phone, has_touch=phone)
+    context = await browser.new_context(
+        viewport=VIEWPORTS[viewport],
+        locale="es-ES",
+        device_scale_factor=2 if phone else 1,
+        is_mobile=phone,
+        has_touch=phone,
+    )
     page = await context.new_page()
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
@@ -47,8 +51,10 @@ async def say(page, text: str, answers: int) -> str:
 
 
 async def shown(page) -> list[tuple[str, str]]:
-    return [(await b.get_attribute("data-from"), (await b.locator(".text").inner_text()).strip())
-            for b in await page.locator(".log [data-from]").all()]
+    return [
+        (await b.get_attribute("data-from"), (await b.locator(".text").inner_text()).strip())
+        for b in await page.locator(".log [data-from]").all()
+    ]
 
 
 async def stored(page) -> dict:
@@ -57,7 +63,8 @@ async def stored(page) -> dict:
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
 async def test_a_spanish_order_question_answered_in_spanish_and_kept_across_a_reload(
-        shop, browser, screenshot_dir, viewport):
+    shop, browser, screenshot_dir, viewport
+):
     context, page = await new_page(browser, viewport)
     try:
         await page.goto(str(shop.server.make_url("/demo?lang=es")))
@@ -76,7 +83,9 @@ async def test_a_spanish_order_question_answered_in_spanish_and_kept_across_a_re
 
         before = await shown(page)
         session = (await stored(page))["session"]
-        await page.goto(str(shop.server.make_url("/demo?lang=es#returns")))  # another page of the shop
+        await page.goto(
+            str(shop.server.make_url("/demo?lang=es#returns"))
+        )  # another page of the shop
         await page.locator(".log [data-from]").nth(len(before) - 1).wait_for()
         assert (await stored(page))["session"]["id"] == session["id"]
         assert await shown(page) == before
@@ -118,12 +127,16 @@ async def test_a_cut_socket_with_the_real_bot_loses_and_doubles_nothing(shop, br
         assert "#10010" in await answer.inner_text()
         await page.locator(".banner").wait_for(state="hidden")
         session = (await stored(page))["session"]
-        response = await shop.get(f"/api/chat/sessions/{session['id']}/messages",
-                                  headers={"Authorization": f"Bearer {session['token']}"})
+        response = await shop.get(
+            f"/api/chat/sessions/{session['id']}/messages",
+            headers={"Authorization": f"Bearer {session['token']}"},
+        )
         server = [(m["from"], m["text"]) for m in (await response.json())["messages"]]
         assert await shown(page) == server
-        assert [text for who, text in server if who == "shopper"] == \
-            ["¿Dónde está mi pedido?", "10010"]
+        assert [text for who, text in server if who == "shopper"] == [
+            "¿Dónde está mi pedido?",
+            "10010",
+        ]
     finally:
         await context.close()
 
@@ -132,8 +145,13 @@ async def test_a_cut_socket_with_the_real_bot_loses_and_doubles_nothing(shop, br
 async def test_a_person_takes_over_answers_and_is_rated(shop, browser, screenshot_dir, instant):
     # At every hour: the agent is of the team the shop's support.yml routes a Spanish shopper to
     # then (eu on a weekday morning, americas on a Friday evening, the one opening soonest else).
-    await add_agent(shop.server.app, "ana@shop.example", languages=("es", "en"), name="Ana",
-                    team=team_for("es", instant))
+    await add_agent(
+        shop.server.app,
+        "ana@shop.example",
+        languages=("es", "en"),
+        name="Ana",
+        team=team_for("es", instant),
+    )
     context, page = await new_page(browser, "desktop")
     agent = await AgentClient.logged_in(shop.server.make_url("/"), "ana@shop.example")
     try:

@@ -26,7 +26,10 @@ LAPTOP = {"width": 1366, "height": 768}
 PASSWORD = "correct horse battery staple"
 XSS = "<img src=x onerror=alert(1)>"
 WHERE_ZH, WHERE_EN = "我的订单在哪里？", "Where's my order?"
-REPLY, REPLY_ZH = "Your parcel left our warehouse this morning.", "您的包裹今天早上已从我们的仓库发出。"
+REPLY, REPLY_ZH = (
+    "Your parcel left our warehouse this morning.",
+    "您的包裹今天早上已从我们的仓库发出。",
+)
 CANNED = "Let me check that for you, it will only take a minute."
 CANNED_ZH = "我帮您查一下，只需要一分钟。"
 HANDOFF = [BotMessage(key="utter_handoff"), BotMessage(escalate={"reason": "human_handoff"})]
@@ -42,22 +45,30 @@ def port() -> int:
 @pytest.fixture
 def settings(tmp_path, port) -> Settings:
     # The page's origin must be the service's own: the agent API refuses other origins.
-    return Settings(environment="test", var_dir=tmp_path, rasa_url="http://127.0.0.1:9",
-                    rasa_callbacks_port=0,
-                    bot_startup_grace_seconds=5, port=port)
+    return Settings(
+        environment="test",
+        var_dir=tmp_path,
+        rasa_url="http://127.0.0.1:9",
+        rasa_callbacks_port=0,
+        bot_startup_grace_seconds=5,
+        port=port,
+    )
 
 
 @pytest.fixture
 def fake_engine() -> FakeEngine:
-    return FakeEngine({("zh", "en"): {WHERE_ZH: WHERE_EN},
-                       ("en", "zh"): {REPLY: REPLY_ZH, CANNED: CANNED_ZH}})
+    return FakeEngine(
+        {("zh", "en"): {WHERE_ZH: WHERE_EN}, ("en", "zh"): {REPLY: REPLY_ZH, CANNED: CANNED_ZH}}
+    )
 
 
 @pytest.fixture
 async def server(clock, aiohttp_server, settings, detector, translator, port):
     bot = FakeBot({WHERE_EN: HANDOFF, "a person please": HANDOFF, XSS: HANDOFF})
-    return await aiohttp_server(create_app(settings, bot=bot, detector=detector,
-                                           translator=translator, clock=clock), port=port)
+    return await aiohttp_server(
+        create_app(settings, bot=bot, detector=detector, translator=translator, clock=clock),
+        port=port,
+    )
 
 
 @pytest.fixture
@@ -69,11 +80,23 @@ async def shop(aiohttp_client, server):
 async def verified_order(server, conversation_id: str) -> Order:
     """The example shop, and the shopper proved to own Li Wei's first order (as the bot records it)."""
     async with server.app[DB].session() as session:
-        await load_demo_shop(session, server.app[POLICIES].policies, today=server.app[CLOCK].today())
-        order = (await session.exec(select(Order).where(Order.email == "li.wei@example.com")
-                                    .order_by(Order.number))).first()
-        session.add(VerificationAttempt(conversation_id=conversation_id, order_number=order.number,
-                                        method="email", succeeded=True, email=order.email))
+        await load_demo_shop(
+            session, server.app[POLICIES].policies, today=server.app[CLOCK].today()
+        )
+        order = (
+            await session.exec(
+                select(Order).where(Order.email == "li.wei@example.com").order_by(Order.number)
+            )
+        ).first()
+        session.add(
+            VerificationAttempt(
+                conversation_id=conversation_id,
+                order_number=order.number,
+                method="email",
+                succeeded=True,
+                email=order.email,
+            )
+        )
         await session.commit()
         return order
 
@@ -82,8 +105,13 @@ async def add_agent(server, email: str, name: str, **options):
     """An agent; admin unless said otherwise, since which team gets an English shopper depends
     on the hour (the team at work now) and admins see every team's queue."""
     async with server.app[DB].session() as session:
-        return await create_agent(session, email=email, name=name, password=PASSWORD,
-                                  **{"languages": ["en"], "role": "admin", **options})
+        return await create_agent(
+            session,
+            email=email,
+            name=name,
+            password=PASSWORD,
+            **{"languages": ["en"], "role": "admin", **options},
+        )
 
 
 class ShopperSocket:
@@ -169,7 +197,8 @@ async def log_in(agent: Agent, email: str) -> None:
 
 
 async def test_an_agent_takes_a_chinese_shopper_from_arrival_to_rating_by_keyboard(
-        open_workspace, server, shop, screenshot_dir):
+    open_workspace, server, shop, screenshot_dir
+):
     # Chinese goes to the apac team whatever the hour: its agent, who reads English, has it.
     await add_agent(server, "ana@shop.example", "Ana", role="agent", team="apac")
     agent = await open_workspace()
@@ -209,22 +238,27 @@ async def test_an_agent_takes_a_chinese_shopper_from_arrival_to_rating_by_keyboa
     await page.keyboard.press("c")
     await expect(page.locator("#conversation-state")).to_contain_text("With Ana")
     await expect(page.locator("#reply")).to_be_focused()
-    await shopper_socket.wait_for(lambda f: f["type"] == "state" and f["state"] == "with_agent",
-                                  "the with_agent state")
+    await shopper_socket.wait_for(
+        lambda f: f["type"] == "state" and f["state"] == "with_agent", "the with_agent state"
+    )
     await expect(page.locator("#mine .item")).to_have_count(1)
     await expect(page.locator("#capacity")).to_have_text("1 of 3 conversations")
 
     await page.keyboard.type(REPLY)
-    await shopper_socket.wait_for(lambda f: f == {"type": "typing", "from": "agent", "author": "Ana"},
-                                  "'Ana is typing'")
-    await expect(page.locator("#preview")).to_contain_text(f"The shopper will read (Chinese): {REPLY_ZH}")
+    await shopper_socket.wait_for(
+        lambda f: f == {"type": "typing", "from": "agent", "author": "Ana"}, "'Ana is typing'"
+    )
+    await expect(page.locator("#preview")).to_contain_text(
+        f"The shopper will read (Chinese): {REPLY_ZH}"
+    )
     await page.keyboard.press("Control+Enter")
     sent = messages.locator(".from-agent").last
     await expect(sent.locator(".text")).to_have_text(REPLY)
     await expect(sent).to_contain_text(REPLY_ZH)
     await expect(page.locator("#reply")).to_have_value("")
     got = await shopper_socket.wait_for(
-        lambda f: f["type"] == "message" and f["message"]["from"] == "agent", "the agent's reply")
+        lambda f: f["type"] == "message" and f["message"]["from"] == "agent", "the agent's reply"
+    )
     assert got["message"]["text"] == REPLY_ZH
     assert got["message"]["author"] == "Ana"
 
@@ -244,15 +278,18 @@ async def test_an_agent_takes_a_chinese_shopper_from_arrival_to_rating_by_keyboa
     await expect(page.locator("#preview")).to_contain_text(CANNED_ZH)
     await page.screenshot(path=screenshot_dir / "workspace-conversation.png")
     await page.keyboard.press("Control+Enter")
-    await shopper_socket.wait_for(lambda f: f["type"] == "message" and f["message"]["text"] == CANNED_ZH,
-                                  "the canned reply")
+    await shopper_socket.wait_for(
+        lambda f: f["type"] == "message" and f["message"]["text"] == CANNED_ZH, "the canned reply"
+    )
 
     await page.keyboard.press("Escape")
     await page.keyboard.press("e")
     await expect(page.locator("#conversation-state")).to_contain_text("Resolved")
     await expect(page.locator("#composer")).to_be_hidden()
-    await shopper_socket.wait_for(lambda f: f["type"] == "message"
-                                  and f["message"].get("kind") == "rating_prompt", "the rating prompt")
+    await shopper_socket.wait_for(
+        lambda f: f["type"] == "message" and f["message"].get("kind") == "rating_prompt",
+        "the rating prompt",
+    )
     assert not any("Leipzig" in m["text"] for m in shopper_socket.messages())
     assert not any("Leipzig" in m["text"] for m in await shopper.transcript())
     await expect(page.locator("#mine .item")).to_have_count(0)
@@ -260,8 +297,9 @@ async def test_an_agent_takes_a_chinese_shopper_from_arrival_to_rating_by_keyboa
     await shopper_socket.close()
 
 
-async def test_markup_from_a_shopper_shows_as_text_and_never_runs(open_workspace, server, shop,
-                                                                   screenshot_dir):
+async def test_markup_from_a_shopper_shows_as_text_and_never_runs(
+    open_workspace, server, shop, screenshot_dir
+):
     await add_agent(server, "eve@shop.example", f"Eve {XSS}")
     _, shopper_socket = await shopper_escalating(shop, XSS)
     agent = await open_workspace()
@@ -283,8 +321,9 @@ async def test_markup_from_a_shopper_shows_as_text_and_never_runs(open_workspace
     await shopper_socket.close()
 
 
-async def test_a_second_agents_claim_says_another_agent_has_it(open_workspace, server, shop,
-                                                              screenshot_dir):
+async def test_a_second_agents_claim_says_another_agent_has_it(
+    open_workspace, server, shop, screenshot_dir
+):
     await add_agent(server, "ana@shop.example", "Ana")
     await add_agent(server, "bo@shop.example", "Bo")
     _, shopper_socket = await shopper_escalating(shop, "a person please")
@@ -310,7 +349,9 @@ async def test_a_second_agents_claim_says_another_agent_has_it(open_workspace, s
     await shopper_socket.close()
 
 
-async def test_an_expired_session_goes_back_to_login_and_keeps_the_draft(open_workspace, server, shop):
+async def test_an_expired_session_goes_back_to_login_and_keeps_the_draft(
+    open_workspace, server, shop
+):
     await add_agent(server, "ana@shop.example", "Ana")
     _, shopper_socket = await shopper_escalating(shop, "a person please")
     agent = await open_workspace()
@@ -324,19 +365,23 @@ async def test_an_expired_session_goes_back_to_login_and_keeps_the_draft(open_wo
     await page.context.clear_cookies()  # the session is gone, as after 12 hours
     await page.keyboard.press("Control+Enter")
     await expect(page.locator("#login-error")).to_have_text(
-        "Your session has expired. Log in again: your draft is kept.")
+        "Your session has expired. Log in again: your draft is kept."
+    )
     await log_in(agent, "ana@shop.example")
     await expect(page.locator("#conversation-state")).to_contain_text("With Ana")
     await expect(page.locator("#reply")).to_have_value(draft)
     await page.locator("#reply").press("Control+Enter")
-    await shopper_socket.wait_for(lambda f: f["type"] == "message" and f["message"]["text"] == draft,
-                                  "the draft, sent after logging in again")
+    await shopper_socket.wait_for(
+        lambda f: f["type"] == "message" and f["message"]["text"] == draft,
+        "the draft, sent after logging in again",
+    )
     agent.assert_nothing_ran()
     await shopper_socket.close()
 
 
 async def test_at_capacity_claiming_is_disabled_with_the_reason_in_the_agents_language(
-        open_workspace, server, shop, screenshot_dir):
+    open_workspace, server, shop, screenshot_dir
+):
     await add_agent(server, "lu@shop.example", "Lucía", languages=["es", "en"], capacity=1)
     sockets = [(await shopper_escalating(shop, "a person please"))[1] for _ in range(2)]
     agent = await open_workspace()
@@ -359,15 +404,20 @@ async def test_at_capacity_claiming_is_disabled_with_the_reason_in_the_agents_la
 
 
 async def test_the_login_form_speaks_the_browsers_language_and_says_what_went_wrong(
-        open_workspace, server):
+    open_workspace, server
+):
     await add_agent(server, "ana@shop.example", "Ana")
     agent = await open_workspace(locale="fr-FR")
     page = agent.page
-    await expect(page.locator("h1").first).to_have_text("Connectez-vous à l'espace du service client")
+    await expect(page.locator("h1").first).to_have_text(
+        "Connectez-vous à l'espace du service client"
+    )
     await page.fill("#login-email", "ana@shop.example")
     await page.fill("#login-password", "not the password")
     await page.click("#login-submit")
-    await expect(page.locator("#login-error")).to_have_text("Adresse e-mail ou mot de passe incorrect.")
+    await expect(page.locator("#login-error")).to_have_text(
+        "Adresse e-mail ou mot de passe incorrect."
+    )
     await expect(page.locator("#workspace")).to_be_hidden()
     agent.assert_nothing_ran()
 

@@ -46,7 +46,11 @@ async def test_the_transcript_lists_every_message_in_order(shopper):
     await shopper.say("where is my order?")
     transcript = await shopper.transcript()
     assert [(m["from"], m["text"][:12]) for m in transcript] == [
-        ("shopper", "hi"), ("bot", "Hi! I'm the "), ("shopper", "where is my "), ("bot", "I can check ")]
+        ("shopper", "hi"),
+        ("bot", "Hi! I'm the "),
+        ("shopper", "where is my "),
+        ("bot", "I can check "),
+    ]
     assert transcript[1]["reply_to"] == transcript[0]["id"]
 
 
@@ -62,8 +66,9 @@ async def test_a_missing_or_wrong_token_is_401(client, shopper):
 
 async def test_another_shoppers_session_is_404(client, shopper):
     other = await open_session(client)
-    response = await client.get(f"/api/chat/sessions/{other.session_id}/messages",
-                                headers=shopper.auth)
+    response = await client.get(
+        f"/api/chat/sessions/{other.session_id}/messages", headers=shopper.auth
+    )
     assert response.status == 404
     assert await other.transcript() == []
 
@@ -117,28 +122,38 @@ async def test_healthz_reports_bot_and_database(client):
     assert body["bot"] in {"ready", "starting"}
 
 
-async def test_a_signed_identity_marks_the_session_identified(aiohttp_client, settings, fake_bot,
-                                                             detector):
+async def test_a_signed_identity_marks_the_session_identified(
+    aiohttp_client, settings, fake_bot, detector
+):
     from helpdesk.app import create_app
     from helpdesk.clock import SetClock
     from helpdesk.orders.verification import identity_signature
 
     settings.identity_secret = "shop-secret"
     now = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
-    client = await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector,
-                                             clock=SetClock(now)))
+    client = await aiohttp_client(
+        create_app(settings, bot=fake_bot, detector=detector, clock=SetClock(now))
+    )
     expires = int(now.timestamp()) + 3600
-    good = {"email": "ana@example.com", "expires": expires,
-            "signature": identity_signature("shop-secret", "ana@example.com", expires)}
+    good = {
+        "email": "ana@example.com",
+        "expires": expires,
+        "signature": identity_signature("shop-secret", "ana@example.com", expires),
+    }
     forged = {**good, "signature": identity_signature("guess", "ana@example.com", expires)}
-    expired = {**good, "expires": expires - 7200,
-               "signature": identity_signature("shop-secret", "ana@example.com", expires - 7200)}
+    expired = {
+        **good,
+        "expires": expires - 7200,
+        "signature": identity_signature("shop-secret", "ana@example.com", expires - 7200),
+    }
     signed = await (await client.post("/api/chat/sessions", json={"identity": good})).json()
     assert signed["identified"] is True and signed["identity_problem"] is None
     for refused, why in ((forged, "signature does not match"), (expired, "expired")):
         answer = await client.post("/api/chat/sessions", json={"identity": refused})
         body = await answer.json()
-        assert answer.status == 201 and body["identified"] is False and why in body["identity_problem"]
+        assert (
+            answer.status == 201 and body["identified"] is False and why in body["identity_problem"]
+        )
     malformed = await client.post("/api/chat/sessions", json={"identity": {"email": "a@b.c"}})
     assert malformed.status == 400 and "signature" in (await malformed.json())["error"]
 
@@ -153,5 +168,6 @@ async def test_a_language_picked_in_the_widget_is_the_language_of_the_answers(cl
     assert answer["messages"][0]["lang"] == "de"
     refused = await client.post(url, headers=shopper.auth, json={"locale": "ja"})
     assert refused.status == 400
-    assert (await refused.json())["error"] == ("this shop chats in en, es, pt, fr, de, it, zh; "
-                                              "'ja' is not one of them")
+    assert (await refused.json())["error"] == (
+        "this shop chats in en, es, pt, fr, de, it, zh; 'ja' is not one of them"
+    )

@@ -17,7 +17,8 @@ async def test_bot_down_the_message_is_kept_and_the_shopper_told(shopper, fake_b
 
 
 async def test_messages_written_during_an_outage_are_answered_in_order_when_it_returns(
-        aiohttp_client, settings, fake_bot, detector, clock):
+    aiohttp_client, settings, fake_bot, detector, clock
+):
     app = create_app(settings, bot=fake_bot, detector=detector, clock=clock)
     client = await aiohttp_client(app)
     shopper = await open_session(client)

@@ -33,7 +33,8 @@ async def test_the_bots_own_intents_and_offered_buttons_pass_as_payloads(shopper
 
 
 async def test_a_message_the_bot_keeps_failing_on_is_answered_and_waits_no_more(
-        aiohttp_client, settings, fake_bot, detector, translator, clock):
+    aiohttp_client, settings, fake_bot, detector, translator, clock
+):
     app = create_app(settings, bot=fake_bot, detector=detector, translator=translator, clock=clock)
     shopper = await open_session(await aiohttp_client(app))
     fake_bot.failing.add("what about this")
@@ -49,7 +50,8 @@ async def test_a_message_the_bot_keeps_failing_on_is_answered_and_waits_no_more(
 
 
 async def test_one_broken_conversation_delays_nobody_else_after_an_outage(
-        aiohttp_client, settings, fake_bot, detector, translator, clock):
+    aiohttp_client, settings, fake_bot, detector, translator, clock
+):
     app = create_app(settings, bot=fake_bot, detector=detector, translator=translator, clock=clock)
     client = await aiohttp_client(app)
     fake_bot.failing.add("/restart")
@@ -72,7 +74,8 @@ async def test_one_broken_conversation_delays_nobody_else_after_an_outage(
 
 
 async def test_a_hung_bot_holds_no_database_connection_on_postgresql(
-        postgres_url, aiohttp_client, settings, fake_bot, detector, translator, clock):
+    postgres_url, aiohttp_client, settings, fake_bot, detector, translator, clock
+):
     settings.database_url, settings.behind_proxy = postgres_url, True
     settings.database_pool_size, settings.bot_timeout_seconds = 4, 3
     app = create_app(settings, bot=fake_bot, detector=detector, translator=translator, clock=clock)

@@ -27,8 +27,10 @@ async def test_a_token_in_the_url_is_refused(client, shopper):
     assert response.status == 400 and "first frame" in (await response.json())["error"]
 
 
-@pytest.mark.parametrize("first", [{"type": "auth", "token": "guess"}, {"type": "auth"},
-                                   {"token": "x"}, "not json", ["auth"]])
+@pytest.mark.parametrize(
+    "first",
+    [{"type": "auth", "token": "guess"}, {"type": "auth"}, {"token": "x"}, "not json", ["auth"]],
+)
 async def test_a_wrong_or_missing_token_closes_the_socket_unheard(client, shopper, first):
     socket = await client.ws_connect(f"/api/chat/sessions/{shopper.session_id}/ws")
     if isinstance(first, str):

@@ -40,7 +40,9 @@ def test_the_script_never_writes_markup_from_data():
     source = composed_widget()[0].decode()
     # One constant shell goes in through innerHTML; every text after that is textContent / nodes.
     assert source.count("innerHTML") == 1 and "root.innerHTML = `<style>${CSS()}</style>" in source
-    assert not re.search(r"outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", source)
+    assert not re.search(
+        r"outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", source
+    )
 
 
 async def test_every_text_the_script_uses_is_in_locales(client):
@@ -58,14 +60,24 @@ async def test_strings_in_the_shoppers_language(client):
     assert body["strings"]["send"] == "Enviar"
     assert body["strings"]["unread"] == "Mensajes sin leer: {count}"  # the widget fills it in
     assert {"code": "es", "name": "Español"} in body["languages"]
-    assert [lang["code"] for lang in body["languages"]] == ["en", "es", "pt", "fr", "de", "it", "zh"]
+    assert [lang["code"] for lang in body["languages"]] == [
+        "en",
+        "es",
+        "pt",
+        "fr",
+        "de",
+        "it",
+        "zh",
+    ]
 
 
 async def test_a_language_without_texts_gets_english_and_its_direction(client):
     body = await (await client.get("/api/chat/strings", params={"lang": "ar"})).json()
     assert (body["lang"], body["strings_lang"], body["dir"]) == ("ar", "en", "rtl")
     assert body["strings"]["send"] == "Send"
-    assert (await (await client.get("/api/chat/strings", params={"lang": "he"})).json())["dir"] == "rtl"
+    assert (await (await client.get("/api/chat/strings", params={"lang": "he"})).json())[
+        "dir"
+    ] == "rtl"
 
 
 async def test_english_by_default(client):
@@ -109,15 +121,30 @@ async def test_the_demo_serves_only_its_own_assets(client, name):
 
 
 async def test_a_demo_customer_is_signed_in_by_the_server_in_demo_mode_only(
-        aiohttp_client, tmp_path, fake_bot, detector, translator):
+    aiohttp_client, tmp_path, fake_bot, detector, translator
+):
     now = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
     for demo_mode in (True, False):
-        settings = Settings(environment="test", var_dir=tmp_path, identity_secret="s3cret",
-                            rasa_callbacks_port=0,
-                            rasa_url="http://127.0.0.1:9", demo_mode=demo_mode)
-        client = await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector,
-                                                 translator=translator, clock=SetClock(now)))
-        page = await (await client.get("/demo", params={"customer": "ana.garcia@example.com"})).text()
+        settings = Settings(
+            environment="test",
+            var_dir=tmp_path,
+            identity_secret="s3cret",
+            rasa_callbacks_port=0,
+            rasa_url="http://127.0.0.1:9",
+            demo_mode=demo_mode,
+        )
+        client = await aiohttp_client(
+            create_app(
+                settings,
+                bot=fake_bot,
+                detector=detector,
+                translator=translator,
+                clock=SetClock(now),
+            )
+        )
+        page = await (
+            await client.get("/demo", params={"customer": "ana.garcia@example.com"})
+        ).text()
         if not demo_mode:
             assert "data-identity" not in page
             continue
@@ -125,8 +152,10 @@ async def test_a_demo_customer_is_signed_in_by_the_server_in_demo_mode_only(
         expires = int(re.search(r'data-identity-expires="(\d+)"', page).group(1))
         assert 0 <= expires - (int(now.timestamp()) + 12 * 3600) <= 5
         signature = identity_signature("s3cret", "ana.garcia@example.com", expires)
-        assert (f'data-identity-email="ana.garcia@example.com" data-identity-expires="{expires}" '
-                f'data-identity-signature="{signature}"') in page
+        assert (
+            f'data-identity-email="ana.garcia@example.com" data-identity-expires="{expires}" '
+            f'data-identity-signature="{signature}"'
+        ) in page
         stranger = await (await client.get("/demo", params={"customer": "eve@evil.example"})).text()
         assert "data-identity" not in stranger
 

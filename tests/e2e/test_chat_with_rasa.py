@@ -31,8 +31,9 @@ async def test_where_is_my_order_is_answered_by_the_order_action(helpdesk, rasa)
     shopper = await open_session(helpdesk, locale="en")
     answer = await shopper.say("where is my order?")
     assert [m["text"] for m in answer["messages"]] == [text_of("utter_ask_order_number")]
-    actions = [e["name"] for e in await rasa.tracker_events(shopper.session_id)
-               if e["event"] == "action"]
+    actions = [
+        e["name"] for e in await rasa.tracker_events(shopper.session_id) if e["event"] == "action"
+    ]
     assert "action_order_status" in actions
 
 
@@ -41,7 +42,8 @@ async def test_the_order_number_is_remembered_across_turns(helpdesk):
     await shopper.say("where's my parcel")
     answer = await shopper.say("it's #10045")
     assert [m["text"] for m in answer["messages"]] == [
-        text_of("utter_ask_verification", order_number="10045")]
+        text_of("utter_ask_verification", order_number="10045")
+    ]
 
 
 async def test_asking_for_a_person_hands_over_and_the_bot_goes_silent(helpdesk):
@@ -68,8 +70,9 @@ async def test_killing_the_bot_loses_nothing_and_it_comes_back_by_itself(helpdes
         while not any(e["type"] == "message" and e["message"]["from"] == "bot" for e in pushed):
             pushed.append(await socket.receive_json(timeout=60))
 
-    answer = next(e["message"] for e in pushed if e["type"] == "message"
-                  and e["message"]["from"] == "bot")
+    answer = next(
+        e["message"] for e in pushed if e["type"] == "message" and e["message"]["from"] == "bot"
+    )
     assert answer["text"] == text_of("utter_ask_verification", order_number="10231")
     assert rasa.process.restarts >= 1
     senders = [m["from"] for m in await shopper.transcript()]

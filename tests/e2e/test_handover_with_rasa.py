@@ -17,8 +17,9 @@ async def user_texts(rasa, conversation_id: str) -> list[str]:
 
 async def test_a_person_takes_over_and_hands_back_to_the_bot(helpdesk, rasa, tmp_path):
     policies_with_support(tmp_path / "policies")  # the app's own copy: agents at work all week
-    await add_agent(helpdesk.app, "ana@shop.example", languages=["en", "es"], name="Ana",
-                    role="admin")
+    await add_agent(
+        helpdesk.app, "ana@shop.example", languages=["en", "es"], name="Ana", role="admin"
+    )
     ana = await AgentClient.logged_in(helpdesk.make_url("/"), "ana@shop.example")
     try:
         shopper = await open_session(helpdesk, locale="es")
@@ -30,14 +31,21 @@ async def test_a_person_takes_over_and_hands_back_to_the_bot(helpdesk, rasa, tmp
         conversation = await ana.claim(item["id"])
         assert conversation["summary"]["reason"] == "human_handoff"
         assert conversation["summary"]["order_number"] == "10010"
-        assert conversation["order"]["number"] == "10010" and conversation["order"]["verified"] is False
+        assert (
+            conversation["order"]["number"] == "10010"
+            and conversation["order"]["verified"] is False
+        )
         bot_said = [m for m in conversation["messages"] if m["from"] == "bot"]
         assert all(m["translation"]["lang"] == "en" for m in bot_said)  # from locales/en.yml
 
-        await shopper.say("mi correo es lena.fischer@example.com")  # a person reads this, not the bot
+        await shopper.say(
+            "mi correo es lena.fischer@example.com"
+        )  # a person reads this, not the bot
         await ana.reply(shopper.session_id, "Gracias, Lena. Lo miro ahora mismo.")
         await ana.resolve(shopper.session_id)
-        assert "mi correo es lena.fischer@example.com" not in await user_texts(rasa, shopper.session_id)
+        assert "mi correo es lena.fischer@example.com" not in await user_texts(
+            rasa, shopper.session_id
+        )
 
         again = await shopper.say("hola")
         assert again["state"] == "bot" and again["messages"][0]["from"] == "bot"

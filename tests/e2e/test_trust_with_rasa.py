@@ -28,22 +28,35 @@ async def add_order_without_email_or_postal_code(helpdesk) -> None:
     """As Shopify sends many Hong Kong and UAE orders: no email, no zip."""
     now = helpdesk.app[CLOCK].now()
     async with helpdesk.app[DB].session() as session:
-        order = Order(number="20001", email="", postal_code="", country="HK", currency="HKD",
-                      total=Decimal("499.00"), placed_at=now, status="shipped")
+        order = Order(
+            number="20001",
+            email="",
+            postal_code="",
+            country="HK",
+            currency="HKD",
+            total=Decimal("499.00"),
+            placed_at=now,
+            status="shipped",
+        )
         session.add(order)
         await session.flush()
-        session.add(Shipment(order_id=order.id, carrier="dhl", tracking_number=TRACKING,
-                             shipped_on=now.date()))
+        session.add(
+            Shipment(
+                order_id=order.id, carrier="dhl", tracking_number=TRACKING, shipped_on=now.date()
+            )
+        )
         await session.commit()
 
 
 async def test_a_blank_email_or_postal_code_opens_nothing(helpdesk):
     await add_order_without_email_or_postal_code(helpdesk)
-    attempts = [['/order_status{"order_number": "20001", "email": " "}'],
-                ['/order_status{"order_number": "20001", "postal_code": ""}'],
-                ["where is order 20001", "   -  "],
-                ['/cancel_order{"order_number": "20001", "email": " "}'],
-                ['/start_return{"order_number": "20001", "postal_code": " "}']]
+    attempts = [
+        ['/order_status{"order_number": "20001", "email": " "}'],
+        ['/order_status{"order_number": "20001", "postal_code": ""}'],
+        ["where is order 20001", "   -  "],
+        ['/cancel_order{"order_number": "20001", "email": " "}'],
+        ['/start_return{"order_number": "20001", "postal_code": " "}'],
+    ]
     for turns in attempts:
         shopper = await open_session(helpdesk, locale="en")
         for text in turns:
@@ -75,7 +88,7 @@ def test_rasas_token_is_not_on_its_command_line(rasa):
 
 async def test_typing_rasas_internal_intents_breaks_nothing(helpdesk):
     shopper = await open_session(helpdesk, locale="en")
-    for text in ["/restart", "/session_start", "/action_restart", '/greet{"x": ['*20 + ']}']:
+    for text in ["/restart", "/session_start", "/action_restart", '/greet{"x": [' * 20 + "]}"]:
         answer = await shopper.say(text)
         assert answer["messages"], text  # answered, not an empty reply
     answer = await shopper.say("hi")
@@ -83,7 +96,8 @@ async def test_typing_rasas_internal_intents_breaks_nothing(helpdesk):
 
 
 async def test_after_an_outage_and_a_restart_a_broken_conversation_delays_nobody(
-        helpdesk_factory, rasa):
+    helpdesk_factory, rasa
+):
     first = await helpdesk_factory()
     os.killpg(rasa.process.pid, signal.SIGKILL)
     rasa.process.process.wait()

@@ -37,7 +37,9 @@ from tests.support.rasa_server import free_port
 pytestmark = pytest.mark.fuzz
 OPENAPI = PROJECT_ROOT / "helpdesk" / "openapi.yaml"
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))  # per operation: about 2,000 requests in all
-schema = schemathesis.openapi.from_path(OPENAPI).exclude(path_regex=r"/ws$")  # websockets: tested elsewhere
+schema = schemathesis.openapi.from_path(OPENAPI).exclude(
+    path_regex=r"/ws$"
+)  # websockets: tested elsewhere
 HANDOFF = [BotMessage(key="utter_handoff"), BotMessage(escalate={"reason": "human_handoff"})]
 
 
@@ -64,8 +66,9 @@ class Served:
 
     def log_in(self) -> None:
         http = requests.Session()
-        login = http.post(f"{self.url}/api/agent/login",
-                          json={"email": "fuzz@shop.example", "password": PASSWORD})
+        login = http.post(
+            f"{self.url}/api/agent/login", json={"email": "fuzz@shop.example", "password": PASSWORD}
+        )
         assert login.status_code == 200, login.text
         self.cookie, self.csrf = http.cookies["helpdesk_agent"], login.json()["csrf_token"]
 
@@ -87,21 +90,36 @@ class Credentials:
 
     def set(self, case, data, context):
         token, cookie, csrf = data
-        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}",
-                        "X-CSRF-Token": csrf}
+        case.headers = {
+            **(case.headers or {}),
+            "Authorization": f"Bearer {token}",
+            "X-CSRF-Token": csrf,
+        }
         case.cookies = {**(case.cookies or {}), "helpdesk_agent": cookie}
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, detector):
     folder = tmp_path_factory.mktemp("fuzz")
-    settings = Settings(environment="test", var_dir=folder, rasa_url="http://127.0.0.1:9",
-                        rasa_callbacks_port=0, rasa_callbacks_token="fuzz", bot_startup_grace_seconds=5,
-                        policies_dir=policies_with_support(folder / "policies"), identity_secret="s")
+    settings = Settings(
+        environment="test",
+        var_dir=folder,
+        rasa_url="http://127.0.0.1:9",
+        rasa_callbacks_port=0,
+        rasa_callbacks_token="fuzz",
+        bot_startup_grace_seconds=5,
+        policies_dir=policies_with_support(folder / "policies"),
+        identity_secret="s",
+    )
     bot = FakeBot({"a person please": HANDOFF, "hi": [BotMessage(key="utter_greet")]})
     translator = Translator(FakeEngine({("en", "es"): {}, ("es", "en"): {}}))
-    app = create_app(settings, bot=bot, detector=detector, translator=translator,
-                     clock=SetClock(WEEKDAY_MORNING_IN_AMSTERDAM))
+    app = create_app(
+        settings,
+        bot=bot,
+        detector=detector,
+        translator=translator,
+        clock=SetClock(WEEKDAY_MORNING_IN_AMSTERDAM),
+    )
     # Time flies for the rate limits: thousands of requests from one address reach the code
     # behind them instead of 429s (the limits have tests of their own).
     app[RATE_LIMITER] = RateLimiter(clock=itertools.count(step=3600).__next__)
@@ -133,27 +151,40 @@ def _prepare(served: Served, app, run) -> None:
     for index in range(4):
         session = http.post(f"{served.url}/api/chat/sessions", json={"locale": "en"}).json()
         auth = {"Authorization": f"Bearer {session['token']}"}
-        said = http.post(f"{served.url}/api/chat/sessions/{session['session_id']}/messages",
-                         headers=auth, json={"text": "a person please",
-                                             "client_id": f"00000000-0000-4000-8000-00000000000{index}"})
+        said = http.post(
+            f"{served.url}/api/chat/sessions/{session['session_id']}/messages",
+            headers=auth,
+            json={
+                "text": "a person please",
+                "client_id": f"00000000-0000-4000-8000-00000000000{index}",
+            },
+        )
         assert said.status_code == 200, said.text
         served.conversations.append(session["session_id"])
         served.session_id, served.token = session["session_id"], session["token"]
-    claimed = http.post(f"{served.url}/api/agent/conversations/{served.conversations[0]}/claim",
-                        headers={"X-CSRF-Token": served.csrf},
-                        cookies={"helpdesk_agent": served.cookie})
+    claimed = http.post(
+        f"{served.url}/api/agent/conversations/{served.conversations[0]}/claim",
+        headers={"X-CSRF-Token": served.csrf},
+        cookies={"helpdesk_agent": served.cookie},
+    )
     assert claimed.status_code == 200, claimed.text
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_no_answer_is_a_500_or_breaks_the_description(case, served):
     served.aim(case)
     # Every check but "schema-valid data is accepted": the description cannot say which
     # languages the shop serves, which conversations exist or what state they are in; those
     # refusals (400, 404, 409) are answers it documents, which the other checks hold it to.
-    case.call_and_validate(base_url=served.url, timeout=20,
-                           excluded_checks=[positive_data_acceptance])
+    case.call_and_validate(
+        base_url=served.url, timeout=20, excluded_checks=[positive_data_acceptance]
+    )
     if case.path == "/api/agent/logout":
         served.log_in()

@@ -4,10 +4,34 @@ from helpdesk.languages.countries import country_code, country_name
 
 
 def test_names_in_every_shop_language_and_colloquial_ones():
-    written = ["Alemania", "germany", "DE", "États-Unis", "etats unis", "Reino Unido", "UK",
-               "Brasil", "Deutschland", "Cina", "england", "EEUU"]
+    written = [
+        "Alemania",
+        "germany",
+        "DE",
+        "États-Unis",
+        "etats unis",
+        "Reino Unido",
+        "UK",
+        "Brasil",
+        "Deutschland",
+        "Cina",
+        "england",
+        "EEUU",
+    ]
     assert [country_code(w) for w in written] == [
-        "DE", "DE", "DE", "US", "US", "GB", "GB", "BR", "DE", "CN", "GB", "US"]
+        "DE",
+        "DE",
+        "DE",
+        "US",
+        "US",
+        "GB",
+        "GB",
+        "BR",
+        "DE",
+        "CN",
+        "GB",
+        "US",
+    ]
 
 
 def test_unknown_is_none():
@@ -16,4 +40,7 @@ def test_unknown_is_none():
 
 def test_names_are_shown_in_the_shoppers_language():
     assert [country_name("DE", lang) for lang in ("en", "es", "de")] == [
-        "Germany", "Alemania", "Deutschland"]
+        "Germany",
+        "Alemania",
+        "Deutschland",
+    ]

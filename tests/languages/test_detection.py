@@ -12,21 +12,35 @@ def test_one_or_two_words_never_move_an_established_conversation(detector, text)
     assert detector.detect(text, current="es").lang == "es"
 
 
-@pytest.mark.parametrize("text", ["10045", "#10045", "ana.garcia@example.com", "👍👍", "28013 ✔️",
-                                  "https://shop.example.com/orders/10045", "?!", "  "])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "10045",
+        "#10045",
+        "ana.garcia@example.com",
+        "👍👍",
+        "28013 ✔️",
+        "https://shop.example.com/orders/10045",
+        "?!",
+        "  ",
+    ],
+)
 def test_numbers_emails_links_and_emoji_alone_change_nothing(detector, text):
     assert detector.detect(text, current="de").lang == "de"
     assert words_of(text) == []
 
 
-@pytest.mark.parametrize(("text", "lang"), [
-    ("hola, dónde está mi pedido?", "es"),
-    ("oi, cadê meu pedido que comprei semana passada", "pt"),
-    ("bonjour, je voudrais retourner ma commande", "fr"),
-    ("hallo, wo bleibt meine Bestellung?", "de"),
-    ("ciao, dov'è il mio ordine?", "it"),
-    ("hi, where is my order?", "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("hola, dónde está mi pedido?", "es"),
+        ("oi, cadê meu pedido que comprei semana passada", "pt"),
+        ("bonjour, je voudrais retourner ma commande", "fr"),
+        ("hallo, wo bleibt meine Bestellung?", "de"),
+        ("ciao, dov'è il mio ordine?", "it"),
+        ("hi, where is my order?", "en"),
+    ],
+)
 def test_first_messages_are_recognised(detector, text, lang):
     assert detector.detect(text).lang == lang
 

@@ -16,7 +16,10 @@ ENGLISH = LOCALES.texts["en"]
 
 
 def placeholders(entry: dict) -> set[str]:
-    parts = [entry["text"], *(value for button in entry.get("buttons", []) for value in button.values())]
+    parts = [
+        entry["text"],
+        *(value for button in entry.get("buttons", []) for value in button.values()),
+    ]
     return {name for part in parts for _, name, _, _ in string.Formatter().parse(part) if name}
 
 
@@ -27,7 +30,9 @@ def test_every_locale_has_englishs_keys_and_placeholders(lang):
     assert sorted(set(texts) - set(ENGLISH)) == [], f"locales/{lang}.yml has keys English lacks"
     for key, entry in texts.items():
         assert placeholders(entry) == placeholders(ENGLISH[key]), f"{lang}.yml {key}"
-        assert len(entry.get("buttons", [])) == len(ENGLISH[key].get("buttons", [])), f"{lang}.yml {key}"
+        assert len(entry.get("buttons", [])) == len(ENGLISH[key].get("buttons", [])), (
+            f"{lang}.yml {key}"
+        )
 
 
 def test_every_bot_response_names_its_locale_text():
@@ -54,8 +59,11 @@ def test_a_missing_variable_stays_visible_instead_of_failing():
 
 
 def test_key_variables_are_shown_as_their_text_in_the_same_language():
-    rendered = LOCALES.render("utter_ask_affirmation", "en",
-                              {"intent": "order_status", "intent_key": "intent_order_status"})
+    rendered = LOCALES.render(
+        "utter_ask_affirmation",
+        "en",
+        {"intent": "order_status", "intent_key": "intent_order_status"},
+    )
     assert rendered.text == "Just to be sure: is it about where your order is?"
     assert rendered.buttons[0] == {"title": "Yes", "payload": "/order_status"}
 

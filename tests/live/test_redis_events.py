@@ -120,8 +120,9 @@ async def test_when_redis_is_back_the_replicas_subscribe_again(redis_server, hub
     assert len(back) == 2 and all(r.levelno == logging.INFO for r in back)
 
 
-async def test_events_published_while_a_replica_resubscribes_arrive_once(redis_server, hubs,
-                                                                         caplog):
+async def test_events_published_while_a_replica_resubscribes_arrive_once(
+    redis_server, hubs, caplog
+):
     """Redis stays up and drops one replica's subscription: its events go out before, while and
     after it resubscribes, and each is heard once, in order, here and on the other replica."""
     one, other = hubs
@@ -151,11 +152,13 @@ async def test_events_published_while_a_replica_resubscribes_arrive_once(redis_s
         await admin.aclose()
 
 
-async def test_healthz_shows_the_redis_subscription(redis_server, aiohttp_client, settings,
-                                                    fake_bot, detector, translator):
+async def test_healthz_shows_the_redis_subscription(
+    redis_server, aiohttp_client, settings, fake_bot, detector, translator
+):
     settings.redis_url = redis_server.url
-    client = await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector,
-                                             translator=translator))
+    client = await aiohttp_client(
+        create_app(settings, bot=fake_bot, detector=detector, translator=translator)
+    )
     response = await client.get("/healthz")
     assert response.status == 200
     events = (await response.json())["events"]

@@ -20,14 +20,28 @@ pytestmark = pytest.mark.usefixtures("quick_password_hashing")
 
 
 async def replica(aiohttp_client, settings: Settings, detector, translator):
-    bot = FakeBot({"a person please": [BotMessage(key="utter_handoff"),
-                                       BotMessage(escalate={"reason": "human_handoff"})]})
-    return await aiohttp_client(create_app(settings.model_copy(), bot=bot, detector=detector,
-                                           translator=translator, clock=SetClock(WEEKDAY_MORNING_IN_AMSTERDAM)))
+    bot = FakeBot(
+        {
+            "a person please": [
+                BotMessage(key="utter_handoff"),
+                BotMessage(escalate={"reason": "human_handoff"}),
+            ]
+        }
+    )
+    return await aiohttp_client(
+        create_app(
+            settings.model_copy(),
+            bot=bot,
+            detector=detector,
+            translator=translator,
+            clock=SetClock(WEEKDAY_MORNING_IN_AMSTERDAM),
+        )
+    )
 
 
 async def test_a_shopper_on_one_replica_and_an_agent_on_another(
-        postgres_url, redis_url, aiohttp_client, settings, detector, translator, tmp_path):
+    postgres_url, redis_url, aiohttp_client, settings, detector, translator, tmp_path
+):
     settings.database_url, settings.redis_url = postgres_url, redis_url
     settings.shop = f"shop-{uuid.uuid4().hex[:8]}"  # its own Redis channels
     settings.policies_dir = policies_with_support(tmp_path / "policies")

@@ -11,9 +11,11 @@ from tests.conftest import open_session
 
 
 async def test_stopping_the_service_tells_open_sockets_it_is_going_away(
-        aiohttp_server, aiohttp_client, settings, fake_bot, detector, translator, clock):
-    server = await aiohttp_server(create_app(settings, bot=fake_bot, detector=detector,
-                                             translator=translator, clock=clock))
+    aiohttp_server, aiohttp_client, settings, fake_bot, detector, translator, clock
+):
+    server = await aiohttp_server(
+        create_app(settings, bot=fake_bot, detector=detector, translator=translator, clock=clock)
+    )
     client = await aiohttp_client(server)
     shopper = await open_session(client, "en")
     socket = await shopper.socket()

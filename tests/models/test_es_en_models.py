@@ -50,19 +50,45 @@ def test_the_sentences_below_are_held_out_of_the_training_corpus():
     assert not held_out & corpus_sentences()
 
 
-def test_the_command_line_installs_a_trained_package_that_translates_offline(spanish_packages, tmp_path):
+def test_the_command_line_installs_a_trained_package_that_translates_offline(
+    spanish_packages, tmp_path
+):
     # A proxy that refuses every connection: a download anywhere would fail the test.
-    offline = os.environ | {"VAR_DIR": str(tmp_path), "HTTP_PROXY": "http://127.0.0.1:9",
-                            "HTTPS_PROXY": "http://127.0.0.1:9", "HF_HUB_OFFLINE": "1"}
+    offline = os.environ | {
+        "VAR_DIR": str(tmp_path),
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "HF_HUB_OFFLINE": "1",
+    }
     installed = subprocess.run(
-        [sys.executable, "-m", "helpdesk", "languages", "install", str(spanish_packages["es", "en"])],
-        env=offline, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+        [
+            sys.executable,
+            "-m",
+            "helpdesk",
+            "languages",
+            "install",
+            str(spanish_packages["es", "en"]),
+        ],
+        env=offline,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "installed es -> en" in installed.stdout
-    translate = ("import sys; from pathlib import Path; from helpdesk.languages import argos; "
-                 "argos.configure(Path(sys.argv[1])); "
-                 "print(argos.ArgosEngine().translate('¿Dónde está mi paquete?', 'es', 'en'))")
-    translated = subprocess.run([sys.executable, "-c", translate, str(tmp_path)], env=offline,
-                                cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    translate = (
+        "import sys; from pathlib import Path; from helpdesk.languages import argos; "
+        "argos.configure(Path(sys.argv[1])); "
+        "print(argos.ArgosEngine().translate('¿Dónde está mi paquete?', 'es', 'en'))"
+    )
+    translated = subprocess.run(
+        [sys.executable, "-c", translate, str(tmp_path)],
+        env=offline,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "package" in translated.stdout.lower()
 
 
@@ -92,35 +118,45 @@ async def test_a_chinese_message_reaches_a_spanish_speaking_agent_through_englis
 class EnglishOnlyBot(FakeBot):
     """Understands a question about an order in English, and nothing else."""
 
-    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> list[BotMessage]:
+    async def send(
+        self, conversation_id: str, text: str, metadata: dict[str, Any]
+    ) -> list[BotMessage]:
         await super().send(conversation_id, text, metadata)
         understood = "order" in text.lower()
         return [BotMessage(key="utter_ask_order_number" if understood else "utter_out_of_scope")]
 
 
-async def test_a_bot_without_spanish_data_understands_a_spanish_shopper(clock, es_en_translator, aiohttp_client,
-                                                                        settings):
+async def test_a_bot_without_spanish_data_understands_a_spanish_shopper(
+    clock, es_en_translator, aiohttp_client, settings
+):
     settings.nlu_languages = "en"  # this shop's bot was trained in English only
     bot = EnglishOnlyBot()
     detector = LanguageDetector.from_training_data(settings.languages, NLU_DIR)
-    client = await aiohttp_client(create_app(settings, bot=bot, detector=detector,
-                                             translator=es_en_translator, clock=clock))
+    client = await aiohttp_client(
+        create_app(settings, bot=bot, detector=detector, translator=es_en_translator, clock=clock)
+    )
     shopper = await open_session(client, locale="es")
     [reply] = (await shopper.say("Hola, ¿dónde está mi pedido? Todavía no ha llegado."))["messages"]
     assert "order" in bot.texts()[0].lower()  # the bot read English
-    assert reply["lang"] == "es" and "número de pedido" in reply["text"]  # locales/es.yml's own text
+    assert (
+        reply["lang"] == "es" and "número de pedido" in reply["text"]
+    )  # locales/es.yml's own text
 
 
-async def test_after_uninstalling_spanish_is_still_answered_natively(clock, es_en_translator, aiohttp_client,
-                                                                     settings, detector, spanish_packages):
+async def test_after_uninstalling_spanish_is_still_answered_natively(
+    clock, es_en_translator, aiohttp_client, settings, detector, spanish_packages
+):
     try:
         assert argos.uninstall("es", "en") and argos.uninstall("en", "es")
         untranslated = await es_en_translator.translate("¿Dónde está mi paquete?", "es", "en")
         assert (untranslated.available, untranslated.text) == (False, "¿Dónde está mi paquete?")
 
         bot = FakeBot({"¿Dónde está mi pedido?": [BotMessage(key="utter_ask_order_number")]})
-        client = await aiohttp_client(create_app(settings, bot=bot, detector=detector,
-                                                 translator=es_en_translator, clock=clock))
+        client = await aiohttp_client(
+            create_app(
+                settings, bot=bot, detector=detector, translator=es_en_translator, clock=clock
+            )
+        )
         shopper = await open_session(client, locale="es")
         answer = (await shopper.say("¿Dónde está mi pedido?"))["messages"]
         assert bot.texts() == ["¿Dónde está mi pedido?"]  # Spanish is native: read as written

@@ -38,8 +38,9 @@ def make_app(settings: Settings) -> web.Application:
 
 @pytest.fixture
 async def shop(aiohttp_client, tmp_path):
-    settings = Settings(environment="test", var_dir=tmp_path, shopify_webhook_secret=SECRET,
-                        rasa_callbacks_port=0)
+    settings = Settings(
+        environment="test", var_dir=tmp_path, shopify_webhook_secret=SECRET, rasa_callbacks_port=0
+    )
     return await aiohttp_client(make_app(settings))
 
 
@@ -51,11 +52,21 @@ def signed(body: bytes, secret: str = SECRET) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
-async def deliver(client, topic: str, body: bytes, *, signature: str | None = "sign",
-                  webhook_id: str | None = None):
+async def deliver(
+    client,
+    topic: str,
+    body: bytes,
+    *,
+    signature: str | None = "sign",
+    webhook_id: str | None = None,
+):
     """One delivery as Shopify makes it; each with its own webhook id unless a retry is meant."""
-    headers = {"X-Shopify-Topic": topic, "X-Shopify-Webhook-Id": webhook_id or str(uuid.uuid4()),
-               "X-Shopify-Shop-Domain": "atelier-nord.myshopify.com", "Content-Type": "application/json"}
+    headers = {
+        "X-Shopify-Topic": topic,
+        "X-Shopify-Webhook-Id": webhook_id or str(uuid.uuid4()),
+        "X-Shopify-Shop-Domain": "atelier-nord.myshopify.com",
+        "Content-Type": "application/json",
+    }
     if signature is not None:
         headers["X-Shopify-Hmac-Sha256"] = signed(body) if signature == "sign" else signature
     return await client.post("/webhooks/shopify", data=body, headers=headers)
@@ -67,8 +78,11 @@ async def state(client) -> list[tuple]:
         orders = (await session.exec(select(Order).order_by(col(Order.number)))).all()
         items = (await session.exec(select(OrderItem).order_by(col(OrderItem.sku)))).all()
         shipments = (await session.exec(select(Shipment).order_by(col(Shipment.external_id)))).all()
-    return [*(o.model_dump(exclude={"id"}) for o in orders), *(i.model_dump(exclude={"id"}) for i in items),
-            *(s.model_dump(exclude={"id"}) for s in shipments)]
+    return [
+        *(o.model_dump(exclude={"id"}) for o in orders),
+        *(i.model_dump(exclude={"id"}) for i in items),
+        *(s.model_dump(exclude={"id"}) for s in shipments),
+    ]
 
 
 async def stored_order(client) -> Order:
@@ -78,10 +92,17 @@ async def stored_order(client) -> Order:
 
 async def test_orders_create_is_stored(shop):
     response = await deliver(shop, "orders/create", body_of("orders_create"))
-    assert response.status == 200 and await response.json() == {"order": "10046", "outcome": "created"}
+    assert response.status == 200 and await response.json() == {
+        "order": "10046",
+        "outcome": "created",
+    }
     order = await stored_order(shop)
-    assert (order.email, order.source, order.external_id, order.status) == \
-        ("ana.silva@example.com", "shopify", "5512345678901", "paid")
+    assert (order.email, order.source, order.external_id, order.status) == (
+        "ana.silva@example.com",
+        "shopify",
+        "5512345678901",
+        "paid",
+    )
 
 
 async def test_re_delivery_leaves_the_same_state(shop):
@@ -91,12 +112,15 @@ async def test_re_delivery_leaves_the_same_state(shop):
     assert again.status == 200 and await state(shop) == first
     await deliver(shop, "fulfillments/create", body_of("fulfillments_create"))
     after_fulfillment = await state(shop)
-    await deliver(shop, "fulfillments/create", body_of("fulfillments_create"), webhook_id="other-id")
+    await deliver(
+        shop, "fulfillments/create", body_of("fulfillments_create"), webhook_id="other-id"
+    )
     assert await state(shop) == after_fulfillment
 
 
-@pytest.mark.parametrize("signature", [None, "", "bm90IHRoZSByaWdodCBzaWduYXR1cmU=",
-                                       signed(b"another body")])
+@pytest.mark.parametrize(
+    "signature", [None, "", "bm90IHRoZSByaWdodCBzaWduYXR1cmU=", signed(b"another body")]
+)
 async def test_unsigned_or_wrongly_signed_is_refused_and_changes_nothing(shop, signature):
     response = await deliver(shop, "orders/create", body_of("orders_create"), signature=signature)
     assert response.status == 401
@@ -116,20 +140,27 @@ async def test_a_retried_delivery_is_applied_once(shop):
 
 
 async def test_a_failed_delivery_is_applied_when_shopify_retries_it(shop):
-    early = await deliver(shop, "fulfillments/create", body_of("fulfillments_create"), webhook_id="f-1")
+    early = await deliver(
+        shop, "fulfillments/create", body_of("fulfillments_create"), webhook_id="f-1"
+    )
     assert early.status == 404  # the order is not here yet: Shopify will retry
     await deliver(shop, "orders/create", body_of("orders_create"))
-    retried = await deliver(shop, "fulfillments/create", body_of("fulfillments_create"), webhook_id="f-1")
+    retried = await deliver(
+        shop, "fulfillments/create", body_of("fulfillments_create"), webhook_id="f-1"
+    )
     assert await retried.json() == {"order": "10046", "outcome": "shipment stored"}
 
 
-@pytest.mark.parametrize("body", [
-    b'{"id": 1, "line_items": [' + b"[" * 3000 + b"]" * 3000 + b"]}",
-    b'{"id": 5512345678901, "email": "a\\u0000b@example.com"}',
-    b'{"id": 5512345678901, "email": "\\udc00"}',
-    b'[1, 2, 3]',
-    b'{"id": 5512345678901, "customer": {"first_name": 7, "last_name": ["x"]}, "line_items": "all"}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"id": 1, "line_items": [' + b"[" * 3000 + b"]" * 3000 + b"]}",
+        b'{"id": 5512345678901, "email": "a\\u0000b@example.com"}',
+        b'{"id": 5512345678901, "email": "\\udc00"}',
+        b"[1, 2, 3]",
+        b'{"id": 5512345678901, "customer": {"first_name": 7, "last_name": ["x"]}, "line_items": "all"}',
+    ],
+)
 async def test_a_signed_but_malformed_delivery_is_400_and_changes_nothing(shop, body):
     response = await deliver(shop, "orders/create", body)
     assert response.status == 400, await response.text()
@@ -137,8 +168,9 @@ async def test_a_signed_but_malformed_delivery_is_400_and_changes_nothing(shop, 
 
 
 async def test_without_a_configured_secret_everything_is_refused(aiohttp_client, tmp_path):
-    client = await aiohttp_client(make_app(Settings(environment="test", var_dir=tmp_path,
-                                                              rasa_callbacks_port=0)))
+    client = await aiohttp_client(
+        make_app(Settings(environment="test", var_dir=tmp_path, rasa_callbacks_port=0))
+    )
     body = body_of("orders_create")
     response = await deliver(client, "orders/create", body, signature=signed(body, ""))
     assert response.status == 401 and await state(client) == []
@@ -159,8 +191,10 @@ async def test_malformed_payloads_are_400_with_the_reason(shop):
     del no_id["id"]
     response = await deliver(shop, "orders/create", json.dumps(no_id).encode())
     assert response.status == 400
-    assert await response.json() == {"error": "id is required: Shopify's numeric id",
-                                     "code": "bad_payload"}
+    assert await response.json() == {
+        "error": "id is required: Shopify's numeric id",
+        "code": "bad_payload",
+    }
     assert await state(shop) == []
 
 
@@ -183,7 +217,8 @@ async def test_an_order_through_to_delivery(shop):
         shipments = (await session.exec(select(Shipment))).all()
     assert order.status == "delivered"
     assert [(s.carrier, s.tracking_number, s.delivered_on) for s in shipments] == [
-        ("postnl", "3SATNR0123456789", date(2025, 3, 17))]
+        ("postnl", "3SATNR0123456789", date(2025, 3, 17))
+    ]
     delivered = await state(shop)
     # Late copies of older news: acknowledged, and the newer state stays.
     late = await deliver(shop, "orders/updated", body_of("orders_updated"))
@@ -195,7 +230,9 @@ async def test_an_order_through_to_delivery(shop):
 async def test_a_late_order_copy_does_not_drop_a_newer_shipment(shop):
     await deliver(shop, "orders/create", body_of("orders_create"))
     await deliver(shop, "fulfillments/create", body_of("fulfillments_create"))
-    await deliver(shop, "orders/create", body_of("orders_create"))  # retried, from before the parcel
+    await deliver(
+        shop, "orders/create", body_of("orders_create")
+    )  # retried, from before the parcel
     async with shop.server.app[DB].session() as session:
         assert len((await session.exec(select(Shipment))).all()) == 1
 

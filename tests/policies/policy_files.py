@@ -37,7 +37,9 @@ def errors_of(directory: Path) -> list[str]:
 
 def line_of(directory: Path, file: str, text: str) -> int:
     """1-based line of the first line containing `text`."""
-    for number, line in enumerate((directory / file).read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(
+        (directory / file).read_text(encoding="utf-8").splitlines(), start=1
+    ):
         if text in line:
             return number
     raise AssertionError(f"{text!r} not in {file}")

@@ -6,7 +6,9 @@ from helpdesk.policies import run_check
 def test_valid_directory_summary():
     code, text = run_check(SHIPPED)
     assert code == 0
-    assert text.startswith("5 policy files valid: returns (6 markets), shipping (6 markets, 6 carriers)")
+    assert text.startswith(
+        "5 policy files valid: returns (6 markets), shipping (6 markets, 6 carriers)"
+    )
 
 
 def test_every_error_printed_and_non_zero(tmp_path):

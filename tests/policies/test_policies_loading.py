@@ -19,7 +19,11 @@ def test_errors_of_every_file_are_collected(tmp_path):
     edited_copy(tmp_path, "returns.yml", "statutory_days: 14", "statutory_days: -1")
     edited_copy(tmp_path, "support.yml", "fallback_team: eu", "fallback_team: nobody")
     directory = edited_copy(tmp_path, "loyalty.yml", "expiry_months: 24", "expiry_months: 0")
-    assert [error.split(" line ")[0] for error in errors_of(directory)] == ["returns.yml", "loyalty.yml", "support.yml"]
+    assert [error.split(" line ")[0] for error in errors_of(directory)] == [
+        "returns.yml",
+        "loyalty.yml",
+        "support.yml",
+    ]
 
 
 def test_missing_file(tmp_path):
@@ -30,7 +34,9 @@ def test_missing_file(tmp_path):
 
 
 def test_yaml_syntax_error(tmp_path):
-    directory = edited_copy(tmp_path, "payments.yml", "methods: [pix, card, boleto]", "methods: [pix, card, boleto")
+    directory = edited_copy(
+        tmp_path, "payments.yml", "methods: [pix, card, boleto]", "methods: [pix, card, boleto"
+    )
     [error] = errors_of(directory)
     assert error.startswith("payments.yml line ") and "is not valid YAML" in error
 
@@ -46,4 +52,7 @@ def test_currency_must_agree_across_files(tmp_path):
 def test_refund_method_must_be_a_payment_method(tmp_path):
     directory = edited_copy(tmp_path, "returns.yml", "pix: 1,", "pics: 1,")
     [error] = errors_of(directory)
-    assert "markets.BR.refund.settlement_days.pics names 'pics', which is not a payment method" in error
+    assert (
+        "markets.BR.refund.settlement_days.pics names 'pics', which is not a payment method"
+        in error
+    )

@@ -31,10 +31,22 @@ def test_tier_multiplier():
 
 
 def test_double_points_in_brazil_in_november_only():
-    november = points_for_order(shipped().loyalty, "BR", Decimal("500"), placed_on=date(2025, 11, 30))
+    november = points_for_order(
+        shipped().loyalty, "BR", Decimal("500"), placed_on=date(2025, 11, 30)
+    )
     assert (november.points, november.promotion) == (200, "black_november")
-    assert points_for_order(shipped().loyalty, "BR", Decimal("500"), placed_on=date(2025, 12, 1)).points == 100
-    assert points_for_order(shipped().loyalty, "FR", Decimal("500"), placed_on=date(2025, 11, 15)).points == 500
+    assert (
+        points_for_order(
+            shipped().loyalty, "BR", Decimal("500"), placed_on=date(2025, 12, 1)
+        ).points
+        == 100
+    )
+    assert (
+        points_for_order(
+            shipped().loyalty, "FR", Decimal("500"), placed_on=date(2025, 11, 15)
+        ).points
+        == 500
+    )
     assert promotion_on(shipped().loyalty, "BR", date(2026, 11, 1)) is not None
 
 
@@ -51,7 +63,12 @@ def test_tier_status_and_gap():
 
 def test_redemption_in_steps_in_the_order_currency():
     option = redemption_option(shipped().loyalty, "FR", 1234)
-    assert (option.points, option.discount, option.currency, option.points_short) == (1200, Decimal("60.00"), "EUR", 0)
+    assert (option.points, option.discount, option.currency, option.points_short) == (
+        1200,
+        Decimal("60.00"),
+        "EUR",
+        0,
+    )
     brazil = redemption_option(shipped().loyalty, "BR", 500)
     assert (brazil.discount, brazil.currency) == (Decimal("125.00"), "BRL")
 
@@ -60,7 +77,11 @@ def test_redemption_below_minimum_and_country_override():
     short = redemption_option(shipped().loyalty, "FR", 350)
     assert (short.points, short.discount, short.points_short) == (0, Decimal(0), 150)
     portugal = redemption_option(shipped().loyalty, "PT", 350)
-    assert (portugal.points, portugal.discount, portugal.minimum_points) == (300, Decimal("15.00"), 300)
+    assert (portugal.points, portugal.discount, portugal.minimum_points) == (
+        300,
+        Decimal("15.00"),
+        300,
+    )
 
 
 def test_expiry_from_last_activity():

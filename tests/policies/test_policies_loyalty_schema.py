@@ -25,14 +25,22 @@ def test_first_tier_starts_at_zero(tmp_path):
 def test_promotion_for_unknown_market(tmp_path):
     directory = edited_copy(tmp_path, "loyalty.yml", "markets: [BR]", "markets: [BRA]")
     [error] = errors_of(directory)
-    assert "promotions[0].markets[0] is 'BRA', which is not a market of this file (EU, GB, US, BR, CN, default)" in error
+    assert (
+        "promotions[0].markets[0] is 'BRA', which is not a market of this file (EU, GB, US, BR, CN, default)"
+        in error
+    )
 
 
 def test_promotion_needs_months_or_dates(tmp_path):
     directory = edited_copy(tmp_path, "loyalty.yml", "    months: [11]\n", "")
     [error] = errors_of(directory)
     assert "promotions[0] needs either months (every year) or starts and ends (once)" in error
-    directory = edited_copy(tmp_path, "loyalty.yml", "multiplier: 2\n", "multiplier: 2\n    starts: 2025-11-30\n    ends: 2025-11-01\n")
+    directory = edited_copy(
+        tmp_path,
+        "loyalty.yml",
+        "multiplier: 2\n",
+        "multiplier: 2\n    starts: 2025-11-30\n    ends: 2025-11-01\n",
+    )
     [error] = errors_of(directory)
     assert "promotions[0].ends must not be before starts (2025-11-30), got 2025-11-01" in error
 

@@ -31,7 +31,12 @@ def test_override_replaces_only_the_fields_it_names():
 
 
 def test_override_for_a_country_outside_the_market(tmp_path):
-    directory = edited_copy(tmp_path, "returns.yml", "      DE:\n        window_days: 60", "      US:\n        window_days: 60")
+    directory = edited_copy(
+        tmp_path,
+        "returns.yml",
+        "      DE:\n        window_days: 60",
+        "      US:\n        window_days: 60",
+    )
     line = line_of(directory, "returns.yml", "      US:")
     assert errors_of(directory) == [
         f"returns.yml line {line}: markets.EU.overrides.US is an override for US, but US is not a country "
@@ -40,7 +45,9 @@ def test_override_for_a_country_outside_the_market(tmp_path):
 
 
 def test_country_in_two_markets(tmp_path):
-    directory = edited_copy(tmp_path, "payments.yml", "    countries: [GB]", "    countries: [GB, IE]")
+    directory = edited_copy(
+        tmp_path, "payments.yml", "    countries: [GB]", "    countries: [GB, IE]"
+    )
     [error] = errors_of(directory)
     assert "markets.GB.countries[1] lists IE, which market EU already covers" in error
 
@@ -52,7 +59,9 @@ def test_named_market_needs_countries(tmp_path):
 
 
 def test_override_problem_is_blamed_on_the_override(tmp_path):
-    directory = edited_copy(tmp_path, "returns.yml", "        window_days: 60", "        window_days: 10")
+    directory = edited_copy(
+        tmp_path, "returns.yml", "        window_days: 60", "        window_days: 10"
+    )
     line = line_of(directory, "returns.yml", "        window_days: 10")
     assert errors_of(directory) == [
         f"returns.yml line {line}: markets.EU.overrides.DE.window_days is 10 days, shorter than the statutory 14; "
@@ -61,7 +70,12 @@ def test_override_problem_is_blamed_on_the_override(tmp_path):
 
 
 def test_override_fields_are_validated_like_the_market(tmp_path):
-    directory = edited_copy(tmp_path, "loyalty.yml", "step_value: 5.00, minimum_points: 300", "step_value: five, minimum_points: 300")
+    directory = edited_copy(
+        tmp_path,
+        "loyalty.yml",
+        "step_value: 5.00, minimum_points: 300",
+        "step_value: five, minimum_points: 300",
+    )
     [error] = errors_of(directory)
     assert "markets.EU.overrides.PT.redemption.step_value must be an amount of money" in error
     assert Decimal("5.00") == shipped().loyalty.markets["EU"].redemption.step_value

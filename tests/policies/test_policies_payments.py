@@ -21,14 +21,23 @@ def test_methods_per_country_with_overrides():
 
 def test_currency_per_country():
     assert [currency_for(shipped().payments, c) for c in ("FR", "GB", "US", "BR", "CN", "CH")] == [
-        "EUR", "GBP", "USD", "BRL", "CNY", "EUR"
+        "EUR",
+        "GBP",
+        "USD",
+        "BRL",
+        "CNY",
+        "EUR",
     ]
 
 
 def test_instalments_above_the_minimum():
     options = instalment_options(shipped().payments, "BR", Decimal("300.00"))
     assert [(o.count, o.amount) for o in options] == [
-        (2, Decimal("150.00")), (3, Decimal("100.00")), (4, Decimal("75.00")), (5, Decimal("60.00")), (6, Decimal("50.00"))
+        (2, Decimal("150.00")),
+        (3, Decimal("100.00")),
+        (4, Decimal("75.00")),
+        (5, Decimal("60.00")),
+        (6, Decimal("50.00")),
     ]
     assert options[0].currency == "BRL"
 

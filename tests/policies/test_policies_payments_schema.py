@@ -14,18 +14,31 @@ def test_unknown_currency(tmp_path):
 
 
 def test_undeclared_method(tmp_path):
-    directory = edited_copy(tmp_path, "payments.yml", "methods: [pix, card, boleto]", "methods: [pix, card, boleto, mercado_pago]")
+    directory = edited_copy(
+        tmp_path,
+        "payments.yml",
+        "methods: [pix, card, boleto]",
+        "methods: [pix, card, boleto, mercado_pago]",
+    )
     [error] = errors_of(directory)
     assert "markets.BR.methods[3] is 'mercado_pago', which is not declared under methods" in error
 
 
 def test_instalments_only_for_market_methods(tmp_path):
-    directory = edited_copy(tmp_path, "payments.yml", "      methods: [card]", "      methods: [paypal]")
+    directory = edited_copy(
+        tmp_path, "payments.yml", "      methods: [card]", "      methods: [paypal]"
+    )
     [error] = errors_of(directory)
-    assert "markets.BR.instalments.methods[0] is 'paypal', which is not one of this market's methods" in error
+    assert (
+        "markets.BR.instalments.methods[0] is 'paypal', which is not one of this market's methods"
+        in error
+    )
 
 
 def test_instalment_count_range(tmp_path):
     directory = edited_copy(tmp_path, "payments.yml", "max_count: 6", "max_count: 1")
     [error] = errors_of(directory)
-    assert "markets.BR.instalments.max_count must be a whole number of instalments from 2 to 24, got 1" in error
+    assert (
+        "markets.BR.instalments.max_count must be a whole number of instalments from 2 to 24, got 1"
+        in error
+    )

@@ -20,7 +20,9 @@ DELIVERED = date(2025, 3, 3)
 
 
 def eligibility(country, item=SHIRT, *, delivered_on=DELIVERED, today):
-    return return_eligibility(shipped().returns, country, item, delivered_on=delivered_on, today=today)
+    return return_eligibility(
+        shipped().returns, country, item, delivered_on=delivered_on, today=today
+    )
 
 
 def test_last_day_of_the_window_is_still_returnable():
@@ -44,23 +46,37 @@ def test_country_override_and_short_markets():
     assert eligibility("DE", today=date(2025, 5, 2)).returnable  # 60 days in Germany
     assert not eligibility("FR", today=date(2025, 5, 2)).returnable
     china = eligibility("CN", today=date(2025, 3, 11))
-    assert not china.returnable and china.window_ends == date(2025, 3, 10) and china.window_days == 7
+    assert (
+        not china.returnable and china.window_ends == date(2025, 3, 10) and china.window_days == 7
+    )
 
 
 def test_not_yet_delivered_will_be_returnable():
     answer = eligibility("BR", delivered_on=None, today=date(2025, 3, 1))
     assert not answer.returnable and answer.will_be_returnable
     assert answer.reason is ReturnReason.NOT_YET_DELIVERED
-    assert eligibility("BR", delivered_on=date(2025, 3, 5), today=date(2025, 3, 1)).will_be_returnable
+    assert eligibility(
+        "BR", delivered_on=date(2025, 3, 5), today=date(2025, 3, 1)
+    ).will_be_returnable
 
 
 @pytest.mark.parametrize(
     ("item", "reason", "exclusion", "rule"),
     [
         (ReturnItem("BR-1", "underwear"), ReturnReason.EXCLUDED_CATEGORY, "hygiene", "underwear"),
-        (ReturnItem("GC-50", "gift_card"), ReturnReason.EXCLUDED_CATEGORY, "gift_card", "gift_card"),
+        (
+            ReturnItem("GC-50", "gift_card"),
+            ReturnReason.EXCLUDED_CATEGORY,
+            "gift_card",
+            "gift_card",
+        ),
         (ReturnItem("pers-77", "shirts"), ReturnReason.EXCLUDED_SKU, "personalised", "PERS-"),
-        (ReturnItem("SH-2", "shirts", final_sale=True), ReturnReason.FINAL_SALE, "final_sale", "final_sale"),
+        (
+            ReturnItem("SH-2", "shirts", final_sale=True),
+            ReturnReason.FINAL_SALE,
+            "final_sale",
+            "final_sale",
+        ),
     ],
 )
 def test_never_returnable_items(item, reason, exclusion, rule):
@@ -72,7 +88,12 @@ def test_never_returnable_items(item, reason, exclusion, rule):
 def test_who_pays_return_shipping():
     assert return_shipping(shipped().returns, "NL").paid_by == "shop"
     gb = return_shipping(shipped().returns, "GB")
-    assert (gb.paid_by, gb.label, gb.label_price, gb.currency) == ("customer", "prepaid", Decimal("3.95"), "GBP")
+    assert (gb.paid_by, gb.label, gb.label_price, gb.currency) == (
+        "customer",
+        "prepaid",
+        Decimal("3.95"),
+        "GBP",
+    )
     assert return_shipping(shipped().returns, "CN").label == "own"
 
 
@@ -83,15 +104,26 @@ def test_exchanges():
 
 
 def test_refund_timeline_counts_business_days():
-    timeline = refund_timeline(shipped().returns, "NL", "card", received_on=date(2025, 6, 5))  # Thursday
+    timeline = refund_timeline(
+        shipped().returns, "NL", "card", received_on=date(2025, 6, 5)
+    )  # Thursday
     assert timeline.issued_by == date(2025, 6, 10)  # 3 business days
     assert timeline.on_account_by == date(2025, 6, 17)  # 5 more
     pix = refund_timeline(shipped().returns, "BR", "pix", received_on=date(2025, 6, 5))
-    assert (pix.processing_days, pix.settlement_days, pix.on_account_by) == (5, 1, date(2025, 6, 13))
+    assert (pix.processing_days, pix.settlement_days, pix.on_account_by) == (
+        5,
+        1,
+        date(2025, 6, 13),
+    )
 
 
 def test_unlisted_method_uses_other():
-    assert refund_timeline(shipped().returns, "US", "klarna", received_on=date(2025, 6, 2)).settlement_days == 7
+    assert (
+        refund_timeline(
+            shipped().returns, "US", "klarna", received_on=date(2025, 6, 2)
+        ).settlement_days
+        == 7
+    )
 
 
 def test_store_credit_bonus():

@@ -9,7 +9,9 @@ def test_shipped_returns_file():
 
 
 def test_window_in_words_is_refused_with_line_and_field(tmp_path):
-    directory = edited_copy(tmp_path, "returns.yml", "    window_days: 30\n", "    window_days: thirty\n")
+    directory = edited_copy(
+        tmp_path, "returns.yml", "    window_days: 30\n", "    window_days: thirty\n"
+    )
     line = line_of(directory, "returns.yml", "window_days: thirty")
     assert errors_of(directory) == [
         f"returns.yml line {line}: markets.EU.window_days must be a whole number of days from 0 to 365, got 'thirty'"
@@ -30,7 +32,10 @@ def test_label_price_needs_a_currency(tmp_path):
 
 def test_free_returns_cannot_cost(tmp_path):
     directory = edited_copy(
-        tmp_path, "returns.yml", "return_shipping: {paid_by: shop, label: prepaid}", "return_shipping: {paid_by: shop, label: prepaid, label_price: 2}"
+        tmp_path,
+        "returns.yml",
+        "return_shipping: {paid_by: shop, label: prepaid}",
+        "return_shipping: {paid_by: shop, label: prepaid, label_price: 2}",
     )
     price, currency = errors_of(directory)
     assert "markets.US.return_shipping.label_price must be 0 when paid_by is shop" in price
@@ -38,6 +43,8 @@ def test_free_returns_cannot_cost(tmp_path):
 
 
 def test_settlement_needs_other(tmp_path):
-    directory = edited_copy(tmp_path, "returns.yml", "{card: 7, paypal: 1, apple_pay: 7, other: 7}", "{card: 7}")
+    directory = edited_copy(
+        tmp_path, "returns.yml", "{card: 7, paypal: 1, apple_pay: 7, other: 7}", "{card: 7}"
+    )
     [error] = errors_of(directory)
     assert "markets.US.refund.settlement_days must include other" in error

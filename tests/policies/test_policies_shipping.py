@@ -20,10 +20,17 @@ THURSDAY = date(2025, 6, 5)
 
 
 def test_options_per_country_with_override():
-    assert [offer.option for offer in shipping_options(shipped().shipping, "FR")] == ["standard", "express"]
+    assert [offer.option for offer in shipping_options(shipped().shipping, "FR")] == [
+        "standard",
+        "express",
+    ]
     netherlands = shipping_options(shipped().shipping, "NL")
     assert [offer.option for offer in netherlands] == ["standard", "express", "pickup"]
-    assert (netherlands[0].carrier, netherlands[0].price, netherlands[0].currency) == ("PostNL", Decimal("3.95"), "EUR")
+    assert (netherlands[0].carrier, netherlands[0].price, netherlands[0].currency) == (
+        "PostNL",
+        Decimal("3.95"),
+        "EUR",
+    )
 
 
 def test_delivery_window_from_placed_date_skips_weekends():
@@ -33,7 +40,9 @@ def test_delivery_window_from_placed_date_skips_weekends():
 
 
 def test_delivery_window_from_shipped_date():
-    window = delivery_window(shipped().shipping, "US", "express", shipped_on=date(2025, 6, 6))  # Friday
+    window = delivery_window(
+        shipped().shipping, "US", "express", shipped_on=date(2025, 6, 6)
+    )  # Friday
     assert (window.earliest, window.latest) == (date(2025, 6, 10), date(2025, 6, 11))
 
 
@@ -59,7 +68,11 @@ def test_shipping_price():
 
 def test_duties():
     assert [duties_mode(shipped().shipping, c) for c in ("IT", "GB", "US", "BR", "CN")] == [
-        "none", "prepaid", "prepaid", "due_on_delivery", "due_on_delivery"
+        "none",
+        "prepaid",
+        "prepaid",
+        "due_on_delivery",
+        "due_on_delivery",
     ]
 
 

@@ -23,7 +23,7 @@ def test_nothing_before_first_reload(tmp_path):
     store = PolicyStore(copy(tmp_path))
     assert not store.ready
     with pytest.raises(PoliciesUnavailable):
-        store.policies
+        _ = store.policies
 
 
 def test_reload_loads_then_only_on_change(tmp_path):
@@ -64,4 +64,4 @@ def test_invalid_from_the_start(tmp_path):
     store = PolicyStore(directory)
     assert store.reload() is False
     with pytest.raises(PoliciesUnavailable, match="loyalty.yml: is missing"):
-        store.policies
+        _ = store.policies

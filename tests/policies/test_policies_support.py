@@ -36,8 +36,12 @@ def test_closing_time_is_closed_and_next_opening_is_tomorrow():
 
 def test_weekend_and_lunch_break():
     saturday_evening = eu(datetime(2025, 6, 7, 15, 0, tzinfo=AMSTERDAM))
-    assert saturday_evening.next_open == datetime(2025, 6, 9, 8, 30, tzinfo=AMSTERDAM)  # Sunday closed
-    lunch = team_availability(shipped().support, "americas", datetime(2025, 6, 2, 12, 30, tzinfo=SAO_PAULO))
+    assert saturday_evening.next_open == datetime(
+        2025, 6, 9, 8, 30, tzinfo=AMSTERDAM
+    )  # Sunday closed
+    lunch = team_availability(
+        shipped().support, "americas", datetime(2025, 6, 2, 12, 30, tzinfo=SAO_PAULO)
+    )
     assert not lunch.open and lunch.next_open == datetime(2025, 6, 2, 13, 0, tzinfo=SAO_PAULO)
 
 
@@ -71,7 +75,9 @@ def test_routing_by_language():
 
 def test_availability_for_a_language_prefers_an_open_team():
     # 20:00 in Amsterdam is 15:00 in São Paulo: English is answered by the americas team
-    english = availability(shipped().support, datetime(2025, 6, 4, 18, 0, tzinfo=UTC), language="en")
+    english = availability(
+        shipped().support, datetime(2025, 6, 4, 18, 0, tzinfo=UTC), language="en"
+    )
     assert english.open and english.team == "americas"
     # Sunday: nobody works; the soonest opening is apac's Monday 09:00 Shanghai (Sunday 01:00 UTC)
     sunday = availability(shipped().support, datetime(2025, 6, 8, 0, 0, tzinfo=UTC), language="en")

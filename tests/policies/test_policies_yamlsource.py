@@ -26,7 +26,9 @@ def test_missing_path_falls_back_to_nearest_parent(tmp_path):
 
 
 def test_yaml_surprises_are_removed(tmp_path):
-    doc = read_document(write(tmp_path, "countries: [NO, no, yes, on]\nflag: true\nhours: 17:30\nprice: 4.95\n"))
+    doc = read_document(
+        write(tmp_path, "countries: [NO, no, yes, on]\nflag: true\nhours: 17:30\nprice: 4.95\n")
+    )
     assert doc.data["countries"] == ["NO", "no", "yes", "on"]
     assert doc.data["flag"] is True
     assert doc.data["hours"] == "17:30"
@@ -48,7 +50,9 @@ def test_duplicate_key_is_an_error(tmp_path):
 
 
 def test_empty_file(tmp_path):
-    assert [str(e) for e in read_document(write(tmp_path, "# only a comment\n")).errors] == ["x.yml line 1: is empty"]
+    assert [str(e) for e in read_document(write(tmp_path, "# only a comment\n")).errors] == [
+        "x.yml line 1: is empty"
+    ]
 
 
 def test_render_path():

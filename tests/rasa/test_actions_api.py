@@ -5,11 +5,23 @@ from __future__ import annotations
 
 def action_call(name: str, slots: dict | None = None) -> dict:
     return {
-        "next_action": name, "sender_id": "c1", "version": "3.6.21",
-        "tracker": {"sender_id": "c1", "slots": slots or {}, "latest_message": {
-            "text": "where is my order?", "intent": {"name": "order_status"}, "entities": []},
-            "events": [], "paused": False, "followup_action": None, "active_loop": {},
-            "latest_action_name": "action_listen"},
+        "next_action": name,
+        "sender_id": "c1",
+        "version": "3.6.21",
+        "tracker": {
+            "sender_id": "c1",
+            "slots": slots or {},
+            "latest_message": {
+                "text": "where is my order?",
+                "intent": {"name": "order_status"},
+                "entities": [],
+            },
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
         "domain": {"intents": [], "entities": [], "slots": {}, "responses": {}, "actions": []},
     }
 

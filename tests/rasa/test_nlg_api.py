@@ -12,12 +12,21 @@ async def test_nlg_answers_with_the_key_and_variables(rasa_calls):
     }
     status, body = await rasa_calls.post("/nlg", request)
     assert status == 200
-    assert body == {"custom": {"say": {
-        "key": "utter_ask_verification", "vars": {"country": "BR", "order_number": "10045"}}}}
+    assert body == {
+        "custom": {
+            "say": {
+                "key": "utter_ask_verification",
+                "vars": {"country": "BR", "order_number": "10045"},
+            }
+        }
+    }
 
 
 async def test_the_actions_arguments_win_over_slots(rasa_calls):
-    request = {"response": "utter_x", "arguments": {"order_number": "10046"},
-               "tracker": {"slots": {"order_number": "10045"}}}
+    request = {
+        "response": "utter_x",
+        "arguments": {"order_number": "10046"},
+        "tracker": {"slots": {"order_number": "10045"}},
+    }
     _, body = await rasa_calls.post("/nlg", request)
     assert body["custom"]["say"]["vars"] == {"order_number": "10046"}

@@ -14,12 +14,19 @@ from helpdesk.settings import PROJECT_ROOT
 from tests.support.openapi_check import checked_against_openapi
 
 PASSWORD = "correct horse battery"
-ALWAYS_OPEN = {day: "00:00-24:00" for day in
-               ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")}
+ALWAYS_OPEN = {
+    day: "00:00-24:00"
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+}
 
 
-def policies_with_support(directory: Path, *, eu_hours: dict | None = None,
-                          americas_hours: dict | None = None, max_wait_minutes: int = 10) -> Path:
+def policies_with_support(
+    directory: Path,
+    *,
+    eu_hours: dict | None = None,
+    americas_hours: dict | None = None,
+    max_wait_minutes: int = 10,
+) -> Path:
     """A copy of the shop's policies whose support hours a test decides: open around the clock
     by default, or closed all week with {}."""
     shutil.copytree(PROJECT_ROOT / "policies", directory, dirs_exist_ok=True)
@@ -29,9 +36,11 @@ def policies_with_support(directory: Path, *, eu_hours: dict | None = None,
     def team(zone: str, languages: str, hours: dict) -> str:
         lines = "".join(f"      {day}: {value}\n" for day, value in hours.items())
         lines = lines or "      monday: closed\n"
-        return (f"    timezone: {zone}\n    languages: [{languages}]\n"
-                f"    hours:\n{lines}"
-                f"    max_wait_minutes: {max_wait_minutes}\n")
+        return (
+            f"    timezone: {zone}\n    languages: [{languages}]\n"
+            f"    hours:\n{lines}"
+            f"    max_wait_minutes: {max_wait_minutes}\n"
+        )
 
     (directory / "support.yml").write_text(
         "teams:\n"
@@ -39,16 +48,33 @@ def policies_with_support(directory: Path, *, eu_hours: dict | None = None,
         f"  americas:\n{team('America/Sao_Paulo', 'pt, es', americas)}"
         f"  apac:\n{team('Asia/Shanghai', 'zh', ALWAYS_OPEN)}"
         "fallback_team: eu\n"
-        "always_human: [complaint, damaged_goods]\n", encoding="utf-8")
+        "always_human: [complaint, damaged_goods]\n",
+        encoding="utf-8",
+    )
     return directory
 
 
-async def add_agent(app, email: str, *, languages=("en",), team: str = "eu", capacity: int = 3,
-                    role: str = "agent", name: str | None = None):
+async def add_agent(
+    app,
+    email: str,
+    *,
+    languages=("en",),
+    team: str = "eu",
+    capacity: int = 3,
+    role: str = "agent",
+    name: str | None = None,
+):
     async with app[DB].session() as session:
-        return await create_agent(session, email=email, name=name or email.split("@")[0].title(),
-                                  password=PASSWORD, languages=list(languages), role=role,
-                                  team=team, capacity=capacity)
+        return await create_agent(
+            session,
+            email=email,
+            name=name or email.split("@")[0].title(),
+            password=PASSWORD,
+            languages=list(languages),
+            role=role,
+            team=team,
+            capacity=capacity,
+        )
 
 
 class AgentClient:
@@ -56,8 +82,9 @@ class AgentClient:
 
     def __init__(self, base_url: str) -> None:
         self.base_url = str(base_url).rstrip("/")
-        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True),
-                                          middlewares=(checked_against_openapi,))
+        self.http = aiohttp.ClientSession(
+            cookie_jar=aiohttp.CookieJar(unsafe=True), middlewares=(checked_against_openapi,)
+        )
         self.csrf = ""
 
     @classmethod
@@ -87,8 +114,12 @@ class AgentClient:
         return await self.ok("POST", f"/api/agent/conversations/{conversation_id}/claim")
 
     async def reply(self, conversation_id: str, text: str, internal: bool = False) -> dict:
-        return await self.ok("POST", f"/api/agent/conversations/{conversation_id}/messages",
-                             {"text": text, "internal": internal}, status=201)
+        return await self.ok(
+            "POST",
+            f"/api/agent/conversations/{conversation_id}/messages",
+            {"text": text, "internal": internal},
+            status=201,
+        )
 
     async def resolve(self, conversation_id: str) -> dict:
         return await self.ok("POST", f"/api/agent/conversations/{conversation_id}/resolve")

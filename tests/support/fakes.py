@@ -19,7 +19,9 @@ class FakeBot:
         self.hung = False  # takes every message and never answers
         self.release = asyncio.Event()  # ends a hang
 
-    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> list[BotMessage]:
+    async def send(
+        self, conversation_id: str, text: str, metadata: dict[str, Any]
+    ) -> list[BotMessage]:
         if not self.up:
             raise BotUnavailable("the fake bot is down")
         self.calls.append((conversation_id, text, metadata))

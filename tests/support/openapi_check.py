@@ -24,10 +24,13 @@ ROOT = "urn:helpdesk-openapi"
 @cache
 def _description() -> tuple[dict[str, Any], Registry, list[tuple[re.Pattern, str]]]:
     spec = yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
-    registry = Registry().with_resource(ROOT, Resource.from_contents(
-        spec, default_specification=DRAFT202012))
-    templates = [(re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"), path)
-                 for path in spec["paths"]]
+    registry = Registry().with_resource(
+        ROOT, Resource.from_contents(spec, default_specification=DRAFT202012)
+    )
+    templates = [
+        (re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"), path)
+        for path in spec["paths"]
+    ]
     return spec, registry, templates
 
 
@@ -37,7 +40,11 @@ def _ref_parts(ref: str) -> list[str]:
 
 def _response_object(spec: dict[str, Any], operation: dict[str, Any], status: int) -> dict | None:
     responses = operation.get("responses", {})
-    found = responses.get(str(status)) or responses.get(f"{str(status)[0]}XX") or responses.get("default")
+    found = (
+        responses.get(str(status))
+        or responses.get(f"{str(status)[0]}XX")
+        or responses.get("default")
+    )
     while found is not None and "$ref" in found:
         target: Any = spec
         for part in _ref_parts(found["$ref"]):
@@ -55,23 +62,28 @@ def check(method: str, path: str, status: int, content_type: str, body: bytes) -
         return  # not part of the API described (static files, the demo), or a websocket
     response = _response_object(spec, operation, status)
     assert response is not None, (
-        f"{method} {path} answered {status}, which openapi.yaml does not list for {template}")
+        f"{method} {path} answered {status}, which openapi.yaml does not list for {template}"
+    )
     schema = (response.get("content") or {}).get("application/json", {}).get("schema")
     if schema is None or not content_type.startswith("application/json"):
         return
     pointer = _pointer_to(spec, template, method.lower(), str(status), response)
     validator = Draft202012Validator({"$ref": pointer}, registry=registry)
     errors = sorted(validator.iter_errors(json.loads(body)), key=lambda e: list(e.path))
-    assert not errors, (f"{method} {path} -> {status}: the answer breaks openapi.yaml: "
-                        + "; ".join(f"{list(e.path)}: {e.message}" for e in errors[:5]))
+    assert not errors, f"{method} {path} -> {status}: the answer breaks openapi.yaml: " + "; ".join(
+        f"{list(e.path)}: {e.message}" for e in errors[:5]
+    )
 
 
 def _pointer_to(spec, template: str, method: str, status: str, response: dict) -> str:
     """A JSON pointer into the description at the response's schema (through $refs of responses)."""
     found = spec["paths"][template][method]["responses"].get(status)
     if found is None:
-        status = next(code for code in (f"{status[0]}XX", "default")
-                      if code in spec["paths"][template][method]["responses"])
+        status = next(
+            code
+            for code in (f"{status[0]}XX", "default")
+            if code in spec["paths"][template][method]["responses"]
+        )
         found = spec["paths"][template][method]["responses"][status]
     if "$ref" in found:
         return f"{ROOT}{found['$ref']}/content/application~1json/schema"
@@ -79,10 +91,17 @@ def _pointer_to(spec, template: str, method: str, status: str, response: dict) -
     return f"{ROOT}#/paths/{escaped}/{method}/responses/{status}/content/application~1json/schema"
 
 
-async def checked_against_openapi(request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
+async def checked_against_openapi(
+    request: ClientRequest, handler: ClientHandlerType
+) -> ClientResponse:
     """aiohttp client middleware: every answer is checked as it arrives."""
     response = await handler(request)
     body = await response.read()  # kept by the response: the test reads it again
-    check(request.method, request.url.path, response.status,
-          response.headers.get("Content-Type", ""), body)
+    check(
+        request.method,
+        request.url.path,
+        response.status,
+        response.headers.get("Content-Type", ""),
+        body,
+    )
     return response

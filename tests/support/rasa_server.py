@@ -51,19 +51,23 @@ class RasaServer:
             while time.monotonic() < deadline:
                 self.process.supervise()
                 try:
-                    async with http.get(f"{self.url}/status", params={"token": self.token}) as answer:
+                    async with http.get(
+                        f"{self.url}/status", params={"token": self.token}
+                    ) as answer:
                         if answer.status == 200 and (await answer.json()).get("model_id"):
                             return
                 except aiohttp.ClientError:
                     pass
                 await asyncio.sleep(1)
-        raise TimeoutError(f"Rasa did not become ready in {READY_TIMEOUT}s; see its log in "
-                           f"{self.process.log_path}")
+        raise TimeoutError(
+            f"Rasa did not become ready in {READY_TIMEOUT}s; see its log in {self.process.log_path}"
+        )
 
     async def tracker_events(self, conversation_id: str) -> list[dict]:
         async with aiohttp.ClientSession() as http:
-            async with http.get(f"{self.url}/conversations/{conversation_id}/tracker",
-                                params={"token": self.token}) as answer:
+            async with http.get(
+                f"{self.url}/conversations/{conversation_id}/tracker", params={"token": self.token}
+            ) as answer:
                 return (await answer.json())["events"]
 
 
@@ -71,12 +75,21 @@ class RasaServer:
 def rasa(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("rasa")
     model = ensure_model(PROJECT_ROOT / "var")
-    rasa_url, helpdesk_port, callbacks_port = f"http://127.0.0.1:{free_port()}", free_port(), free_port()
+    rasa_url, helpdesk_port, callbacks_port = (
+        f"http://127.0.0.1:{free_port()}",
+        free_port(),
+        free_port(),
+    )
     # A token that starts with '-': it once made `rasa run` read it as an option and never start.
     token, callbacks_token = "-e2e-token", secrets.token_urlsafe(32)
-    process = rasa_server(model=model, rasa_url=rasa_url, token=token,
-                          callbacks_url=f"http://127.0.0.1:{callbacks_port}",
-                          callbacks_token=callbacks_token, var_dir=var_dir)
+    process = rasa_server(
+        model=model,
+        rasa_url=rasa_url,
+        token=token,
+        callbacks_url=f"http://127.0.0.1:{callbacks_port}",
+        callbacks_token=callbacks_token,
+        var_dir=var_dir,
+    )
     process.start()
     yield RasaServer(process, rasa_url, token, helpdesk_port, callbacks_port, callbacks_token)
     process.stop()
@@ -92,17 +105,23 @@ async def helpdesk_factory(rasa, aiohttp_server, aiohttp_client, tmp_path, clock
         if wait_for_bot:
             await rasa.wait_ready()
         shutil.copytree(PROJECT_ROOT / "policies", tmp_path / "policies", dirs_exist_ok=True)
-        settings = Settings(environment="test", var_dir=tmp_path, rasa_url=rasa.url,
-                            rasa_token=rasa.token, bot_timeout_seconds=60,
-                            rasa_callbacks_port=rasa.callbacks_port,
-                            rasa_callbacks_token=rasa.callbacks_token,
-                            policies_dir=tmp_path / "policies")
+        settings = Settings(
+            environment="test",
+            var_dir=tmp_path,
+            rasa_url=rasa.url,
+            rasa_token=rasa.token,
+            bot_timeout_seconds=60,
+            rasa_callbacks_port=rasa.callbacks_port,
+            rasa_callbacks_token=rasa.callbacks_token,
+            policies_dir=tmp_path / "policies",
+        )
         dependencies.setdefault("translator", Translator(None))
         dependencies.setdefault("clock", clock)
         server = await aiohttp_server(create_app(settings, **dependencies), port=rasa.helpdesk_port)
         async with server.app[DB].session() as session:
-            await load_demo_shop(session, load_policies(settings.policies_dir),
-                                 today=dependencies["clock"].today())
+            await load_demo_shop(
+                session, load_policies(settings.policies_dir), today=dependencies["clock"].today()
+            )
         return await aiohttp_client(server)
 
     return build

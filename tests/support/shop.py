@@ -17,8 +17,9 @@ from helpdesk.settings import PROJECT_ROOT, Settings
 
 
 @asynccontextmanager
-async def shop_for_actions(settings: Settings, folder: Path, now: datetime,
-                           fill=None) -> AsyncIterator[ShopServices]:
+async def shop_for_actions(
+    settings: Settings, folder: Path, now: datetime, fill=None
+) -> AsyncIterator[ShopServices]:
     """`fill(session, policies)` adds the test's orders before the actions run."""
     shutil.copytree(PROJECT_ROOT / "policies", folder / "policies")
     policies = PolicyStore(folder / "policies")
@@ -30,8 +31,9 @@ async def shop_for_actions(settings: Settings, folder: Path, now: datetime,
         await session.commit()
         if fill is not None:
             await fill(session, policies.policies)
-    services = ShopServices(settings=settings, database=database, policies=policies,
-                            now=lambda: now)
+    services = ShopServices(
+        settings=settings, database=database, policies=policies, now=lambda: now
+    )
     with use_services(services):
         yield services
     await database.close()

