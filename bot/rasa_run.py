@@ -1,6 +1,6 @@
 """`rasa run`, with Rasa's API token taken from the environment (RASA_AUTH_TOKEN).
 
-Run by the bot environment's Python (helpdesk/bot_process.py). A token on the command line is
+Run by the bot environment's Python (helpdesk/rasa/process.py). A token on the command line is
 shown by `ps` to every user of the machine, and one that starts with '-' is read as an option
 (`rasa run --auth-token -Xab…` exits). This script hands the token to Rasa's own argument parser
 inside the process, in the one form that cannot be mistaken for an option, and drops it from the

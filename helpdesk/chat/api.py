@@ -119,7 +119,7 @@ def _after(request: web.Request) -> int:
 @routes.get("/api/chat/sessions/{session_id}/ws")
 async def conversation_socket(request: web.Request) -> web.StreamResponse:
     """The shopper's live events. The token comes in the first frame, never in the URL (URLs
-    end up in logs); pages of other sites never get here (helpdesk/chat_guard.py)."""
+    end up in logs); pages of other sites never get here (helpdesk/chat/guard.py)."""
     if "token" in request.query:
         raise BadRequest(
             'send the token in the socket\'s first frame: {"type": "auth", '

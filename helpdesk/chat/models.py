@@ -57,7 +57,8 @@ class Conversation(SQLModel, table=True):
     state: str = Field(default=ConversationState.BOT, index=True)
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
-    # The hand-over (helpdesk/handover.py): who has it, which team's queue, since when, and why.
+    # The hand-over (chat/handover.py, agents/queue.py): who has it, which team's queue, since
+    # when, and why.
     agent_id: int | None = Field(default=None, foreign_key="agent.id", index=True)
     team: str | None = Field(default=None, index=True)
     priority: int = Priority.NORMAL

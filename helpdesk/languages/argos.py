@@ -57,7 +57,9 @@ def _prefill_splitter_cache(cache: Path) -> None:
     cache.mkdir(parents=True, exist_ok=True)
     spacy.blank("xx").to_disk(cache)  # argostranslate adds its rule-based sentencizer itself
     (cache / "senter").mkdir(exist_ok=True)
-    (cache / "senter" / "model").write_text("rule-based sentencizer, see helpdesk/argos.py\n")
+    (cache / "senter" / "model").write_text(
+        "rule-based sentencizer, see helpdesk/languages/argos.py\n"
+    )
 
 
 def _argos(module: str):
@@ -139,7 +141,7 @@ def _reset_translation_cache() -> None:
 
 
 class ArgosEngine:
-    """The TranslationEngine of helpdesk/translation.py, on the installed packages."""
+    """The TranslationEngine of helpdesk/languages/translation.py, on the installed packages."""
 
     def pairs(self) -> set[tuple[str, str]]:
         return {(p.source, p.target) for p in installed_packages()}

@@ -1,6 +1,6 @@
 """Machine translation behind a small interface: cached, off the event loop, never fatal.
 
-The real engine is argostranslate (helpdesk/argos.py); tests may use a fake. With no package
+The real engine is argostranslate (helpdesk/languages/argos.py); tests may use a fake. With no package
 for a pair the text goes through unchanged and the result says so, so callers can tell the
 shopper or agent that no translation is available instead of failing.
 """

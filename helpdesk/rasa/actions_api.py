@@ -1,5 +1,5 @@
 """The Rasa action webhook, served inside the helpdesk by rasa-sdk's executor (on Rasa's private
-listener, helpdesk/rasa_callbacks.py)."""
+listener, helpdesk/rasa/callbacks.py)."""
 
 from __future__ import annotations
 
