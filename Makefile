@@ -4,12 +4,13 @@
 
 PYTHON := .venv/bin/python
 
-.PHONY: help setup browser run test test-fast train eval clean
+.PHONY: help setup browser run test test-fast lint train eval clean
 
 help:
 	@echo "make run        start the bot and the helpdesk on http://127.0.0.1:$${HELPDESK_PORT:-8080}"
 	@echo "make test       run the whole test suite (trains the bot if bot/ changed)"
-	@echo "make test-fast  every test that needs no Rasa server (a few minutes)"
+	@echo "make test-fast  lint, types, and every test that needs no Rasa server (a few minutes)"
+	@echo "make lint       ruff (lint and format) and mypy on helpdesk/ and bot/"
 	@echo "make train      train the bot if bot/ changed"
 	@echo "make setup      create .venv and .venv-bot"
 	@echo "make clean      remove environments, models and local data"
@@ -35,10 +36,16 @@ run: setup
 browser:
 	@scripts/setup-browser.sh
 
-test: setup train browser
+# Lint, format and types first: they take seconds, and a red one need not wait for the suite.
+lint: .venv/.installed
+	$(PYTHON) -m ruff check helpdesk bot tests benchmarks scripts
+	$(PYTHON) -m ruff format --check helpdesk bot tests benchmarks scripts
+	$(PYTHON) -m mypy
+
+test: setup train browser lint
 	$(PYTHON) -m pytest
 
-test-fast: .venv/.installed
+test-fast: lint
 	$(PYTHON) -m pytest -m "not rasa"
 
 clean:
