@@ -35,16 +35,16 @@ class SetClock(Clock):
     the order of events behave as they do in production. `advance` jumps ahead (days, say)."""
 
     def __init__(self, instant: datetime) -> None:
-        if instant.tzinfo is None:
-            raise ValueError("set the clock to an aware instant (with a time zone)")
-        self._instant = instant.astimezone(UTC)
-        self._set_at = time.monotonic()
+        self.set(instant)
 
     def now(self) -> datetime:
         return self._instant + timedelta(seconds=time.monotonic() - self._set_at)
 
     def set(self, instant: datetime) -> None:
-        self.__init__(instant)
+        if instant.tzinfo is None:
+            raise ValueError("set the clock to an aware instant (with a time zone)")
+        self._instant = instant.astimezone(UTC)
+        self._set_at = time.monotonic()
 
     def advance(self, delta: timedelta) -> None:
         self._instant += delta

@@ -30,7 +30,7 @@ def refund_reply(view: OrderView, policies: Policies) -> tuple[str, dict]:
     days = settlement.get(order.payment_method, settlement["other"])
     if latest.status == ReturnStatus.REJECTED:
         return "utter_refund_rejected", facts
-    if latest.refund_status == RefundStatus.SETTLED:
+    if latest.refund_status == RefundStatus.SETTLED and latest.refund_issued_on:
         return "utter_refund_settled", {**facts, "issued_on": latest.refund_issued_on.isoformat()}
     if latest.refund_status == RefundStatus.ISSUED and latest.refund_issued_on:
         arrives = add_business_days(latest.refund_issued_on, days)

@@ -17,7 +17,7 @@ from bot.actions.refunds import ActionRefundStatus
 from bot.actions.returns import ActionReturnPolicy, ActionStartReturn
 from bot.actions.shipping import ActionShippingInfo
 
-RESUMABLE = {
+RESUMABLE: dict[str, type[Action]] = {
     "order_status": ActionOrderStatus,
     "cancel_order": ActionCancelOrder,
     "change_order": ActionChangeOrder,

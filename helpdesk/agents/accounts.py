@@ -49,6 +49,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from helpdesk.agents.models import Agent, AgentSession, KnownLogin, LoginFailure, Role
 from helpdesk.chat.conversations import hash_token
 from helpdesk.clock import aware
+from helpdesk.columns import stored_id
 from helpdesk.errors import BadRequest, HelpdeskError, Unauthorized
 
 # scrypt with N=2^15, r=8: 32 MiB of memory per guess, about 0.1 s here; the parameters are
@@ -216,7 +217,7 @@ async def log_in(
     session.add(
         AgentSession(
             token_hash=hash_token(token),
-            agent_id=agent.id,
+            agent_id=stored_id(agent),
             csrf_token=csrf,
             created_at=now,
             expires_at=now + SESSION_LIFETIME,

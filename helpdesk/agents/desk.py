@@ -211,21 +211,22 @@ class AgentDesk:
     ) -> AgentConversation:
         async with self.database.session() as session:
             conversation = await queue.held_by(session, conversation_id, agent)
-        to_team = request.team is not None
+        team, colleague_id = request.team, request.agent_id  # exactly one of them is given
         told = await self.outbox.prepare(
-            [BotMessage(key=NOTICE_TRANSFERRED)] if to_team else [], conversation.lang
+            [BotMessage(key=NOTICE_TRANSFERRED)] if team is not None else [], conversation.lang
         )
         now = self.clock.now()
         async with self.database.session() as session:
             conversation = await queue.held_by(session, conversation_id, agent)
-            if to_team:
+            if team is not None:
                 conversation = await queue.transfer_to_team(
-                    session, conversation, request.team, support=self.policies.support(), now=now
+                    session, conversation, team, support=self.policies.support(), now=now
                 )
-                target, new_agent = f"team {request.team}", None
+                target, new_agent = f"team {team}", None
             else:
+                assert colleague_id is not None, "TransferRequest requires a team or an agent_id"
                 conversation, colleague = await queue.transfer_to_agent(
-                    session, conversation, request.agent_id, now=now
+                    session, conversation, colleague_id, now=now
                 )
                 target, new_agent = colleague.name, colleague.name
                 told = await self._rendered_in_stored_language(

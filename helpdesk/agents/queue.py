@@ -13,6 +13,7 @@ from helpdesk.agents.models import Agent, Role
 from helpdesk.chat.conversations import get_conversation
 from helpdesk.chat.handover import State
 from helpdesk.chat.models import Conversation
+from helpdesk.columns import stored_id
 from helpdesk.errors import BadRequest, HelpdeskError
 from helpdesk.policies.support_schema import SupportPolicy
 
@@ -52,7 +53,7 @@ async def open_conversations(session: AsyncSession, agent_id: int) -> int:
 
 
 async def _refuse_at_capacity(session: AsyncSession, agent: Agent) -> None:
-    held = await open_conversations(session, agent.id)
+    held = await open_conversations(session, stored_id(agent))
     if held >= agent.capacity:
         raise AtCapacity(
             f"{agent.name} has {held} open conversations and a capacity of "
@@ -74,7 +75,7 @@ async def claim(
     concurrent claims exactly one changes the row, and an agent never goes over capacity."""
     conversation = await get_conversation(session, conversation_id)
     refuse_unless_readable(conversation, agent)
-    await _lock_agent(session, agent.id)
+    await _lock_agent(session, stored_id(agent))
     held = (
         select(func.count())
         .select_from(Conversation)
@@ -156,7 +157,7 @@ async def transfer_to_agent(
     colleague = await session.get(Agent, agent_id)
     if colleague is None or not colleague.active:
         raise BadRequest(f"no active agent with id {agent_id}")
-    await _lock_agent(session, colleague.id)
+    await _lock_agent(session, stored_id(colleague))
     await _refuse_at_capacity(session, colleague)
     conversation.agent_id, conversation.team = colleague.id, colleague.team
     conversation.claimed_at = conversation.updated_at = now

@@ -91,7 +91,10 @@ async def store_shopper_message(
         await session.commit()
     except IntegrityError:  # the same retry landed on another replica a moment earlier
         await session.rollback()
-        return await find_by_client_id(session, conversation.id, client_id), False
+        stored = await find_by_client_id(session, conversation.id, client_id)
+        if stored is None:
+            raise  # not that retry: another constraint refused the message
+        return stored, False
     return message, True
 
 

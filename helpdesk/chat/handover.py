@@ -75,7 +75,9 @@ def waiting_too_long(
 ) -> bool:
     if conversation.state != State.QUEUED or conversation.queued_at is None or support is None:
         return False
-    team = conversation.team if conversation.team in support.teams else support.fallback_team
+    team = conversation.team
+    if team is None or team not in support.teams:
+        team = support.fallback_team
     return wait_too_long(support, team, now - aware(conversation.queued_at))
 
 

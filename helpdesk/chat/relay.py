@@ -23,6 +23,7 @@ from helpdesk.chat.models import (
 from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
 from helpdesk.clock import Clock
+from helpdesk.columns import stored_id
 from helpdesk.database import Database
 from helpdesk.languages.translation import Translator
 from helpdesk.policies.support_schema import SupportPolicy
@@ -248,7 +249,7 @@ class BotRelay:
         """A notice answering `message`, said once per message and key."""
         notice = await self.outbox.prepare([BotMessage(key=key)], conversation.lang)
         async with self.database.session() as session:
-            if await store.has_notice(session, message.id, key):
+            if await store.has_notice(session, stored_id(message), key):
                 return
             current = await store.get_conversation(session, conversation.id)
             await self.outbox.store(

@@ -18,6 +18,7 @@ from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
 from helpdesk.chat.relay import BotRelay, TurnLocks
 from helpdesk.clock import Clock
+from helpdesk.columns import stored_id
 from helpdesk.database import Database
 from helpdesk.errors import BadRequest, HelpdeskError
 from helpdesk.languages.detection import LanguageDetector
@@ -81,12 +82,16 @@ class Chat:
         """A new conversation, its token, and why the shop's signed identity did not check out
         (None when it did, or when there was none)."""
         now = self.clock.now()
-        problem = identity and identity_problem(
-            identity.email,
-            identity.signature,
-            identity.expires,
-            secret=self.settings.identity_secret,
-            now=now,
+        problem = (
+            identity_problem(
+                identity.email,
+                identity.signature,
+                identity.expires,
+                secret=self.settings.identity_secret,
+                now=now,
+            )
+            if identity is not None
+            else None
         )
         async with self.database.session() as session:
             conversation, token = await store.create_conversation(
@@ -165,7 +170,7 @@ class Chat:
                 await self.relay.answer(conversation_id)
             async with self.database.session() as session:
                 conversation = await store.get_conversation(session, conversation_id)
-                return await store.replies_to(session, message.id), conversation
+                return await store.replies_to(session, stored_id(message)), conversation
 
     async def answer_all_pending(self) -> None:
         """After a bot outage: answer, in order, what shoppers wrote while it was away."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import mimetypes
 import re
 import textwrap
@@ -113,7 +114,7 @@ async def widget_strings(request: web.Request) -> web.Response:
         "strings": texts,
         "languages": choices,
     }
-    body = web.json_response(answer).body
+    body = json.dumps(answer).encode()  # what web.json_response would send
     return _cached(request, body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', "application/json")
 
 

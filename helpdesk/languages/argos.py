@@ -136,7 +136,7 @@ def _reset_translation_cache() -> None:
     translate = _argos("translate")
     for cached in ("get_installed_languages",):
         function = getattr(translate, cached, None)
-        if hasattr(function, "cache_clear"):
+        if function is not None and hasattr(function, "cache_clear"):
             function.cache_clear()
 
 

@@ -50,7 +50,8 @@ class Translator:
     async def translate(self, text: str, source: str, target: str) -> Translation:
         if source == target:
             return Translation(text, source, target, True)
-        if not self.can_translate(source, target):
+        engine = self.engine
+        if engine is None or not self.can_translate(source, target):
             return Translation(text, source, target, False)
         key = (source, target, text)
         if key in self._cache:
@@ -58,7 +59,7 @@ class Translator:
             return Translation(self._cache[key], source, target, True)
         async with self._lock:
             try:
-                translated = await asyncio.to_thread(self.engine.translate, text, source, target)
+                translated = await asyncio.to_thread(engine.translate, text, source, target)
             except Exception:  # noqa: BLE001 - a broken package must not break the chat
                 log.exception(
                     "translating %s -> %s failed; passing the original on", source, target

@@ -109,10 +109,12 @@ async def _forward(
 
 async def close_all(app: web.Application) -> None:
     """on_shutdown: "going away" tells the widget and the workspace to reconnect."""
+    open_sockets = app[SOCKETS]  # read apart: inside set(...), mypy infers the key's type wrong
+    sockets = set(open_sockets)  # a snapshot: closed sockets leave the WeakSet meanwhile
     await asyncio.gather(
         *(
             socket.close(code=WSCloseCode.GOING_AWAY, message=b"shutting down")
-            for socket in set(app[SOCKETS])
+            for socket in sockets
         ),
         return_exceptions=True,
     )

@@ -31,8 +31,15 @@ def _migrate(connection) -> None:
         context.run_migrations()
 
 
+def _url() -> str:
+    url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:  # helpdesk.migrations.alembic_config always sets it
+        raise RuntimeError("no sqlalchemy.url: run the migrations through helpdesk.migrations")
+    return url
+
+
 async def run_online() -> None:
-    engine = create_async_engine(context.config.get_main_option("sqlalchemy.url"))
+    engine = create_async_engine(_url())
     async with engine.connect() as connection:
         await connection.run_sync(_migrate)
     await engine.dispose()

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from helpdesk.columns import stored_id
 from helpdesk.orders.lookup import OrderView
 from helpdesk.orders.models import Order, OrderItem, OrderReturn, OrderStatus
 from helpdesk.policies.returns import ReturnItem, return_eligibility
@@ -47,16 +48,15 @@ async def create_return(
     session: AsyncSession, view: OrderView, item: OrderItem, *, reason: str = ""
 ) -> OrderReturn:
     """Register a return of one item; its RMA number is RMA-<order>-<n>."""
+    order_id = stored_id(view.order)
     count = (
         await session.exec(
-            select(func.count())
-            .select_from(OrderReturn)
-            .where(OrderReturn.order_id == view.order.id)
+            select(func.count()).select_from(OrderReturn).where(OrderReturn.order_id == order_id)
         )
     ).one()
     created = OrderReturn(
         rma=f"RMA-{view.order.number}-{count + 1}",
-        order_id=view.order.id,
+        order_id=order_id,
         items=[{"sku": item.sku, "quantity": item.quantity}],
         reason=reason,
         refund_amount=item.unit_price * item.quantity,

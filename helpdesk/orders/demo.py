@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from helpdesk.columns import stored_id
 from helpdesk.orders.models import (
     LoyaltyAccount,
     LoyaltyEntry,
@@ -108,7 +109,7 @@ async def _add_order(session, policies, number, status, customer, placed, shuffl
         )
         for sku, title, category, price, final in picks
     ]
-    subtotal = sum(item.unit_price for item in items)
+    subtotal = sum((item.unit_price for item in items), Decimal("0"))
     option = "express" if number.endswith(("3", "7")) else "standard"
     order = Order(
         number=number,
@@ -129,7 +130,7 @@ async def _add_order(session, policies, number, status, customer, placed, shuffl
     session.add(order)
     await session.flush()
     for item in items:
-        item.order_id = order.id
+        item.order_id = stored_id(order)
     session.add_all(items)
     if status not in (OrderStatus.PLACED, OrderStatus.PAID, OrderStatus.CANCELLED):
         session.add(_shipment(policies, order, placed, today))
@@ -152,7 +153,7 @@ def _shipment(policies: Policies, order: Order, placed: date, today: date) -> Sh
         delivered = min(window.latest, today - timedelta(days=1))
     estimate = window.latest if order.status != OrderStatus.DELAYED else today - timedelta(days=5)
     return Shipment(
-        order_id=order.id,
+        order_id=stored_id(order),
         carrier=carrier,
         tracking_number=f"AN{order.number}NL",
         shipped_on=shipped,
@@ -164,7 +165,7 @@ def _shipment(policies: Policies, order: Order, placed: date, today: date) -> Sh
 def _return(order: Order, item: OrderItem, today: date, *, refunded: bool) -> OrderReturn:
     return OrderReturn(
         rma=f"RMA-{order.number}-1",
-        order_id=order.id,
+        order_id=stored_id(order),
         items=[{"sku": item.sku, "quantity": 1}],
         reason="size",
         refund_amount=item.unit_price,
@@ -190,7 +191,7 @@ async def _add_loyalty(session, customer, shuffle, today) -> None:
     await session.flush()
     session.add(
         LoyaltyEntry(
-            account_id=account.id,
+            account_id=stored_id(account),
             occurred_on=today - timedelta(days=90),
             points=earned,
             reason="order",
@@ -199,7 +200,7 @@ async def _add_loyalty(session, customer, shuffle, today) -> None:
     if redeemed:
         session.add(
             LoyaltyEntry(
-                account_id=account.id,
+                account_id=stored_id(account),
                 occurred_on=today - timedelta(days=6),
                 points=-redeemed,
                 reason="redemption",

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from helpdesk.database import Database
 from helpdesk.orders.importfiles import COLUMNS, Candidate, Problem, read_csv, read_json
@@ -85,7 +86,7 @@ def _read(path: Path, problems: list[Problem]) -> list[Candidate]:
     return read_csv(text, problems) if kind == ".csv" else read_json(text, problems)
 
 
-def _problem(line: int, error: dict) -> Problem:
+def _problem(line: int, error: ErrorDetails) -> Problem:
     name = next((part for part in reversed(error["loc"]) if isinstance(part, str)), "")
     if error["type"] == "missing":
         return Problem(line, name, "is required")

@@ -52,7 +52,9 @@ class _Parser:
         return bisect.bisect_left(self.newlines, position) + 1
 
     def skip(self, position: int) -> int:
-        return _SPACE.match(self.text, position).end()
+        spaces = _SPACE.match(self.text, position)
+        assert spaces is not None, "_SPACE matches anywhere, if only the empty string"
+        return spaces.end()
 
     def value(self, position: int) -> tuple[Any, Where, int]:
         position = self.skip(position)
@@ -77,7 +79,7 @@ class _Parser:
                     "Expecting property name enclosed in double quotes", self.text, position
                 )
             key_line = self.line(position)
-            key, position = json.decoder.scanstring(self.text, position + 1)
+            key, position = self.scalars.raw_decode(self.text, position)  # the quoted name
             position = self.skip(position)
             if not self.text.startswith(":", position):
                 raise json.JSONDecodeError("Expecting ':' delimiter", self.text, position)

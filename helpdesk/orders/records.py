@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Container
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -59,8 +60,15 @@ def _text(value: Any, expected: str, limit: int = 255) -> str:
     return text
 
 
-def _checked(expected: str, normalise, pattern: str | None = None, allowed=None, limit: int = 255):
-    """A str field: normalised, then checked against `pattern` and the `allowed` names."""
+def _checked(
+    expected: str,
+    normalise: Callable[[str], str],
+    pattern: str | None = None,
+    allowed: Container[str] | None = None,
+    limit: int = 255,
+) -> BeforeValidator:
+    """A str field's check: normalised, then checked against `pattern` and the `allowed` names.
+    The field types below are `Annotated[str, _checked(...)]`, written out so that mypy reads str."""
     compiled = re.compile(pattern) if pattern else None
 
     def check(value: Any) -> str:
@@ -69,7 +77,7 @@ def _checked(expected: str, normalise, pattern: str | None = None, allowed=None,
             fail(expected, value)
         return text
 
-    return Annotated[str, BeforeValidator(check)]
+    return BeforeValidator(check)
 
 
 def _money(value: Any) -> Decimal:
@@ -134,38 +142,55 @@ def _moment(value: Any) -> datetime:
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-OrderNumber = _checked(
-    "an order number such as 10045 (letters, digits, - and _; a leading # is dropped)",
-    lambda t: t.removeprefix("#").strip(),
-    r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}",
-)
+OrderNumber = Annotated[
+    str,
+    _checked(
+        "an order number such as 10045 (letters, digits, - and _; a leading # is dropped)",
+        lambda t: t.removeprefix("#").strip(),
+        r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}",
+    ),
+]
 # Empty email and postal code are allowed for platform orders without them (point of sale,
 # digital goods); import files leave no empty field through.
-Email = _checked(
-    "an email address such as ana@example.com", str.lower, r"|[^@\s]+@[^@\s]+\.[^@\s]+"
-)
-PostalCode = _checked(
-    "a postal code such as 1012AB or 01310-100 (letters, digits and -)",
-    lambda t: "".join(t.split()).upper(),
-    r"[A-Z0-9-]{0,12}",
-)
-Country = _checked(
-    "an ISO 3166-1 alpha-2 country code such as NL, DE or US", str.upper, allowed=COUNTRIES
-)
-Currency = _checked(
-    "an ISO 4217 currency code such as EUR, GBP or BRL", str.upper, allowed=CURRENCIES
-)
-Status = _checked("one of " + ", ".join(OrderStatus), str.lower, allowed=set(OrderStatus))
-Name = _checked(
-    "a name in small letters, digits and _ such as card or express",
-    str.lower,
-    r"[a-z][a-z0-9_]{0,39}",
-)
-Text = _checked("a text of at most 255 characters", str)
-RequiredText = _checked("a text of 1 to 255 characters", str, r"(?s).+")
-Category = _checked(
-    "a category name of at most 80 characters, such as swimwear", str.lower, limit=80
-)
+Email = Annotated[
+    str,
+    _checked("an email address such as ana@example.com", str.lower, r"|[^@\s]+@[^@\s]+\.[^@\s]+"),
+]
+PostalCode = Annotated[
+    str,
+    _checked(
+        "a postal code such as 1012AB or 01310-100 (letters, digits and -)",
+        lambda t: "".join(t.split()).upper(),
+        r"[A-Z0-9-]{0,12}",
+    ),
+]
+Country = Annotated[
+    str,
+    _checked(
+        "an ISO 3166-1 alpha-2 country code such as NL, DE or US", str.upper, allowed=COUNTRIES
+    ),
+]
+Currency = Annotated[
+    str,
+    _checked("an ISO 4217 currency code such as EUR, GBP or BRL", str.upper, allowed=CURRENCIES),
+]
+Status = Annotated[
+    str, _checked("one of " + ", ".join(OrderStatus), str.lower, allowed=set(OrderStatus))
+]
+Name = Annotated[
+    str,
+    _checked(
+        "a name in small letters, digits and _ such as card or express",
+        str.lower,
+        r"[a-z][a-z0-9_]{0,39}",
+    ),
+]
+Text = Annotated[str, _checked("a text of at most 255 characters", str)]
+RequiredText = Annotated[str, _checked("a text of 1 to 255 characters", str, r"(?s).+")]
+Category = Annotated[
+    str,
+    _checked("a category name of at most 80 characters, such as swimwear", str.lower, limit=80),
+]
 Carrier = Annotated[
     str, BeforeValidator(lambda v: carrier_key(_text(v, "a carrier name such as PostNL")))
 ]
@@ -221,11 +246,13 @@ class OrderRecord(Record):
 
     @model_validator(mode="after")
     def _totals(self) -> OrderRecord:
-        if self.subtotal is None:
-            subtotal = sum((i.unit_price * i.quantity for i in self.items), Decimal("0"))
-            object.__setattr__(self, "subtotal", subtotal.quantize(CENT))
+        subtotal = self.subtotal
+        if subtotal is None:
+            items = sum((i.unit_price * i.quantity for i in self.items), Decimal("0"))
+            subtotal = items.quantize(CENT)
+            object.__setattr__(self, "subtotal", subtotal)
         if self.total is None:
-            object.__setattr__(self, "total", (self.subtotal + self.shipping_cost).quantize(CENT))
+            object.__setattr__(self, "total", (subtotal + self.shipping_cost).quantize(CENT))
         return self
 
 

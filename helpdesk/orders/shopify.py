@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from helpdesk.clock import aware
 from helpdesk.errors import BadRequest
@@ -132,7 +133,7 @@ class ShipmentNews:
 def shipment_news(payload: Any) -> ShipmentNews:
     payload = _object(payload, "the body")
     removed = payload.get("status") in GONE
-    news = SHIPMENT_NEWS.get(payload.get("shipment_status"), OrderStatus.SHIPPED)
+    news = _news(payload.get("shipment_status"))
     return ShipmentNews(
         order_external_id=_id(payload, "order_id"),
         shipment=shipment_record(payload),
@@ -164,9 +165,7 @@ def order_status(payload: dict, live_fulfillments: list[dict]) -> OrderStatus:
         return OrderStatus.CANCELLED
     if financial == "refunded":
         return OrderStatus.RETURNED  # refunded in full without a cancellation: the goods came back
-    news = [
-        SHIPMENT_NEWS.get(f.get("shipment_status"), OrderStatus.SHIPPED) for f in live_fulfillments
-    ]
+    news = [_news(f.get("shipment_status")) for f in live_fulfillments]
     if OrderStatus.DELAYED in news:
         return OrderStatus.DELAYED
     if news and set(news) == {OrderStatus.DELIVERED} and fulfilled != "partial":
@@ -178,6 +177,13 @@ def order_status(payload: dict, live_fulfillments: list[dict]) -> OrderStatus:
     if financial in ("paid", "partially_paid", "partially_refunded"):
         return OrderStatus.PAID
     return OrderStatus.PLACED
+
+
+def _news(shipment_status: Any) -> OrderStatus:
+    """What a parcel's shipment_status says of its order: shipped, unless it says more."""
+    if not isinstance(shipment_status, str):
+        return OrderStatus.SHIPPED  # no news yet (null)
+    return SHIPMENT_NEWS.get(shipment_status, OrderStatus.SHIPPED)
 
 
 def payment_method(gateways: list[str]) -> str:
@@ -211,7 +217,9 @@ def _item(line: dict) -> dict:
 
 
 def _address(payload: dict) -> dict:
-    customer = payload.get("customer") if isinstance(payload.get("customer"), dict) else {}
+    customer = payload.get("customer")
+    if not isinstance(customer, dict):
+        customer = {}
     for candidate in (
         payload.get("shipping_address"),
         payload.get("billing_address"),
@@ -278,7 +286,7 @@ def _validated(model, fields: dict):
         raise BadPayload("; ".join(_describe(e) for e in error.errors())) from None
 
 
-def _describe(error: dict) -> str:
+def _describe(error: ErrorDetails) -> str:
     where = ".".join(
         SHOPIFY_NAMES.get(p, p) if isinstance(p, str) else f"[{p}]" for p in error["loc"]
     )

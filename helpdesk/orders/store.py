@@ -10,6 +10,7 @@ from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.clock import aware
+from helpdesk.columns import stored_id
 from helpdesk.errors import HelpdeskError
 from helpdesk.orders.models import Order, OrderItem, OrderStatus, Shipment
 from helpdesk.orders.records import OrderRecord, ShipmentRecord
@@ -75,7 +76,14 @@ async def _upsert(
         if order is not None and _is_stale(order, record):
             stale += 1
             continue
-        order = order or Order(number=record.order_number, placed_at=record.placed_at)
+        order = order or Order(
+            number=record.order_number,
+            email=record.email,
+            postal_code=record.postal_code,
+            country=record.country,
+            currency=record.currency,
+            placed_at=record.placed_at,
+        )
         _copy(record, order, now)
         session.add(order)
         written.append((order, record))
@@ -86,8 +94,9 @@ async def _upsert(
         await session.exec(delete(Shipment).where(col(Shipment.order_id).in_(ids)))
     await session.flush()  # new orders get their ids
     for order, record in written:
-        session.add_all(OrderItem(order_id=order.id, **i.model_dump()) for i in record.items)
-        session.add_all(Shipment(order_id=order.id, **s.model_dump()) for s in record.shipments)
+        order_id = stored_id(order)
+        session.add_all(OrderItem(order_id=order_id, **i.model_dump()) for i in record.items)
+        session.add_all(Shipment(order_id=order_id, **s.model_dump()) for s in record.shipments)
     return ImportSummary(
         new=len(written) - len(replaced),
         updated=len(replaced),
@@ -156,21 +165,22 @@ async def apply_shipment(
         raise OrderNotFound(
             f"no order with Shopify id {order_external_id}: it may not have arrived yet"
         )
-    query = select(Shipment).where(
-        Shipment.order_id == order.id, Shipment.external_id == shipment.external_id
+    order_id = stored_id(order)
+    same_parcel = select(Shipment).where(
+        Shipment.order_id == order_id, Shipment.external_id == shipment.external_id
     )
-    stored = (await session.exec(query)).first()
+    stored = (await session.exec(same_parcel)).first()
     if removed:
         if stored is not None:
             await session.delete(stored)
     elif stored is None:
-        session.add(Shipment(order_id=order.id, **shipment.model_dump()))
+        session.add(Shipment(order_id=order_id, **shipment.model_dump()))
     else:
         for field, value in shipment.model_dump().items():
             setattr(stored, field, value)
         session.add(stored)
     if status == OrderStatus.DELIVERED and await _others_on_the_way(
-        session, order.id, shipment.external_id
+        session, order_id, shipment.external_id
     ):
         status = (
             OrderStatus.IN_TRANSIT

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from abc import abstractmethod
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, NoReturn
@@ -17,6 +19,17 @@ class PolicyModel(BaseModel):
     """Every block of a policy file: immutable, and an unknown (mistyped) field is an error."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# Where in a file (field names and list positions) and what is wrong there.
+Problem = tuple[tuple[str | int, ...], str]
+
+
+class PolicyFile(PolicyModel):
+    """A whole policy file: beyond what its fields check, `problems` finds what spans them."""
+
+    @abstractmethod
+    def problems(self) -> Iterator[Problem]: ...
 
 
 def show(value: Any) -> str:
@@ -54,8 +67,11 @@ def _number(value: Any) -> Decimal | None:
     return None
 
 
-def whole(low: int, high: int | None = None, unit: str = "") -> Any:
-    """An int from `low` to `high` (inclusive); `unit` words the message ("days", "points")."""
+def whole_check(low: int, high: int | None = None, unit: str = "") -> BeforeValidator:
+    """An int from `low` to `high` (inclusive); `unit` words the message ("days", "points").
+
+    Field types are written `Annotated[int, whole_check(...)]` (and so for the checks below):
+    mypy reads that as int, where the Annotated type returned by a function is no type to it."""
     of = f" of {unit}" if unit else ""
     span = f"from {low} to {high}" if high is not None else f"{low} or more"
     expected = f"a whole number{of} {span}"
@@ -68,10 +84,17 @@ def whole(low: int, high: int | None = None, unit: str = "") -> Any:
             fail(expected, value)
         return int(number)
 
-    return Annotated[int, BeforeValidator(check)]
+    return BeforeValidator(check)
 
 
-def decimal(low: str, high: str, expected: str, *, places: int, above: bool = False) -> Any:
+def whole(low: int, high: int | None = None, unit: str = "") -> Any:
+    """The type of `whole_check`'s ints, made at run time (for a TypeAdapter)."""
+    return Annotated[int, whole_check(low, high, unit)]
+
+
+def decimal_check(
+    low: str, high: str, expected: str, *, places: int, above: bool = False
+) -> BeforeValidator:
     """A Decimal from `low` (excluded when `above`) to `high`, with at most `places` decimals."""
     lowest, highest = Decimal(low), Decimal(high)
 
@@ -79,27 +102,36 @@ def decimal(low: str, high: str, expected: str, *, places: int, above: bool = Fa
         number = _number(value)
         if number is None or number > highest or number < lowest or (above and number == lowest):
             fail(expected, value)
-        if -number.as_tuple().exponent > places:  # type: ignore[operator]
+        exponent = number.as_tuple().exponent  # an int: NaN and infinities failed above
+        if not isinstance(exponent, int) or -exponent > places:
             fail(expected, value)
         return number
 
-    return Annotated[Decimal, BeforeValidator(check)]
+    return BeforeValidator(check)
 
 
-Money = decimal(
-    "0", "1000000", "an amount of money such as 4.95 (0 or more, at most 2 decimals)", places=2
-)
-Multiplier = decimal(
-    "0",
-    "100",
-    "a multiplier above 0 such as 1, 1.5 or 2 (at most 2 decimals)",
-    above=True,
-    places=2,
-)
-Percent = decimal("0", "100", "a percentage from 0 to 100 such as 10 or 12.5", places=2)
+Money = Annotated[
+    Decimal,
+    decimal_check(
+        "0", "1000000", "an amount of money such as 4.95 (0 or more, at most 2 decimals)", places=2
+    ),
+]
+Multiplier = Annotated[
+    Decimal,
+    decimal_check(
+        "0",
+        "100",
+        "a multiplier above 0 such as 1, 1.5 or 2 (at most 2 decimals)",
+        above=True,
+        places=2,
+    ),
+]
+Percent = Annotated[
+    Decimal, decimal_check("0", "100", "a percentage from 0 to 100 such as 10 or 12.5", places=2)
+]
 
 
-def _pattern(rx: str, expected: str, allowed: frozenset[str] | None = None) -> Any:
+def _pattern(rx: str, expected: str, allowed: frozenset[str] | None = None) -> BeforeValidator:
     compiled = re.compile(rx)
 
     def check(value: Any) -> str:
@@ -109,25 +141,37 @@ def _pattern(rx: str, expected: str, allowed: frozenset[str] | None = None) -> A
             fail(expected, value)
         return value
 
-    return Annotated[str, BeforeValidator(check)]
+    return BeforeValidator(check)
 
 
-CountryCode = _pattern(
-    r"[A-Z]{2}", "an ISO 3166-1 alpha-2 country code in capitals such as NL, DE or US", COUNTRIES
-)
-CurrencyCode = _pattern(
-    r"[A-Z]{3}", "an ISO 4217 currency code in capitals such as EUR, GBP or BRL", CURRENCIES
-)
-LanguageCode = _pattern(
-    r"[a-z]{2}", "an ISO 639-1 language code in small letters such as en, pt or zh"
-)
-Name = _pattern(
-    r"[a-z][a-z0-9_]{0,39}", "a name in small letters, digits and _ (such as gift_card)"
-)
-MarketName = _pattern(
-    r"default|[A-Z][A-Z0-9_]{1,19}", "a market name in capitals such as EU or BR, or default"
-)
-Text = _pattern(r"(?s)\S.{0,499}", "a text of 1 to 500 characters")
+CountryCode = Annotated[
+    str,
+    _pattern(
+        r"[A-Z]{2}",
+        "an ISO 3166-1 alpha-2 country code in capitals such as NL, DE or US",
+        COUNTRIES,
+    ),
+]
+CurrencyCode = Annotated[
+    str,
+    _pattern(
+        r"[A-Z]{3}", "an ISO 4217 currency code in capitals such as EUR, GBP or BRL", CURRENCIES
+    ),
+]
+LanguageCode = Annotated[
+    str, _pattern(r"[a-z]{2}", "an ISO 639-1 language code in small letters such as en, pt or zh")
+]
+Name = Annotated[
+    str,
+    _pattern(r"[a-z][a-z0-9_]{0,39}", "a name in small letters, digits and _ (such as gift_card)"),
+]
+MarketName = Annotated[
+    str,
+    _pattern(
+        r"default|[A-Z][A-Z0-9_]{1,19}", "a market name in capitals such as EU or BR, or default"
+    ),
+]
+Text = Annotated[str, _pattern(r"(?s)\S.{0,499}", "a text of 1 to 500 characters")]
 
 
 def _flag(value: Any) -> bool:
@@ -150,9 +194,13 @@ def _date(value: Any) -> date:
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Day = Annotated[date, BeforeValidator(_date)]
 Countries = tuple[CountryCode, ...]
-SkuPrefix = _pattern(
-    r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}", "the start of a SKU such as PERS- (letters, digits, - and _)"
-)
-Days = whole(0, 365, "days")
-BusinessDays = whole(0, 60, "business days")
-Points = whole(0, 10_000_000, "points")
+SkuPrefix = Annotated[
+    str,
+    _pattern(
+        r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}",
+        "the start of a SKU such as PERS- (letters, digits, - and _)",
+    ),
+]
+Days = Annotated[int, whole_check(0, 365, "days")]
+BusinessDays = Annotated[int, whole_check(0, 60, "business days")]
+Points = Annotated[int, whole_check(0, 10_000_000, "points")]

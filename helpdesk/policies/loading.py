@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PolicyError
+from .fields import PolicyFile
 from .loyalty_schema import LoyaltyPolicy
 from .payments_schema import PaymentsPolicy
 from .returns_schema import ReturnsPolicy
@@ -16,7 +17,7 @@ from .support_schema import SupportPolicy
 from .validation import validate
 from .yamlsource import Document, read_document
 
-SCHEMAS: dict[str, type[Any]] = {
+SCHEMAS: dict[str, type[PolicyFile]] = {
     "returns": ReturnsPolicy,
     "shipping": ShippingPolicy,
     "payments": PaymentsPolicy,

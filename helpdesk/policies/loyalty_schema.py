@@ -19,18 +19,22 @@ from .fields import (
     Multiplier,
     Name,
     Points,
+    PolicyFile,
     PolicyModel,
-    decimal,
-    whole,
+    decimal_check,
+    whole_check,
 )
 from .markets import Market, Problem, market_problems, override_of
 
-Month = whole(1, 12, "a month")
-PointsPerUnit = decimal("0", "1000", "a number of points from 0 to 1000 such as 1 or 0.2", places=2)
+Month = Annotated[int, whole_check(1, 12, "a month")]
+PointsPerUnit = Annotated[
+    Decimal,
+    decimal_check("0", "1000", "a number of points from 0 to 1000 such as 1 or 0.2", places=2),
+]
 
 
 class Redemption(PolicyModel):
-    step_points: whole(1, 1_000_000, "points")  # type: ignore[valid-type]
+    step_points: Annotated[int, whole_check(1, 1_000_000, "points")]
     step_value: Money
     minimum_points: Points
 
@@ -51,6 +55,7 @@ LoyaltyRulesOverride = override_of(LoyaltyRules)
 
 
 class LoyaltyMarket(LoyaltyRules, Market):
+    # ignore: LoyaltyRulesOverride is a class made at run time (override_of), which mypy cannot see.
     overrides: dict[CountryCode, LoyaltyRulesOverride] = {}  # type: ignore[valid-type]
 
 
@@ -65,7 +70,7 @@ class Promotion(PolicyModel):
     name: Name
     markets: Annotated[tuple[MarketName, ...], Field(min_length=1)]
     multiplier: Multiplier
-    months: tuple[Month, ...] = ()  # type: ignore[valid-type]
+    months: tuple[Month, ...] = ()
     starts: Day | None = None
     ends: Day | None = None
 
@@ -75,8 +80,8 @@ class Promotion(PolicyModel):
         return self.starts is not None and self.ends is not None and self.starts <= day <= self.ends
 
 
-class LoyaltyPolicy(PolicyModel):
-    expiry_months: whole(1, 120, "months")  # type: ignore[valid-type]
+class LoyaltyPolicy(PolicyFile):
+    expiry_months: Annotated[int, whole_check(1, 120, "months")]
     tiers: Annotated[tuple[Tier, ...], Field(min_length=1)]
     promotions: tuple[Promotion, ...] = ()
     markets: dict[MarketName, LoyaltyMarket]
@@ -121,5 +126,9 @@ def _promotion_problems(
         )
     elif dated and (promotion.starts is None or promotion.ends is None):
         yield at, "needs both starts and ends"
-    elif dated and promotion.starts > promotion.ends:  # type: ignore[operator]
+    elif (
+        promotion.starts is not None
+        and promotion.ends is not None
+        and promotion.starts > promotion.ends
+    ):
         yield (*at, "ends"), f"must not be before starts ({promotion.starts}), got {promotion.ends}"

@@ -9,10 +9,9 @@ from pydantic import create_model
 
 from .codes import COUNTRIES
 from .errors import NotServed, UnknownName
-from .fields import Countries, PolicyModel
+from .fields import Countries, PolicyModel, Problem
 
 DEFAULT = "default"
-Problem = tuple[tuple[str | int, ...], str]
 R = TypeVar("R", bound=PolicyModel)
 
 
@@ -23,6 +22,9 @@ class Market(PolicyModel):
     """
 
     countries: Countries = ()
+
+
+M = TypeVar("M", bound=Market)
 
 
 def override_of(rules: type[R]) -> type[PolicyModel]:
@@ -44,9 +46,9 @@ def market_of(markets: Mapping[str, Market], country: str) -> str | None:
     return DEFAULT if default is not None and not default.countries else None
 
 
-def rules_for(markets: Mapping[str, R], country: str, *, file: str) -> R:
+def rules_for(markets: Mapping[str, M], country: str, *, file: str) -> M:
     """The rules for `country`: its market's block with the country's override laid on top."""
-    name = market_of(markets, country)  # type: ignore[arg-type]
+    name = market_of(markets, country)
     if country.strip().upper() not in COUNTRIES:
         raise UnknownName("country code", country)
     if name is None:

@@ -13,9 +13,10 @@ from .fields import (
     MarketName,
     Money,
     Name,
+    PolicyFile,
     PolicyModel,
     Text,
-    whole,
+    whole_check,
 )
 from .markets import Market, Problem, market_problems, override_of, rule_problems
 
@@ -25,7 +26,7 @@ class PaymentMethod(PolicyModel):
 
 
 class Instalments(PolicyModel):
-    max_count: whole(2, 24, "instalments")  # type: ignore[valid-type]
+    max_count: Annotated[int, whole_check(2, 24, "instalments")]
     min_order: Money
     min_instalment: Money
     methods: Annotated[tuple[Name, ...], Field(min_length=1)]
@@ -41,10 +42,11 @@ PaymentRulesOverride = override_of(PaymentRules)
 
 
 class PaymentMarket(PaymentRules, Market):
+    # ignore: PaymentRulesOverride is a class made at run time (override_of), which mypy cannot see.
     overrides: dict[CountryCode, PaymentRulesOverride] = {}  # type: ignore[valid-type]
 
 
-class PaymentsPolicy(PolicyModel):
+class PaymentsPolicy(PolicyFile):
     methods: Annotated[dict[Name, PaymentMethod], Field(min_length=1)]
     markets: dict[MarketName, PaymentMarket]
 

@@ -16,6 +16,7 @@ from .fields import (
     Money,
     Name,
     Percent,
+    PolicyFile,
     PolicyModel,
     SkuPrefix,
 )
@@ -60,10 +61,11 @@ ReturnRulesOverride = override_of(ReturnRules)
 
 
 class ReturnMarket(ReturnRules, Market):
+    # ignore: ReturnRulesOverride is a class made at run time (override_of), which mypy cannot see.
     overrides: dict[CountryCode, ReturnRulesOverride] = {}  # type: ignore[valid-type]
 
 
-class ReturnsPolicy(PolicyModel):
+class ReturnsPolicy(PolicyFile):
     non_returnable: NonReturnable
     markets: dict[MarketName, ReturnMarket]
 

@@ -14,6 +14,7 @@ from .fields import (
     MarketName,
     Money,
     Name,
+    PolicyFile,
     PolicyModel,
     Text,
     fail,
@@ -60,10 +61,11 @@ ShippingRulesOverride = override_of(ShippingRules)
 
 
 class ShippingMarket(ShippingRules, Market):
+    # ignore: ShippingRulesOverride is a class made at run time (override_of), which mypy cannot see.
     overrides: dict[CountryCode, ShippingRulesOverride] = {}  # type: ignore[valid-type]
 
 
-class ShippingPolicy(PolicyModel):
+class ShippingPolicy(PolicyFile):
     handling_days: BusinessDays
     carriers: Annotated[dict[Name, Carrier], Field(min_length=1)]
     markets: dict[MarketName, ShippingMarket]

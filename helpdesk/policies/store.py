@@ -73,7 +73,7 @@ class PolicyStore:
         return True
 
     def _stat_files(self) -> _Stat:
-        stats = []
+        stats: list[tuple[int, int] | None] = []
         for name in FILE_NAMES:
             try:
                 info = (self.directory / name).stat()

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BeforeValidator, Field
 
-from .fields import Day, LanguageCode, Name, PolicyModel, fail, whole
+from .fields import Day, LanguageCode, Name, PolicyFile, PolicyModel, fail, whole_check
 
 _RANGE = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])")
 _HOURS = "opening hours such as 09:00-17:30, a list of them, or closed"
@@ -70,10 +70,10 @@ class Team(PolicyModel):
     languages: Annotated[tuple[LanguageCode, ...], Field(min_length=1)]
     hours: WeeklyHours
     holidays: tuple[Day, ...] = ()
-    max_wait_minutes: whole(1, 1440, "minutes")  # type: ignore[valid-type]
+    max_wait_minutes: Annotated[int, whole_check(1, 1440, "minutes")]
 
 
-class SupportPolicy(PolicyModel):
+class SupportPolicy(PolicyFile):
     teams: Annotated[dict[Name, Team], Field(min_length=1)]
     fallback_team: Name
     always_human: tuple[Name, ...] = ()

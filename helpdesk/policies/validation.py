@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import PolicyError
-from .fields import show
+from .fields import PolicyFile, show
 from .yamlsource import Document
 
 _MAPPING = "a block of fields (name: value lines)"
@@ -26,7 +26,7 @@ _WORDING = {
 }
 
 
-def validate(doc: Document, schema: type[BaseModel]) -> tuple[Any, list[PolicyError]]:
+def validate(doc: Document, schema: type[PolicyFile]) -> tuple[Any, list[PolicyError]]:
     """The validated model and no errors, or None and every error found in the file."""
     if doc.errors:
         return None, list(doc.errors)

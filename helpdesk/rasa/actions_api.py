@@ -63,14 +63,16 @@ def checked_call(call: dict) -> dict:
     tracker = call.get("tracker")
     if not isinstance(call.get("next_action"), str) or not isinstance(tracker, dict):
         raise BadRequest("an action call names next_action and carries the tracker")
-    slots = tracker.get("slots") if isinstance(tracker.get("slots"), dict) else {}
+    slots = tracker.get("slots")
+    if not isinstance(slots, dict):
+        slots = {}
     tracker["slots"] = {
         name: (None if name in TEXT_SLOTS and not isinstance(value, str) else value)
         for name, value in slots.items()
     }
-    latest = (
-        tracker.get("latest_message") if isinstance(tracker.get("latest_message"), dict) else {}
-    )
+    latest = tracker.get("latest_message")
+    if not isinstance(latest, dict):
+        latest = {}
     latest["entities"] = [
         entity
         for entity in latest.get("entities") or []

@@ -156,7 +156,10 @@ async def evaluate(settings: Settings, path: Path, *, progress=print) -> dict:
                 model=ensure_model(settings.var_dir),
                 rasa_url=url,
                 token=token,
-                helpdesk_url=f"http://127.0.0.1:{settings.port}",
+                # /model/parse runs the NLU alone: this server never calls the helpdesk back,
+                # so it gets the usual address and a secret of its own that no listener takes.
+                callbacks_url=f"http://127.0.0.1:{settings.rasa_callbacks_port}",
+                callbacks_token=secrets.token_urlsafe(32),
                 var_dir=settings.var_dir / "eval",
             )
             progress("Starting a Rasa server for the evaluation (about a minute)…")

@@ -129,14 +129,15 @@ class ChildProcess:
         return True
 
     def stop(self, timeout: float = 15) -> None:
-        if not self.running():
+        process = self.process
+        if process is None or process.poll() is not None:  # not running
             return
-        os.killpg(self.process.pid, signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGTERM)
         try:
-            self.process.wait(timeout)
+            process.wait(timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def rasa_server(

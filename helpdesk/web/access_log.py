@@ -13,9 +13,10 @@ from helpdesk.web.keys import SETTINGS
 
 class AccessLogger(AbstractAccessLogger):
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        # The application's requests are web.Requests; a bare server's have no app nor settings.
         address = (
             client_address(request)
-            if SETTINGS in request.app  # type: ignore[attr-defined]
+            if isinstance(request, web.Request) and SETTINGS in request.app
             else request.remote
         )
         self.logger.info(
