@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from helpdesk.rasa.logs import open_private_log
 from helpdesk.rasa.training import BOT_DIR, rasa_environment, rasa_run_command
 
 log = logging.getLogger(__name__)
@@ -18,14 +19,6 @@ RESTART_BACKOFF_SECONDS = (1, 2, 5, 10, 30)
 # the launcher says why (from its log) instead of restarting it in silence.
 QUICK_EXIT_SECONDS = 60.0
 FAILURES_REPORTED_AFTER = 3
-
-
-def open_private_log(path: Path):
-    """A log file only its owner can read: logs name conversations and addresses."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    os.chmod(path, 0o600)  # one created before this rule
-    return os.fdopen(descriptor, "a")
 
 
 class ChildProcess:

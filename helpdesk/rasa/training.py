@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from helpdesk.rasa.logs import open_private_log
 from helpdesk.settings import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def ensure_model(var_dir: Path, bot_dir: Path = BOT_DIR) -> Path:
 def _run_with_progress(command: list[str], var_dir: Path, log_path: Path) -> None:
     started = time.monotonic()
     print(f"Training the bot (bot/ changed); log: {log_path}", flush=True)
-    with log_path.open("w") as output:
+    with open_private_log(log_path, append=False) as output:
         process = subprocess.Popen(
             command,
             stdout=output,
