@@ -93,7 +93,12 @@ def _demo_load(settings: Settings, _args: argparse.Namespace) -> int:
 def _eval(settings: Settings, args: argparse.Namespace) -> int:
     from helpdesk.rasa.evaluation import main as evaluate
 
-    return evaluate(settings, Path(args.file), Path(args.json) if args.json else None)
+    return evaluate(
+        settings,
+        Path(args.file),
+        Path(args.json) if args.json else None,
+        Path(args.rows) if args.rows else None,
+    )
 
 
 def _orders_import(settings: Settings, args: argparse.Namespace) -> int:
@@ -169,6 +174,11 @@ def parser() -> argparse.ArgumentParser:
     )
     evaluation.add_argument("file", help="CSV with the columns text,label,lang")
     evaluation.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
+    evaluation.add_argument(
+        "--rows",
+        metavar="OUT",
+        help="write every row as CSV, with the text that reached Rasa, the prediction and its confidence",
+    )
     evaluation.set_defaults(handler=_eval)
     demo = commands.add_parser("demo", help="the example shop").add_subparsers(
         dest="demo_command", required=True, metavar="DEMO_COMMAND"

@@ -25,6 +25,7 @@ from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
 from helpdesk.clock import Clock
 from helpdesk.columns import stored_id
 from helpdesk.database import Database
+from helpdesk.languages.for_bot import BOT_LANGUAGE, text_for_bot
 from helpdesk.languages.translation import Translator
 from helpdesk.policies.support_schema import SupportPolicy
 from helpdesk.rasa.client import Bot, BotFailed, BotMessage, BotUnavailable
@@ -172,14 +173,14 @@ class BotRelay:
         message, lang = turn.message, turn.conversation.lang
         if message.text.startswith(PAYLOAD_PREFIX):
             return self.payloads.for_bot(message.text, turn.offered)
-        if lang in self.native_languages:
-            return message.text
-        if message.translated_lang == "en" and message.translated_text:
+        if message.translated_lang == BOT_LANGUAGE and message.translated_text:
             return message.translated_text
-        translated = await self.translator.translate(message.text, lang, "en")
-        if translated.available:
-            message.translated_text, message.translated_lang = translated.text, "en"
-        return translated.text
+        read = await text_for_bot(
+            message.text, lang, native=self.native_languages, translator=self.translator
+        )
+        if read.available and read.target != read.source:
+            message.translated_text, message.translated_lang = read.text, read.target
+        return read.text
 
     async def _ask(self, conversation: Conversation, text: str) -> list[BotMessage]:
         try:

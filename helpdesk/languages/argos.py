@@ -63,7 +63,10 @@ def _prefill_splitter_cache(cache: Path) -> None:
 
 
 def _argos(module: str):
-    return importlib.import_module(f"argostranslate.{module}")
+    imported = importlib.import_module(f"argostranslate.{module}")
+    # argostranslate sets its own logger to INFO at import: a dozen lines for every sentence.
+    logging.getLogger("argostranslate.utils").setLevel(logging.WARNING)
+    return imported
 
 
 def fix_up(package_dir: Path) -> None:

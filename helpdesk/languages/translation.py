@@ -1,4 +1,5 @@
-"""Machine translation behind a small interface: cached, off the event loop, never fatal.
+"""Machine translation behind a small interface: cached, off the event loop, never fatal, and
+never trusted with what must not change (helpdesk/languages/protect.py).
 
 The real engine is argostranslate (helpdesk/languages/argos.py); tests may use a fake. With no package
 for a pair the text goes through unchanged and the result says so, so callers can tell the
@@ -12,6 +13,8 @@ import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol
+
+from helpdesk.languages.protect import protect, restore
 
 log = logging.getLogger(__name__)
 CACHE_SIZE = 5000
@@ -57,9 +60,12 @@ class Translator:
         if key in self._cache:
             self._cache.move_to_end(key)
             return Translation(self._cache[key], source, target, True)
+        masked = protect(text)  # emails, numbers, codes: the engine never sees them
         async with self._lock:
             try:
-                translated = await asyncio.to_thread(engine.translate, text, source, target)
+                translated = restore(
+                    await asyncio.to_thread(engine.translate, masked.text, source, target), masked
+                )
             except Exception:  # noqa: BLE001 - a broken package must not break the chat
                 log.exception(
                     "translating %s -> %s failed; passing the original on", source, target

@@ -1,8 +1,10 @@
 """`python -m helpdesk eval FILE.csv`: intent accuracy through the path production uses.
 
 Each row (text, label, lang) goes through what a shopper's message goes through before Rasa
-(language detection, translation where production would translate) and is then classified by
-the trained model on a real Rasa server: the one configured, or one started for the run.
+(language detection, then languages/for_bot.py: translation to English with the installed
+packages where production translates) and is then classified by the trained model on a real
+Rasa server: the one configured, or one started for the run. `--rows OUT.csv` writes every row
+with what reached Rasa, the prediction and its confidence.
 """
 
 from __future__ import annotations
@@ -13,14 +15,17 @@ import json
 import secrets
 import socket
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
 
 from helpdesk.app import NLU_DIR
+from helpdesk.languages import argos
 from helpdesk.languages.detection import LanguageDetector
+from helpdesk.languages.for_bot import text_for_bot
+from helpdesk.languages.translation import Translator
 from helpdesk.rasa.process import rasa_server
 from helpdesk.rasa.training import ensure_model
 from helpdesk.settings import Settings
@@ -41,6 +46,8 @@ class Scored:
     row: Row
     predicted: str
     detected_lang: str
+    read: str = ""  # the text that reached Rasa
+    confidence: float = 0.0
 
 
 def read_rows(path: Path) -> list[Row]:
@@ -105,7 +112,7 @@ def render(result: dict) -> str:
     return "\n".join(lines)
 
 
-Classify = Callable[[str], Awaitable[str]]
+Classify = Callable[[str], Awaitable[tuple[str, float]]]
 Prepare = Callable[[Row], Awaitable[tuple[str, str]]]
 
 
@@ -116,20 +123,54 @@ async def score(rows: list[Row], classify: Classify, prepare: Prepare) -> list[S
     async def one(row: Row) -> Scored:
         async with limit:
             detected, text = await prepare(row)
-            intent = await classify(text)
-            return Scored(row, FALLBACK_INTENTS.get(intent, intent), detected)
+            intent, confidence = await classify(text)
+            return Scored(row, FALLBACK_INTENTS.get(intent, intent), detected, text, confidence)
 
     return await asyncio.gather(*(one(row) for row in rows))
 
 
-def as_production_prepares(detector: LanguageDetector) -> Prepare:
+def as_production_prepares(
+    detector: LanguageDetector, translator: Translator, native: Collection[str]
+) -> Prepare:
     """What production does before Rasa, for a first message with no widget hint: detect the
-    language (languages with native NLU data go to Rasa unchanged)."""
+    language, then what the bot reads of it (translated to English where no native data is)."""
 
     async def prepare(row: Row) -> tuple[str, str]:
-        return detector.detect(row.text).lang, row.text
+        lang = detector.detect(row.text).lang
+        read = await text_for_bot(row.text, lang, native=native, translator=translator)
+        return lang, read.text
 
     return prepare
+
+
+def write_rows(scored: list[Scored], path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "text",
+                "label",
+                "lang",
+                "detected_lang",
+                "text_for_bot",
+                "predicted",
+                "confidence",
+                "right",
+            ]
+        )
+        for item in scored:
+            writer.writerow(
+                [
+                    item.row.text,
+                    item.row.label,
+                    item.row.lang,
+                    item.detected_lang,
+                    item.read,
+                    item.predicted,
+                    f"{item.confidence:.4f}",
+                    int(item.predicted == item.row.label),
+                ]
+            )
 
 
 def _free_port() -> int:
@@ -146,7 +187,15 @@ async def _rasa_is_ready(http: aiohttp.ClientSession, url: str, token: str) -> b
         return False
 
 
-async def evaluate(settings: Settings, path: Path, *, progress=print) -> dict:
+async def production_translator(settings: Settings) -> Translator:
+    """The translation packages installed for the service (var/argos), as the service uses them."""
+    await asyncio.to_thread(argos.configure, settings.var_dir)
+    return Translator(argos.ArgosEngine())
+
+
+async def evaluate(
+    settings: Settings, path: Path, *, progress=print, rows_out: Path | None = None
+) -> dict:
     rows = read_rows(path)
     async with aiohttp.ClientSession() as http:
         url, token, started = settings.rasa_url, settings.rasa_token, None
@@ -170,24 +219,35 @@ async def evaluate(settings: Settings, path: Path, *, progress=print) -> dict:
                     raise RuntimeError(f"Rasa stopped; see {started.log_path}")
                 await asyncio.sleep(1)
 
-            async def classify(text: str) -> str:
+            async def classify(text: str) -> tuple[str, float]:
                 async with http.post(
                     f"{url}/model/parse", params={"token": token}, json={"text": text}
                 ) as answer:
                     answer.raise_for_status()
-                    return (await answer.json())["intent"]["name"] or "out_of_scope"
+                    intent = (await answer.json())["intent"]
+                    return intent["name"] or "out_of_scope", float(intent.get("confidence") or 0)
 
             progress(f"Scoring {len(rows)} sentences from {path}…")
             detector = LanguageDetector.from_training_data(settings.languages, NLU_DIR)
-            return report(await score(rows, classify, as_production_prepares(detector)))
+            prepare = as_production_prepares(
+                detector, await production_translator(settings), settings.native_languages
+            )
+            scored = await score(rows, classify, prepare)
+            if rows_out is not None:
+                write_rows(scored, rows_out)
+            return report(scored)
         finally:
             if started is not None:
                 started.stop()
 
 
-def main(settings: Settings, path: Path, json_out: Path | None) -> int:
-    result = asyncio.run(evaluate(settings, path))
+def main(
+    settings: Settings, path: Path, json_out: Path | None, rows_out: Path | None = None
+) -> int:
+    result = asyncio.run(evaluate(settings, path, rows_out=rows_out))
     print(render(result))
+    if rows_out is not None:
+        print(f"\nevery row, with what reached Rasa: {rows_out}")
     if json_out is not None:
         json_out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
         print(f"\nJSON written to {json_out}")
