@@ -18,6 +18,7 @@ from helpdesk.policies.loyalty import (
     referral_bonus,
     tier_status,
 )
+from helpdesk.policies.loyalty_schema import Tier, tier_title
 
 
 def programme_facts(policies: Policies, country: str) -> dict:
@@ -31,11 +32,18 @@ def programme_facts(policies: Policies, country: str) -> dict:
         "step_points": rules.redemption.step_points,
         "step_value": f"{rules.redemption.step_value} {rules.currency}",
         "minimum_points": rules.redemption.minimum_points,
-        "tiers": [f"{t.name.capitalize()} ({t.from_points})" for t in tiers],
+        "tiers": [
+            {lang: f"{title} ({t.from_points})" for lang, title in tier_title(t).items()}
+            for t in tiers
+        ],
         "referrer_points": referral.referrer_points,
         "friend_points": referral.friend_points,
         "expiry_months": policies.loyalty.expiry_months,
     }
+
+
+def _tier(policies: Policies, name: str) -> Tier:
+    return next(tier for tier in policies.loyalty.tiers if tier.name == name)
 
 
 def balance_facts(policies: Policies, account: LoyaltyAccount) -> dict:
@@ -43,9 +51,9 @@ def balance_facts(policies: Policies, account: LoyaltyAccount) -> dict:
     redeem = redemption_option(policies.loyalty, account.country, account.balance)
     facts = {
         "balance": account.balance,
-        "tier": status.tier.capitalize(),
+        "tier": tier_title(_tier(policies, status.tier)),
         "next_key": "loyalty_next_tier" if status.next_tier else "loyalty_top_tier",
-        "next_tier": (status.next_tier or "").capitalize(),
+        "next_tier": tier_title(_tier(policies, status.next_tier)) if status.next_tier else "",
         "points_to_next": status.points_to_next or 0,
         "redeem_key": "loyalty_can_redeem" if redeem.points else "loyalty_cannot_redeem_yet",
         "redeem_points": redeem.points,

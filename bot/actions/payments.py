@@ -12,7 +12,8 @@ def payment_facts(policies: Policies, country: str) -> dict:
     plan = rules.instalments
     return {
         "country": country,
-        "methods": [offer.name for offer in payment_methods(policies.payments, country)],
+        # By language: the helpdesk shows each in the shopper's (languages/locales.py).
+        "methods": [offer.names for offer in payment_methods(policies.payments, country)],
         "currency": rules.currency,
         "instalments_key": "instalments_offered" if plan else "instalments_none",
         "max_instalments": plan.max_count if plan else 0,

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
+from babel import Locale
 from babel.dates import format_date, format_datetime, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
@@ -36,7 +37,9 @@ class _Missing(str):
 
 class _LocaleFormatter(string.Formatter):
     """str.format with the shopper's conventions: {when:date}, {price:money}, {where:country},
-    {share:number}, {names:list} ("a, b and c" as each language writes it), {opens:datetime}.
+    {share:number}, {names:list} ("a, b and c" as each language writes it), {opens:datetime},
+    and {points:plural|one:point|other:points} ("1 point", "2 points": the number with the word
+    of its CLDR plural category in this language, `other` where the text gives no other form).
 
     Money values are written "12.50 EUR"; dates ISO "2026-11-25".
     """
@@ -74,7 +77,16 @@ class _LocaleFormatter(string.Formatter):
             return format_decimal(Decimal(str(value)), locale=self.lang)
         if spec == "list":
             return format_list([str(item) for item in value], locale=self.lang)
+        if spec.startswith("plural|"):
+            return self._counted(value, spec)
         return super().format_field(value, spec)
+
+    def _counted(self, value: Any, spec: str) -> str:
+        forms = dict(form.split(":", 1) for form in spec.split("|")[1:])
+        number = Decimal(str(value))
+        category = Locale.parse(self.lang).plural_form(number)
+        word = forms.get(category, forms["other"])
+        return f"{format_decimal(number, locale=self.lang)} {word}".strip()
 
 
 def _moment(value: str, lang: str) -> str:
@@ -135,8 +147,10 @@ class Locales:
     def _values(self, variables: dict[str, Any], lang: str) -> dict[str, Any]:
         """Variables named *_key hold another text's key, *_keys a list of them (each a key or
         {"key", "vars"}): shown as those texts in the same language, joined as a list
-        ("intent_key": "intent_order_status" -> "where your order is")."""
-        values = dict(variables)
+        ("intent_key": "intent_order_status" -> "where your order is"). A value given by
+        language ({"en": "Silver", "de": "Silber"}, a merchant's name from the policy files)
+        is shown in `lang`, else in English."""
+        values = {name: _in(lang, value) for name, value in variables.items()}
         # The texts named may use the plain variables, never other keys (no loops).
         plain = {n: v for n, v in variables.items() if not n.endswith(("_key", "_keys"))}
         for name, value in variables.items():
@@ -154,6 +168,23 @@ class Locales:
 
     def _known(self, key: str) -> bool:
         return key in self.texts[FALLBACK_LANGUAGE]
+
+
+def _by_language(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and FALLBACK_LANGUAGE in value
+        and all(isinstance(k, str) and len(k) == 2 and k.islower() for k in value)
+    )
+
+
+def _in(lang: str, value: Any) -> Any:
+    """A value given by language, in `lang` (lists of them too); any other value as it is."""
+    if _by_language(value):
+        return value.get(lang) or value[FALLBACK_LANGUAGE]
+    if isinstance(value, list):
+        return [_in(lang, item) for item in value]
+    return value
 
 
 def _entry(value: Any) -> dict[str, Any]:

@@ -174,6 +174,24 @@ MarketName = Annotated[
 Text = Annotated[str, _pattern(r"(?s)\S.{0,499}", "a text of 1 to 500 characters")]
 
 
+def _in_languages(value: Any) -> dict[str, str]:
+    """A name shoppers read, in one language (a text: English) or several ({en: ..., de: ...},
+    English required): the shopper reads it in theirs, English where it is missing."""
+    if isinstance(value, str):
+        value = {"en": value}
+    if not isinstance(value, dict) or "en" not in value:
+        fail("a text, or texts by language such as {en: Silver, de: Silber} (with en)", value)
+    for lang, text in value.items():
+        if not (isinstance(lang, str) and re.fullmatch(r"[a-z]{2}", lang)):
+            fail("language codes in small letters such as en, de or pt as keys", lang)
+        if not (isinstance(text, str) and re.fullmatch(r"(?s)\S.{0,499}", text)):
+            fail(f"a text of 1 to 500 characters for {lang}", text)
+    return dict(value)
+
+
+InLanguages = Annotated[dict[str, str], BeforeValidator(_in_languages)]
+
+
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         fail("true or false", value)

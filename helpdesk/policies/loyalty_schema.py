@@ -14,6 +14,7 @@ from .fields import (
     CountryCode,
     CurrencyCode,
     Day,
+    InLanguages,
     MarketName,
     Money,
     Multiplier,
@@ -61,6 +62,8 @@ class LoyaltyMarket(LoyaltyRules, Market):
 
 class Tier(PolicyModel):
     name: Name
+    # What shoppers read, by language; the short name, capitalised, where none is given.
+    title: InLanguages | None = None
     from_points: Points
     earn_multiplier: Multiplier = Decimal(1)
     perks: tuple[Name, ...] = ()
@@ -132,3 +135,8 @@ def _promotion_problems(
         and promotion.starts > promotion.ends
     ):
         yield (*at, "ends"), f"must not be before starts ({promotion.starts}), got {promotion.ends}"
+
+
+def tier_title(tier: Tier) -> dict[str, str]:
+    """The tier's name as shoppers read it, by language ("en" always)."""
+    return tier.title or {"en": tier.name.replace("_", " ").capitalize()}

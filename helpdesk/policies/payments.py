@@ -15,7 +15,11 @@ CENT = Decimal("0.01")
 @dataclass(frozen=True)
 class MethodOffer:
     method: str
-    name: str
+    names: dict[str, str]  # by language; "en" always
+
+    @property
+    def name(self) -> str:
+        return self.names["en"]
 
 
 @dataclass(frozen=True)

@@ -10,19 +10,19 @@ from pydantic import Field
 from .fields import (
     CountryCode,
     CurrencyCode,
+    InLanguages,
     MarketName,
     Money,
     Name,
     PolicyFile,
     PolicyModel,
-    Text,
     whole_check,
 )
 from .markets import Market, Problem, market_problems, override_of, rule_problems
 
 
 class PaymentMethod(PolicyModel):
-    name: Text
+    name: InLanguages  # what shoppers read, in their language where the file has it
 
 
 class Instalments(PolicyModel):

@@ -164,7 +164,23 @@ async def test_payments_in_brazil_offer_instalments(shop):
 
 async def test_the_loyalty_programme_is_explained_for_the_market(shop):
     [said] = await run(ActionLoyaltyProgram(), tracker({"country": "Spain"}))
-    assert "points per €1" in text_of(said)
+    assert "you earn 1 point per €1" in text_of(said)  # one point, not "1 points"
+    assert "Gold (3000)" in text_of(said)
+
+
+async def test_the_programme_reads_fully_in_the_shoppers_language(shop):
+    [said] = await run(ActionLoyaltyProgram(), tracker({"country": "France"}))
+    french = text_of(said, "fr")
+    assert "vous gagnez 1 point par 1,00\xa0€" in french
+    assert "Membre (0), Argent (1000) et Or (3000)" in french
+
+
+async def test_payment_methods_are_named_in_the_shoppers_language(shop):
+    [said] = await run(ActionPaymentMethods(), tracker({"country": "Germany"}))
+    german = text_of(said, "de")
+    assert "Kredit- oder Debitkarte (Visa, Mastercard, American Express)" in german
+    assert "Credit" not in german and "PayPal" in german
+    assert "Klarna (Zahlung in 30 Tagen oder in 3 Raten)" in german
 
 
 async def test_points_need_proof_then_show_balance_and_tier(shop):

@@ -73,3 +73,43 @@ def test_every_response_an_action_utters_has_a_text():
     used = {name for path in sources for name in re.findall(r'response="(\w+)"', path.read_text())}
     assert used, "expected the actions to utter responses by name"
     assert sorted(used - set(ENGLISH)) == []
+
+
+@pytest.mark.parametrize(
+    "lang, count, said",
+    [
+        ("en", 1, "You have 1 point and"),
+        ("en", 2, "You have 2 points and"),
+        ("fr", 1, "Vous avez 1 point et"),
+        ("fr", 0, "Vous avez 0 point et"),
+        ("fr", 1500, "Vous avez 1\u202f500 points et"),
+        ("de", 1, "Du hast 1 Punkt und"),
+        ("pt", 1, "Você tem 1 ponto e"),
+        ("zh", 1, "您目前有1积分"),
+    ],
+)
+def test_counts_take_the_plural_of_their_language(lang, count, said):
+    variables = {
+        "balance": count,
+        "tier": "Silver",
+        "next_key": "loyalty_top_tier",
+        "redeem_key": "loyalty_cannot_redeem_yet",
+        "points_short": 2,
+    }
+    assert said in LOCALES.render("utter_loyalty_balance_answer", lang, variables).text
+
+
+def test_a_name_given_by_language_is_shown_in_the_shoppers_or_english():
+    silver = {"en": "Silver", "de": "Silber"}
+    variables = {
+        "balance": 5,
+        "tier": silver,
+        "next_key": "loyalty_next_tier",
+        "next_tier": {"en": "Gold"},
+        "points_to_next": 9,
+        "redeem_key": "loyalty_cannot_redeem_yet",
+        "points_short": 2,
+    }
+    assert "Stufe Silber" in LOCALES.render("utter_loyalty_balance_answer", "de", variables).text
+    assert "Stufe Gold" in LOCALES.render("utter_loyalty_balance_answer", "de", variables).text
+    assert "niveau Silver" in LOCALES.render("utter_loyalty_balance_answer", "fr", variables).text

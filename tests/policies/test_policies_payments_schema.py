@@ -42,3 +42,29 @@ def test_instalment_count_range(tmp_path):
         "markets.BR.instalments.max_count must be a whole number of instalments from 2 to 24, got 1"
         in error
     )
+
+
+def test_names_by_language_need_english_and_language_codes(tmp_path):
+    directory = edited_copy(
+        tmp_path,
+        "payments.yml",
+        "alipay: {name: {en: Alipay, zh: 支付宝}}",
+        "alipay: {name: {zh: 支付宝}}",
+    )
+    [error] = errors_of(directory)
+    assert (
+        "methods.alipay.name must be a text, or texts by language" in error and "(with en)" in error
+    )
+    directory = edited_copy(
+        tmp_path / "2",
+        "payments.yml",
+        "alipay: {name: {en: Alipay, zh: 支付宝}}",
+        "alipay: {name: {en: Alipay, Chinese: 支付宝}}",
+    )
+    [error] = errors_of(directory)
+    assert "language codes in small letters" in error and "'Chinese'" in error
+
+
+def test_a_name_in_one_language_is_english():
+    assert shipped().payments.methods["pix"].name == {"en": "Pix"}
+    assert shipped().payments.methods["alipay"].name == {"en": "Alipay", "zh": "支付宝"}
