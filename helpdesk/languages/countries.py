@@ -74,5 +74,42 @@ def country_code(text: str | None) -> str | None:
     return _names().get(_plain(text))
 
 
+# Names that are also everyday words ("ship to us", a turkey, Jordan the name): never taken for a
+# country inside a sentence, though a bare answer "Jordan" still is (country_code).
+NOT_IN_SENTENCES = {
+    "us",
+    "chad",
+    "jordan",
+    "turkey",
+    "georgia",
+    "guinea",
+    "niger",
+    "mali",
+    "togo",
+    "oman",
+    "jersey",
+    "guernsey",
+    "man",
+    "sur",
+    "peru",
+    "chile",
+}
+# Codes babel names that are no country a parcel goes to (European Union, United Nations...).
+NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+
+
+def names_in_sentences() -> list[str]:
+    """Every name of a country a shopper may write inside a sentence, in each of the shop's
+    languages, as written and without accents: the bot's lookup of countries is built from it
+    (scripts/country_lookup.py), so the bot finds 'españa' and 'canada' in lower case."""
+    written: set[str] = set()
+    for lang in NAME_LANGUAGES:
+        for code, name in Locale(lang).territories.items():
+            if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES:
+                written |= {name.casefold(), _plain(name)}
+    written |= {name for name in COLLOQUIAL if len(name) > 2}
+    return sorted(name for name in written if name not in NOT_IN_SENTENCES and len(name) > 2)
+
+
 def country_name(code: str, lang: str) -> str:
     return Locale.parse(lang).territories.get(code.upper(), code)

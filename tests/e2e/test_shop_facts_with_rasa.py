@@ -77,3 +77,30 @@ async def test_a_correction_switching_topics_and_never_mind(helpdesk):
     assert stopped.startswith("No problem")
     [after] = await texts(shopper, "France")  # no open question any more: nothing resumes
     assert "return" not in after.lower()
+
+
+@pytest.mark.parametrize(
+    "lang, question, country",
+    [
+        ("en", "do you guys ship to canada?", "Canada"),
+        ("es", "hacen envíos a españa?", "España"),
+        ("pt", "vocês entregam em portugal?", "Portugal"),
+        ("fr", "vous livrez en belgique ?", "Belgique"),
+        ("de", "liefert ihr auch nach deutschland?", "Deutschland"),
+        ("it", "spedite anche in italia?", "Italia"),
+    ],
+)
+async def test_a_country_named_in_small_letters_inside_a_question_is_understood(
+    helpdesk, lang, question, country
+):
+    shopper = await open_session(helpdesk, locale=lang)
+    [answer] = await texts(shopper, question)
+    assert country in answer, answer  # the answer for that country, not "Which country...?"
+
+
+async def test_a_country_in_small_letters_answers_the_bots_question(helpdesk):
+    shopper = await open_session(helpdesk, locale="de")
+    [asked] = await texts(shopper, "wie lange dauert der versand?")
+    assert "Land" in asked  # which country?
+    [answer] = await texts(shopper, "wohne in deutschland")
+    assert "Deutschland" in answer and "?" not in answer[:40]
