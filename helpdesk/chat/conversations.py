@@ -158,6 +158,24 @@ async def offered_payloads(session: AsyncSession, conversation_id: str) -> set[s
     }
 
 
+async def last_said_before(
+    session: AsyncSession, conversation_id: str, message_id: int
+) -> Message | None:
+    """What the bot, an agent or the helpdesk said last before the shopper's message."""
+    query = (
+        select(Message)
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.sender != Sender.SHOPPER,
+            col(Message.internal).is_(False),
+            col(Message.id) < message_id,
+        )
+        .order_by(col(Message.id).desc())
+        .limit(1)
+    )
+    return (await session.exec(query)).first()
+
+
 async def has_notice(session: AsyncSession, message_id: int, key: str) -> bool:
     query = select(Message.id).where(Message.reply_to == message_id, Message.template_key == key)
     return (await session.exec(query)).first() is not None

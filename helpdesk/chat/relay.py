@@ -20,6 +20,7 @@ from helpdesk.chat.models import (
     Message,
     Sender,
 )
+from helpdesk.chat.offers import Offer, answer_to, offer_in, readings
 from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
 from helpdesk.clock import Clock
@@ -68,6 +69,7 @@ class Turn:
     message: Message  # the oldest waiting: the one to send now
     newest: Message  # the newest waiting: the one the shopper is looking at
     offered: set[str]
+    offer: Offer | None  # the yes/no offer the bot made just before the message, if any
 
 
 class BotRelay:
@@ -165,7 +167,9 @@ class BotRelay:
                 if message.text.startswith(PAYLOAD_PREFIX)
                 else set()
             )
-            return Turn(conversation, message, pending[-1], offered)
+            said = await store.last_said_before(session, conversation_id, stored_id(message))
+            offer = offer_in(said.buttons) if said else None
+            return Turn(conversation, message, pending[-1], offered, offer)
 
     async def _text_for_bot(self, turn: Turn) -> str:
         """What the bot reads: a payload only as the payload rules allow, English for a language
@@ -174,13 +178,24 @@ class BotRelay:
         if message.text.startswith(PAYLOAD_PREFIX):
             return self.payloads.for_bot(message.text, turn.offered)
         if message.translated_lang == BOT_LANGUAGE and message.translated_text:
-            return message.translated_text
+            return await self._as_answer_to_offer(turn, message.translated_text)
         read = await text_for_bot(
             message.text, lang, native=self.native_languages, translator=self.translator
         )
         if read.available and read.target != read.source:
             message.translated_text, message.translated_lang = read.text, read.target
-        return read.text
+        return await self._as_answer_to_offer(turn, read.text)
+
+    async def _as_answer_to_offer(self, turn: Turn, text: str) -> str:
+        """Right after a yes/no offer, a yes or a no in any words is that button's payload."""
+        if turn.offer is None:
+            return text
+        for reading in readings(text):
+            async with self._slots:
+                intent, confidence = await self.bot.understand(reading)
+            if (payload := answer_to(turn.offer, intent, confidence)) is not None:
+                return payload
+        return text
 
     async def _ask(self, conversation: Conversation, text: str) -> list[BotMessage]:
         try:

@@ -39,6 +39,10 @@ class Bot(Protocol):
     async def is_ready(self) -> bool:
         """True when the bot answers with a loaded model."""
 
+    async def understand(self, text: str) -> tuple[str, float]:
+        """The intent the bot's NLU reads in `text`, and its confidence, without a turn of the
+        conversation; raises BotUnavailable."""
+
 
 def parse_rasa_output(items: list[dict[str, Any]]) -> list[BotMessage]:
     """Rasa's REST channel output -> BotMessages.
@@ -86,6 +90,21 @@ class RasaBot:
                     )
                 return parse_rasa_output(await response.json())
         except (aiohttp.ClientError, TimeoutError) as error:
+            raise BotUnavailable(f"Rasa is not reachable at {self.url}: {error!r}") from error
+
+    async def understand(self, text: str) -> tuple[str, float]:
+        try:
+            async with self.http.post(
+                f"{self.url}/model/parse",
+                params={"token": self.token},
+                json={"text": text},
+                timeout=self.timeout,
+            ) as response:
+                if response.status != 200:
+                    raise BotUnavailable(f"Rasa answered {response.status} to /model/parse")
+                intent = (await response.json()).get("intent") or {}
+                return str(intent.get("name") or ""), float(intent.get("confidence") or 0)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
             raise BotUnavailable(f"Rasa is not reachable at {self.url}: {error!r}") from error
 
     async def is_ready(self) -> bool:

@@ -7,8 +7,11 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from helpdesk.app import create_app
 from helpdesk.chat.relay import MAX_BOT_FAILURES
+from helpdesk.rasa.client import BotMessage
 from helpdesk.rasa.monitor import BOT_MONITOR
 from tests.conftest import open_session
 
@@ -92,3 +95,48 @@ async def test_a_hung_bot_holds_no_database_connection_on_postgresql(
     answers = await asyncio.gather(*turns)  # each gets the notice when its wait runs out
     assert all(a["messages"][0]["kind"] == "notice" for a in answers)
     fake_bot.release.set()
+
+
+OFFER = [BotMessage(key="utter_offer_human")]  # "Would you like me to pass you to someone?"
+
+
+@pytest.mark.parametrize(
+    "reply", ["si grazie", "yes. a real human, now", "sim, quero que alguem veja isso"]
+)
+async def test_a_yes_to_an_offer_of_a_person_is_taken_as_yes_in_any_words(shopper, fake_bot, reply):
+    fake_bot.script["mmh no idea"] = OFFER
+    fake_bot.script["/human_handoff"] = [
+        BotMessage(key="utter_handoff"),
+        BotMessage(escalate={"reason": "human_handoff"}),
+    ]
+    fake_bot.understood[reply] = ("affirm", 0.93)
+    await shopper.say("mmh no idea")
+    answer = await shopper.say(reply)
+    assert answer["state"] == "queued"
+    assert fake_bot.texts() == ["mmh no idea", "/human_handoff"]
+
+
+async def test_a_no_to_an_offer_is_the_offers_no_and_other_words_go_as_written(shopper, fake_bot):
+    fake_bot.script["mmh no idea"] = OFFER
+    fake_bot.understood.update(
+        {"nein danke": ("deny", 0.88), "where is my order?": ("order_status", 0.9)}
+    )
+    await shopper.say("mmh no idea")
+    await shopper.say("nein danke")
+    await shopper.say("mmh no idea")
+    await shopper.say("where is my order?")
+    await shopper.say("where is my order?")  # no offer before this one: not even asked
+    assert fake_bot.texts() == [
+        "mmh no idea",
+        "/deny",
+        "mmh no idea",
+        "where is my order?",
+        "where is my order?",
+    ]
+    # After the offer the words are read whole, then by their first clause and word.
+    assert fake_bot.understood_calls == [
+        "nein danke",
+        "where is my order?",
+        "where is my order",
+        "where",
+    ]

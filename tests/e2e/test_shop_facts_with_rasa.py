@@ -104,3 +104,21 @@ async def test_a_country_in_small_letters_answers_the_bots_question(helpdesk):
     assert "Land" in asked  # which country?
     [answer] = await texts(shopper, "wohne in deutschland")
     assert "Deutschland" in answer and "?" not in answer[:40]
+
+
+@pytest.mark.parametrize(
+    "lang, question, yes",
+    [
+        ("it", "dov'è il mio ordine 10018?", "si grazie"),
+        ("en", "where is order #10018?", "yes. a real human, now"),
+        ("pt", "cadê meu pedido 10018?", "sim, quero que alguem veja isso"),
+    ],
+)
+async def test_yes_to_the_offer_of_a_person_hands_over_in_any_language(
+    helpdesk, lang, question, yes
+):
+    shopper = await open_session(helpdesk, locale=lang)
+    await shopper.say(question)
+    late = (await shopper.say("28013"))["messages"][0]
+    assert late["buttons"][0]["payload"] == "/human_handoff"  # the late order offers a person
+    assert (await shopper.say(yes))["state"] == "queued"

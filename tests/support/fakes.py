@@ -18,6 +18,8 @@ class FakeBot:
         self.failing: set[str] = set()  # texts Rasa answers with a 500, as it did after /restart
         self.hung = False  # takes every message and never answers
         self.release = asyncio.Event()  # ends a hang
+        self.understood: dict[str, tuple[str, float]] = {}
+        self.understood_calls: list[str] = []
 
     async def send(
         self, conversation_id: str, text: str, metadata: dict[str, Any]
@@ -33,6 +35,13 @@ class FakeBot:
 
     async def is_ready(self) -> bool:
         return self.up
+
+    async def understand(self, text: str) -> tuple[str, float]:
+        """The fake NLU: `understood` maps texts to intents (anything else: out of scope)."""
+        if not self.up:
+            raise BotUnavailable("the fake bot is down")
+        self.understood_calls.append(text)
+        return self.understood.get(text, ("out_of_scope", 0.9))
 
     def texts(self) -> list[str]:
         return [text for _, text, _ in self.calls]
