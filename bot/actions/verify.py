@@ -16,6 +16,7 @@ from bot.actions.context import ask, done, latest_entity
 from bot.actions.services import services
 from helpdesk.chat.models import Conversation
 from helpdesk.orders.lookup import OrderView, latest_order_of, order_view
+from helpdesk.orders.numbers import order_number_in
 from helpdesk.orders.verification import (
     Proof,
     VerificationLocked,
@@ -24,22 +25,15 @@ from helpdesk.orders.verification import (
     visible_order,
 )
 
-ORDER_NUMBER = re.compile(r"#?\s*(\d{5})\b")
 POSTAL_CODE_ALONE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{2,9}$")
 FORGET_PROOF = [SlotSet("email", None), SlotSet("postal_code", None)]
-
-
-def order_number_in(value: str | None) -> str | None:
-    """The shop's order number (5 digits, written "10045" or "#10045") in a slot or a text."""
-    match = ORDER_NUMBER.search(value or "")
-    return match.group(1) if match else None
 
 
 def requested_order_number(tracker: Tracker, topic: str) -> str | None:
     """A number the shopper just gave (a correction wins), else the one remembered.
 
     Right after the bot asked for the order number, a bare "10010" is the answer even when the
-    NLU tagged it as something else (five digits also look like a ZIP code).
+    NLU tagged it as something else (its digits may look like a postal code).
     """
     given = order_number_in(latest_entity(tracker, "order_number"))
     remembered = order_number_in(tracker.get_slot("order_number"))

@@ -23,6 +23,7 @@ from helpdesk.chat.models import (
 from helpdesk.chat.offers import Offer, answer_to, offer_in, readings
 from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
+from helpdesk.chat.questions import answer_to_question, needs_tagging
 from helpdesk.clock import Clock
 from helpdesk.columns import stored_id
 from helpdesk.database import Database
@@ -70,6 +71,8 @@ class Turn:
     newest: Message  # the newest waiting: the one the shopper is looking at
     offered: set[str]
     offer: Offer | None  # the yes/no offer the bot made just before the message, if any
+    question: str | None  # the locale key of the bot's last words (its open question, if one)
+    asked_for: str | None  # the order number that question named, if any
 
 
 class BotRelay:
@@ -168,23 +171,37 @@ class BotRelay:
                 else set()
             )
             said = await store.last_said_before(session, conversation_id, stored_id(message))
-            offer = offer_in(said.buttons) if said else None
-            return Turn(conversation, message, pending[-1], offered, offer)
+            return Turn(conversation, message, pending[-1], offered, *_what_was_asked(said))
 
     async def _text_for_bot(self, turn: Turn) -> str:
         """What the bot reads: a payload only as the payload rules allow, English for a language
         it has no native data in (translated now if the message came before the translator)."""
-        message, lang = turn.message, turn.conversation.lang
+        message = turn.message
         if message.text.startswith(PAYLOAD_PREFIX):
             return self.payloads.for_bot(message.text, turn.offered)
+        if answer := answer_to_question(turn.question, message.text, turn.asked_for):
+            return answer  # read from the shopper's own words, before any translation
+        text = await self._read(turn)
+        if needs_tagging(turn.question, message.text, turn.asked_for):
+            async with self._slots:
+                tagged = (await self.bot.understand(text)).entities
+            if answer := answer_to_question(
+                turn.question, message.text, turn.asked_for, tagged=tagged
+            ):
+                return answer
+        return await self._as_answer_to_offer(turn, text)
+
+    async def _read(self, turn: Turn) -> str:
+        """The shopper's words as the bot reads them: native, or translated (once)."""
+        message, lang = turn.message, turn.conversation.lang
         if message.translated_lang == BOT_LANGUAGE and message.translated_text:
-            return await self._as_answer_to_offer(turn, message.translated_text)
+            return message.translated_text
         read = await text_for_bot(
             message.text, lang, native=self.native_languages, translator=self.translator
         )
         if read.available and read.target != read.source:
             message.translated_text, message.translated_lang = read.text, read.target
-        return await self._as_answer_to_offer(turn, read.text)
+        return read.text
 
     async def _as_answer_to_offer(self, turn: Turn, text: str) -> str:
         """Right after a yes/no offer, a yes or a no in any words is that button's payload."""
@@ -192,8 +209,10 @@ class BotRelay:
             return text
         for reading in readings(text):
             async with self._slots:
-                intent, confidence = await self.bot.understand(reading)
-            if (payload := answer_to(turn.offer, intent, confidence)) is not None:
+                understood = await self.bot.understand(reading)
+            if (
+                payload := answer_to(turn.offer, understood.intent, understood.confidence)
+            ) is not None:
                 return payload
         return text
 
@@ -276,6 +295,15 @@ class BotRelay:
                 reply_to=message,
                 sender=Sender.SYSTEM,
             )
+
+
+def _what_was_asked(said: Message | None) -> tuple[Offer | None, str | None, str | None]:
+    """(the yes/no offer, the question's locale key, the order number it named) of the bot's
+    last words before a message."""
+    if said is None:
+        return None, None, None
+    named = (said.template_vars or {}).get("order_number")
+    return offer_in(said.buttons), said.template_key, str(named) if named else None
 
 
 def _metadata(conversation: Conversation) -> dict[str, Any]:

@@ -30,6 +30,16 @@ class BotMessage:
     escalate: dict[str, Any] | None = None
 
 
+@dataclass(frozen=True)
+class Understanding:
+    """What the bot's NLU reads in a text outside any conversation: the intent, its confidence,
+    and the first value of each entity it tagged."""
+
+    intent: str
+    confidence: float
+    entities: dict[str, str] = field(default_factory=dict)
+
+
 class Bot(Protocol):
     async def send(
         self, conversation_id: str, text: str, metadata: dict[str, Any]
@@ -39,9 +49,9 @@ class Bot(Protocol):
     async def is_ready(self) -> bool:
         """True when the bot answers with a loaded model."""
 
-    async def understand(self, text: str) -> tuple[str, float]:
-        """The intent the bot's NLU reads in `text`, and its confidence, without a turn of the
-        conversation; raises BotUnavailable."""
+    async def understand(self, text: str) -> Understanding:
+        """What the bot's NLU reads in `text`, without a turn of the conversation; raises
+        BotUnavailable."""
 
 
 def parse_rasa_output(items: list[dict[str, Any]]) -> list[BotMessage]:
@@ -64,6 +74,19 @@ def parse_rasa_output(items: list[dict[str, Any]]) -> list[BotMessage]:
         else:
             log.warning("ignoring a bot message the helpdesk does not understand: %s", item)
     return messages
+
+
+def _understanding(parsed: dict[str, Any]) -> Understanding:
+    """Rasa's /model/parse answer -> Understanding (the first value of each entity wins)."""
+    intent = parsed.get("intent") or {}
+    entities: dict[str, str] = {}
+    for tagged in parsed.get("entities") or []:
+        name, value = tagged.get("entity"), tagged.get("value")
+        if isinstance(name, str) and isinstance(value, str | int) and str(value).strip():
+            entities.setdefault(name, str(value).strip())
+    return Understanding(
+        str(intent.get("name") or ""), float(intent.get("confidence") or 0), entities
+    )
 
 
 class RasaBot:
@@ -92,7 +115,7 @@ class RasaBot:
         except (aiohttp.ClientError, TimeoutError) as error:
             raise BotUnavailable(f"Rasa is not reachable at {self.url}: {error!r}") from error
 
-    async def understand(self, text: str) -> tuple[str, float]:
+    async def understand(self, text: str) -> Understanding:
         try:
             async with self.http.post(
                 f"{self.url}/model/parse",
@@ -102,8 +125,7 @@ class RasaBot:
             ) as response:
                 if response.status != 200:
                     raise BotUnavailable(f"Rasa answered {response.status} to /model/parse")
-                intent = (await response.json()).get("intent") or {}
-                return str(intent.get("name") or ""), float(intent.get("confidence") or 0)
+                return _understanding(await response.json())
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
             raise BotUnavailable(f"Rasa is not reachable at {self.url}: {error!r}") from error
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from helpdesk.rasa.client import BotFailed, BotMessage, BotUnavailable
+from helpdesk.rasa.client import BotFailed, BotMessage, BotUnavailable, Understanding
 
 
 class FakeBot:
@@ -19,6 +19,7 @@ class FakeBot:
         self.hung = False  # takes every message and never answers
         self.release = asyncio.Event()  # ends a hang
         self.understood: dict[str, tuple[str, float]] = {}
+        self.tagged: dict[str, dict[str, str]] = {}
         self.understood_calls: list[str] = []
 
     async def send(
@@ -36,12 +37,14 @@ class FakeBot:
     async def is_ready(self) -> bool:
         return self.up
 
-    async def understand(self, text: str) -> tuple[str, float]:
-        """The fake NLU: `understood` maps texts to intents (anything else: out of scope)."""
+    async def understand(self, text: str) -> Understanding:
+        """The fake NLU: `understood` maps texts to (intent, confidence) and `tagged` to
+        entities (anything else: out of scope, nothing tagged)."""
         if not self.up:
             raise BotUnavailable("the fake bot is down")
         self.understood_calls.append(text)
-        return self.understood.get(text, ("out_of_scope", 0.9))
+        intent, confidence = self.understood.get(text, ("out_of_scope", 0.9))
+        return Understanding(intent, confidence, self.tagged.get(text, {}))
 
     def texts(self) -> list[str]:
         return [text for _, text, _ in self.calls]

@@ -1,0 +1,115 @@
+"""An answer that fits the bot's open question is taken as the answer, whatever the words
+around it and whatever intent the classifier would guess: after "What's your order number?",
+"ok. it's #10045" is the number; after "your email or postal code?", "foi mal, é
+lucas.souza@example.com" and "postcode is sw1a 1aa" are the proof, and "ah non pardon c'est la
+10011" corrects the number; after "Which country are you in?", "wohne in deutschland" is the
+country. The bot then gets `/inform` with what was found, read from the shopper's own words
+(never from a translation).
+
+One case the words alone don't settle: after the proof question, "28013" may be a postal code or
+a corrected order number. There the bot's NLU, which reads the words around the number
+("mi código postal es 28013", "ah non pardon c'est la 10011"), tags which it is."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from functools import cache
+
+from helpdesk.languages.countries import country_code, names_in_sentences
+from helpdesk.orders.numbers import order_number_in, postal_codes_in
+
+ASK_ORDER_NUMBER = "utter_ask_order_number"
+ASK_PROOF = "utter_ask_verification"
+ASK_COUNTRY = "utter_ask_country"
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
+MAX_ANSWER_WORDS = 12  # longer is a new question, not an answer
+
+
+def answer_to_question(
+    question: str | None,
+    text: str,
+    asked_for: str | None = None,
+    *,
+    tagged: Mapping[str, str] | None = None,
+) -> str | None:
+    """`/inform{...}` when `text` answers the open `question` (a locale key the bot said last);
+    `asked_for` is the order number the proof question named, `tagged` the entities the NLU
+    found in the text (needed only where `needs_tagging`)."""
+    if not _may_answer(question, text):
+        return None
+    entities = _found(str(question), text, asked_for, tagged or {})
+    return f"/inform{json.dumps(entities, ensure_ascii=False)}" if entities else None
+
+
+def needs_tagging(question: str | None, text: str, asked_for: str | None = None) -> bool:
+    """True when only the NLU's entity tags can tell what the answer is: a bare five-digit
+    number, other than the one asked about, given as a proof."""
+    if not _may_answer(question, text) or question != ASK_PROOF or _EMAIL.search(text):
+        return False
+    return _ambiguous_number(text, asked_for) is not None
+
+
+def _may_answer(question: str | None, text: str) -> bool:
+    return (
+        question is not None
+        and not text.startswith("/")
+        and 0 < len(text.split()) <= MAX_ANSWER_WORDS
+    )
+
+
+def _found(
+    question: str, text: str, asked_for: str | None, tagged: Mapping[str, str]
+) -> dict[str, str]:
+    number = order_number_in(text)
+    if question == ASK_ORDER_NUMBER:
+        return {"order_number": number} if number else {}
+    if question == ASK_PROOF:
+        return _proof_in(text, asked_for, tagged)
+    if question == ASK_COUNTRY:
+        country = _country_in(text)
+        return {"country": country} if country else {}
+    return {}
+
+
+def _proof_in(text: str, asked_for: str | None, tagged: Mapping[str, str]) -> dict[str, str]:
+    """An email, a postal code in any market's format, or a corrected order number."""
+    if email := _EMAIL.search(text):
+        return {"email": email.group(0)}
+    if number := _ambiguous_number(text, asked_for):
+        if tagged.get("order_number") == number:
+            return {"order_number": number}  # a correction of the number
+        return {"postal_code": number} if tagged.get("postal_code") == number else {}
+    if (number := order_number_in(text)) and number != asked_for and not postal_codes_in(text):
+        return {"order_number": number}  # "#10025": a shop number, never a postal code
+    codes = [code for code in postal_codes_in(text) if order_number_in(code) != asked_for]
+    return {"postal_code": codes[0]} if codes else {}
+
+
+def _ambiguous_number(text: str, asked_for: str | None) -> str | None:
+    """A five-digit number written without '#', other than the asked one: a postal code in
+    much of the world, and the shape of the shop's order numbers too."""
+    codes = postal_codes_in(text)
+    number = order_number_in(text)
+    if number and number != asked_for and number in codes:
+        return number
+    return None
+
+
+def _country_in(text: str) -> str | None:
+    """A country named anywhere in the words, in any of the shop's languages and any case."""
+    words = re.findall(r"\w+", text.casefold())
+    for size in (3, 2, 1):  # "united states", "costa rica" before "states"
+        for start in range(len(words) - size + 1):
+            phrase = " ".join(words[start : start + size])
+            if phrase in _known_names() and country_code(phrase):
+                return phrase
+    return None
+
+
+@cache
+def _known_names() -> frozenset[str]:
+    return frozenset(names_in_sentences())

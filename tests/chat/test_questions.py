@@ -1,0 +1,98 @@
+"""An answer that fits the bot's open question is the answer, whatever words are around it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpdesk.chat.questions import (
+    ASK_COUNTRY,
+    ASK_ORDER_NUMBER,
+    ASK_PROOF,
+    answer_to_question,
+    needs_tagging,
+)
+
+
+def entities(payload: str | None) -> dict | None:
+    return json.loads(payload.removeprefix("/inform")) if payload else None
+
+
+@pytest.mark.parametrize(
+    "question, text, found",
+    [
+        (ASK_ORDER_NUMBER, "ok. it's #10045", {"order_number": "10045"}),
+        (ASK_ORDER_NUMBER, "el pedido es el 10025 gracias", {"order_number": "10025"}),
+        (ASK_PROOF, "ok. emma.johnson@example.com", {"email": "emma.johnson@example.com"}),
+        (ASK_PROOF, "foi mal, é lucas.souza@example.com", {"email": "lucas.souza@example.com"}),
+        (ASK_PROOF, "postcode is sw1a 1aa", {"postal_code": "sw1a 1aa"}),
+        (ASK_PROOF, "1017 CE", {"postal_code": "1017 CE"}),
+        (ASK_PROOF, "o cp é 1250-096", {"postal_code": "1250-096"}),
+        (ASK_PROOF, "sorry wrong one, it's #10025", {"order_number": "10025"}),
+        (ASK_PROOF, "12345-6789", {"postal_code": "12345-6789"}),
+        (ASK_COUNTRY, "wohne in deutschland", {"country": "deutschland"}),
+        (ASK_COUNTRY, "je suis en belgique", {"country": "belgique"}),
+        (ASK_COUNTRY, "en españa", {"country": "españa"}),
+        (ASK_COUNTRY, "i live in the united states", {"country": "united states"}),
+    ],
+)
+def test_an_answer_inside_a_sentence_is_found(question, text, found):
+    assert entities(answer_to_question(question, text, asked_for="10018")) == found
+
+
+@pytest.mark.parametrize(
+    "text, tagged, found",
+    [
+        ("mi código postal es 28013", {"postal_code": "28013"}, {"postal_code": "28013"}),
+        (
+            "perdon me equivoque de numero, es el 10025",
+            {"order_number": "10025"},
+            {"order_number": "10025"},
+        ),
+        ("ah non pardon c'est la 10011", {"order_number": "10011"}, {"order_number": "10011"}),
+        ("28013", {}, None),  # nothing tagged: the bot reads the message as written
+        ("28013", {"postal_code": "99999"}, None),  # a tag of another value proves nothing
+    ],
+)
+def test_a_bare_five_digit_proof_is_what_the_nlu_tagged_it(text, tagged, found):
+    assert needs_tagging(ASK_PROOF, text, asked_for="10018")
+    assert entities(answer_to_question(ASK_PROOF, text, "10018", tagged=tagged)) == found
+
+
+@pytest.mark.parametrize(
+    "question, text",
+    [
+        (ASK_PROOF, "ok. emma.johnson@example.com"),
+        (ASK_PROOF, "1017 CE"),
+        (ASK_PROOF, "it's #10025"),
+        (ASK_PROOF, "10018"),  # the number asked about
+        (ASK_ORDER_NUMBER, "10025"),  # only a proof can be a postal code
+    ],
+)
+def test_what_the_words_settle_needs_no_tagging(question, text):
+    assert not needs_tagging(question, text, asked_for="10018")
+
+
+@pytest.mark.parametrize(
+    "question, text",
+    [
+        (ASK_PROOF, "10018"),  # the number the question named: not a proof, not a correction
+        (ASK_PROOF, "do you ship express to spain?"),  # a side question
+        (ASK_ORDER_NUMBER, "I don't have it with me"),
+        (ASK_COUNTRY, "how much is shipping?"),
+        ("utter_greet", "10045"),  # no open question
+        (ASK_ORDER_NUMBER, "/order_status"),  # a button
+        (
+            ASK_ORDER_NUMBER,
+            "I ordered twice last week and one of them, I think 10045, never came "
+            "but the other one did and I am not sure which is which",
+        ),
+    ],
+)
+def test_what_does_not_answer_the_question_goes_to_the_bot_as_written(question, text):
+    assert answer_to_question(question, text, asked_for="10018") is None
+
+
+def test_an_empty_value_is_never_an_answer():
+    assert answer_to_question(ASK_PROOF, "my email is  ", asked_for="10018") is None
