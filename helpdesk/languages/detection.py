@@ -54,14 +54,21 @@ def words_of(text: str) -> list[str]:
 
 
 def script_language(text: str) -> str | None:
-    """A non-Latin script decides by itself, however short the text."""
-    for char in text:
-        if char.isalpha() and ord(char) > 0x24F:
-            name = unicodedata.name(char, "")
-            for script, lang in SCRIPT_LANGUAGES.items():
-                if name.startswith(script):
-                    return lang
-    return None
+    """A non-Latin script decides by itself, however short the text. Japanese writes Chinese
+    characters too: any kana makes the text Japanese, wherever it stands."""
+    found = [lang for char in text if (lang := _script_of(char))]
+    if "ja" in found:
+        return "ja"
+    return found[0] if found else None
+
+
+def _script_of(char: str) -> str | None:
+    if not char.isalpha() or ord(char) <= 0x24F:
+        return None
+    name = unicodedata.name(char, "")
+    return next(
+        (lang for script, lang in SCRIPT_LANGUAGES.items() if name.startswith(script)), None
+    )
 
 
 class LanguageDetector:

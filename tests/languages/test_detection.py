@@ -67,3 +67,10 @@ def test_a_script_decides_however_short_if_the_shop_serves_that_language():
 def test_the_same_text_always_gets_the_same_answer(detector):
     text = "je veux savoir ou est mon colis svp"
     assert len({detector.detect(text).lang for _ in range(20)}) == 1
+
+
+def test_japanese_that_opens_with_chinese_characters_is_japanese():
+    detector = LanguageDetector(["en", "zh", "ja"])
+    assert detector.detect("注文番号10018の配送状況を教えてください").lang == "ja"
+    assert detector.detect("用件は以上です").lang == "ja"
+    assert detector.detect("我的订单在哪里？").lang == "zh"
