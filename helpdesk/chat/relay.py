@@ -28,6 +28,7 @@ from helpdesk.clock import Clock
 from helpdesk.columns import stored_id
 from helpdesk.database import Database
 from helpdesk.languages.for_bot import BOT_LANGUAGE, text_for_bot
+from helpdesk.languages.letters import as_meant
 from helpdesk.languages.translation import Translator
 from helpdesk.policies.support_schema import SupportPolicy
 from helpdesk.rasa.client import Bot, BotFailed, BotMessage, BotUnavailable
@@ -179,15 +180,14 @@ class BotRelay:
         message = turn.message
         if message.text.startswith(PAYLOAD_PREFIX):
             return self.payloads.for_bot(message.text, turn.offered)
-        if answer := answer_to_question(turn.question, message.text, turn.asked_for):
-            return answer  # read from the shopper's own words, before any translation
+        words = as_meant(message.text)  # the shopper's own words, before any translation
+        if answer := answer_to_question(turn.question, words, turn.asked_for):
+            return answer
         text = await self._read(turn)
-        if needs_tagging(turn.question, message.text, turn.asked_for):
+        if needs_tagging(turn.question, words, turn.asked_for):
             async with self._slots:
                 tagged = (await self.bot.understand(text)).entities
-            if answer := answer_to_question(
-                turn.question, message.text, turn.asked_for, tagged=tagged
-            ):
+            if answer := answer_to_question(turn.question, words, turn.asked_for, tagged=tagged):
                 return answer
         return await self._as_answer_to_offer(turn, text)
 

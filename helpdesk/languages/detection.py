@@ -20,6 +20,7 @@ import yaml
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
+from helpdesk.languages.letters import as_meant
 from helpdesk.languages.tags import base_language
 
 SWITCH_CONFIDENCE = 0.90
@@ -99,6 +100,7 @@ class LanguageDetector:
         self, text: str, *, current: str | None = None, hint: str | None = None
     ) -> Detection:
         fallback = next((lang for lang in (current, hint) if lang in self.languages), None)
+        text = as_meant(text)
         scripted = script_language(text)
         if scripted is not None:
             return Detection(

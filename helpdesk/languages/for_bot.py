@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from helpdesk.languages.letters import as_meant
 from helpdesk.languages.translation import Translation, Translator
 
 BOT_LANGUAGE = "en"  # what the bot understands of every other language
@@ -14,8 +15,9 @@ BOT_LANGUAGE = "en"  # what the bot understands of every other language
 async def text_for_bot(
     text: str, lang: str, *, native: Collection[str], translator: Translator
 ) -> Translation:
-    """The text the bot reads; `available` False when it needed a translation that no installed
-    package gives (then it reads the original)."""
+    """The text the bot reads, its letters as meant; `available` False when it needed a
+    translation that no installed package gives (then it reads the original)."""
+    text = as_meant(text)
     if lang in native:
         return Translation(text, lang, lang, True)
     return await translator.translate(text, lang, BOT_LANGUAGE)
