@@ -7,6 +7,11 @@ from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 NLU_FALLBACK = "nlu_fallback"
+# Two guesses this close are both worth naming (the pipeline's FallbackClassifier calls a
+# message ambiguous below 0.05 between the two best; a little more room costs nothing here).
+CLOSE = 0.1
+# Guesses that are no topic to choose between.
+NOT_A_TOPIC = {NLU_FALLBACK, "out_of_scope", "greet", "goodbye", "thank_you", "affirm", "deny"}
 
 
 def intent_to_confirm(latest_message: dict) -> str:
@@ -18,13 +23,39 @@ def intent_to_confirm(latest_message: dict) -> str:
     return intent or "out_of_scope"
 
 
+def close_topics(latest_message: dict) -> tuple[str, str] | None:
+    """The two best topics when the NLU can hardly tell them apart, else None."""
+    ranking = [
+        guess
+        for guess in latest_message.get("intent_ranking") or []
+        if guess.get("name") and guess["name"] not in NOT_A_TOPIC
+    ]
+    if len(ranking) < 2:
+        return None
+    first, second = ranking[0], ranking[1]
+    if float(first.get("confidence") or 0) - float(second.get("confidence") or 0) > CLOSE:
+        return None
+    return first["name"], second["name"]
+
+
 class ActionAskAffirmation(Action):
-    """Replaces Rasa's English-only "Did you mean 'intent'?"."""
+    """Replaces Rasa's English-only "Did you mean 'intent'?": with two close guesses, "Did you
+    mean X or Y?" with both as buttons; else "is it about X?"."""
 
     def name(self) -> str:
         return "action_default_ask_affirmation"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if pair := close_topics(tracker.latest_message):
+            first, second = pair
+            dispatcher.utter_message(
+                response="utter_ask_which",
+                first=first,
+                second=second,
+                first_key=f"intent_{first}",
+                second_key=f"intent_{second}",
+            )
+            return []
         intent = intent_to_confirm(tracker.latest_message)
         dispatcher.utter_message(
             response="utter_ask_affirmation", intent=intent, intent_key=f"intent_{intent}"

@@ -38,6 +38,7 @@ class _Missing(str):
 class _LocaleFormatter(string.Formatter):
     """str.format with the shopper's conventions: {when:date}, {price:money}, {where:country},
     {share:number}, {names:list} ("a, b and c" as each language writes it), {opens:datetime},
+    {topic:title} (the first letter capital, for a button),
     and {points:plural|one:point|other:points} ("1 point", "2 points": the number with the word
     of its CLDR plural category in this language, `other` where the text gives no other form).
 
@@ -73,6 +74,9 @@ class _LocaleFormatter(string.Formatter):
             return _moment(str(value), self.lang)
         if spec == "country":
             return country_name(str(value), self.lang)
+        if spec == "title":
+            text = str(value)
+            return text[:1].upper() + text[1:]
         if spec == "number":
             return format_decimal(Decimal(str(value)), locale=self.lang)
         if spec == "list":

@@ -65,6 +65,29 @@ def test_did_you_mean_names_the_runner_up_when_the_top_guess_is_the_fallback():
     )
 
 
+def test_two_close_guesses_are_both_offered_as_buttons():
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.6},
+        {"name": "cancel_order", "confidence": 0.31},
+        {"name": "greet", "confidence": 0.3},  # no topic to choose
+        {"name": "refund_status", "confidence": 0.28},
+        {"name": "order_status", "confidence": 0.1},
+    ]
+    messages, _ = run(ActionAskAffirmation(), tracker(intent="nlu_fallback", ranking=ranking))
+    assert messages[0]["response"] == "utter_ask_which"
+    assert (messages[0]["first"], messages[0]["second"]) == ("cancel_order", "refund_status")
+
+
+def test_a_clear_best_guess_is_confirmed_alone():
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.6},
+        {"name": "cancel_order", "confidence": 0.5},
+        {"name": "refund_status", "confidence": 0.2},
+    ]
+    messages, _ = run(ActionAskAffirmation(), tracker(intent="nlu_fallback", ranking=ranking))
+    assert messages[0]["response"] == "utter_ask_affirmation"
+
+
 def test_after_two_misses_a_person_is_offered():
     messages, events = run(ActionOfferHuman(), tracker(intent="nlu_fallback"))
     assert messages[0]["response"] == "utter_offer_human"

@@ -68,6 +68,26 @@ def test_key_variables_are_shown_as_their_text_in_the_same_language():
     assert rendered.buttons[0] == {"title": "Yes", "payload": "/order_status"}
 
 
+@pytest.mark.parametrize("lang", ["en", "es", "pt", "fr", "de", "it", "zh"])
+def test_did_you_mean_names_both_topics_in_the_shoppers_language(lang):
+    variables = {
+        "first": "cancel_order",
+        "second": "refund_status",
+        "first_key": "intent_cancel_order",
+        "second_key": "intent_refund_status",
+    }
+    rendered = LOCALES.render("utter_ask_which", lang, variables)
+    first = LOCALES.render("intent_cancel_order", lang).text
+    second = LOCALES.render("intent_refund_status", lang).text
+    assert rendered.lang == lang and first in rendered.text and second in rendered.text
+    assert [b["payload"] for b in rendered.buttons] == [
+        "/cancel_order",
+        "/refund_status",
+        "/out_of_scope",
+    ]
+    assert rendered.buttons[0]["title"] == first[:1].upper() + first[1:]
+
+
 def test_every_response_an_action_utters_has_a_text():
     sources = (PROJECT_ROOT / "bot" / "actions").glob("*.py")
     used = {name for path in sources for name in re.findall(r'response="(\w+)"', path.read_text())}
