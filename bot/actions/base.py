@@ -10,7 +10,12 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import country_or_ask, done, policies_or_apologise
+from bot.actions.context import (
+    country_or_ask,
+    done,
+    policies_or_apologise,
+    reask_open_order_question,
+)
 from bot.actions.verify import verified_order
 from helpdesk.orders.lookup import OrderView
 from helpdesk.policies.loading import Policies
@@ -41,6 +46,8 @@ class CountryPolicyAnswer(Action, ABC):
         if (policies := policies_or_apologise(dispatcher)) is None:
             return done()
         self.answer(dispatcher, policies, country)
+        if reask_open_order_question(dispatcher, tracker, self.topic):
+            return []  # the open order question stays open
         return done()
 
 

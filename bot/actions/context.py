@@ -24,6 +24,48 @@ def latest_entity(tracker: Tracker, entity: str) -> str | None:
     return next(tracker.get_latest_entity_values(entity), None)
 
 
+# The questions an order topic waits on, and the topics that wait on them.
+ORDER_QUESTIONS = {"utter_ask_order_number", "utter_ask_verification", "utter_verification_failed"}
+ORDER_TOPICS = {
+    "order_status",
+    "cancel_order",
+    "change_order",
+    "start_return",
+    "refund_status",
+    "loyalty_balance",
+}
+
+
+def last_bot_words(tracker: Tracker) -> str | None:
+    """The response name of what the bot said last before the message being answered."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None  # the shopper spoke twice in a row: nothing was asked in between
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            return (event.get("metadata") or {}).get("utter_action")
+    return None
+
+
+def reask_open_order_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
+) -> bool:
+    """After answering a side question (`topic`) asked while an order question was open: ask
+    that question again, so that the shopper's next words answer it. True when asked."""
+    pending = tracker.get_slot(TOPIC)
+    if pending == topic or pending not in ORDER_TOPICS:
+        return False
+    if last_bot_words(tracker) not in ORDER_QUESTIONS:
+        return False  # asked long ago: the shopper has moved on
+    if number := tracker.get_slot("order_number"):
+        dispatcher.utter_message(response="utter_ask_verification", order_number=number)
+    else:
+        dispatcher.utter_message(response="utter_ask_order_number")
+    return True
+
+
 def ask(topic: str) -> list:
     """Events for "the bot asked something about `topic`": a bare answer resumes it."""
     return [SlotSet(TOPIC, topic)]

@@ -106,7 +106,9 @@ async def verified_order(
                 )
                 return None, [*FORGET_PROOF, *done()]
             if order is None:
+                # The number is kept: a wrong proof is sent again alone, a wrong number is
+                # corrected alone (and failures are counted either way).
                 dispatcher.utter_message(response="utter_verification_failed", order_number=number)
-                return None, [*FORGET_PROOF, SlotSet("order_number", None), *ask(topic)]
+                return None, [*FORGET_PROOF, SlotSet("order_number", number), *ask(topic)]
         # A proof opens one order: forgotten once used, so it is never tried on the next one.
         return await order_view(session, order), [SlotSet("order_number", number), *FORGET_PROOF]

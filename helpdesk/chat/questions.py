@@ -22,6 +22,8 @@ from helpdesk.orders.numbers import order_number_in, postal_codes_in
 
 ASK_ORDER_NUMBER = "utter_ask_order_number"
 ASK_PROOF = "utter_ask_verification"
+PROOF_FAILED = "utter_verification_failed"  # asks for the proof (or a corrected number) again
+PROOF_QUESTIONS = {ASK_PROOF, PROOF_FAILED}
 ASK_COUNTRY = "utter_ask_country"
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
@@ -48,7 +50,7 @@ def answer_to_question(
 def needs_tagging(question: str | None, text: str, asked_for: str | None = None) -> bool:
     """True when only the NLU's entity tags can tell what the answer is: a bare five-digit
     number, other than the one asked about, given as a proof."""
-    if not _may_answer(question, text) or question != ASK_PROOF or _EMAIL.search(text):
+    if not _may_answer(question, text) or question not in PROOF_QUESTIONS or _EMAIL.search(text):
         return False
     return _ambiguous_number(text, asked_for) is not None
 
@@ -67,7 +69,7 @@ def _found(
     number = order_number_in(text)
     if question == ASK_ORDER_NUMBER:
         return {"order_number": number} if number else {}
-    if question == ASK_PROOF:
+    if question in PROOF_QUESTIONS:
         return _proof_in(text, asked_for, tagged)
     if question == ASK_COUNTRY:
         country = _country_in(text)

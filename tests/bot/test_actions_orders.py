@@ -142,6 +142,8 @@ async def test_a_wrong_email_never_says_which_half_was_wrong(shop):
     no_order = await run(tracker({"order_number": "19999", "email": "ana@example.com"}))
     assert wrong_email[0] == no_order[0] == "utter_verification_failed"
     assert SlotSet("email", None) in wrong_email[2]
+    # The number stays: the shopper sends only the proof again, or only a corrected number.
+    assert SlotSet("order_number", "10045") in wrong_email[2]
 
 
 async def test_five_failures_lock_further_attempts(shop):

@@ -38,9 +38,24 @@ def shop(settings, policies):
         yield services
 
 
-def tracker(slots: dict, intent: str = "return_policy", entities: list | None = None) -> Tracker:
+def tracker(
+    slots: dict,
+    intent: str = "return_policy",
+    entities: list | None = None,
+    events: list | None = None,
+) -> Tracker:
     latest = {"text": "…", "intent": {"name": intent}, "entities": entities or []}
-    return Tracker("c1", slots, latest, [], False, None, None, "action_listen")
+    return Tracker("c1", slots, latest, events or [], False, None, None, "action_listen")
+
+
+def asked_then_side_question(question: str) -> list[dict]:
+    """The events of: the shopper asks about an order, the bot asks `question`, the shopper
+    asks something else."""
+    return [
+        {"event": "user", "text": "where is my order 10018"},
+        {"event": "bot", "text": None, "metadata": {"utter_action": question}},
+        {"event": "user", "text": "do you ship express to spain?"},
+    ]
 
 
 def run(action, state: Tracker) -> tuple[list[dict], list]:
@@ -71,6 +86,30 @@ def test_without_a_country_the_bot_asks_for_it_and_remembers_the_topic(shop):
     messages, events = run(ActionReturnPolicy(), tracker({}))
     assert said(messages) == "Which country are you in? It matters for our return rules."
     assert events == [SlotSet("topic", "return_policy")]
+
+
+def test_an_open_proof_question_is_asked_again_after_a_side_question(shop):
+    slots = {"country": "Spain", "topic": "order_status", "order_number": "10018"}
+    state = tracker(slots, events=asked_then_side_question("utter_ask_verification"))
+    messages, events = run(ActionReturnPolicy(), state)
+    assert said(messages).startswith("In Spain you can return items")
+    assert messages[1]["response"] == "utter_ask_verification"
+    assert messages[1]["order_number"] == "10018"
+    assert events == []  # the order question stays open
+
+
+def test_an_open_order_number_question_is_asked_again_after_a_side_question(shop):
+    slots = {"country": "Spain", "topic": "cancel_order"}
+    state = tracker(slots, events=asked_then_side_question("utter_ask_order_number"))
+    messages, _ = run(ActionReturnPolicy(), state)
+    assert [m["response"] for m in messages][1:] == ["utter_ask_order_number"]
+
+
+def test_an_order_question_asked_long_ago_is_not_asked_again(shop):
+    slots = {"country": "Spain", "topic": "order_status", "order_number": "10018"}
+    state = tracker(slots, events=asked_then_side_question("utter_order_status_shipped"))
+    messages, events = run(ActionReturnPolicy(), state)
+    assert len(messages) == 1 and events == [SlotSet("topic", None)]
 
 
 def test_germany_gets_its_override_in_the_shoppers_words(shop):
