@@ -63,6 +63,7 @@ class Proof:
         else:
             given = normalise_postal_code(self.postal_code or "")
             stored = normalise_postal_code(order.postal_code or "")
+            given, stored = _same_zip_precision(given, stored)
         return bool(given) and bool(stored) and hmac.compare_digest(given, stored)
 
 
@@ -72,6 +73,14 @@ def normalise_email(email: str) -> str:
 
 def normalise_postal_code(code: str) -> str:
     return "".join(code.split()).replace("-", "").upper()
+
+
+def _same_zip_precision(given: str, stored: str) -> tuple[str, str]:
+    """A US ZIP+4 ("94105-1234") proves the 5-digit ZIP stored on an order, and the other way
+    round: the extra four digits only narrow the delivery route."""
+    if given.isdigit() and stored.isdigit() and {len(given), len(stored)} == {5, 9}:
+        return given[:5], stored[:5]
+    return given, stored
 
 
 def identity_signature(secret: str, email: str, expires: int | None = None) -> str:

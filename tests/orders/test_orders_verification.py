@@ -38,6 +38,7 @@ async def session(tmp_path):
             ("10045", "ana@example.com", "28013"),
             ("10046", "ana@example.com", "28013"),
             ("10050", "bo@example.com", "SW1A1AA"),
+            ("10051", "al@example.com", "94105"),
             ("20001", "", ""),
         ):  # Shopify: no email, no zip (Hong Kong)
             session.add(
@@ -67,6 +68,11 @@ async def test_order_number_and_email_open_that_order_only(session):
 async def test_postal_code_works_too_written_any_way(session):
     order = await verify_order(session, "c1", Proof("10050", postal_code="sw1a 1aa"), now=NOW)
     assert order.number == "10050"
+
+
+async def test_a_zip_plus_four_proves_the_five_digit_zip(session):
+    assert await verify_order(session, "c1", Proof("10051", postal_code="94105-1234"), now=NOW)
+    assert not await verify_order(session, "c2", Proof("10051", postal_code="94106-1234"), now=NOW)
 
 
 async def test_an_existing_order_with_the_wrong_email_looks_like_a_missing_one(session):
