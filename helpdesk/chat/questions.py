@@ -68,7 +68,8 @@ def _found(
 ) -> dict[str, str]:
     number = order_number_in(text)
     if question == ASK_ORDER_NUMBER:
-        return {"order_number": number} if number else {}
+        # "10018, ana@example.com": the proof may come with the number.
+        return {"order_number": number, **_proof_in(text, number, tagged)} if number else {}
     if question in PROOF_QUESTIONS:
         return _proof_in(text, asked_for, tagged)
     if question == ASK_COUNTRY:

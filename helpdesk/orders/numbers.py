@@ -16,7 +16,7 @@ POSTAL_CODE = re.compile(
     r"[A-Za-z]{1,2}\d[A-Za-z\d]?\s?\d[A-Za-z]{2}"  # GB
     r"|[A-Za-z]\d[A-Za-z]\s?\d[A-Za-z]\d"  # CA
     r"|\d{5}-\d{3,4}"  # BR, US ZIP+4
-    r"|\d{4}-\d{3}"  # PT
+    r"|\d{4}[- ]\d{3}"  # PT, also written with a space
     r"|\d{4}\s?[A-Za-z]{2}"  # NL
     r"|\d{4,5}"  # most of Europe, US
     r")(?![\w-])",

@@ -24,6 +24,13 @@ def entities(payload: str | None) -> dict | None:
     [
         (ASK_ORDER_NUMBER, "ok. it's #10045", {"order_number": "10045"}),
         (ASK_ORDER_NUMBER, "el pedido es el 10025 gracias", {"order_number": "10025"}),
+        (
+            ASK_ORDER_NUMBER,
+            "10025 and my email is ana.garcia@example.com",
+            {"order_number": "10025", "email": "ana.garcia@example.com"},
+        ),
+        (ASK_ORDER_NUMBER, "10025, 28013", {"order_number": "10025", "postal_code": "28013"}),
+        (ASK_PROOF, "1250 096", {"postal_code": "1250 096"}),
         (ASK_PROOF, "ok. emma.johnson@example.com", {"email": "emma.johnson@example.com"}),
         (ASK_PROOF, "foi mal, é lucas.souza@example.com", {"email": "lucas.souza@example.com"}),
         (ASK_PROOF, "postcode is sw1a 1aa", {"postal_code": "sw1a 1aa"}),
