@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from helpdesk.rasa.client import Understanding
+
 # The second button of a yes/no offer (locales/: utter_offer_human, utter_order_delayed,
 # utter_ask_affirmation...): what "no" means there.
 NO_PAYLOADS = {"/deny", "/out_of_scope"}
@@ -35,6 +37,15 @@ def answer_to(offer: Offer, intent: str, confidence: float) -> str | None:
     if confidence < SURE_ENOUGH:
         return None
     return {YES: offer.yes, NO: offer.no}.get(intent)
+
+
+# What a whole message may be about and still be no question of its own.
+NOT_A_QUESTION = {YES, NO, "greet", "goodbye", "thank_you", "out_of_scope", "nlu_fallback", "stop"}
+
+
+def asks_something_else(whole: Understanding) -> bool:
+    """True when the whole message, read at once, confidently asks about a topic."""
+    return whole.intent not in NOT_A_QUESTION and whole.confidence >= SURE_ENOUGH
 
 
 def readings(text: str) -> list[str]:

@@ -20,7 +20,7 @@ from helpdesk.chat.models import (
     Message,
     Sender,
 )
-from helpdesk.chat.offers import Offer, answer_to, offer_in, readings
+from helpdesk.chat.offers import Offer, answer_to, asks_something_else, offer_in, readings
 from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
 from helpdesk.chat.questions import answer_to_question, needs_tagging
@@ -31,7 +31,7 @@ from helpdesk.languages.for_bot import BOT_LANGUAGE, text_for_bot
 from helpdesk.languages.letters import as_meant
 from helpdesk.languages.translation import Translator
 from helpdesk.policies.support_schema import SupportPolicy
-from helpdesk.rasa.client import Bot, BotFailed, BotMessage, BotUnavailable
+from helpdesk.rasa.client import Bot, BotFailed, BotMessage, BotUnavailable, Understanding
 
 log = logging.getLogger(__name__)
 NOTICE_BOT_UNAVAILABLE = "notice_bot_unavailable"
@@ -204,15 +204,20 @@ class BotRelay:
         return read.text
 
     async def _as_answer_to_offer(self, turn: Turn, text: str) -> str:
-        """Right after a yes/no offer, a yes or a no in any words is that button's payload."""
+        """Right after a yes/no offer, a yes or a no in any words is that button's payload;
+        a no that goes on with a question of its own ("no, but where is my refund?") is the
+        question."""
         if turn.offer is None:
             return text
+        whole: Understanding | None = None
         for reading in readings(text):
             async with self._slots:
                 understood = await self.bot.understand(reading)
-            if (
-                payload := answer_to(turn.offer, understood.intent, understood.confidence)
-            ) is not None:
+            whole = whole or understood
+            payload = answer_to(turn.offer, understood.intent, understood.confidence)
+            if payload == turn.offer.no and asks_something_else(whole):
+                return text
+            if payload is not None:
                 return payload
         return text
 

@@ -116,6 +116,15 @@ async def test_a_yes_to_an_offer_of_a_person_is_taken_as_yes_in_any_words(shoppe
     assert fake_bot.texts() == ["mmh no idea", "/human_handoff"]
 
 
+async def test_a_no_that_goes_on_with_a_question_is_the_question(shopper, fake_bot):
+    fake_bot.script["mmh no idea"] = OFFER
+    question = "no, but where is my refund?"
+    fake_bot.understood.update({question: ("refund_status", 0.8), "no": ("deny", 0.95)})
+    await shopper.say("mmh no idea")
+    await shopper.say(question)
+    assert fake_bot.texts() == ["mmh no idea", question]
+
+
 async def test_a_no_to_an_offer_is_the_offers_no_and_other_words_go_as_written(shopper, fake_bot):
     fake_bot.script["mmh no idea"] = OFFER
     fake_bot.understood.update(
