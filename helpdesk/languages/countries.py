@@ -19,6 +19,16 @@ COLLOQUIAL = {
     "britain": "GB",
     "inglaterra": "GB",
     "angleterre": "GB",
+    "inghilterra": "GB",
+    "the uk": "GB",
+    "gran bretagna": "GB",
+    "gran bretana": "GB",
+    "grande bretagne": "GB",
+    "gra bretanha": "GB",
+    "grossbritannien": "GB",
+    "the us": "US",
+    "the usa": "US",
+    "the states": "US",
     "usa": "US",
     "us": "US",
     "america": "US",
@@ -92,7 +102,6 @@ NOT_IN_SENTENCES = {
     "man",
     "sur",
     "peru",
-    "chile",
 }
 # Codes babel names that are no country a parcel goes to (European Union, United Nations...).
 NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
