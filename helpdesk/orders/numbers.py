@@ -5,20 +5,22 @@ from __future__ import annotations
 import re
 
 # The shop's order numbers as shoppers write them: "10045", "#10045", and Shopify's default
-# numbering from "#1001" on (4 to 7 digits; stored without "#").
+# numbering from "#1001" on (4 to 6 digits; stored without "#").
 # ASCII word boundaries: in "订单10006" the number touches Chinese letters.
-ORDER_NUMBER = re.compile(r"(?<![\w-])#?\s*(\d{4,7})(?![\w-])", re.ASCII)
+ORDER_NUMBER = re.compile(r"(?<![\w-])#?\s*(\d{4,6})(?![\w-])", re.ASCII)
 # Postal codes as people write them in the shop's markets: NL "1017 CE", GB "SW1A 1AA",
-# PT "1250-096", BR "01310-100", US "94105" and ZIP+4 "94105-1234", CA "K1A 0B1", and the plain
-# 4- and 5-digit codes of most of Europe. Longest forms first, so "1017 CE" is not read as "1017".
+# PT "1250-096", BR "01310-100" (both also without the dash), US "94105" and ZIP+4
+# "94105-1234", CA "K1A 0B1", the plain 4- and 5-digit codes of most of Europe and China's 6.
+# Longest forms first, so "1017 CE" is not read as "1017".
 POSTAL_CODE = re.compile(
     r"(?<![\w#-])("
     r"[A-Za-z]{1,2}\d[A-Za-z\d]?\s?\d[A-Za-z]{2}"  # GB
     r"|[A-Za-z]\d[A-Za-z]\s?\d[A-Za-z]\d"  # CA
-    r"|\d{5}-\d{3,4}"  # BR, US ZIP+4
-    r"|\d{4}[- ]\d{3}"  # PT, also written with a space
+    r"|\d{5}-\d{4}"  # US ZIP+4
+    r"|\d{5}-?\d{3}"  # BR
+    r"|\d{4}[- ]?\d{3}"  # PT, also written with a space
     r"|\d{4}\s?[A-Za-z]{2}"  # NL
-    r"|\d{4,5}"  # most of Europe, US
+    r"|\d{4,6}"  # most of Europe, US, China
     r")(?![\w-])",
     re.ASCII,
 )

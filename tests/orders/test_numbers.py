@@ -16,6 +16,7 @@ from helpdesk.orders.numbers import order_number_in, postal_codes_in
         ("mi pedido #1001 no llegó", "1001"),  # Shopify's default numbering
         ("订单10006", "10006"),
         ("123", None),  # too short for any of the shop's numbers
+        ("1250096", None),  # a Portuguese postal code without its dash
         ("my zip is 94105-1234", None),  # a ZIP+4 is not an order number
         ("tel +351-912-345", None),
         ("", None),
@@ -36,6 +37,9 @@ def test_order_numbers_are_read_as_the_shop_writes_them(text, number):
         ("cep 01310-100", ["01310-100"]),
         ("zip 94105-1234", ["94105-1234"]),
         ("K1A 0B1", ["K1A 0B1"]),
+        ("1250096", ["1250096"]),
+        ("01310100", ["01310100"]),
+        ("200000", ["200000"]),
         ("28013", ["28013"]),
         ("order #10045", []),  # written as an order number, never a postal code
     ],
