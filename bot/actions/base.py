@@ -8,9 +8,11 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.context import (
+    ANSWERED,
     country_or_ask,
     done,
     policies_or_apologise,
@@ -46,9 +48,10 @@ class CountryPolicyAnswer(Action, ABC):
         if (policies := policies_or_apologise(dispatcher)) is None:
             return done()
         self.answer(dispatcher, policies, country)
+        answered = [SlotSet(ANSWERED, self.topic)]
         if reask_open_order_question(dispatcher, tracker, self.topic):
-            return []  # the open order question stays open
-        return done()
+            return answered  # the open order question stays open
+        return [*answered, *done()]
 
 
 async def order_and_policies(

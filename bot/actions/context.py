@@ -12,6 +12,7 @@ from helpdesk.policies.loading import Policies
 from helpdesk.policies.store import PoliciesUnavailable
 
 TOPIC = "topic"
+ANSWERED = "answered"  # the policy topic last answered for a country
 
 
 def shopper_country(tracker: Tracker) -> str | None:

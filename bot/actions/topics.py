@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.cancellation import ActionCancelOrder, ActionChangeOrder
-from bot.actions.context import TOPIC, latest_entity
+from bot.actions.context import ANSWERED, TOPIC, latest_entity
 from bot.actions.loyalty import ActionLoyaltyBalance, ActionLoyaltyProgram
 from bot.actions.orders import ActionOrderStatus
 from bot.actions.payments import ActionPaymentMethods
@@ -39,6 +39,8 @@ class ActionContinue(Action):
         topic = tracker.get_slot(TOPIC)
         if topic not in RESUMABLE and latest_entity(tracker, "order_number"):
             topic = "order_status"  # an order number alone: the shopper wants to know about it
+        elif topic not in RESUMABLE and latest_entity(tracker, "country"):
+            topic = tracker.get_slot(ANSWERED)  # "and for spain?": the last answer, elsewhere
         if topic in RESUMABLE:
             events = RESUMABLE[topic]().run(dispatcher, tracker, domain)
             return await events if inspect.isawaitable(events) else events

@@ -19,6 +19,7 @@ from functools import cache
 
 from helpdesk.languages.countries import country_code, names_in_sentences
 from helpdesk.orders.numbers import order_number_in, postal_codes_in
+from helpdesk.rasa.client import Understanding
 
 ASK_ORDER_NUMBER = "utter_ask_order_number"
 ASK_PROOF = "utter_ask_verification"
@@ -29,6 +30,17 @@ _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
 MAX_ANSWER_WORDS = 12  # longer is a new question, not an answer
+# The answers the bot computes for one country, and their topics: a country named right after
+# one asks the same for that country.
+COUNTRY_ANSWERS = {
+    "utter_shipping_answer": "shipping_info",
+    "utter_shipping_not_served": "shipping_info",
+    "utter_payment_answer": "payment_methods",
+    "utter_return_policy_answer": "return_policy",
+    "utter_loyalty_program_answer": "loyalty_program",
+}
+# What the NLU may read in "and for spain?" that is no question of its own.
+NO_TOPIC = {"inform", "out_of_scope", "nlu_fallback", "greet", "thank_you", "affirm", "deny"}
 
 
 def answer_to_question(
@@ -36,23 +48,43 @@ def answer_to_question(
     text: str,
     asked_for: str | None = None,
     *,
-    tagged: Mapping[str, str] | None = None,
+    understood: Understanding | None = None,
 ) -> str | None:
     """`/inform{...}` when `text` answers the open `question` (a locale key the bot said last);
-    `asked_for` is the order number the proof question named, `tagged` the entities the NLU
-    found in the text (needed only where `needs_tagging`)."""
+    `asked_for` is the order number the proof question named, `understood` what the NLU read
+    in the text (needed only where `needs_understanding`)."""
     if not _may_answer(question, text):
         return None
-    entities = _found(str(question), text, asked_for, tagged or {})
+    if question in COUNTRY_ANSWERS:
+        entities = _other_country(COUNTRY_ANSWERS[str(question)], text, understood)
+    else:
+        tagged = understood.entities if understood else {}
+        entities = _found(str(question), text, asked_for, tagged)
     return f"/inform{json.dumps(entities, ensure_ascii=False)}" if entities else None
 
 
-def needs_tagging(question: str | None, text: str, asked_for: str | None = None) -> bool:
-    """True when only the NLU's entity tags can tell what the answer is: a bare five-digit
-    number, other than the one asked about, given as a proof."""
-    if not _may_answer(question, text) or question not in PROOF_QUESTIONS or _EMAIL.search(text):
+def needs_understanding(question: str | None, text: str, asked_for: str | None = None) -> bool:
+    """True when only the NLU can tell what the answer is: a bare number, other than the one
+    asked about, given as a proof (a postal code or a corrected order number?); a country
+    named after an answer for another country (the same question again, or a new one?)."""
+    if not _may_answer(question, text):
+        return False
+    if question in COUNTRY_ANSWERS:
+        return _country_in(text) is not None
+    if question not in PROOF_QUESTIONS or _EMAIL.search(text):
         return False
     return _ambiguous_number(text, asked_for) is not None
+
+
+def _other_country(topic: str, text: str, understood: Understanding | None) -> dict[str, str]:
+    """ "and for spain?" after an answer about `topic`: the country, when the words ask nothing
+    else (the NLU reads no other topic in them)."""
+    country = _country_in(text)
+    if country is None or understood is None:
+        return {}
+    if understood.intent not in NO_TOPIC and understood.intent != topic:
+        return {}  # "do you ship to spain?" after the return rules: a question of its own
+    return {"country": country}
 
 
 def _may_answer(question: str | None, text: str) -> bool:

@@ -23,7 +23,7 @@ from helpdesk.chat.models import (
 from helpdesk.chat.offers import Offer, answer_to, asks_something_else, offer_in, readings
 from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
-from helpdesk.chat.questions import answer_to_question, needs_tagging
+from helpdesk.chat.questions import answer_to_question, needs_understanding
 from helpdesk.clock import Clock
 from helpdesk.columns import stored_id
 from helpdesk.database import Database
@@ -184,10 +184,12 @@ class BotRelay:
         if answer := answer_to_question(turn.question, words, turn.asked_for):
             return answer
         text = await self._read(turn)
-        if needs_tagging(turn.question, words, turn.asked_for):
+        if needs_understanding(turn.question, words, turn.asked_for):
             async with self._slots:
-                tagged = (await self.bot.understand(text)).entities
-            if answer := answer_to_question(turn.question, words, turn.asked_for, tagged=tagged):
+                understood = await self.bot.understand(text)
+            if answer := answer_to_question(
+                turn.question, words, turn.asked_for, understood=understood
+            ):
                 return answer
         return await self._as_answer_to_offer(turn, text)
 

@@ -95,7 +95,7 @@ def test_an_open_proof_question_is_asked_again_after_a_side_question(shop):
     assert said(messages).startswith("In Spain you can return items")
     assert messages[1]["response"] == "utter_ask_verification"
     assert messages[1]["order_number"] == "10018"
-    assert events == []  # the order question stays open
+    assert events == [SlotSet("answered", "return_policy")]  # the order question stays open
 
 
 def test_an_open_order_number_question_is_asked_again_after_a_side_question(shop):
@@ -109,7 +109,8 @@ def test_an_order_question_asked_long_ago_is_not_asked_again(shop):
     slots = {"country": "Spain", "topic": "order_status", "order_number": "10018"}
     state = tracker(slots, events=asked_then_side_question("utter_order_status_shipped"))
     messages, events = run(ActionReturnPolicy(), state)
-    assert len(messages) == 1 and events == [SlotSet("topic", None)]
+    assert len(messages) == 1
+    assert events == [SlotSet("answered", "return_policy"), SlotSet("topic", None)]
 
 
 def test_germany_gets_its_override_in_the_shoppers_words(shop):
@@ -117,7 +118,7 @@ def test_germany_gets_its_override_in_the_shoppers_words(shop):
     text = said(messages)
     assert text.startswith("In Germany you can return items within 60 days of delivery")
     assert "Returns are free" in text and "underwear and swimwear (hygiene)" in text
-    assert events == [SlotSet("topic", None)]
+    assert events == [SlotSet("answered", "return_policy"), SlotSet("topic", None)]
 
 
 def test_the_uk_pays_for_its_label_in_pounds(shop):
@@ -139,3 +140,19 @@ async def test_a_bare_country_resumes_the_return_question(shop):
         dispatcher, tracker({"topic": "return_policy", "country": "France"}, intent="inform"), {}
     )
     assert said(dispatcher.messages).startswith("In France you can return items within 30 days")
+
+
+async def test_another_country_after_an_answer_answers_it_again_for_that_country(shop):
+    dispatcher = CollectingDispatcher()
+    france = [{"entity": "country", "value": "francia"}]
+    slots = {"answered": "return_policy", "country": "francia"}
+    await ActionContinue().run(dispatcher, tracker(slots, intent="inform", entities=france), {})
+    assert said(dispatcher.messages).startswith("In France you can return items within 30 days")
+
+
+async def test_a_country_with_nothing_answered_before_asks_what_about_it(shop):
+    dispatcher = CollectingDispatcher()
+    france = [{"entity": "country", "value": "France"}]
+    slots = {"country": "France"}
+    await ActionContinue().run(dispatcher, tracker(slots, intent="inform", entities=france), {})
+    assert dispatcher.messages[0]["response"] == "utter_how_can_i_help"

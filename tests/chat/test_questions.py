@@ -11,8 +11,9 @@ from helpdesk.chat.questions import (
     ASK_ORDER_NUMBER,
     ASK_PROOF,
     answer_to_question,
-    needs_tagging,
+    needs_understanding,
 )
+from helpdesk.rasa.client import Understanding
 
 
 def entities(payload: str | None) -> dict | None:
@@ -31,6 +32,7 @@ def entities(payload: str | None) -> dict | None:
         ),
         (ASK_ORDER_NUMBER, "10025, 28013", {"order_number": "10025", "postal_code": "28013"}),
         (ASK_PROOF, "1250 096", {"postal_code": "1250 096"}),
+        (ASK_PROOF, "o cp é 1250096", {"postal_code": "1250096"}),
         (ASK_PROOF, "ok. emma.johnson@example.com", {"email": "emma.johnson@example.com"}),
         (ASK_PROOF, "foi mal, é lucas.souza@example.com", {"email": "lucas.souza@example.com"}),
         (ASK_PROOF, "postcode is sw1a 1aa", {"postal_code": "sw1a 1aa"}),
@@ -63,8 +65,9 @@ def test_an_answer_inside_a_sentence_is_found(question, text, found):
     ],
 )
 def test_a_bare_five_digit_proof_is_what_the_nlu_tagged_it(text, tagged, found):
-    assert needs_tagging(ASK_PROOF, text, asked_for="10018")
-    assert entities(answer_to_question(ASK_PROOF, text, "10018", tagged=tagged)) == found
+    assert needs_understanding(ASK_PROOF, text, asked_for="10018")
+    understood = Understanding("inform", 0.9, tagged)
+    assert entities(answer_to_question(ASK_PROOF, text, "10018", understood=understood)) == found
 
 
 @pytest.mark.parametrize(
@@ -77,8 +80,8 @@ def test_a_bare_five_digit_proof_is_what_the_nlu_tagged_it(text, tagged, found):
         (ASK_ORDER_NUMBER, "10025"),  # only a proof can be a postal code
     ],
 )
-def test_what_the_words_settle_needs_no_tagging(question, text):
-    assert not needs_tagging(question, text, asked_for="10018")
+def test_what_the_words_settle_needs_no_understanding(question, text):
+    assert not needs_understanding(question, text, asked_for="10018")
 
 
 @pytest.mark.parametrize(
@@ -103,3 +106,27 @@ def test_what_does_not_answer_the_question_goes_to_the_bot_as_written(question, 
 
 def test_an_empty_value_is_never_an_answer():
     assert answer_to_question(ASK_PROOF, "my email is  ", asked_for="10018") is None
+
+
+RETURNS_ANSWER = "utter_return_policy_answer"
+
+
+@pytest.mark.parametrize(
+    "text, intent, found",
+    [
+        ("and for spain?", "inform", {"country": "spain"}),
+        ("what about the netherlands", "out_of_scope", {"country": "netherlands"}),
+        ("e in svizzera?", "nlu_fallback", {"country": "svizzera"}),
+        ("and the return rules in france?", "return_policy", {"country": "france"}),
+        ("do you ship to spain?", "shipping_info", None),  # a question of its own
+    ],
+)
+def test_a_country_after_an_answer_for_another_asks_the_same_again(text, intent, found):
+    assert needs_understanding(RETURNS_ANSWER, text)
+    understood = Understanding(intent, 0.7)
+    assert entities(answer_to_question(RETURNS_ANSWER, text, understood=understood)) == found
+
+
+def test_words_without_a_country_after_an_answer_go_to_the_bot_as_written():
+    assert not needs_understanding(RETURNS_ANSWER, "thanks!")
+    assert answer_to_question(RETURNS_ANSWER, "and for me?") is None
