@@ -13,6 +13,7 @@ import shutil
 import socket
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -71,10 +72,9 @@ class RasaServer:
                 return (await answer.json())["events"]
 
 
-@pytest.fixture(scope="session")
-def rasa(tmp_path_factory):
-    var_dir = tmp_path_factory.mktemp("rasa")
-    model = ensure_model(PROJECT_ROOT / "var")
+def start_rasa(var_dir: Path, model: Path) -> RasaServer:
+    """`rasa run` serving `model` on a free port, calling back whichever helpdesk listens on the
+    ports it names (the tests' fixtures and benchmarks/conversations.py start one there)."""
     rasa_url, helpdesk_port, callbacks_port = (
         f"http://127.0.0.1:{free_port()}",
         free_port(),
@@ -91,8 +91,30 @@ def rasa(tmp_path_factory):
         var_dir=var_dir,
     )
     process.start()
-    yield RasaServer(process, rasa_url, token, helpdesk_port, callbacks_port, callbacks_token)
-    process.stop()
+    return RasaServer(process, rasa_url, token, helpdesk_port, callbacks_port, callbacks_token)
+
+
+def shop_settings(rasa: RasaServer, folder: Path, **overrides) -> Settings:
+    """A helpdesk on `folder` (its database, its own copy of the policy files), wired to `rasa`."""
+    shutil.copytree(PROJECT_ROOT / "policies", folder / "policies", dirs_exist_ok=True)
+    wired = dict(
+        environment="test",
+        var_dir=folder,
+        rasa_url=rasa.url,
+        rasa_token=rasa.token,
+        bot_timeout_seconds=60,
+        rasa_callbacks_port=rasa.callbacks_port,
+        rasa_callbacks_token=rasa.callbacks_token,
+        policies_dir=folder / "policies",
+    )
+    return Settings(**(wired | overrides))
+
+
+@pytest.fixture(scope="session")
+def rasa(tmp_path_factory):
+    server = start_rasa(tmp_path_factory.mktemp("rasa"), ensure_model(PROJECT_ROOT / "var"))
+    yield server
+    server.process.stop()
 
 
 @pytest.fixture
@@ -104,17 +126,7 @@ async def helpdesk_factory(rasa, aiohttp_server, aiohttp_client, tmp_path, clock
         """A helpdesk on the test's own folder: built again, it is the same shop restarted."""
         if wait_for_bot:
             await rasa.wait_ready()
-        shutil.copytree(PROJECT_ROOT / "policies", tmp_path / "policies", dirs_exist_ok=True)
-        settings = Settings(
-            environment="test",
-            var_dir=tmp_path,
-            rasa_url=rasa.url,
-            rasa_token=rasa.token,
-            bot_timeout_seconds=60,
-            rasa_callbacks_port=rasa.callbacks_port,
-            rasa_callbacks_token=rasa.callbacks_token,
-            policies_dir=tmp_path / "policies",
-        )
+        settings = shop_settings(rasa, tmp_path)
         dependencies.setdefault("translator", Translator(None))
         dependencies.setdefault("clock", clock)
         server = await aiohttp_server(create_app(settings, **dependencies), port=rasa.helpdesk_port)
