@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import cache
 
 from helpdesk.languages.countries import country_code, names_in_sentences
-from helpdesk.orders.numbers import order_number_in, postal_codes_in
+from helpdesk.orders.numbers import ORDER_NUMBER, order_number_in, postal_codes_in
 from helpdesk.rasa.client import Understanding
 
 ASK_ORDER_NUMBER = "utter_ask_order_number"
@@ -49,17 +49,21 @@ def answer_to_question(
     asked_for: str | None = None,
     *,
     understood: Understanding | None = None,
+    known_orders: Collection[str] = (),
 ) -> str | None:
     """`/inform{...}` when `text` answers the open `question` (a locale key the bot said last);
-    `asked_for` is the order number the proof question named, `understood` what the NLU read
-    in the text (needed only where `needs_understanding`)."""
+    `asked_for` is the order number the proof question named; `understood` what the NLU read
+    in the text and `known_orders` which of its `numbers_to_look_up` are the shop's orders
+    (both needed only where `needs_understanding`)."""
     if not _may_answer(question, text):
         return None
     if question in COUNTRY_ANSWERS:
         entities = _other_country(COUNTRY_ANSWERS[str(question)], text, understood)
+    elif understood is None and needs_understanding(question, text, asked_for):
+        return None  # not without what the NLU reads
     else:
         tagged = understood.entities if understood else {}
-        entities = _found(str(question), text, asked_for, tagged)
+        entities = _found(str(question), text, asked_for, tagged, set(known_orders))
     return f"/inform{json.dumps(entities, ensure_ascii=False)}" if entities else None
 
 
@@ -74,6 +78,14 @@ def needs_understanding(question: str | None, text: str, asked_for: str | None =
     if question not in PROOF_QUESTIONS or _EMAIL.search(text):
         return False
     return _ambiguous_number(text, asked_for) is not None
+
+
+def numbers_to_look_up(question: str | None, text: str, asked_for: str | None = None) -> list[str]:
+    """The number whose being an order of the shop tells a correction from a postal code."""
+    if question not in PROOF_QUESTIONS:
+        return []
+    number = _ambiguous_number(text, asked_for)
+    return [number] if number else []
 
 
 def _other_country(topic: str, text: str, understood: Understanding | None) -> dict[str, str]:
@@ -96,28 +108,38 @@ def _may_answer(question: str | None, text: str) -> bool:
 
 
 def _found(
-    question: str, text: str, asked_for: str | None, tagged: Mapping[str, str]
+    question: str,
+    text: str,
+    asked_for: str | None,
+    tagged: Mapping[str, str],
+    known_orders: set[str],
 ) -> dict[str, str]:
     number = order_number_in(text)
     if question == ASK_ORDER_NUMBER:
         # "10018, ana@example.com": the proof may come with the number.
-        return {"order_number": number, **_proof_in(text, number, tagged)} if number else {}
+        return {"order_number": number, **_proof_in(text, number, tagged, set())} if number else {}
     if question in PROOF_QUESTIONS:
-        return _proof_in(text, asked_for, tagged)
+        return _proof_in(text, asked_for, tagged, known_orders)
     if question == ASK_COUNTRY:
         country = _country_in(text)
         return {"country": country} if country else {}
     return {}
 
 
-def _proof_in(text: str, asked_for: str | None, tagged: Mapping[str, str]) -> dict[str, str]:
+def _proof_in(
+    text: str, asked_for: str | None, tagged: Mapping[str, str], known_orders: set[str]
+) -> dict[str, str]:
     """An email, a postal code in any market's format, or a corrected order number."""
     if email := _EMAIL.search(text):
         return {"email": email.group(0)}
     if number := _ambiguous_number(text, asked_for):
-        if tagged.get("order_number") == number:
-            return {"order_number": number}  # a correction of the number
-        return {"postal_code": number} if tagged.get("postal_code") == number else {}
+        # The words around it decide ("my postcode is 28013"); else whether the shop has
+        # such an order ("sorry, it's 10015"); a number that is no order is a postal code.
+        if tagged.get("postal_code") == number:
+            return {"postal_code": number}
+        if tagged.get("order_number") == number or number in known_orders:
+            return {"order_number": number}
+        return {"postal_code": number}
     if (number := order_number_in(text)) and number != asked_for and not postal_codes_in(text):
         return {"order_number": number}  # "#10025": a shop number, never a postal code
     codes = [code for code in postal_codes_in(text) if order_number_in(code) != asked_for]
@@ -125,13 +147,11 @@ def _proof_in(text: str, asked_for: str | None, tagged: Mapping[str, str]) -> di
 
 
 def _ambiguous_number(text: str, asked_for: str | None) -> str | None:
-    """A five-digit number written without '#', other than the asked one: a postal code in
-    much of the world, and the shape of the shop's order numbers too."""
-    codes = postal_codes_in(text)
-    number = order_number_in(text)
-    if number and number != asked_for and number in codes:
-        return number
-    return None
+    """A number written without '#', other than the asked one, that is the shape of a postal
+    code and of the shop's order numbers both ("sorry, its 10013 not 10031")."""
+    codes = set(postal_codes_in(text))
+    numbers = [m.group(1) for m in ORDER_NUMBER.finditer(text) if m.group(1) != asked_for]
+    return next((number for number in numbers if number in codes), None)
 
 
 def _country_in(text: str) -> str | None:

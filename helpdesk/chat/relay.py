@@ -23,13 +23,14 @@ from helpdesk.chat.models import (
 from helpdesk.chat.offers import Offer, answer_to, asks_something_else, offer_in, readings
 from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
-from helpdesk.chat.questions import answer_to_question, needs_understanding
+from helpdesk.chat.questions import answer_to_question, needs_understanding, numbers_to_look_up
 from helpdesk.clock import Clock
 from helpdesk.columns import stored_id
 from helpdesk.database import Database
 from helpdesk.languages.for_bot import BOT_LANGUAGE, text_for_bot
 from helpdesk.languages.letters import as_meant
 from helpdesk.languages.translation import Translator
+from helpdesk.orders.lookup import existing_numbers
 from helpdesk.policies.support_schema import SupportPolicy
 from helpdesk.rasa.client import Bot, BotFailed, BotMessage, BotUnavailable, Understanding
 
@@ -74,6 +75,7 @@ class Turn:
     offer: Offer | None  # the yes/no offer the bot made just before the message, if any
     question: str | None  # the locale key of the bot's last words (its open question, if one)
     asked_for: str | None  # the order number that question named, if any
+    known_orders: set[str]  # which numbers in the message are the shop's orders, where it matters
 
 
 class BotRelay:
@@ -172,7 +174,12 @@ class BotRelay:
                 else set()
             )
             said = await store.last_said_before(session, conversation_id, stored_id(message))
-            return Turn(conversation, message, pending[-1], offered, *_what_was_asked(said))
+            offer, question, asked_for = _what_was_asked(said)
+            candidates = numbers_to_look_up(question, as_meant(message.text), asked_for)
+            known = await existing_numbers(session, candidates)
+            return Turn(
+                conversation, message, pending[-1], offered, offer, question, asked_for, known
+            )
 
     async def _text_for_bot(self, turn: Turn) -> str:
         """What the bot reads: a payload only as the payload rules allow, English for a language
@@ -188,7 +195,11 @@ class BotRelay:
             async with self._slots:
                 understood = await self.bot.understand(text)
             if answer := answer_to_question(
-                turn.question, words, turn.asked_for, understood=understood
+                turn.question,
+                words,
+                turn.asked_for,
+                understood=understood,
+                known_orders=turn.known_orders,
             ):
                 return answer
         return await self._as_answer_to_offer(turn, text)

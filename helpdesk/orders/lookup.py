@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlmodel import col, select
@@ -38,3 +39,11 @@ async def order_view(session: AsyncSession, order: Order) -> OrderView:
 async def latest_order_of(session: AsyncSession, email: str) -> Order | None:
     query = select(Order).where(Order.email == email).order_by(col(Order.placed_at).desc())
     return (await session.exec(query)).first()
+
+
+async def existing_numbers(session: AsyncSession, numbers: Collection[str]) -> set[str]:
+    """Which of `numbers` are orders of the shop."""
+    if not numbers:
+        return set()
+    found = await session.exec(select(Order.number).where(col(Order.number).in_(list(numbers))))
+    return set(found.all())

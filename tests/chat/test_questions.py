@@ -12,6 +12,7 @@ from helpdesk.chat.questions import (
     ASK_PROOF,
     answer_to_question,
     needs_understanding,
+    numbers_to_look_up,
 )
 from helpdesk.rasa.client import Understanding
 
@@ -50,24 +51,40 @@ def test_an_answer_inside_a_sentence_is_found(question, text, found):
     assert entities(answer_to_question(question, text, asked_for="10018")) == found
 
 
+POSTAL, ORDER = {"postal_code": "28013"}, {"order_number": "10025"}
+
+
 @pytest.mark.parametrize(
-    "text, tagged, found",
+    "text, tagged, known, found",
     [
-        ("mi código postal es 28013", {"postal_code": "28013"}, {"postal_code": "28013"}),
+        # The words around the number decide first...
+        ("mi código postal es 28013", POSTAL, set(), POSTAL),
+        ("perdon me equivoque de numero, es el 10025", ORDER, set(), ORDER),
         (
-            "perdon me equivoque de numero, es el 10025",
-            {"order_number": "10025"},
-            {"order_number": "10025"},
+            "ah non pardon c'est la 10011",
+            {"order_number": "10011"},
+            set(),
+            {"order_number": "10011"},
         ),
-        ("ah non pardon c'est la 10011", {"order_number": "10011"}, {"order_number": "10011"}),
-        ("28013", {}, None),  # nothing tagged: the bot reads the message as written
-        ("28013", {"postal_code": "99999"}, None),  # a tag of another value proves nothing
+        # ...then whether the shop has such an order; a number that is none is a postal code.
+        ("ay no perdon, es el 10025", {}, {"10025"}, ORDER),
+        ("sorry typo!! its 10025 not 10018", {"order_number": "10018"}, {"10025"}, ORDER),
+        ("28013", {}, set(), POSTAL),
+        ("28013", {"postal_code": "99999"}, set(), POSTAL),  # a tag of another value: no say
     ],
 )
-def test_a_bare_five_digit_proof_is_what_the_nlu_tagged_it(text, tagged, found):
+def test_a_bare_number_given_as_a_proof_is_a_postal_code_or_a_correction(
+    text, tagged, known, found
+):
     assert needs_understanding(ASK_PROOF, text, asked_for="10018")
     understood = Understanding("inform", 0.9, tagged)
-    assert entities(answer_to_question(ASK_PROOF, text, "10018", understood=understood)) == found
+    answer = answer_to_question(ASK_PROOF, text, "10018", understood=understood, known_orders=known)
+    assert entities(answer) == found
+
+
+def test_without_the_nlu_an_ambiguous_number_is_not_decided():
+    assert answer_to_question(ASK_PROOF, "28013", "10018") is None
+    assert numbers_to_look_up(ASK_PROOF, "its 10025 not 10018", "10018") == ["10025"]
 
 
 @pytest.mark.parametrize(
