@@ -103,7 +103,8 @@ def detector() -> LanguageDetector:
 
 @pytest.fixture
 def fake_engine() -> FakeEngine:
-    return FakeEngine({("zh", "en"): {"我的订单在哪里？": "Where's my order?"}, ("en", "ja"): {}})
+    # Keyed by what the translator is given: the letters as meant ("？" read as "?").
+    return FakeEngine({("zh", "en"): {"我的订单在哪里?": "Where's my order?"}, ("en", "ja"): {}})
 
 
 @pytest.fixture

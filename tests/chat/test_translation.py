@@ -54,7 +54,8 @@ async def test_no_package_at_all_keeps_native_languages_working_and_says_so(
 
     chinese = await open_session(client)
     answer = (await chinese.say("我的订单在哪里？"))["messages"]
-    assert fake_bot.texts()[-1] == "我的订单在哪里？"  # the original goes through
+    # The original goes through, its full-width "？" read as the "?" it shows.
+    assert fake_bot.texts()[-1] == "我的订单在哪里?"
     assert answer[0]["lang"] == "zh"  # still a human Chinese text where one exists
     again = (await chinese.say("你好吗，我的订单呢"))["messages"]
     assert all(m["from"] != "system" for m in again)  # any notice is said once, not every time
