@@ -24,6 +24,7 @@ from helpdesk.chat.offers import Offer, answer_to, asks_something_else, offer_in
 from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
 from helpdesk.chat.questions import answer_to_question, needs_understanding, numbers_to_look_up
+from helpdesk.chat.wrapped import question_inside
 from helpdesk.clock import Clock
 from helpdesk.columns import stored_id
 from helpdesk.database import Database
@@ -192,8 +193,7 @@ class BotRelay:
             return answer
         text = await self._read(turn)
         if needs_understanding(turn.question, words, turn.asked_for):
-            async with self._slots:
-                understood = await self.bot.understand(text)
+            understood = await self._understand(text)
             if answer := answer_to_question(
                 turn.question,
                 words,
@@ -202,7 +202,13 @@ class BotRelay:
                 known_orders=turn.known_orders,
             ):
                 return answer
-        return await self._as_answer_to_offer(turn, text)
+        if turn.offer is not None:
+            return await self._as_answer_to_offer(turn, text)
+        return await question_inside(text, self._understand)
+
+    async def _understand(self, text: str) -> Understanding:
+        async with self._slots:
+            return await self.bot.understand(text)
 
     async def _read(self, turn: Turn) -> str:
         """The shopper's words as the bot reads them: native, or translated (once)."""
@@ -224,8 +230,7 @@ class BotRelay:
             return text
         whole: Understanding | None = None
         for reading in readings(text):
-            async with self._slots:
-                understood = await self.bot.understand(reading)
+            understood = await self._understand(reading)
             whole = whole or understood
             payload = answer_to(turn.offer, understood.intent, understood.confidence)
             if payload == turn.offer.no and asks_something_else(whole):

@@ -22,10 +22,12 @@ from pathlib import Path
 import aiohttp
 
 from helpdesk.app import NLU_DIR
+from helpdesk.chat.wrapped import Understand, question_inside
 from helpdesk.languages import argos
 from helpdesk.languages.detection import LanguageDetector
 from helpdesk.languages.for_bot import text_for_bot
 from helpdesk.languages.translation import Translator
+from helpdesk.rasa.client import RasaBot
 from helpdesk.rasa.process import rasa_server
 from helpdesk.rasa.training import ensure_model
 from helpdesk.settings import Settings
@@ -130,15 +132,19 @@ async def score(rows: list[Row], classify: Classify, prepare: Prepare) -> list[S
 
 
 def as_production_prepares(
-    detector: LanguageDetector, translator: Translator, native: Collection[str]
+    detector: LanguageDetector,
+    translator: Translator,
+    native: Collection[str],
+    understand: Understand,
 ) -> Prepare:
     """What production does before Rasa, for a first message with no widget hint: detect the
-    language, then what the bot reads of it (translated to English where no native data is)."""
+    language, then what the bot reads of it (translated to English where no native data is),
+    then the question inside a greeting or thanks."""
 
     async def prepare(row: Row) -> tuple[str, str]:
         lang = detector.detect(row.text).lang
         read = await text_for_bot(row.text, lang, native=native, translator=translator)
-        return lang, read.text
+        return lang, await question_inside(read.text, understand)
 
     return prepare
 
@@ -219,18 +225,19 @@ async def evaluate(
                     raise RuntimeError(f"Rasa stopped; see {started.log_path}")
                 await asyncio.sleep(1)
 
+            bot = RasaBot(url, token, timeout=60, http=http)
+
             async def classify(text: str) -> tuple[str, float]:
-                async with http.post(
-                    f"{url}/model/parse", params={"token": token}, json={"text": text}
-                ) as answer:
-                    answer.raise_for_status()
-                    intent = (await answer.json())["intent"]
-                    return intent["name"] or "out_of_scope", float(intent.get("confidence") or 0)
+                understood = await bot.understand(text)
+                return understood.intent or "out_of_scope", understood.confidence
 
             progress(f"Scoring {len(rows)} sentences from {path}…")
             detector = LanguageDetector.from_training_data(settings.languages, NLU_DIR)
             prepare = as_production_prepares(
-                detector, await production_translator(settings), settings.native_languages
+                detector,
+                await production_translator(settings),
+                settings.native_languages,
+                bot.understand,
             )
             scored = await score(rows, classify, prepare)
             if rows_out is not None:

@@ -1,0 +1,43 @@
+"""A question wrapped in a greeting, thanks or a goodbye ("hola buenas, donde esta mi
+paquete??", "ola, cade meu pedido?? obrigada") is the question. Read whole, such a message
+often looks like small talk to the NLU, and the shopper got "You're welcome!" instead of an
+answer; read clause by clause, the question stands out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+
+from helpdesk.rasa.client import Understanding
+
+Understand = Callable[[str], Awaitable[Understanding]]
+
+SMALL_TALK = {"greet", "thank_you", "goodbye"}
+MAX_CLAUSES = 4  # a longer message is a story, not a wrapped question
+_CLAUSE_END = re.compile(r"[,.!?;:，。！？；]+")
+
+
+async def question_inside(text: str, understand: Understand) -> str:
+    """The question inside a greeting, thanks or goodbye, else the text as it is. One rule for
+    the chat and the eval command."""
+    if not is_wrapped(text) or (await understand(text)).intent not in SMALL_TALK:
+        return text
+    parts = clauses(text)
+    small_talk = [(await understand(part)).intent in SMALL_TALK for part in parts]
+    return unwrapped(parts, small_talk) or text
+
+
+def clauses(text: str) -> list[str]:
+    """The message's clauses, as the shopper punctuated it."""
+    return [part.strip() for part in _CLAUSE_END.split(text) if part.strip()]
+
+
+def is_wrapped(text: str) -> bool:
+    """Worth reading clause by clause: two to MAX_CLAUSES clauses."""
+    return 2 <= len(clauses(text)) <= MAX_CLAUSES
+
+
+def unwrapped(parts: list[str], small_talk: list[bool]) -> str | None:
+    """The clauses that are no small talk, joined, when some are and some are not."""
+    kept = [part for part, talk in zip(parts, small_talk, strict=True) if not talk]
+    return ", ".join(kept) if kept and len(kept) < len(parts) else None

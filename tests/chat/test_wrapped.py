@@ -1,0 +1,45 @@
+"""A question wrapped in a greeting, thanks or goodbye is the question."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.chat.wrapped import clauses, question_inside
+from helpdesk.rasa.client import Understanding
+
+READS = {  # what a trained NLU reads in each text or clause
+    "ola, cade meu pedido?? obrigada": "thank_you",
+    "ola": "greet",
+    "cade meu pedido": "order_status",
+    "obrigada": "thank_you",
+    "hola buenas, donde esta mi paquete??": "greet",
+    "hola buenas": "greet",
+    "donde esta mi paquete": "order_status",
+    "thanks, bye": "goodbye",
+    "thanks": "thank_you",
+    "bye": "goodbye",
+    "where is my order, it's 10018": "order_status",
+}
+
+
+async def understand(text: str) -> Understanding:
+    return Understanding(READS.get(text, "out_of_scope"), 0.8)
+
+
+@pytest.mark.parametrize(
+    "text, read",
+    [
+        ("ola, cade meu pedido?? obrigada", "cade meu pedido"),
+        ("hola buenas, donde esta mi paquete??", "donde esta mi paquete"),
+        ("thanks, bye", "thanks, bye"),  # nothing but small talk: as written
+        ("where is my order, it's 10018", "where is my order, it's 10018"),  # no small talk
+        ("hello", "hello"),  # one clause: nothing to unwrap
+    ],
+)
+async def test_the_question_inside_small_talk_is_what_the_bot_reads(text, read):
+    assert await question_inside(text, understand) == read
+
+
+def test_clauses_follow_the_shoppers_punctuation_in_any_script():
+    assert clauses("你好，我的订单到哪了？谢谢") == ["你好", "我的订单到哪了", "谢谢"]
+    assert clauses("hi!! where is it?") == ["hi", "where is it"]
