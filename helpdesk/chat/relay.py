@@ -13,6 +13,7 @@ from typing import Any
 
 from helpdesk.chat import conversations as store
 from helpdesk.chat import handover
+from helpdesk.chat.follow_ups import follow_up, topic_answered
 from helpdesk.chat.models import (
     Conversation,
     ConversationState,
@@ -204,7 +205,12 @@ class BotRelay:
                 return answer
         if turn.offer is not None:
             return await self._as_answer_to_offer(turn, text)
-        return await question_inside(text, self._understand)
+        read = None
+        if topic_answered(turn.question) is not None:
+            read = await self._understand(text)
+            if payload := follow_up(turn.question, read):
+                return payload
+        return await question_inside(text, self._understand, read)
 
     async def _understand(self, text: str) -> Understanding:
         async with self._slots:

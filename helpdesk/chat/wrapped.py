@@ -17,10 +17,15 @@ MAX_CLAUSES = 4  # a longer message is a story, not a wrapped question
 _CLAUSE_END = re.compile(r"[,.!?;:，。！？；]+")
 
 
-async def question_inside(text: str, understand: Understand) -> str:
-    """The question inside a greeting, thanks or goodbye, else the text as it is. One rule for
-    the chat and the eval command."""
-    if not is_wrapped(text) or (await understand(text)).intent not in SMALL_TALK:
+async def question_inside(
+    text: str, understand: Understand, read: Understanding | None = None
+) -> str:
+    """The question inside a greeting, thanks or goodbye, else the text as it is; `read` is
+    what the NLU read in the whole text, when it was asked already. One rule for the chat and
+    the eval command."""
+    if not is_wrapped(text):
+        return text
+    if (read or await understand(text)).intent not in SMALL_TALK:
         return text
     parts = clauses(text)
     small_talk = [(await understand(part)).intent in SMALL_TALK for part in parts]

@@ -38,6 +38,15 @@ class Understanding:
     intent: str
     confidence: float
     entities: dict[str, str] = field(default_factory=dict)
+    ranking: tuple[tuple[str, float], ...] = ()  # every intent's confidence, best first
+
+    def close_to_best(self, margin: float) -> list[str]:
+        """The intents within `margin` of the best real one (the fallback is none), best first."""
+        real = [(name, confidence) for name, confidence in self.ranking if name != "nlu_fallback"]
+        if not real:
+            return []
+        best = real[0][1]
+        return [name for name, confidence in real if best - confidence <= margin]
 
 
 class Bot(Protocol):
@@ -84,8 +93,13 @@ def _understanding(parsed: dict[str, Any]) -> Understanding:
         name, value = tagged.get("entity"), tagged.get("value")
         if isinstance(name, str) and isinstance(value, str | int) and str(value).strip():
             entities.setdefault(name, str(value).strip())
+    ranking = tuple(
+        (str(guess.get("name")), float(guess.get("confidence") or 0))
+        for guess in parsed.get("intent_ranking") or []
+        if isinstance(guess, dict) and guess.get("name")
+    )
     return Understanding(
-        str(intent.get("name") or ""), float(intent.get("confidence") or 0), entities
+        str(intent.get("name") or ""), float(intent.get("confidence") or 0), entities, ranking
     )
 
 

@@ -1,0 +1,65 @@
+"""A short follow-up that the NLU hesitates over leans on the topic just answered."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.chat.follow_ups import follow_up, topic_answered
+from helpdesk.rasa.client import Understanding
+
+
+def reading(*ranking: tuple[str, float], entities: dict | None = None) -> Understanding:
+    return Understanding(ranking[0][0], ranking[0][1], entities or {}, tuple(ranking))
+
+
+@pytest.mark.parametrize(
+    "key, topic",
+    [
+        ("utter_loyalty_balance_answer", "loyalty_balance"),
+        ("utter_loyalty_program_answer", "loyalty_program"),
+        ("utter_order_in_transit", "order_status"),
+        ("utter_order_cancelled_now", "cancel_order"),
+        ("utter_return_policy_answer", "return_policy"),
+        ("utter_return_created", "start_return"),
+        ("utter_refund_issued", "refund_status"),
+        ("utter_payment_answer", "payment_methods"),
+        ("utter_greet", None),
+        ("utter_ask_order_number", None),
+        (None, None),
+    ],
+)
+def test_each_answer_has_its_topic(key, topic):
+    assert topic_answered(key) == topic
+
+
+def test_a_hesitation_that_includes_the_topic_just_answered_takes_it():
+    hesitant = reading(("loyalty_program", 0.41), ("loyalty_balance", 0.36), ("greet", 0.1))
+    assert follow_up("utter_loyalty_balance_answer", hesitant) == "/loyalty_balance"
+
+
+def test_after_a_fallback_the_best_few_guesses_count_and_entities_go_along():
+    fell_back = reading(
+        ("nlu_fallback", 0.8),
+        ("stop", 0.15),
+        ("payment_methods", 0.12),
+        ("greet", 0.1),
+        entities={"country": "brasil"},
+    )
+    assert follow_up("utter_payment_answer", fell_back) == '/payment_methods{"country": "brasil"}'
+
+
+@pytest.mark.parametrize(
+    "answered, understood",
+    [
+        # Sure of another topic: the shopper changed the subject.
+        ("utter_payment_answer", reading(("order_status", 0.9), ("payment_methods", 0.05))),
+        # Hesitating, but not about the topic just answered.
+        ("utter_payment_answer", reading(("order_status", 0.4), ("refund_status", 0.35))),
+        # Already read as that topic: nothing to change.
+        ("utter_payment_answer", reading(("payment_methods", 0.5), ("shipping_info", 0.45))),
+        # No topic was answered.
+        ("utter_greet", reading(("nlu_fallback", 0.8), ("payment_methods", 0.1))),
+    ],
+)
+def test_otherwise_the_words_go_as_written(answered, understood):
+    assert follow_up(answered, understood) is None
