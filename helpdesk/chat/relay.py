@@ -13,7 +13,6 @@ from typing import Any
 
 from helpdesk.chat import conversations as store
 from helpdesk.chat import handover
-from helpdesk.chat.follow_ups import follow_up, topic_answered
 from helpdesk.chat.models import (
     Conversation,
     ConversationState,
@@ -25,7 +24,7 @@ from helpdesk.chat.offers import Offer, answer_to, asks_something_else, offer_in
 from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
 from helpdesk.chat.questions import answer_to_question, needs_understanding, numbers_to_look_up
-from helpdesk.chat.wrapped import question_inside
+from helpdesk.chat.reading import as_the_bot_reads
 from helpdesk.clock import Clock
 from helpdesk.columns import stored_id
 from helpdesk.database import Database
@@ -205,12 +204,7 @@ class BotRelay:
                 return answer
         if turn.offer is not None:
             return await self._as_answer_to_offer(turn, text)
-        read = None
-        if topic_answered(turn.question) is not None:
-            read = await self._understand(text)
-            if payload := follow_up(turn.question, read):
-                return payload
-        return await question_inside(text, self._understand, read)
+        return await as_the_bot_reads(text, self._understand, turn.question)
 
     async def _understand(self, text: str) -> Understanding:
         async with self._slots:

@@ -22,7 +22,8 @@ from pathlib import Path
 import aiohttp
 
 from helpdesk.app import NLU_DIR
-from helpdesk.chat.wrapped import Understand, question_inside
+from helpdesk.chat.reading import as_the_bot_reads
+from helpdesk.chat.wrapped import Understand
 from helpdesk.languages import argos
 from helpdesk.languages.detection import LanguageDetector
 from helpdesk.languages.for_bot import text_for_bot
@@ -139,12 +140,12 @@ def as_production_prepares(
 ) -> Prepare:
     """What production does before Rasa, for a first message with no widget hint: detect the
     language, then what the bot reads of it (translated to English where no native data is),
-    then the question inside a greeting or thanks."""
+    then as the chat reads a first message (chat/reading.py)."""
 
     async def prepare(row: Row) -> tuple[str, str]:
         lang = detector.detect(row.text).lang
         read = await text_for_bot(row.text, lang, native=native, translator=translator)
-        return lang, await question_inside(read.text, understand)
+        return lang, await as_the_bot_reads(read.text, understand)
 
     return prepare
 
