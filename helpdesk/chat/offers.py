@@ -1,15 +1,19 @@
 """A yes or a no right after the bot offered something ("Shall I pass you to a person?",
 "Did you mean your refund?") acts on the offer, in every language: the shopper's words are
 understood by the bot's own NLU, and a yes sends the offer's first button, a no its second.
-Without this, "si grazie" after a late-order notice got "What can I help you with?"."""
+Without this, "si grazie" after a late-order notice got "What can I help you with?". The
+whole message is read first, then its first clause, then its first words."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from helpdesk.rasa.client import Understanding
+
+Understand = Callable[[str], Awaitable[Understanding]]
 
 # The second button of a yes/no offer (locales/: utter_offer_human, utter_order_delayed,
 # utter_ask_affirmation...): what "no" means there.
@@ -39,23 +43,65 @@ def answer_to(offer: Offer, intent: str, confidence: float) -> str | None:
     return {YES: offer.yes, NO: offer.no}.get(intent)
 
 
-# What a whole message may be about and still be no question of its own.
+# What a whole message may be about and still be no question of its own; a complaint after
+# an offer of a person ("sim, quero que alguem veja isso") is a yes to it.
 NOT_A_QUESTION = {YES, NO, "greet", "goodbye", "thank_you", "out_of_scope", "nlu_fallback", "stop"}
+NOT_A_QUESTION |= {"complaint", "human_handoff", "inform"}
+# A reading of the whole message this sure of another topic outweighs a yes or a no in a part
+# of it ("bestellung 10004, kann ich die noch stornieren? danke schonmal").
+SURE_OF_ANOTHER_TOPIC = 0.75
+# ...and this sure, it outweighs a no ("no, but where is my refund?"), though not a mere
+# misreading of a no that goes on ("no dai aspetto ancora qualche giorno").
+ASKS_ENOUGH = 0.65
+MAX_WORDS_READ = 3  # "ok allora si grazie": the yes is the third word
+
+
+async def answer_to_offer(offer: Offer, text: str, understand: Understand) -> str | None:
+    """The offer's payload that `text` means, or None when it is no answer to the offer (then
+    the words go to the bot as written)."""
+    whole = await understand(text.strip())
+    if (payload := answer_to(offer, whole.intent, whole.confidence)) is not None:
+        return payload
+    if whole.intent not in NOT_A_QUESTION and whole.confidence >= SURE_OF_ANOTHER_TOPIC:
+        return None  # a question of its own
+    for part in readings(text)[1:2]:  # the first clause
+        understood = await understand(part)
+        if (payload := answer_to(offer, understood.intent, understood.confidence)) is not None:
+            return None if payload == offer.no and asks_something_else(whole) else payload
+    return await _answer_in_words(offer, text, understand, whole)
+
+
+async def _answer_in_words(
+    offer: Offer, text: str, understand: Understand, whole: Understanding
+) -> str | None:
+    """A yes or a no among the first words, when only one of the two is there."""
+    answers = set()
+    for word in _first_words(text):
+        understood = await understand(word)
+        if (payload := answer_to(offer, understood.intent, understood.confidence)) is not None:
+            answers.add(payload)
+    if len(answers) != 1:
+        return None  # none, or a yes and a no: not an answer to rely on
+    payload = answers.pop()
+    return None if payload == offer.no and asks_something_else(whole) else payload
 
 
 def asks_something_else(whole: Understanding) -> bool:
-    """True when the whole message, read at once, confidently asks about a topic."""
-    return whole.intent not in NOT_A_QUESTION and whole.confidence >= SURE_ENOUGH
+    """True when the whole message, read at once, asks about a topic ("no, but where is my
+    refund?"): then a no in it is no answer to the offer."""
+    return whole.intent not in NOT_A_QUESTION and whole.confidence >= ASKS_ENOUGH
 
 
 def readings(text: str) -> list[str]:
-    """What to ask the NLU, in turn: the whole message, then its first clause, then its first
-    word. "si grazie" reads as thanks and "yes. a real human, now" as a question about the bot,
-    but both open with a yes, and a yes is what answers an offer."""
+    """The whole message, then its first clause."""
     clause = re.split(r"[,.!?;:，。！？]", text.strip(), maxsplit=1)[0].strip()
-    word = clause.split(maxsplit=1)[0] if clause.split() else ""
     found: list[str] = []
-    for part in (text.strip(), clause, word):
+    for part in (text.strip(), clause):
         if part and part not in found:
             found.append(part)
     return found
+
+
+def _first_words(text: str) -> list[str]:
+    words = re.findall(r"[^\W\d_]+", text)[:MAX_WORDS_READ]
+    return list(dict.fromkeys(words))

@@ -20,7 +20,7 @@ from helpdesk.chat.models import (
     Message,
     Sender,
 )
-from helpdesk.chat.offers import Offer, answer_to, asks_something_else, offer_in, readings
+from helpdesk.chat.offers import Offer, answer_to_offer, offer_in
 from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
 from helpdesk.chat.questions import answer_to_question, needs_understanding, numbers_to_look_up
@@ -223,21 +223,10 @@ class BotRelay:
         return read.text
 
     async def _as_answer_to_offer(self, turn: Turn, text: str) -> str:
-        """Right after a yes/no offer, a yes or a no in any words is that button's payload;
-        a no that goes on with a question of its own ("no, but where is my refund?") is the
-        question."""
+        """Right after a yes/no offer, a yes or a no in any words is that button's payload."""
         if turn.offer is None:
             return text
-        whole: Understanding | None = None
-        for reading in readings(text):
-            understood = await self._understand(reading)
-            whole = whole or understood
-            payload = answer_to(turn.offer, understood.intent, understood.confidence)
-            if payload == turn.offer.no and asks_something_else(whole):
-                return text
-            if payload is not None:
-                return payload
-        return text
+        return await answer_to_offer(turn.offer, text, self._understand) or text
 
     async def _ask(self, conversation: Conversation, text: str) -> list[BotMessage]:
         try:

@@ -1,0 +1,52 @@
+"""A yes or a no after an offer, in the shopper's own words, answers the offer."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.chat.offers import Offer, answer_to_offer
+from helpdesk.rasa.client import Understanding
+
+PERSON = Offer("/human_handoff", "/deny")
+READS = {  # what a trained NLU reads in each text
+    "si grazie": ("thank_you", 0.7),
+    "si": ("affirm", 0.95),
+    "grazie": ("thank_you", 0.95),
+    "ok allora si grazie": ("thank_you", 0.6),
+    "ok": ("stop", 0.55),
+    "allora": ("out_of_scope", 0.6),
+    "ok allora no grazie": ("thank_you", 0.6),
+    "no": ("deny", 0.95),
+    "no, but where is my refund?": ("refund_status", 0.8),
+    "bestellung 10004, kann ich die noch stornieren? danke schonmal": ("cancel_order", 0.86),
+    "bestellung 10004": ("order_status", 0.4),
+    "bestellung": ("affirm", 0.55),
+    "sim, quero que alguem veja isso": ("complaint", 0.8),
+    "sim": ("affirm", 0.95),
+    "no dai aspetto ancora qualche giorno": ("refund_status", 0.55),
+    "dai": ("out_of_scope", 0.5),
+    "aspetto": ("out_of_scope", 0.5),
+}
+
+
+async def understand(text: str) -> Understanding:
+    intent, confidence = READS.get(text, ("out_of_scope", 0.9))
+    return Understanding(intent, confidence)
+
+
+@pytest.mark.parametrize(
+    "text, payload",
+    [
+        ("si grazie", "/human_handoff"),  # thanks as a whole, a yes first
+        ("ok allora si grazie", "/human_handoff"),  # the yes is the third word
+        ("sim, quero que alguem veja isso", "/human_handoff"),  # a complaint is a yes here
+        ("no dai aspetto ancora qualche giorno", "/deny"),  # a no, then no sure question
+        ("ok allora no grazie", "/deny"),
+        ("no, but where is my refund?", None),  # the question
+        # A sure question outweighs a fragment that reads like a yes.
+        ("bestellung 10004, kann ich die noch stornieren? danke schonmal", None),
+        ("what's the weather like", None),
+    ],
+)
+async def test_an_offer_is_answered_in_the_shoppers_words(text, payload):
+    assert await answer_to_offer(PERSON, text, understand) == payload
