@@ -39,6 +39,9 @@ COUNTRY_ANSWERS = {
     "utter_return_policy_answer": "return_policy",
     "utter_loyalty_program_answer": "loyalty_program",
 }
+# A reading of "anzi no scusa, intendevo in inghilterra" this sure of another topic is a new
+# question; a less sure one is the NLU stumbling over the words of a correction.
+SURE_OF_ANOTHER_TOPIC = 0.7
 # What the NLU may read in "and for spain?" that is no question of its own.
 NO_TOPIC = {"inform", "out_of_scope", "nlu_fallback", "greet", "thank_you", "affirm", "deny"}
 
@@ -94,7 +97,8 @@ def _other_country(topic: str, text: str, understood: Understanding | None) -> d
     country = _country_in(text)
     if country is None or understood is None:
         return {}
-    if understood.intent not in NO_TOPIC and understood.intent != topic:
+    other_topic = understood.intent not in NO_TOPIC and understood.intent != topic
+    if other_topic and understood.confidence >= SURE_OF_ANOTHER_TOPIC:
         return {}  # "do you ship to spain?" after the return rules: a question of its own
     return {"country": country}
 
@@ -133,11 +137,10 @@ def _proof_in(
     if email := _EMAIL.search(text):
         return {"email": email.group(0)}
     if number := _ambiguous_number(text, asked_for):
-        # The words around it decide ("my postcode is 28013"); else whether the shop has
-        # such an order ("sorry, it's 10015"); a number that is no order is a postal code.
-        if tagged.get("postal_code") == number:
-            return {"postal_code": number}
-        if tagged.get("order_number") == number or number in known_orders:
+        # An order of the shop is a correction ("no aspetta ho sbagliato numero, è il 10003":
+        # the NLU tagged that one a postal code); else the words around it decide ("my
+        # postcode is 28013"); a number that is no order of the shop is a postal code.
+        if number in known_orders or tagged.get("order_number") == number:
             return {"order_number": number}
         return {"postal_code": number}
     if (number := order_number_in(text)) and number != asked_for and not postal_codes_in(text):

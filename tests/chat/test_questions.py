@@ -71,6 +71,13 @@ POSTAL, ORDER = {"postal_code": "28013"}, {"order_number": "10025"}
         ("sorry typo!! its 10025 not 10018", {"order_number": "10018"}, {"10025"}, ORDER),
         ("28013", {}, set(), POSTAL),
         ("28013", {"postal_code": "99999"}, set(), POSTAL),  # a tag of another value: no say
+        # An order of the shop outweighs a tag that reads it as a postal code.
+        (
+            "no aspetta ho sbagliato numero, è il 10025",
+            POSTAL | {"postal_code": "10025"},
+            {"10025"},
+            ORDER,
+        ),
     ],
 )
 def test_a_bare_number_given_as_a_proof_is_a_postal_code_or_a_correction(
@@ -135,12 +142,14 @@ RETURNS_ANSWER = "utter_return_policy_answer"
         ("what about the netherlands", "out_of_scope", {"country": "netherlands"}),
         ("e in svizzera?", "nlu_fallback", {"country": "svizzera"}),
         ("and the return rules in france?", "return_policy", {"country": "france"}),
+        ("anzi no scusa, intendevo in inghilterra", "payment_methods", {"country": "inghilterra"}),
         ("do you ship to spain?", "shipping_info", None),  # a question of its own
     ],
 )
 def test_a_country_after_an_answer_for_another_asks_the_same_again(text, intent, found):
     assert needs_understanding(RETURNS_ANSWER, text)
-    understood = Understanding(intent, 0.7)
+    sure = 0.9 if found is None else 0.5  # a stumbling reading of a correction is unsure
+    understood = Understanding(intent, sure)
     assert entities(answer_to_question(RETURNS_ANSWER, text, understood=understood)) == found
 
 
