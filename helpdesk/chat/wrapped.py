@@ -13,6 +13,9 @@ from helpdesk.rasa.client import Understanding
 Understand = Callable[[str], Awaitable[Understanding]]
 
 SMALL_TALK = {"greet", "thank_you", "goodbye"}
+# Clauses that ask nothing either: "vale", "ok", "bom, é isso".
+NO_QUESTION = SMALL_TALK | {"affirm", "deny", "stop", "out_of_scope", "nlu_fallback"}
+SURE_ENOUGH = 0.5  # a clause read as a question less surely asks nothing to rely on
 MAX_CLAUSES = 4  # a longer message is a story, not a wrapped question
 _CLAUSE_END = re.compile(r"[,.!?;:，。！？；]+")
 
@@ -28,8 +31,15 @@ async def question_inside(
     if (read or await understand(text)).intent not in SMALL_TALK:
         return text
     parts = clauses(text)
-    small_talk = [(await understand(part)).intent in SMALL_TALK for part in parts]
+    readings = [await understand(part) for part in parts]
+    if not any(_asks(reading) for reading in readings):
+        return text  # "vale, muchas gracias!": small talk all through, however it reads
+    small_talk = [reading.intent in NO_QUESTION for reading in readings]
     return unwrapped(parts, small_talk) or text
+
+
+def _asks(reading: Understanding) -> bool:
+    return reading.intent not in NO_QUESTION and reading.confidence >= SURE_ENOUGH
 
 
 def clauses(text: str) -> list[str]:

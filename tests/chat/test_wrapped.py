@@ -19,6 +19,12 @@ READS = {  # what a trained NLU reads in each text or clause
     "thanks": "thank_you",
     "bye": "goodbye",
     "where is my order, it's 10018": "order_status",
+    "vale, muchas gracias!": "thank_you",
+    "vale": "affirm",
+    "muchas gracias": "thank_you",
+    "ok, bye then": "goodbye",
+    "ok": "stop",
+    "bye then": "goodbye",
 }
 
 
@@ -32,6 +38,8 @@ async def understand(text: str) -> Understanding:
         ("ola, cade meu pedido?? obrigada", "cade meu pedido"),
         ("hola buenas, donde esta mi paquete??", "donde esta mi paquete"),
         ("thanks, bye", "thanks, bye"),  # nothing but small talk: as written
+        ("vale, muchas gracias!", "vale, muchas gracias!"),  # "vale" asks nothing
+        ("ok, bye then", "ok, bye then"),
         ("where is my order, it's 10018", "where is my order, it's 10018"),  # no small talk
         ("hello", "hello"),  # one clause: nothing to unwrap
     ],
