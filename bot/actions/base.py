@@ -41,8 +41,8 @@ class CountryPolicyAnswer(Action, ABC):
     def answer(self, dispatcher: CollectingDispatcher, policies: Policies, country: str) -> None:
         dispatcher.utter_message(response=self.response, **self.facts(policies, country))
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        country, events = country_or_ask(dispatcher, tracker, self.topic)
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        country, events = await country_or_ask(dispatcher, tracker, self.topic)
         if country is None:
             return events
         if (policies := policies_or_apologise(dispatcher)) is None:

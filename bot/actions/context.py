@@ -8,6 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.services import services
 from helpdesk.languages.countries import country_code
+from helpdesk.orders.lookup import latest_order_of
+from helpdesk.orders.verification import identified_customer
 from helpdesk.policies.loading import Policies
 from helpdesk.policies.store import PoliciesUnavailable
 
@@ -85,12 +87,20 @@ def policies_or_apologise(dispatcher: CollectingDispatcher) -> Policies | None:
         return None
 
 
-def country_or_ask(
+async def country_or_ask(
     dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
 ) -> tuple[str | None, list]:
-    """The shopper's country, or (None, events) after asking for it."""
-    country = shopper_country(tracker)
+    """The shopper's country (named in the chat, else the signed-in customer's, from their
+    latest order), or (None, events) after asking for it."""
+    country = shopper_country(tracker) or await _signed_in_country(tracker.sender_id)
     if country is None:
         dispatcher.utter_message(response="utter_ask_country", topic_key=f"intent_{topic}")
         return None, ask(topic)
     return country, []
+
+
+async def _signed_in_country(conversation_id: str) -> str | None:
+    async with services().database.session() as session:
+        customer = await identified_customer(session, conversation_id)
+        order = await latest_order_of(session, customer) if customer else None
+    return country_code(order.country) if order and order.country else None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 from rasa_sdk import Tracker
@@ -12,8 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.returns import ActionReturnPolicy
 from bot.actions.services import ShopServices, use_services
 from bot.actions.topics import ActionContinue
+from helpdesk.chat.models import Conversation
 from helpdesk.database import Database
 from helpdesk.languages.locales import Locales
+from helpdesk.orders.models import Order
+from helpdesk.orders.verification import identity_signature, verify_identity
 from helpdesk.policies.store import PolicyStore
 from helpdesk.settings import PROJECT_ROOT
 
@@ -30,12 +35,13 @@ def policies(tmp_path):
 
 
 @pytest.fixture
-def shop(settings, policies):
-    services = ShopServices(
-        settings=settings, database=Database("sqlite:///:memory:"), policies=policies
-    )
+async def shop(settings, policies, tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'shop.db'}")
+    await database.upgrade()
+    services = ShopServices(settings=settings, database=database, policies=policies)
     with use_services(services):
         yield services
+    await database.close()
 
 
 def tracker(
@@ -58,9 +64,10 @@ def asked_then_side_question(question: str) -> list[dict]:
     ]
 
 
-def run(action, state: Tracker) -> tuple[list[dict], list]:
+async def run(action, state: Tracker) -> tuple[list[dict], list]:
     dispatcher = CollectingDispatcher()
-    return dispatcher.messages, action.run(dispatcher, state, {})
+    events = await action.run(dispatcher, state, {})
+    return dispatcher.messages, events
 
 
 def said(messages: list[dict], lang: str = "en") -> str:
@@ -82,55 +89,55 @@ def said(messages: list[dict], lang: str = "en") -> str:
     return LOCALES.render(messages[0]["response"], lang, variables).text
 
 
-def test_without_a_country_the_bot_asks_for_it_and_remembers_the_topic(shop):
-    messages, events = run(ActionReturnPolicy(), tracker({}))
+async def test_without_a_country_the_bot_asks_for_it_and_remembers_the_topic(shop):
+    messages, events = await run(ActionReturnPolicy(), tracker({}))
     assert said(messages) == "Which country are you in? It matters for our return rules."
     assert events == [SlotSet("topic", "return_policy")]
 
 
-def test_an_open_proof_question_is_asked_again_after_a_side_question(shop):
+async def test_an_open_proof_question_is_asked_again_after_a_side_question(shop):
     slots = {"country": "Spain", "topic": "order_status", "order_number": "10018"}
     state = tracker(slots, events=asked_then_side_question("utter_ask_verification"))
-    messages, events = run(ActionReturnPolicy(), state)
+    messages, events = await run(ActionReturnPolicy(), state)
     assert said(messages).startswith("In Spain you can return items")
     assert messages[1]["response"] == "utter_ask_verification"
     assert messages[1]["order_number"] == "10018"
     assert events == [SlotSet("answered", "return_policy")]  # the order question stays open
 
 
-def test_an_open_order_number_question_is_asked_again_after_a_side_question(shop):
+async def test_an_open_order_number_question_is_asked_again_after_a_side_question(shop):
     slots = {"country": "Spain", "topic": "cancel_order"}
     state = tracker(slots, events=asked_then_side_question("utter_ask_order_number"))
-    messages, _ = run(ActionReturnPolicy(), state)
+    messages, _ = await run(ActionReturnPolicy(), state)
     assert [m["response"] for m in messages][1:] == ["utter_ask_order_number"]
 
 
-def test_an_order_question_asked_long_ago_is_not_asked_again(shop):
+async def test_an_order_question_asked_long_ago_is_not_asked_again(shop):
     slots = {"country": "Spain", "topic": "order_status", "order_number": "10018"}
     state = tracker(slots, events=asked_then_side_question("utter_order_status_shipped"))
-    messages, events = run(ActionReturnPolicy(), state)
+    messages, events = await run(ActionReturnPolicy(), state)
     assert len(messages) == 1
     assert events == [SlotSet("answered", "return_policy"), SlotSet("topic", None)]
 
 
-def test_germany_gets_its_override_in_the_shoppers_words(shop):
-    messages, events = run(ActionReturnPolicy(), tracker({"country": "Alemania"}))
+async def test_germany_gets_its_override_in_the_shoppers_words(shop):
+    messages, events = await run(ActionReturnPolicy(), tracker({"country": "Alemania"}))
     text = said(messages)
     assert text.startswith("In Germany you can return items within 60 days of delivery")
     assert "Returns are free" in text and "underwear and swimwear (hygiene)" in text
     assert events == [SlotSet("answered", "return_policy"), SlotSet("topic", None)]
 
 
-def test_the_uk_pays_for_its_label_in_pounds(shop):
-    messages, _ = run(ActionReturnPolicy(), tracker({"country": "UK"}))
+async def test_the_uk_pays_for_its_label_in_pounds(shop):
+    messages, _ = await run(ActionReturnPolicy(), tracker({"country": "UK"}))
     assert "£" in said(messages)
 
 
-def test_an_edited_policy_file_changes_the_answer(shop, policies):
+async def test_an_edited_policy_file_changes_the_answer(shop, policies):
     returns = policies.directory / "returns.yml"
     returns.write_text(returns.read_text().replace("window_days: 60", "window_days: 45"))
     policies.reload()
-    messages, _ = run(ActionReturnPolicy(), tracker({"country": "DE"}))
+    messages, _ = await run(ActionReturnPolicy(), tracker({"country": "DE"}))
     assert "within 45 days" in said(messages)
 
 
@@ -156,3 +163,31 @@ async def test_a_country_with_nothing_answered_before_asks_what_about_it(shop):
     slots = {"country": "France"}
     await ActionContinue().run(dispatcher, tracker(slots, intent="inform", entities=france), {})
     assert dispatcher.messages[0]["response"] == "utter_how_can_i_help"
+
+
+async def test_a_signed_in_customer_is_answered_for_the_country_of_their_orders(shop):
+    placed = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    async with shop.database.session() as session:
+        session.add(Conversation(id="c1", token_hash="t", shop="s", lang="en"))
+        session.add(
+            Order(
+                number="10045",
+                email="ana@example.com",
+                postal_code="10115",
+                country="DE",
+                currency="EUR",
+                total=Decimal("59.90"),
+                placed_at=placed,
+            )
+        )
+        await session.commit()
+        await verify_identity(
+            session,
+            "c1",
+            email="ana@example.com",
+            now=placed,
+            secret="k",
+            signature=identity_signature("k", "ana@example.com"),
+        )
+    messages, _ = await run(ActionReturnPolicy(), tracker({}))
+    assert said(messages).startswith("In Germany you can return items within 60 days")
