@@ -13,6 +13,7 @@ from typing import Any
 
 from helpdesk.chat import conversations as store
 from helpdesk.chat import handover
+from helpdesk.chat.choices import chosen
 from helpdesk.chat.models import (
     Conversation,
     ConversationState,
@@ -77,6 +78,7 @@ class Turn:
     question: str | None  # the locale key of the bot's last words (its open question, if one)
     asked_for: str | None  # the order number that question named, if any
     known_orders: set[str]  # which numbers in the message are the shop's orders, where it matters
+    buttons: list[dict[str, Any]]  # the buttons of the bot's last words
 
 
 class BotRelay:
@@ -178,8 +180,17 @@ class BotRelay:
             offer, question, asked_for = _what_was_asked(said)
             candidates = numbers_to_look_up(question, as_meant(message.text), asked_for)
             known = await existing_numbers(session, candidates)
+            buttons = list(said.buttons or []) if said else []
             return Turn(
-                conversation, message, pending[-1], offered, offer, question, asked_for, known
+                conversation,
+                message,
+                pending[-1],
+                offered,
+                offer,
+                question,
+                asked_for,
+                known,
+                buttons,
             )
 
     async def _text_for_bot(self, turn: Turn) -> str:
@@ -191,6 +202,8 @@ class BotRelay:
         words = as_meant(message.text)  # the shopper's own words, before any translation
         if answer := answer_to_question(turn.question, words, turn.asked_for):
             return answer
+        if choice := chosen(turn.buttons, words):
+            return choice
         text = await self._read(turn)
         if needs_understanding(turn.question, words, turn.asked_for):
             understood = await self._understand(text)

@@ -1,0 +1,34 @@
+"""A reply that names one of the buttons the bot just showed chooses it. Asked "Which item of
+order #10026 do you want to return?" with the buttons "Slim jeans, dark blue" and "Chelsea
+boots", a shopper types "las botas chelsea" rather than clicking: the word they share with
+one button, and with no other, makes the choice."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+MIN_WORD = 4  # shorter words ("the", "de", "blue"...) name nothing on their own
+MAX_WORDS = 8  # a longer message says more than a choice
+
+
+def chosen(buttons: list[dict[str, Any]] | None, text: str) -> str | None:
+    """The payload of the one button whose title shares a word with `text`, else None."""
+    words = _words(text)
+    if not words or len(text.split()) > MAX_WORDS or len(buttons or []) < 2:
+        return None
+    if any(c.isdigit() or c == "@" for c in text):
+        return None  # "where is my order 10018" says more than the button "Where is my order?"
+    named = [
+        str(button["payload"])
+        for button in buttons or []
+        if str(button.get("payload", "")).startswith("/") and words & _words(button.get("title"))
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+def _words(text: Any) -> set[str]:
+    plain = unicodedata.normalize("NFKD", str(text or "").casefold())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return {word for word in re.findall(r"\w+", plain) if len(word) >= MIN_WORD}
