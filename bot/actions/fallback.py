@@ -12,6 +12,7 @@ NLU_FALLBACK = "nlu_fallback"
 CLOSE = 0.1
 # Guesses that are no topic to choose between.
 NOT_A_TOPIC = {NLU_FALLBACK, "out_of_scope", "greet", "goodbye", "thank_you", "affirm", "deny"}
+NOT_A_TOPIC |= {"inform", "stop"}  # "giving details" or "stopping" is no topic to offer
 
 
 def intent_to_confirm(latest_message: dict) -> str:
