@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates .venv-bot (Python 3.10) with Rasa 3.6, pinned by bot/constraints.txt (takes ~4 minutes).
+# Creates .venv-bot (Python 3.10) with Rasa 3.6, pinned by bot/constraints.txt (takes ~4 minutes),
+# and puts the project on its path so Rasa finds our components (bot/components).
 # --refreeze rewrites bot/constraints.txt from what got installed (after changing requirements).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,3 +18,8 @@ if [ "${1:-}" = "--refreeze" ]; then
 else
   .venv-bot/bin/python -m pip install --quiet -r bot/requirements.txt -c bot/constraints.txt
 fi
+# Rasa imports the pipeline's custom components by module path (bot.components.…) and runs with
+# var/ as its working directory, for `rasa train` as for `rasa run`: a .pth file puts the project
+# root on the bot environment's path, for every way Rasa is started.
+site_packages=$(.venv-bot/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+pwd > "$site_packages/shop_support_bot.pth"

@@ -20,11 +20,13 @@ MODELS_KEPT = 3
 
 
 def training_files(bot_dir: Path = BOT_DIR) -> list[Path]:
-    """What a model is trained from (actions are not: they run in the helpdesk)."""
+    """What a model is trained from (actions are not: they run in the helpdesk), and the code of
+    the pipeline's own components, which shapes what the model learns."""
     files = [
         bot_dir / "config.yml",
         bot_dir / "domain.yml",
         *sorted((bot_dir / "data").rglob("*.yml")),
+        *sorted((bot_dir / "components").glob("*.py")),
     ]
     return [path for path in files if path.is_file()]
 

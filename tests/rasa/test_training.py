@@ -21,6 +21,14 @@ def test_changing_training_data_changes_the_fingerprint(tmp_path):
     assert fingerprint(bot) != before
 
 
+def test_changing_a_pipeline_component_changes_the_fingerprint(tmp_path):
+    bot = copy_bot(tmp_path)
+    before = fingerprint(bot)
+    component = bot / "components" / "sentence_encoder.py"
+    component.write_text(component.read_text() + "\n# changed\n")
+    assert fingerprint(bot) != before
+
+
 def test_changing_actions_or_endpoints_does_not(tmp_path):
     bot = copy_bot(tmp_path)
     before = fingerprint(bot)
