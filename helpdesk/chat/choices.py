@@ -1,7 +1,9 @@
 """A reply that names one of the buttons the bot just showed chooses it. Asked "Which item of
 order #10026 do you want to return?" with the buttons "Slim jeans, dark blue" and "Chelsea
 boots", a shopper types "las botas chelsea" rather than clicking: the word they share with
-one button, and with no other, makes the choice."""
+one button, and with no other, makes the choice. Only choices that carry a value (an item, a
+product) are read so: a menu of topics ("Where is my order?") is the NLU's to read, with
+everything else the shopper wrote."""
 
 from __future__ import annotations
 
@@ -23,9 +25,14 @@ def chosen(buttons: list[dict[str, Any]] | None, text: str) -> str | None:
     named = [
         str(button["payload"])
         for button in buttons or []
-        if str(button.get("payload", "")).startswith("/") and words & _words(button.get("title"))
+        if _carries_a_value(button) and words & _words(button.get("title"))
     ]
     return named[0] if len(named) == 1 else None
+
+
+def _carries_a_value(button: dict[str, Any]) -> bool:
+    payload = str(button.get("payload", ""))
+    return payload.startswith("/") and "{" in payload
 
 
 def _words(text: Any) -> set[str]:
