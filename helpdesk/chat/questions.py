@@ -13,11 +13,9 @@ a corrected order number. There the bot's NLU, which reads the words around the 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Collection, Mapping
-from functools import cache
 
-from helpdesk.languages.countries import country_code, names_in_sentences
+from helpdesk.chat.entities import EMAIL, country_in
 from helpdesk.orders.numbers import ORDER_NUMBER, order_number_in, postal_codes_in
 from helpdesk.rasa.client import Understanding
 
@@ -26,9 +24,6 @@ ASK_PROOF = "utter_ask_verification"
 PROOF_FAILED = "utter_verification_failed"  # asks for the proof (or a corrected number) again
 PROOF_QUESTIONS = {ASK_PROOF, PROOF_FAILED}
 ASK_COUNTRY = "utter_ask_country"
-_EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-)
 MAX_ANSWER_WORDS = 12  # longer is a new question, not an answer
 # The answers the bot computes for one country, and their topics: a country named right after
 # one asks the same for that country.
@@ -77,8 +72,8 @@ def needs_understanding(question: str | None, text: str, asked_for: str | None =
     if not _may_answer(question, text):
         return False
     if question in COUNTRY_ANSWERS:
-        return _country_in(text) is not None
-    if question not in PROOF_QUESTIONS or _EMAIL.search(text):
+        return country_in(text) is not None
+    if question not in PROOF_QUESTIONS or EMAIL.search(text):
         return False
     return _ambiguous_number(text, asked_for) is not None
 
@@ -94,7 +89,7 @@ def numbers_to_look_up(question: str | None, text: str, asked_for: str | None = 
 def _other_country(topic: str, text: str, understood: Understanding | None) -> dict[str, str]:
     """ "and for spain?" after an answer about `topic`: the country, when the words ask nothing
     else (the NLU reads no other topic in them)."""
-    country = _country_in(text)
+    country = country_in(text)
     if country is None or understood is None:
         return {}
     other_topic = understood.intent not in NO_TOPIC and understood.intent != topic
@@ -125,7 +120,7 @@ def _found(
     if question in PROOF_QUESTIONS:
         return _proof_in(text, asked_for, tagged, known_orders)
     if question == ASK_COUNTRY:
-        country = _country_in(text)
+        country = country_in(text)
         return {"country": country} if country else {}
     return {}
 
@@ -134,7 +129,7 @@ def _proof_in(
     text: str, asked_for: str | None, tagged: Mapping[str, str], known_orders: set[str]
 ) -> dict[str, str]:
     """An email, a postal code in any market's format, or a corrected order number."""
-    if email := _EMAIL.search(text):
+    if email := EMAIL.search(text):
         return {"email": email.group(0)}
     if number := _ambiguous_number(text, asked_for):
         # An order of the shop is a correction ("no aspetta ho sbagliato numero, è il 10003":
@@ -155,19 +150,3 @@ def _ambiguous_number(text: str, asked_for: str | None) -> str | None:
     codes = set(postal_codes_in(text))
     numbers = [m.group(1) for m in ORDER_NUMBER.finditer(text) if m.group(1) != asked_for]
     return next((number for number in numbers if number in codes), None)
-
-
-def _country_in(text: str) -> str | None:
-    """A country named anywhere in the words, in any of the shop's languages and any case."""
-    words = re.findall(r"\w+", text.casefold())
-    for size in (3, 2, 1):  # "united states", "costa rica" before "states"
-        for start in range(len(words) - size + 1):
-            phrase = " ".join(words[start : start + size])
-            if phrase in _known_names() and country_code(phrase):
-                return phrase
-    return None
-
-
-@cache
-def _known_names() -> frozenset[str]:
-    return frozenset(names_in_sentences())
