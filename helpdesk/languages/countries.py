@@ -7,7 +7,7 @@ from functools import cache
 
 from babel import Locale
 
-NAME_LANGUAGES = ("en", "es", "pt", "fr", "de", "it")
+NAME_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "zh", "ja")
 # What shoppers write that the official names miss.
 COLLOQUIAL = {
     "uk": "GB",
@@ -49,6 +49,11 @@ COLLOQUIAL = {
     "suica": "CH",
     "osterreich": "AT",
     "china": "CN",
+    "大陆": "CN",
+    "内地": "CN",
+    "美國": "US",
+    "アメリカ": "US",
+    "イギリス": "GB",
     "cina": "CN",
     "chine": "CN",
 }
@@ -78,7 +83,7 @@ def country_code(text: str | None) -> str | None:
         return None
     if (plain := _plain(text)) in COLLOQUIAL:
         return COLLOQUIAL[plain]
-    if len(text.strip()) == 2 and text.strip().isalpha():
+    if len(text.strip()) == 2 and text.strip().isascii() and text.strip().isalpha():
         code = text.strip().upper()
         return code if code in Locale("en").territories else None
     return _names().get(_plain(text))
@@ -116,8 +121,14 @@ def names_in_sentences() -> list[str]:
         for code, name in Locale(lang).territories.items():
             if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES:
                 written |= {name.casefold(), _plain(name)}
-    written |= {name for name in COLLOQUIAL if len(name) > 2}
-    return sorted(name for name in written if name not in NOT_IN_SENTENCES and len(name) > 2)
+    written |= set(COLLOQUIAL)
+    return sorted(name for name in written if name not in NOT_IN_SENTENCES and _long_enough(name))
+
+
+def _long_enough(name: str) -> bool:
+    """Three letters at least, to be told from a word; two Chinese or Japanese characters are
+    a whole name ("中国", "日本")."""
+    return len(name) > 2 or (len(name) == 2 and all(ord(c) > 0x2FFF for c in name))
 
 
 def country_name(code: str, lang: str) -> str:
