@@ -1,12 +1,14 @@
 """What the bot is given for a shopper's message, once its words are in a language the bot
 reads: the topic just answered for a hesitant follow-up, the topic a few words name, the
-question inside small talk, else the words as they are. One rule for the chat and for the eval
-command, so that the eval's figures are what shoppers get."""
+question inside small talk, with the values found in words written without spaces; else the
+words as they are. One rule for the chat and for the eval command, so that the eval's figures
+are what shoppers get."""
 
 from __future__ import annotations
 
 from helpdesk.chat.few_words import is_few_words, topic_named
 from helpdesk.chat.follow_ups import follow_up, topic_answered
+from helpdesk.chat.unspaced import structured, values_without_spaces, with_values
 from helpdesk.chat.wrapped import Understand, question_inside
 
 
@@ -16,5 +18,9 @@ async def as_the_bot_reads(text: str, understand: Understand, answered: str | No
     if topic_answered(answered) is not None or is_few_words(text):
         read = await understand(text)
         if payload := follow_up(answered, read) or topic_named(read, text):
-            return payload
-    return await question_inside(text, understand, read)
+            return with_values(payload, values_without_spaces(text))
+    question = await question_inside(text, understand, read)
+    if values := values_without_spaces(question):
+        reading = read if read is not None and question == text else await understand(question)
+        return structured(reading, values)
+    return question
