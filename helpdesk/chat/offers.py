@@ -74,15 +74,19 @@ async def answer_to_offer(offer: Offer, text: str, understand: Understand) -> st
 async def _answer_in_words(
     offer: Offer, text: str, understand: Understand, whole: Understanding
 ) -> str | None:
-    """A yes or a no among the first words, when only one of the two is there."""
-    answers = set()
+    """A yes or a no as the first word ("nah its fine"), else among the next words when only
+    one of the two is there ("ok allora si grazie")."""
+    answers = []
     for word in _first_words(text):
         understood = await understand(word)
-        if (payload := answer_to(offer, understood.intent, understood.confidence)) is not None:
-            answers.add(payload)
-    if len(answers) != 1:
+        answers.append(answer_to(offer, understood.intent, understood.confidence))
+    found = {answer for answer in answers[1:] if answer is not None}
+    if answers and answers[0] is not None:
+        payload = answers[0]
+    elif len(found) == 1:
+        payload = found.pop()
+    else:
         return None  # none, or a yes and a no: not an answer to rely on
-    payload = answers.pop()
     return None if payload == offer.no and asks_something_else(whole) else payload
 
 

@@ -24,6 +24,10 @@ READS = {  # what a trained NLU reads in each text
     "sim, quero que alguem veja isso": ("complaint", 0.8),
     "sim": ("affirm", 0.95),
     "no dai aspetto ancora qualche giorno": ("refund_status", 0.55),
+    "nah its fine": ("affirm", 0.4),
+    "nah": ("deny", 0.8),
+    "its": ("out_of_scope", 0.6),
+    "fine": ("affirm", 0.7),
     "dai": ("out_of_scope", 0.5),
     "aspetto": ("out_of_scope", 0.5),
 }
@@ -42,6 +46,7 @@ async def understand(text: str) -> Understanding:
         ("sim, quero que alguem veja isso", "/human_handoff"),  # a complaint is a yes here
         ("no dai aspetto ancora qualche giorno", "/deny"),  # a no, then no sure question
         ("ok allora no grazie", "/deny"),
+        ("nah its fine", "/deny"),  # the first word's no, though "fine" reads as a yes
         ("no, but where is my refund?", None),  # the question
         # A sure question outweighs a fragment that reads like a yes.
         ("bestellung 10004, kann ich die noch stornieren? danke schonmal", None),
