@@ -40,7 +40,9 @@ class ActionContinue(Action):
         if topic not in RESUMABLE and latest_entity(tracker, "order_number"):
             topic = "order_status"  # an order number alone: the shopper wants to know about it
         elif topic not in RESUMABLE and latest_entity(tracker, "country"):
-            topic = tracker.get_slot(ANSWERED)  # "and for spain?": the last answer, elsewhere
+            # "and for spain?": the last answer, for another country; a country with nothing
+            # answered yet ("envian a argentina?") asks the commonest thing about a country.
+            topic = tracker.get_slot(ANSWERED) or "shipping_info"
         if topic in RESUMABLE:
             events = RESUMABLE[topic]().run(dispatcher, tracker, domain)
             return await events if inspect.isawaitable(events) else events

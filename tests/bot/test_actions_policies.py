@@ -157,12 +157,12 @@ async def test_another_country_after_an_answer_answers_it_again_for_that_country
     assert said(dispatcher.messages).startswith("In France you can return items within 30 days")
 
 
-async def test_a_country_with_nothing_answered_before_asks_what_about_it(shop):
+async def test_a_country_with_nothing_answered_before_asks_about_shipping_there(shop):
     dispatcher = CollectingDispatcher()
     france = [{"entity": "country", "value": "France"}]
     slots = {"country": "France"}
     await ActionContinue().run(dispatcher, tracker(slots, intent="inform", entities=france), {})
-    assert dispatcher.messages[0]["response"] == "utter_how_can_i_help"
+    assert dispatcher.messages[0]["response"] == "utter_shipping_answer"
 
 
 async def test_a_signed_in_customer_is_answered_for_the_country_of_their_orders(shop):
