@@ -58,4 +58,5 @@ class ActionStop(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         dispatcher.utter_message(response="utter_ok_stopped")
-        return [SlotSet(TOPIC, None), SlotSet("email", None), SlotSet("postal_code", None)]
+        forget = (TOPIC, ANSWERED, "email", "postal_code")  # nothing resumes after "never mind"
+        return [SlotSet(slot, None) for slot in forget]

@@ -219,6 +219,7 @@ async def test_never_mind_drops_the_open_question(shop):
     events = ActionStop().run(dispatcher, tracker({"topic": "order_status", "email": "x@y.z"}), {})
     assert dispatcher.messages[0]["response"] == "utter_ok_stopped"
     assert SlotSet("topic", None) in events and SlotSet("email", None) in events
+    assert SlotSet("answered", None) in events  # "and for france?" resumes nothing either
 
 
 async def test_a_used_proof_is_forgotten_so_it_is_not_tried_on_the_next_order(shop):

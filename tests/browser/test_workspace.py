@@ -13,6 +13,7 @@ from sqlmodel import select
 from helpdesk.agents.accounts import create_agent
 from helpdesk.app import create_app
 from helpdesk.database import DB
+from helpdesk.languages.letters import as_meant
 from helpdesk.orders.demo import load_demo_shop
 from helpdesk.orders.models import Order, VerificationAttempt
 from helpdesk.policies.watch import POLICIES
@@ -52,13 +53,20 @@ def settings(tmp_path, port) -> Settings:
         rasa_callbacks_port=0,
         bot_startup_grace_seconds=5,
         port=port,
+        # This shop reads Chinese through translation: its fake bot knows English only.
+        nlu_languages="en,es,pt,fr,de,it",
     )
 
 
 @pytest.fixture
 def fake_engine() -> FakeEngine:
     return FakeEngine(
-        {("zh", "en"): {WHERE_ZH: WHERE_EN}, ("en", "zh"): {REPLY: REPLY_ZH, CANNED: CANNED_ZH}}
+        {
+            # The bot's side translates the letters as meant ("？" read as "?"), the agent's
+            # side the message as written.
+            ("zh", "en"): {WHERE_ZH: WHERE_EN, as_meant(WHERE_ZH): WHERE_EN},
+            ("en", "zh"): {REPLY: REPLY_ZH, CANNED: CANNED_ZH},
+        }
     )
 
 
