@@ -1,11 +1,16 @@
-"""Cancelling or changing a placed order: allowed or not by its state; a person when needed."""
+"""Cancelling or changing a placed order: allowed or not by its state; a person when needed.
+
+An unpaid order is cancelled by the bot itself, but only after the shopper said yes to "Cancel
+order #X?": a misread message ("ab wann kann ich die einlösen") once cancelled a signed-in
+customer's order outright."""
 
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import done
+from bot.actions.context import done, last_bot_words
 from bot.actions.handoff import escalate
 from bot.actions.services import services
 from bot.actions.verify import verified_order
@@ -15,7 +20,7 @@ from helpdesk.orders.changes import (
     SELF_SERVICE_CANCEL,
     cancel_unpaid_order,
 )
-from helpdesk.orders.models import OrderStatus
+from helpdesk.orders.models import Order, OrderStatus
 
 TOO_LATE = {
     OrderStatus.SHIPPED,
@@ -24,6 +29,7 @@ TOO_LATE = {
     OrderStatus.DELIVERED,
     OrderStatus.RETURNED,
 }
+CANCEL_OFFERED = "cancel_offered"  # the order the bot asked "Cancel order #X?" about
 
 
 class ActionCancelOrder(Action):
@@ -36,12 +42,7 @@ class ActionCancelOrder(Action):
             return events
         order = view.order
         if order.status in SELF_SERVICE_CANCEL:
-            async with services().database.session() as session:
-                await cancel_unpaid_order(session, await session.merge(order), now=services().now())
-            dispatcher.utter_message(
-                response="utter_order_cancelled_now", order_number=order.number
-            )
-            return [*events, *done()]
+            return [*events, *await _cancel_once_confirmed(dispatcher, tracker, order)]
         if order.status in CANCELLABLE_BY_A_PERSON:
             return [
                 *events,
@@ -58,6 +59,26 @@ class ActionCancelOrder(Action):
         else:
             dispatcher.utter_message(response="utter_cancel_too_late", order_number=order.number)
         return [*events, *done()]
+
+
+async def _cancel_once_confirmed(
+    dispatcher: CollectingDispatcher, tracker: Tracker, order: Order
+) -> list:
+    """Ask "Cancel order #X?" first; cancel when the very next message says yes to that very
+    order (a yes after another order was proven asks again instead)."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    confirmed = (
+        intent == "cancel_order"  # the offer's yes button, a yes in words, or "yes, cancel it"
+        and last_bot_words(tracker) == "utter_confirm_cancel"
+        and tracker.get_slot(CANCEL_OFFERED) == order.number
+    )
+    if not confirmed:
+        dispatcher.utter_message(response="utter_confirm_cancel", order_number=order.number)
+        return [SlotSet(CANCEL_OFFERED, order.number)]
+    async with services().database.session() as session:
+        await cancel_unpaid_order(session, await session.merge(order), now=services().now())
+    dispatcher.utter_message(response="utter_order_cancelled_now", order_number=order.number)
+    return [SlotSet(CANCEL_OFFERED, None), *done()]
 
 
 class ActionChangeOrder(Action):

@@ -58,5 +58,6 @@ class ActionStop(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         dispatcher.utter_message(response="utter_ok_stopped")
-        forget = (TOPIC, ANSWERED, "email", "postal_code")  # nothing resumes after "never mind"
+        # Nothing resumes after "never mind", and no yes cancels an order any more.
+        forget = (TOPIC, ANSWERED, "email", "postal_code", "cancel_offered")
         return [SlotSet(slot, None) for slot in forget]

@@ -67,11 +67,53 @@ def text_of(message: dict, lang: str = "en") -> str:
     return LOCALES.render(message["response"], lang, variables).text
 
 
-async def test_an_unpaid_order_is_cancelled_by_the_bot(shop):
+def answering(question: str, intent: str, slots: dict) -> Tracker:
+    """The shopper's `intent` right after the bot said `question`."""
+    events = [
+        {"event": "bot", "text": "…", "metadata": {"utter_action": question}},
+        {"event": "user", "text": "…", "parse_data": {"intent": {"name": intent}}},
+    ]
+    latest = {"text": "…", "intent": {"name": intent}, "entities": []}
+    return Tracker("c1", slots, latest, events, False, None, None, "action_listen")
+
+
+async def test_an_unpaid_order_is_cancelled_by_the_bot_once_the_shopper_says_yes(shop):
     placed = await order(shop, "placed")
-    [said] = await run(ActionCancelOrder(), proven(placed))
+    [asked] = await run(ActionCancelOrder(), proven(placed))
+    assert asked["response"] == "utter_confirm_cancel"
+    assert (await order(shop, "placed", number=placed.number)) is not None  # not yet
+
+    slots = {"order_number": placed.number, "email": placed.email}
+    yes = answering("utter_confirm_cancel", "cancel_order", {**slots, "cancel_offered": placed.number})
+    [said] = await run(ActionCancelOrder(), yes)
     assert said["response"] == "utter_order_cancelled_now"
     assert (await order(shop, "cancelled", number=placed.number)) is not None
+
+
+async def test_a_yes_cancels_only_the_order_it_was_asked_about(shop):
+    first, second = (await unpaid_orders(shop))[:2]
+    slots = {"order_number": second.number, "email": second.email}
+    # The bot asked about the first order; the shopper has since proven the second.
+    yes = answering("utter_confirm_cancel", "cancel_order", {**slots, "cancel_offered": first.number})
+    [asked] = await run(ActionCancelOrder(), yes)
+    assert (asked["response"], asked["order_number"]) == ("utter_confirm_cancel", second.number)
+    assert (await order(shop, "cancelled", number=first.number)) is None
+    assert (await order(shop, "cancelled", number=second.number)) is None
+
+
+async def test_a_yes_long_after_the_question_cancels_nothing(shop):
+    placed = await order(shop, "placed")
+    slots = {"order_number": placed.number, "email": placed.email}
+    late = answering("utter_how_can_i_help", "cancel_order", {**slots, "cancel_offered": placed.number})
+    [asked] = await run(ActionCancelOrder(), late)
+    assert asked["response"] == "utter_confirm_cancel"
+    assert (await order(shop, "cancelled", number=placed.number)) is None
+
+
+async def unpaid_orders(database) -> list[Order]:
+    async with database.session() as session:
+        query = select(Order).where(Order.status == "placed").order_by(Order.number)
+        return list(await session.exec(query))
 
 
 async def test_a_paid_order_goes_to_a_person_with_the_order_attached(shop):

@@ -97,6 +97,15 @@ async def test_every_flow_answers_in_the_shoppers_language_from_the_shops_data(h
     assert "Atelier Nord Rewards" in rewards_answer["text"] and rewards_answer["lang"] == lang
 
 
+# A yes, as shoppers write it, to "Shall I cancel it?"
+YES = {
+    "en": "yes please",
+    "es": "si",
+    "pt": "sim",
+    "fr": "oui",
+    "de": "ja bitte",
+    "it": "si grazie",
+}
 # (cancel order 10001, refund of order 10029, my points, return from order 10025, complaint,
 #  ask for a person)
 MORE = {
@@ -160,7 +169,9 @@ async def test_orders_returns_refunds_points_complaints_and_people_in_every_lang
     say = LOCALES.render
 
     await answer(shopper, cancel)  # asks for the email or postal code on order 10001
-    cancelled = await answer(shopper, "10115")
+    asked = await answer(shopper, "10115")
+    assert asked["text"] == say("utter_confirm_cancel", lang, {"order_number": "10001"}).text
+    cancelled = await answer(shopper, YES[lang])
     assert (
         cancelled["text"] == say("utter_order_cancelled_now", lang, {"order_number": "10001"}).text
     )
