@@ -7,18 +7,18 @@ whole message is read first, then its first clause, then its first words."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from helpdesk.rasa.client import Understanding
-
-Understand = Callable[[str], Awaitable[Understanding]]
+from helpdesk.rasa.client import Understand, Understanding
 
 # The second button of a yes/no offer (locales/: utter_offer_human, utter_order_delayed,
 # utter_ask_affirmation...): what "no" means there.
 NO_PAYLOADS = {"/deny", "/out_of_scope"}
 YES, NO = "affirm", "deny"
+# The bot's answers to an aside that leave its offer standing: "are you a bot?" asked before
+# saying yes to a person is still a yes to that person.
+ASIDES = {"utter_iamabot"}
 SURE_ENOUGH = 0.5  # below, the words go to the bot as they are
 
 
@@ -54,6 +54,7 @@ SURE_OF_ANOTHER_TOPIC = 0.75
 # misreading of a no that goes on ("no dai aspetto ancora qualche giorno").
 ASKS_ENOUGH = 0.65
 MAX_WORDS_READ = 3  # "ok allora si grazie": the yes is the third word
+SURE_WORD = 0.8  # a first word read this surely as a yes or a no outweighs the whole message
 
 
 async def answer_to_offer(offer: Offer, text: str, understand: Understand) -> str | None:
@@ -61,7 +62,7 @@ async def answer_to_offer(offer: Offer, text: str, understand: Understand) -> st
     the words go to the bot as written)."""
     whole = await understand(text.strip())
     if (payload := answer_to(offer, whole.intent, whole.confidence)) is not None:
-        return payload
+        return await _unless_the_first_word_says_otherwise(offer, text, understand, payload)
     if whole.intent not in NOT_A_QUESTION and whole.confidence >= SURE_OF_ANOTHER_TOPIC:
         return None  # a question of its own
     for part in readings(text)[1:2]:  # the first clause
@@ -69,6 +70,19 @@ async def answer_to_offer(offer: Offer, text: str, understand: Understand) -> st
         if (payload := answer_to(offer, understood.intent, understood.confidence)) is not None:
             return None if payload == offer.no and asks_something_else(whole) else payload
     return await _answer_in_words(offer, text, understand, whole)
+
+
+async def _unless_the_first_word_says_otherwise(
+    offer: Offer, text: str, understand: Understand, payload: str
+) -> str:
+    """`payload`, the whole message's answer, unless its first word is surely the other answer:
+    "nah its fine" reads as a yes as a whole, and is a no."""
+    words = _first_words(text)
+    if len(words) < 2:
+        return payload
+    first = await understand(words[0])
+    said = answer_to(offer, first.intent, first.confidence)
+    return said if said is not None and first.confidence >= SURE_WORD else payload
 
 
 async def _answer_in_words(

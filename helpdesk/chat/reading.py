@@ -9,7 +9,8 @@ from __future__ import annotations
 from helpdesk.chat.few_words import is_few_words, topic_named
 from helpdesk.chat.follow_ups import follow_up, topic_answered
 from helpdesk.chat.unspaced import structured, values_without_spaces, with_values
-from helpdesk.chat.wrapped import Understand, question_inside
+from helpdesk.chat.wrapped import question_inside
+from helpdesk.rasa.client import Understand
 
 
 async def as_the_bot_reads(text: str, understand: Understand, answered: str | None = None) -> str:

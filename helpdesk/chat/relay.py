@@ -11,6 +11,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from helpdesk.chat import conversations as store
 from helpdesk.chat import handover
 from helpdesk.chat.choices import chosen
@@ -21,7 +23,7 @@ from helpdesk.chat.models import (
     Message,
     Sender,
 )
-from helpdesk.chat.offers import Offer, answer_to_offer, offer_in
+from helpdesk.chat.offers import ASIDES, Offer, answer_to_offer, offer_in
 from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
 from helpdesk.chat.questions import answer_to_question, needs_understanding, numbers_to_look_up
@@ -34,7 +36,14 @@ from helpdesk.languages.letters import as_meant
 from helpdesk.languages.translation import Translator
 from helpdesk.orders.lookup import existing_numbers
 from helpdesk.policies.support_schema import SupportPolicy
-from helpdesk.rasa.client import Bot, BotFailed, BotMessage, BotUnavailable, Understanding
+from helpdesk.rasa.client import (
+    Bot,
+    BotFailed,
+    BotMessage,
+    BotUnavailable,
+    Understanding,
+    once_per_text,
+)
 
 log = logging.getLogger(__name__)
 NOTICE_BOT_UNAVAILABLE = "notice_bot_unavailable"
@@ -177,6 +186,8 @@ class BotRelay:
                 else set()
             )
             said = await store.last_said_before(session, conversation_id, stored_id(message))
+            if said is not None and said.template_key in ASIDES:
+                said = await _offer_before_aside(session, said)
             offer, question, asked_for = _what_was_asked(said)
             candidates = numbers_to_look_up(question, as_meant(message.text), asked_for)
             known = await existing_numbers(session, candidates)
@@ -205,8 +216,9 @@ class BotRelay:
         if choice := chosen(turn.buttons, words):
             return choice
         text = await self._read(turn)
+        understand = once_per_text(self._understand)
         if needs_understanding(turn.question, words, turn.asked_for):
-            understood = await self._understand(text)
+            understood = await understand(text)
             if answer := answer_to_question(
                 turn.question,
                 words,
@@ -216,8 +228,8 @@ class BotRelay:
             ):
                 return answer
         if turn.offer is not None:
-            return await self._as_answer_to_offer(turn, text)
-        return await as_the_bot_reads(text, self._understand, turn.question)
+            return await answer_to_offer(turn.offer, text, understand) or text
+        return await as_the_bot_reads(text, understand, turn.question)
 
     async def _understand(self, text: str) -> Understanding:
         async with self._slots:
@@ -234,12 +246,6 @@ class BotRelay:
         if read.available and read.target != read.source:
             message.translated_text, message.translated_lang = read.text, read.target
         return read.text
-
-    async def _as_answer_to_offer(self, turn: Turn, text: str) -> str:
-        """Right after a yes/no offer, a yes or a no in any words is that button's payload."""
-        if turn.offer is None:
-            return text
-        return await answer_to_offer(turn.offer, text, self._understand) or text
 
     async def _ask(self, conversation: Conversation, text: str) -> list[BotMessage]:
         try:
@@ -320,6 +326,12 @@ class BotRelay:
                 reply_to=message,
                 sender=Sender.SYSTEM,
             )
+
+
+async def _offer_before_aside(session: AsyncSession, aside: Message) -> Message:
+    """The bot's words before an aside's answer when they offered something, else the answer."""
+    before = await store.last_said_before(session, aside.conversation_id, stored_id(aside))
+    return before if before is not None and offer_in(before.buttons) else aside
 
 
 def _what_was_asked(said: Message | None) -> tuple[Offer | None, str | None, str | None]:

@@ -6,11 +6,8 @@ answer; read clause by clause, the question stands out."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 
-from helpdesk.rasa.client import Understanding
-
-Understand = Callable[[str], Awaitable[Understanding]]
+from helpdesk.rasa.client import Understand, Understanding
 
 SMALL_TALK = {"greet", "thank_you", "goodbye"}
 # Clauses that ask nothing either: "vale", "ok", "bom, é isso".

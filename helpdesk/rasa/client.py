@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -28,6 +29,9 @@ class BotMessage:
     text: str | None = None  # only when something outside our NLG endpoint produced plain text
     buttons: list[dict[str, str]] = field(default_factory=list)
     escalate: dict[str, Any] | None = None
+    # What the NLU read in the shopper's message, for the event log (our NLG endpoint adds it).
+    intent: str | None = None
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,22 @@ class Understanding:
             return []
         best = real[0][1]
         return [name for name, confidence in real if best - confidence <= margin]
+
+
+Understand = Callable[[str], Awaitable[Understanding]]
+
+
+def once_per_text(understand: Understand) -> Understand:
+    """`understand` that asks the NLU once per distinct text: the rules that read one message
+    (an open question, an offer, a follow-up) ask about the same words in turn."""
+    seen: dict[str, Understanding] = {}
+
+    async def remembering(text: str) -> Understanding:
+        if text not in seen:
+            seen[text] = await understand(text)
+        return seen[text]
+
+    return remembering
 
 
 class Bot(Protocol):
@@ -74,8 +94,15 @@ def parse_rasa_output(items: list[dict[str, Any]]) -> list[BotMessage]:
     for item in items:
         custom = item.get("custom") or {}
         if "say" in custom:
-            say = custom["say"]
-            messages.append(BotMessage(key=say["key"], variables=say.get("vars") or {}))
+            say, understood = custom["say"], custom.get("understood") or {}
+            messages.append(
+                BotMessage(
+                    key=say["key"],
+                    variables=say.get("vars") or {},
+                    intent=understood.get("intent"),
+                    confidence=understood.get("confidence"),
+                )
+            )
         elif "escalate" in custom:
             messages.append(BotMessage(escalate=custom["escalate"] or {}))
         elif item.get("text"):

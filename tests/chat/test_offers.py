@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpdesk.chat.offers import Offer, answer_to_offer
-from helpdesk.rasa.client import Understanding
+from helpdesk.rasa.client import Understanding, once_per_text
 
 PERSON = Offer("/human_handoff", "/deny")
 READS = {  # what a trained NLU reads in each text
@@ -25,6 +25,7 @@ READS = {  # what a trained NLU reads in each text
     "sim": ("affirm", 0.95),
     "no dai aspetto ancora qualche giorno": ("refund_status", 0.55),
     "nah its fine": ("affirm", 0.4),
+    "nah thats ok": ("affirm", 0.89),  # "ok" outweighs "nah" in the whole
     "nah": ("deny", 0.8),
     "its": ("out_of_scope", 0.6),
     "fine": ("affirm", 0.7),
@@ -47,6 +48,7 @@ async def understand(text: str) -> Understanding:
         ("no dai aspetto ancora qualche giorno", "/deny"),  # a no, then no sure question
         ("ok allora no grazie", "/deny"),
         ("nah its fine", "/deny"),  # the first word's no, though "fine" reads as a yes
+        ("nah thats ok", "/deny"),  # ...even when the whole message reads surely as a yes
         ("no, but where is my refund?", None),  # the question
         # A sure question outweighs a fragment that reads like a yes.
         ("bestellung 10004, kann ich die noch stornieren? danke schonmal", None),
@@ -55,3 +57,16 @@ async def understand(text: str) -> Understanding:
 )
 async def test_an_offer_is_answered_in_the_shoppers_words(text, payload):
     assert await answer_to_offer(PERSON, text, understand) == payload
+
+
+async def test_the_nlu_reads_each_distinct_text_once_per_turn():
+    asked: list[str] = []
+
+    async def counting(text: str) -> Understanding:
+        asked.append(text)
+        return await understand(text)
+
+    once = once_per_text(counting)
+    assert await answer_to_offer(PERSON, "ok allora si grazie", once) == "/human_handoff"
+    assert await answer_to_offer(PERSON, "ok allora si grazie", once) == "/human_handoff"
+    assert sorted(asked) == sorted(set(asked))  # the second reading asked the NLU nothing

@@ -144,3 +144,18 @@ async def test_a_no_to_an_offer_is_the_offers_no_and_other_words_go_as_written(s
     ]
     # After the offer the words are read whole: a sure question of its own is no answer.
     assert fake_bot.understood_calls == ["nein danke", "where is my order?"]
+
+
+async def test_an_offer_stands_after_the_bot_says_it_is_a_bot(shopper, fake_bot):
+    fake_bot.script["mmh no idea"] = OFFER
+    fake_bot.script["are you a real person?"] = [BotMessage(key="utter_iamabot")]
+    fake_bot.script["/human_handoff"] = [
+        BotMessage(key="utter_handoff"),
+        BotMessage(escalate={"reason": "human_handoff"}),
+    ]
+    fake_bot.understood["ok then yes thanks"] = ("affirm", 0.9)
+    await shopper.say("mmh no idea")
+    await shopper.say("are you a real person?")
+    answer = await shopper.say("ok then yes thanks")
+    assert answer["state"] == "queued"
+    assert fake_bot.texts()[-1] == "/human_handoff"
