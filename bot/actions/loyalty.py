@@ -7,9 +7,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import select
 
 from bot.actions.base import CountryPolicyAnswer, order_and_policies
-from bot.actions.context import done
+from bot.actions.context import ANSWERED, done
 from bot.actions.services import services
 from helpdesk.orders.models import LoyaltyAccount
+from helpdesk.orders.verification import identified_customer
 from helpdesk.policies.loading import Policies
 from helpdesk.policies.loyalty import (
     loyalty_rules,
@@ -66,10 +67,32 @@ def balance_facts(policies: Policies, account: LoyaltyAccount) -> dict:
 
 
 class ActionLoyaltyProgram(CountryPolicyAnswer):
+    """How the programme works; a signed-in customer also hears their own points, since "can I
+    use my points on my next order?" is as much about their balance as about the rules."""
+
     topic, response = "loyalty_program", "utter_loyalty_program_answer"
 
     def facts(self, policies: Policies, country: str) -> dict:
         return programme_facts(policies, country)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        events = await super().run(dispatcher, tracker, domain)
+        answered = any(event.get("name") == ANSWERED for event in events)
+        if answered and (account := await _signed_in_account(tracker.sender_id)):
+            policies = services().policies.policies
+            dispatcher.utter_message(
+                response="utter_loyalty_balance_answer", **balance_facts(policies, account)
+            )
+        return events
+
+
+async def _signed_in_account(conversation_id: str) -> LoyaltyAccount | None:
+    async with services().database.session() as session:
+        customer = await identified_customer(session, conversation_id)
+        if customer is None:
+            return None
+        query = select(LoyaltyAccount).where(LoyaltyAccount.email == customer)
+        return (await session.exec(query)).first()
 
 
 class ActionLoyaltyBalance(Action):

@@ -11,13 +11,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.loyalty import ActionLoyaltyProgram
 from bot.actions.returns import ActionReturnPolicy
 from bot.actions.services import ShopServices, use_services
 from bot.actions.topics import ActionContinue
 from helpdesk.chat.models import Conversation
 from helpdesk.database import Database
 from helpdesk.languages.locales import Locales
-from helpdesk.orders.models import Order
+from helpdesk.orders.models import LoyaltyAccount, Order
 from helpdesk.orders.verification import identity_signature, verify_identity
 from helpdesk.policies.store import PolicyStore
 from helpdesk.settings import PROJECT_ROOT
@@ -165,7 +166,8 @@ async def test_a_country_with_nothing_answered_before_asks_about_shipping_there(
     assert dispatcher.messages[0]["response"] == "utter_shipping_answer"
 
 
-async def test_a_signed_in_customer_is_answered_for_the_country_of_their_orders(shop):
+async def sign_in_ana(shop) -> None:
+    """Ana (DE, order 10045) is signed in to conversation c1."""
     placed = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
     async with shop.database.session() as session:
         session.add(Conversation(id="c1", token_hash="t", shop="s", lang="en"))
@@ -189,5 +191,28 @@ async def test_a_signed_in_customer_is_answered_for_the_country_of_their_orders(
             secret="k",
             signature=identity_signature("k", "ana@example.com"),
         )
+
+
+async def test_a_signed_in_customer_is_answered_for_the_country_of_their_orders(shop):
+    await sign_in_ana(shop)
     messages, _ = await run(ActionReturnPolicy(), tracker({}))
     assert said(messages).startswith("In Germany you can return items within 60 days")
+
+
+async def test_a_signed_in_customer_asking_how_points_work_also_hears_their_own(shop):
+    await sign_in_ana(shop)
+    async with shop.database.session() as session:
+        session.add(LoyaltyAccount(email="ana@example.com", country="DE", balance=640))
+        await session.commit()
+    messages, _ = await run(ActionLoyaltyProgram(), tracker({}, intent="loyalty_program"))
+    assert [m["response"] for m in messages] == [
+        "utter_loyalty_program_answer",
+        "utter_loyalty_balance_answer",
+    ]
+    assert messages[1]["balance"] == 640
+
+
+async def test_a_stranger_asking_how_points_work_hears_only_the_rules(shop):
+    slots = {"country": "Germany"}
+    messages, _ = await run(ActionLoyaltyProgram(), tracker(slots, intent="loyalty_program"))
+    assert [m["response"] for m in messages] == ["utter_loyalty_program_answer"]
