@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import done
+from bot.actions.context import done, last_bot_words
 
 
 def handoff_summary(tracker: Tracker, reason: str | None = None, **context: Any) -> dict[str, Any]:
@@ -54,4 +54,6 @@ class ActionHandoff(Action):
         return "action_handoff"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        return escalate(dispatcher, tracker, response="utter_handoff")
+        # A yes to "shall I pass you to someone?" after a complaint hands over the complaint.
+        reason = "complaint" if last_bot_words(tracker) == "utter_complaint" else None
+        return escalate(dispatcher, tracker, response="utter_handoff", reason=reason)

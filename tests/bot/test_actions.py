@@ -52,6 +52,15 @@ def test_the_handoff_summary_names_what_the_bot_already_answered():
     assert messages[1]["custom"]["escalate"]["bot_said"] == ["utter_order_delayed"]
 
 
+def test_a_yes_to_a_person_after_a_complaint_hands_over_the_complaint():
+    state = tracker(intent="human_handoff")  # the yes button of utter_complaint
+    complained = {"event": "user", "parse_data": {"intent": {"name": "complaint"}}}
+    offered = {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_complaint"}}
+    state.events = [complained, offered, *state.events]
+    messages, _ = run(ActionHandoff(), state)
+    assert messages[1]["custom"]["escalate"]["reason"] == "complaint"
+
+
 def test_did_you_mean_names_the_runner_up_when_the_top_guess_is_the_fallback():
     ranking = [
         {"name": "nlu_fallback", "confidence": 0.5},
