@@ -37,6 +37,23 @@ def topic_answered(key: str | None) -> str | None:
     return next((topic for prefix, topic in ANSWER_TOPICS if key.startswith(prefix)), None)
 
 
+# The answers about one order: "and 10006?" after one asks the same about that order.
+ORDER_TOPICS = {"order_status", "cancel_order", "change_order", "start_return", "refund_status"}
+
+
+def about_another_order(
+    answered: str | None, understood: Understanding, values: dict[str, str]
+) -> str | None:
+    """`/topic{"order_number": ...}` when the shopper gives just another order number ("那10006
+    呢", "and 10006?") right after an answer about an order; None otherwise. `values` are those
+    found in words written without spaces, which the NLU cannot tag."""
+    topic = topic_answered(answered)
+    number = understood.entities.get("order_number") or values.get("order_number")
+    if topic not in ORDER_TOPICS or understood.intent != "inform" or not number:
+        return None
+    return f"/{topic}{json.dumps({'order_number': number})}"
+
+
 def follow_up(answered: str | None, understood: Understanding) -> str | None:
     """`/topic{entities}` when the words hesitate between readings and one is the topic just
     answered; None when the NLU is sure, or the topic is not among its guesses."""

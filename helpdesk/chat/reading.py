@@ -7,7 +7,7 @@ are what shoppers get."""
 from __future__ import annotations
 
 from helpdesk.chat.few_words import is_few_words, topic_named
-from helpdesk.chat.follow_ups import follow_up, topic_answered
+from helpdesk.chat.follow_ups import about_another_order, follow_up, topic_answered
 from helpdesk.chat.unspaced import structured, values_without_spaces, with_values
 from helpdesk.chat.wrapped import question_inside
 from helpdesk.rasa.client import Understand
@@ -17,9 +17,11 @@ async def as_the_bot_reads(text: str, understand: Understand, answered: str | No
     """`answered` is the locale key of the bot's last words (None for a first message)."""
     read = None
     if topic_answered(answered) is not None or is_few_words(text):
-        read = await understand(text)
+        read, values = await understand(text), values_without_spaces(text)
+        if another := about_another_order(answered, read, values):
+            return another
         if payload := follow_up(answered, read) or topic_named(read, text):
-            return with_values(payload, values_without_spaces(text))
+            return with_values(payload, values)
     question = await question_inside(text, understand, read)
     if values := values_without_spaces(question):
         reading = read if read is not None and question == text else await understand(question)

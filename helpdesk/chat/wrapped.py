@@ -1,7 +1,8 @@
 """A question wrapped in a greeting, thanks or a goodbye ("hola buenas, donde esta mi
 paquete??", "ola, cade meu pedido?? obrigada") is the question. Read whole, such a message
 often looks like small talk to the NLU, and the shopper got "You're welcome!" instead of an
-answer; read clause by clause, the question stands out."""
+answer, or the NLU is unsure of it ("等一下，退货运费谁出？"); read clause by clause, the
+question stands out."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import re
 from helpdesk.rasa.client import Understand, Understanding
 
 SMALL_TALK = {"greet", "thank_you", "goodbye"}
+# Whole messages worth reading clause by clause: small talk, or nothing the NLU is sure of.
+MAYBE_WRAPPED = SMALL_TALK | {"nlu_fallback"}
 # Clauses that ask nothing either: "vale", "ok", "bom, é isso".
 NO_QUESTION = SMALL_TALK | {"affirm", "deny", "stop", "out_of_scope", "nlu_fallback"}
 SURE_ENOUGH = 0.5  # a clause read as a question less surely asks nothing to rely on
@@ -25,7 +28,7 @@ async def question_inside(
     the eval command."""
     if not is_wrapped(text):
         return text
-    if (read or await understand(text)).intent not in SMALL_TALK:
+    if (read or await understand(text)).intent not in MAYBE_WRAPPED:
         return text
     parts = clauses(text)
     readings = [await understand(part) for part in parts]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.chat.follow_ups import follow_up, topic_answered
+from helpdesk.chat.follow_ups import about_another_order, follow_up, topic_answered
 from helpdesk.rasa.client import Understanding
 
 
@@ -63,3 +63,35 @@ def test_after_a_fallback_the_best_few_guesses_count_and_entities_go_along():
 )
 def test_otherwise_the_words_go_as_written(answered, understood):
     assert follow_up(answered, understood) is None
+
+
+@pytest.mark.parametrize(
+    "answered, read, values, payload",
+    [
+        # "and 10006?" after a refund answer: the refund of 10006
+        (
+            "utter_refund_issued",
+            reading(("inform", 0.99), entities={"order_number": "10006"}),
+            {},
+            '/refund_status{"order_number": "10006"}',
+        ),
+        # "那10006呢": the number is found beside the words, which the NLU cannot tag
+        (
+            "utter_order_in_transit",
+            reading(("inform", 0.99)),
+            {"order_number": "10006"},
+            '/order_status{"order_number": "10006"}',
+        ),
+        # after a policy answer a number is no order question
+        ("utter_shipping_answer", reading(("inform", 0.99)), {"order_number": "10006"}, None),
+        # a question of its own about another order goes as the shopper asked it
+        (
+            "utter_refund_issued",
+            reading(("order_status", 0.9), entities={"order_number": "10006"}),
+            {},
+            None,
+        ),
+    ],
+)
+def test_just_another_order_number_asks_the_same_about_that_order(answered, read, values, payload):
+    assert about_another_order(answered, read, values) == payload

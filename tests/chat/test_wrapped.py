@@ -25,6 +25,9 @@ READS = {  # what a trained NLU reads in each text or clause
     "ok, bye then": "goodbye",
     "ok": "stop",
     "bye then": "goodbye",
+    "wait, who pays for sending it back?": "nlu_fallback",  # unsure of the whole
+    "wait": "goodbye",
+    "who pays for sending it back": "return_policy",
 }
 
 
@@ -42,6 +45,7 @@ async def understand(text: str) -> Understanding:
         ("ok, bye then", "ok, bye then"),
         ("where is my order, it's 10018", "where is my order, it's 10018"),  # no small talk
         ("hello", "hello"),  # one clause: nothing to unwrap
+        ("wait, who pays for sending it back?", "who pays for sending it back"),
     ],
 )
 async def test_the_question_inside_small_talk_is_what_the_bot_reads(text, read):
