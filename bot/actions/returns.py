@@ -10,8 +10,11 @@ from bot.actions.context import (
     ask,
     done,
     latest_entity,
+    policies_or_apologise,
 )
 from bot.actions.services import services
+from bot.actions.verify import requested_order_number
+from helpdesk.languages.countries import country_code
 from helpdesk.orders.changes import already_returned, create_return, item_eligibility
 from helpdesk.orders.models import OrderStatus
 from helpdesk.policies.loading import Policies
@@ -57,6 +60,16 @@ class ActionReturnPolicy(CountryPolicyAnswer):
         return return_policy_facts(policies, country)
 
 
+def _rules_for_a_country_named_first(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """ "How do I send it back? I live in Brazil", before any order is named: the rules for
+    that country come first, then the bot asks which order."""
+    country = country_code(latest_entity(tracker, "country"))
+    if country is None or requested_order_number(tracker, "start_return") is not None:
+        return
+    if (policies := policies_or_apologise(dispatcher)) is not None:
+        ActionReturnPolicy().answer(dispatcher, policies, country)
+
+
 class ActionStartReturn(Action):
     """Which items can go back today and why the others can't; registers the return."""
 
@@ -64,6 +77,7 @@ class ActionStartReturn(Action):
         return "action_start_return"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        _rules_for_a_country_named_first(dispatcher, tracker)
         view, policies, events = await order_and_policies(dispatcher, tracker, "start_return")
         if view is None or policies is None:
             return events

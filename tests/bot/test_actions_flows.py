@@ -232,3 +232,15 @@ async def test_points_need_proof_then_show_balance_and_tier(shop):
     [said] = await run(ActionLoyaltyBalance(), proven(customer_order))
     assert said["response"] == "utter_loyalty_balance_answer"
     assert f"You have {said['balance']} points" in text_of(said)
+
+
+async def test_how_to_return_for_a_named_country_gives_its_rules_before_asking_the_order(shop):
+    spain = [{"entity": "country", "value": "españa"}]
+    [rules, asked] = await run(ActionStartReturn(), tracker({"country": "españa"}, spain))
+    assert (rules["response"], rules["country"]) == ("utter_return_policy_answer", "ES")
+    assert asked["response"] == "utter_ask_order_number"
+
+
+async def test_a_return_with_no_country_named_asks_only_for_the_order(shop):
+    [asked] = await run(ActionStartReturn(), tracker({}))
+    assert asked["response"] == "utter_ask_order_number"
