@@ -9,7 +9,7 @@ from __future__ import annotations
 from helpdesk.chat.few_words import is_few_words, topic_named
 from helpdesk.chat.follow_ups import about_another_order, follow_up, topic_answered
 from helpdesk.chat.unspaced import structured, values_without_spaces, with_values
-from helpdesk.chat.wrapped import question_inside
+from helpdesk.chat.wrapped import question_inside, the_asked_clause
 from helpdesk.rasa.client import Understand
 
 
@@ -23,6 +23,8 @@ async def as_the_bot_reads(text: str, understand: Understand, answered: str | No
         if payload := follow_up(answered, read) or topic_named(read, text):
             return with_values(payload, values)
     question = await question_inside(text, understand, read)
+    if question == text and (asked := await the_asked_clause(text, understand, read)):
+        return with_values(asked, values_without_spaces(text))
     if values := values_without_spaces(question):
         reading = read if read is not None and question == text else await understand(question)
         return structured(reading, values)

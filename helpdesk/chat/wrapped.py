@@ -6,6 +6,7 @@ question stands out."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from helpdesk.rasa.client import Understand, Understanding
@@ -18,6 +19,8 @@ NO_QUESTION = SMALL_TALK | {"affirm", "deny", "stop", "out_of_scope", "nlu_fallb
 SURE_ENOUGH = 0.5  # a clause read as a question less surely asks nothing to rely on
 MAX_CLAUSES = 4  # a longer message is a story, not a wrapped question
 _CLAUSE_END = re.compile(r"[,.!?;:，。！？；]+")
+_ASKING_CLAUSE = re.compile(r"[^,.!?;:，。！？；]+[?？]")
+SURE_OF_THE_QUESTION = 0.75
 
 
 async def question_inside(
@@ -36,6 +39,26 @@ async def question_inside(
         return text  # "vale, muchas gracias!": small talk all through, however it reads
     small_talk = [reading.intent in NO_QUESTION for reading in readings]
     return unwrapped(parts, small_talk) or text
+
+
+async def the_asked_clause(
+    text: str, understand: Understand, read: Understanding | None = None
+) -> str | None:
+    """`/topic{entities}` when the one clause that ends with a question mark surely asks about
+    another topic than the whole message reads as: "espera una cosa antes, vivo en francia,
+    tengo que pagar yo el envio de vuelta?" reads as shipping, and asks about returns. The
+    values the whole message gave (the country) go along; None otherwise."""
+    asked = [match.group(0).strip(" ?？") for match in _ASKING_CLAUSE.finditer(text)]
+    if len(asked) != 1 or len(clauses(text)) < 2:
+        return None
+    whole = read or await understand(text)
+    clause = await understand(asked[0])
+    if clause.intent in NO_QUESTION | {"inform"} or clause.intent == whole.intent:
+        return None
+    if clause.confidence < SURE_OF_THE_QUESTION:
+        return None
+    entities = {**whole.entities, **clause.entities}
+    return f"/{clause.intent}{json.dumps(entities, ensure_ascii=False) if entities else ''}"
 
 
 def _asks(reading: Understanding) -> bool:

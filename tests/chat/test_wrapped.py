@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.chat.wrapped import clauses, question_inside
+from helpdesk.chat.wrapped import clauses, question_inside, the_asked_clause
 from helpdesk.rasa.client import Understanding
 
 READS = {  # what a trained NLU reads in each text or clause
@@ -55,3 +55,42 @@ async def test_the_question_inside_small_talk_is_what_the_bot_reads(text, read):
 def test_clauses_follow_the_shoppers_punctuation_in_any_script():
     assert clauses("你好，我的订单到哪了？谢谢") == ["你好", "我的订单到哪了", "谢谢"]
     assert clauses("hi!! where is it?") == ["hi", "where is it"]
+
+
+ASKED = {  # (intent, confidence, entities) of whole messages and of their asking clause
+    "wait, i live in france, do i pay to send it back?": (
+        "shipping_info",
+        0.95,
+        {"country": "france"},
+    ),
+    "do i pay to send it back": ("return_policy", 0.89, {}),
+    "i live in france, do you ship there? how long": ("shipping_info", 0.9, {"country": "france"}),
+    "do you ship there": ("shipping_info", 0.9, {}),
+    "so, maybe the refund?": ("shipping_info", 0.6, {}),
+    "maybe the refund": ("refund_status", 0.6, {}),
+}
+
+
+async def understand_asked(text: str) -> Understanding:
+    intent, confidence, entities = ASKED.get(text, ("out_of_scope", 0.8, {}))
+    return Understanding(intent, confidence, entities)
+
+
+@pytest.mark.parametrize(
+    "text, payload",
+    [
+        # the question clause asks about returns; the country the whole message gave goes along
+        (
+            "wait, i live in france, do i pay to send it back?",
+            '/return_policy{"country": "france"}',
+        ),
+        # the question clause asks what the whole message reads as: nothing to change
+        ("i live in france, do you ship there? how long", None),
+        # a clause that asks unsurely does not outweigh the whole message
+        ("so, maybe the refund?", None),
+        # a single clause is the whole message
+        ("do i pay to send it back?", None),
+    ],
+)
+async def test_the_one_clause_that_asks_is_the_question(text, payload):
+    assert await the_asked_clause(text, understand_asked) == payload
