@@ -12,8 +12,10 @@ import re
 from helpdesk.rasa.client import Understand, Understanding
 
 SMALL_TALK = {"greet", "thank_you", "goodbye"}
-# Whole messages worth reading clause by clause: small talk, or nothing the NLU is sure of.
-MAYBE_WRAPPED = SMALL_TALK | {"nlu_fallback"}
+# Whole messages worth reading clause by clause: small talk, a yes or a no with nothing
+# offered, or nothing the NLU is sure of.
+ACKNOWLEDGEMENTS = {"affirm", "deny"}
+MAYBE_WRAPPED = SMALL_TALK | ACKNOWLEDGEMENTS | {"nlu_fallback"}
 # Clauses that ask nothing either: "vale", "ok", "bom, é isso".
 NO_QUESTION = SMALL_TALK | {"affirm", "deny", "stop", "out_of_scope", "nlu_fallback"}
 SURE_ENOUGH = 0.5  # a clause read as a question less surely asks nothing to rely on
@@ -31,11 +33,14 @@ async def question_inside(
     the eval command."""
     if not is_wrapped(text):
         return text
-    if (read or await understand(text)).intent not in MAYBE_WRAPPED:
+    whole = read or await understand(text)
+    if whole.intent not in MAYBE_WRAPPED:
         return text
     parts = clauses(text)
     readings = [await understand(part) for part in parts]
     if not any(_asks(reading) for reading in readings):
+        if whole.intent in ACKNOWLEDGEMENTS:  # "ah oui je le vois sur mon compte, merci !"
+            return _small_talk_in(parts, readings) or text
         return text  # "vale, muchas gracias!": small talk all through, however it reads
     small_talk = [reading.intent in NO_QUESTION for reading in readings]
     return unwrapped(parts, small_talk) or text
@@ -48,7 +53,7 @@ async def the_asked_clause(
     another topic than the whole message reads as: "espera una cosa antes, vivo en francia,
     tengo que pagar yo el envio de vuelta?" reads as shipping, and asks about returns. The
     values the whole message gave (the country) go along; None otherwise."""
-    asked = [match.group(0).strip(" ?？") for match in _ASKING_CLAUSE.finditer(text)]
+    asked = [match.group(0).strip() for match in _ASKING_CLAUSE.finditer(text)]
     if len(asked) != 1 or len(clauses(text)) < 2:
         return None
     whole = read or await understand(text)
@@ -59,6 +64,12 @@ async def the_asked_clause(
         return None
     entities = {**whole.entities, **clause.entities}
     return f"/{clause.intent}{json.dumps(entities, ensure_ascii=False) if entities else ''}"
+
+
+def _small_talk_in(parts: list[str], readings: list[Understanding]) -> str | None:
+    """The first clause that is a greeting, thanks or goodbye, if one is."""
+    talk = (part for part, read in zip(parts, readings, strict=True) if read.intent in SMALL_TALK)
+    return next(talk, None)
 
 
 def _asks(reading: Understanding) -> bool:

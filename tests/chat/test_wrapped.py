@@ -27,6 +27,8 @@ READS = {  # what a trained NLU reads in each text or clause
     "bye then": "goodbye",
     "wait, who pays for sending it back?": "nlu_fallback",  # unsure of the whole
     "wait": "goodbye",
+    "oh yes i see it on my account now, thanks!": "affirm",
+    "oh yes i see it on my account now": "affirm",
     "who pays for sending it back": "return_policy",
 }
 
@@ -46,6 +48,8 @@ async def understand(text: str) -> Understanding:
         ("where is my order, it's 10018", "where is my order, it's 10018"),  # no small talk
         ("hello", "hello"),  # one clause: nothing to unwrap
         ("wait, who pays for sending it back?", "who pays for sending it back"),
+        # a yes with nothing offered, and thanks: the thanks
+        ("oh yes i see it on my account now, thanks!", "thanks"),
     ],
 )
 async def test_the_question_inside_small_talk_is_what_the_bot_reads(text, read):
@@ -63,11 +67,11 @@ ASKED = {  # (intent, confidence, entities) of whole messages and of their askin
         0.95,
         {"country": "france"},
     ),
-    "do i pay to send it back": ("return_policy", 0.89, {}),
+    "do i pay to send it back?": ("return_policy", 0.89, {}),
     "i live in france, do you ship there? how long": ("shipping_info", 0.9, {"country": "france"}),
-    "do you ship there": ("shipping_info", 0.9, {}),
+    "do you ship there?": ("shipping_info", 0.9, {}),
     "so, maybe the refund?": ("shipping_info", 0.6, {}),
-    "maybe the refund": ("refund_status", 0.6, {}),
+    "maybe the refund?": ("refund_status", 0.6, {}),
 }
 
 
