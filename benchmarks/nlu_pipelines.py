@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
@@ -128,13 +128,11 @@ class Features:
         raise NotImplementedError
 
 
-class TodaysCounts(Features):
-    """bot/config.yml today: word counts + char_wb 2-5 counts, over Rasa's tokens."""
+class WordsAndChars(Features):
+    """A word block and a char_wb block over Rasa's tokens, side by side."""
 
-    def __init__(self, tokens: RasaTokens) -> None:
-        self.tokens = tokens
-        self.words = CountVectorizer(lowercase=True, token_pattern=r"(?u)\b\w+\b")
-        self.chars = CountVectorizer(lowercase=True, analyzer="char_wb", ngram_range=(2, 5))
+    def __init__(self, tokens: RasaTokens, words: CountVectorizer, chars: CountVectorizer) -> None:
+        self.tokens, self.words, self.chars = tokens, words, chars
 
     def fit(self, texts):
         joined = [self.tokens(text) for text in texts]
@@ -147,25 +145,23 @@ class TodaysCounts(Features):
         return hstack([self.words.transform(joined), self.chars.transform(joined)]).tocsr()
 
 
-class TfidfNgrams(Features):
-    """Sub-linear TF-IDF of words (1-2) and char_wb 1-5 n-grams, each block L2-normalised."""
+class TodaysCounts(WordsAndChars):
+    """bot/config.yml before the encoder: word counts + char_wb 2-5 counts."""
 
     def __init__(self, tokens: RasaTokens) -> None:
-        self.tokens = tokens
-        self.words = TfidfVectorizer(
-            sublinear_tf=True, token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2)
-        )
-        self.chars = TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(1, 5))
+        words = CountVectorizer(lowercase=True, token_pattern=r"(?u)\b\w+\b")
+        chars = CountVectorizer(lowercase=True, analyzer="char_wb", ngram_range=(2, 5))
+        super().__init__(tokens, words, chars)
 
-    def fit(self, texts):
-        joined = [self.tokens(text) for text in texts]
-        self.words.fit(joined)
-        self.chars.fit(joined)
-        return self
 
-    def transform(self, texts):
-        joined = [self.tokens(text) for text in texts]
-        return hstack([self.words.transform(joined), self.chars.transform(joined)]).tocsr()
+class TfidfNgrams(WordsAndChars):
+    """The bot's featurizer (bot/components/tfidf_featurizer.py): sub-linear TF-IDF of words
+    (1-2) and char_wb 1-5 n-grams, each block L2-normalised."""
+
+    def __init__(self, tokens: RasaTokens) -> None:
+        from bot.components.tfidf_featurizer import vectorizer  # Rasa: the bot's environment
+
+        super().__init__(tokens, vectorizer("words"), vectorizer("chars"))
 
 
 class Encoded(Features):
