@@ -6,6 +6,7 @@ import pytest
 
 from helpdesk.chat.offers import Offer, answer_to_offer
 from helpdesk.rasa.client import Understanding, once_per_text
+from tests.support.fakes import scripted_nlu
 
 PERSON = Offer("/human_handoff", "/deny")
 READS = {  # what a trained NLU reads in each text
@@ -34,9 +35,7 @@ READS = {  # what a trained NLU reads in each text
 }
 
 
-async def understand(text: str) -> Understanding:
-    intent, confidence = READS.get(text, ("out_of_scope", 0.9))
-    return Understanding(intent, confidence)
+understand = scripted_nlu(READS, otherwise=("out_of_scope", 0.9))
 
 
 @pytest.mark.parametrize(

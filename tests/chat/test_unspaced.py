@@ -8,7 +8,7 @@ import pytest
 
 from helpdesk.chat.reading import as_the_bot_reads
 from helpdesk.chat.unspaced import values_without_spaces
-from helpdesk.rasa.client import Understanding
+from tests.support.fakes import scripted_nlu
 
 
 @pytest.mark.parametrize(
@@ -35,8 +35,7 @@ READS = {
 }
 
 
-async def understand(text: str) -> Understanding:
-    return Understanding(READS.get(text, "out_of_scope"), 0.8)
+understand = scripted_nlu(READS)
 
 
 def payload(read: str) -> tuple[str, dict]:

@@ -6,6 +6,7 @@ import pytest
 
 from helpdesk.chat.wrapped import clauses, question_inside, the_asked_clause
 from helpdesk.rasa.client import Understanding
+from tests.support.fakes import scripted_nlu
 
 READS = {  # what a trained NLU reads in each text or clause
     "ola, cade meu pedido?? obrigada": "thank_you",
@@ -33,8 +34,7 @@ READS = {  # what a trained NLU reads in each text or clause
 }
 
 
-async def understand(text: str) -> Understanding:
-    return Understanding(READS.get(text, "out_of_scope"), 0.8)
+understand = scripted_nlu(READS)
 
 
 @pytest.mark.parametrize(
@@ -61,23 +61,18 @@ def test_clauses_follow_the_shoppers_punctuation_in_any_script():
     assert clauses("hi!! where is it?") == ["hi", "where is it"]
 
 
-ASKED = {  # (intent, confidence, entities) of whole messages and of their asking clause
-    "wait, i live in france, do i pay to send it back?": (
-        "shipping_info",
-        0.95,
-        {"country": "france"},
+FRANCE = {"country": "france"}
+ASKED = {  # what a trained NLU reads in whole messages and in their asking clause
+    "wait, i live in france, do i pay to send it back?": Understanding(
+        "shipping_info", 0.95, FRANCE
     ),
-    "do i pay to send it back?": ("return_policy", 0.89, {}),
-    "i live in france, do you ship there? how long": ("shipping_info", 0.9, {"country": "france"}),
-    "do you ship there?": ("shipping_info", 0.9, {}),
-    "so, maybe the refund?": ("shipping_info", 0.6, {}),
-    "maybe the refund?": ("refund_status", 0.6, {}),
+    "do i pay to send it back?": ("return_policy", 0.89),
+    "i live in france, do you ship there? how long": Understanding("shipping_info", 0.9, FRANCE),
+    "do you ship there?": ("shipping_info", 0.9),
+    "so, maybe the refund?": ("shipping_info", 0.6),
+    "maybe the refund?": ("refund_status", 0.6),
 }
-
-
-async def understand_asked(text: str) -> Understanding:
-    intent, confidence, entities = ASKED.get(text, ("out_of_scope", 0.8, {}))
-    return Understanding(intent, confidence, entities)
+understand_asked = scripted_nlu(ASKED)
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
-from helpdesk.rasa.client import BotFailed, BotMessage, BotUnavailable, Understanding
+from helpdesk.rasa.client import BotFailed, BotMessage, BotUnavailable, Understand, Understanding
+
+Reading = str | tuple[str, float] | Understanding
+UNSURE_ENOUGH = 0.8
+
+
+def scripted_nlu(reads: Mapping[str, Reading], otherwise: Reading = "out_of_scope") -> Understand:
+    """An NLU that reads each text as `reads` says (an intent read with 0.8, an (intent,
+    confidence) pair, or a whole Understanding) and any other text as `otherwise`."""
+
+    def understanding(reading: Reading) -> Understanding:
+        if isinstance(reading, Understanding):
+            return reading
+        if isinstance(reading, str):
+            return Understanding(reading, UNSURE_ENOUGH)
+        return Understanding(*reading)
+
+    async def understand(text: str) -> Understanding:
+        return understanding(reads.get(text, otherwise))
+
+    return understand
 
 
 class FakeBot:
