@@ -30,6 +30,7 @@ TOO_LATE = {
     OrderStatus.RETURNED,
 }
 CANCEL_OFFERED = "cancel_offered"  # the order the bot asked "Cancel order #X?" about
+CONFIRM_PAYLOAD = "/cancel_order"  # the yes button of utter_confirm_cancel (locales/)
 
 
 class ActionCancelOrder(Action):
@@ -66,9 +67,11 @@ async def _cancel_once_confirmed(
 ) -> list:
     """Ask "Cancel order #X?" first; cancel when the very next message says yes to that very
     order (a yes after another order was proven asks again instead)."""
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    # Only the offer's own yes (its button, or a yes in words that the helpdesk maps to it):
+    # words the NLU reads as cancelling ("non finalement je la garde") are no yes.
+    text = tracker.latest_message.get("text") or ""
     confirmed = (
-        intent == "cancel_order"  # the offer's yes button, a yes in words, or "yes, cancel it"
+        text.startswith(CONFIRM_PAYLOAD)
         and last_bot_words(tracker) == "utter_confirm_cancel"
         and tracker.get_slot(CANCEL_OFFERED) == order.number
     )

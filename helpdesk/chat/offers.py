@@ -27,6 +27,11 @@ class Offer:
     yes: str  # the payload a yes sends
     no: str
 
+    @property
+    def topic(self) -> str:
+        """What the offer is about: the intent its yes sends ("cancel_order")."""
+        return self.yes.removeprefix("/").split("{", 1)[0]
+
 
 def offer_in(buttons: list[dict[str, Any]] | None) -> Offer | None:
     """The yes/no offer of a message's buttons, if they are one."""
@@ -63,12 +68,16 @@ async def answer_to_offer(offer: Offer, text: str, understand: Understand) -> st
     whole = await understand(text.strip())
     if (payload := answer_to(offer, whole.intent, whole.confidence)) is not None:
         return await _unless_the_first_word_says_otherwise(offer, text, understand, payload)
-    if whole.intent not in NOT_A_QUESTION and whole.confidence >= SURE_OF_ANOTHER_TOPIC:
+    # Words about the offer itself ("non finalement je la garde" after "Cancel order #X?")
+    # are answered by their yes or no, never taken as a question of their own.
+    about_the_offer = whole.intent == offer.topic
+    sure_of_another_topic = whole.confidence >= SURE_OF_ANOTHER_TOPIC
+    if not about_the_offer and whole.intent not in NOT_A_QUESTION and sure_of_another_topic:
         return None  # a question of its own
     for part in readings(text)[1:2]:  # the first clause
         understood = await understand(part)
         if (payload := answer_to(offer, understood.intent, understood.confidence)) is not None:
-            return None if payload == offer.no and asks_something_else(whole) else payload
+            return None if payload == offer.no and asks_something_else(whole, offer) else payload
     return await _answer_in_words(offer, text, understand, whole)
 
 
@@ -101,13 +110,14 @@ async def _answer_in_words(
         payload = found.pop()
     else:
         return None  # none, or a yes and a no: not an answer to rely on
-    return None if payload == offer.no and asks_something_else(whole) else payload
+    return None if payload == offer.no and asks_something_else(whole, offer) else payload
 
 
-def asks_something_else(whole: Understanding) -> bool:
-    """True when the whole message, read at once, asks about a topic ("no, but where is my
-    refund?"): then a no in it is no answer to the offer."""
-    return whole.intent not in NOT_A_QUESTION and whole.confidence >= ASKS_ENOUGH
+def asks_something_else(whole: Understanding, offer: Offer) -> bool:
+    """True when the whole message, read at once, asks about another topic ("no, but where is
+    my refund?"): then a no in it is no answer to the offer."""
+    other = whole.intent not in NOT_A_QUESTION and whole.intent != offer.topic
+    return other and whole.confidence >= ASKS_ENOUGH
 
 
 def readings(text: str) -> list[str]:

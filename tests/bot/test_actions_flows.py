@@ -67,13 +67,13 @@ def text_of(message: dict, lang: str = "en") -> str:
     return LOCALES.render(message["response"], lang, variables).text
 
 
-def answering(question: str, intent: str, slots: dict) -> Tracker:
-    """The shopper's `intent` right after the bot said `question`."""
+def answering(question: str, intent: str, slots: dict, text: str = "/cancel_order") -> Tracker:
+    """The shopper's `text`, read as `intent`, right after the bot said `question`."""
     events = [
         {"event": "bot", "text": "…", "metadata": {"utter_action": question}},
         {"event": "user", "text": "…", "parse_data": {"intent": {"name": intent}}},
     ]
-    latest = {"text": "…", "intent": {"name": intent}, "entities": []}
+    latest = {"text": text, "intent": {"name": intent}, "entities": []}
     return Tracker("c1", slots, latest, events, False, None, None, "action_listen")
 
 
@@ -84,7 +84,9 @@ async def test_an_unpaid_order_is_cancelled_by_the_bot_once_the_shopper_says_yes
     assert (await order(shop, "placed", number=placed.number)) is not None  # not yet
 
     slots = {"order_number": placed.number, "email": placed.email}
-    yes = answering("utter_confirm_cancel", "cancel_order", {**slots, "cancel_offered": placed.number})
+    yes = answering(
+        "utter_confirm_cancel", "cancel_order", {**slots, "cancel_offered": placed.number}
+    )
     [said] = await run(ActionCancelOrder(), yes)
     assert said["response"] == "utter_order_cancelled_now"
     assert (await order(shop, "cancelled", number=placed.number)) is not None
@@ -94,7 +96,9 @@ async def test_a_yes_cancels_only_the_order_it_was_asked_about(shop):
     first, second = (await unpaid_orders(shop))[:2]
     slots = {"order_number": second.number, "email": second.email}
     # The bot asked about the first order; the shopper has since proven the second.
-    yes = answering("utter_confirm_cancel", "cancel_order", {**slots, "cancel_offered": first.number})
+    yes = answering(
+        "utter_confirm_cancel", "cancel_order", {**slots, "cancel_offered": first.number}
+    )
     [asked] = await run(ActionCancelOrder(), yes)
     assert (asked["response"], asked["order_number"]) == ("utter_confirm_cancel", second.number)
     assert (await order(shop, "cancelled", number=first.number)) is None
@@ -104,8 +108,19 @@ async def test_a_yes_cancels_only_the_order_it_was_asked_about(shop):
 async def test_a_yes_long_after_the_question_cancels_nothing(shop):
     placed = await order(shop, "placed")
     slots = {"order_number": placed.number, "email": placed.email}
-    late = answering("utter_how_can_i_help", "cancel_order", {**slots, "cancel_offered": placed.number})
+    late = answering(
+        "utter_how_can_i_help", "cancel_order", {**slots, "cancel_offered": placed.number}
+    )
     [asked] = await run(ActionCancelOrder(), late)
+    assert asked["response"] == "utter_confirm_cancel"
+    assert (await order(shop, "cancelled", number=placed.number)) is None
+
+
+async def test_words_read_as_cancelling_are_no_yes(shop):
+    placed = await order(shop, "placed")
+    slots = {"order_number": placed.number, "email": placed.email, "cancel_offered": placed.number}
+    kept = answering("utter_confirm_cancel", "cancel_order", slots, "non finalement je la garde")
+    [asked] = await run(ActionCancelOrder(), kept)
     assert asked["response"] == "utter_confirm_cancel"
     assert (await order(shop, "cancelled", number=placed.number)) is None
 

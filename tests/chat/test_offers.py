@@ -30,6 +30,11 @@ READS = {  # what a trained NLU reads in each text
     "nah": ("deny", 0.8),
     "its": ("out_of_scope", 0.6),
     "fine": ("affirm", 0.7),
+    "euh non finalement je la garde": ("cancel_order", 0.9),
+    "non": ("deny", 0.95),
+    "yes, cancel it": ("cancel_order", 0.95),
+    "yes": ("affirm", 0.97),
+    "please don't cancel it": ("cancel_order", 0.92),
     "dai": ("out_of_scope", 0.5),
     "aspetto": ("out_of_scope", 0.5),
 }
@@ -56,6 +61,25 @@ understand = scripted_nlu(READS, otherwise=("out_of_scope", 0.9))
 )
 async def test_an_offer_is_answered_in_the_shoppers_words(text, payload):
     assert await answer_to_offer(PERSON, text, understand) == payload
+
+
+CANCEL = Offer("/cancel_order", "/deny")
+
+
+@pytest.mark.parametrize(
+    "text, payload",
+    [
+        # Words about the offer itself are answered by their yes or no...
+        ("euh non finalement je la garde", "/deny"),
+        ("yes, cancel it", "/cancel_order"),
+        # ...and without one they are no answer: the bot asks again rather than cancel.
+        ("please don't cancel it", None),
+        # A question about another topic is still that question.
+        ("no, but where is my refund?", None),
+    ],
+)
+async def test_words_about_the_offer_itself_answer_it_only_by_a_yes_or_a_no(text, payload):
+    assert await answer_to_offer(CANCEL, text, understand) == payload
 
 
 async def test_the_nlu_reads_each_distinct_text_once_per_turn():
