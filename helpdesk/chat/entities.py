@@ -17,18 +17,58 @@ UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 MIN_LATIN_INSIDE = 4  # "canada" inside "你们发货到canada吗", never "uk" inside a word
 
 
+# Words that take back the country right after them ("i meant the uk not the us"), or after
+# small words between ("pas la suisse", "nicht in die schweiz"): "not sure, spain?" takes
+# nothing back.
+NEGATIONS = frozenset({"not", "no", "pas", "nicht", "non", "não", "nao", "ni"})
+SMALL_WORDS = frozenset(
+    "the to in from la le l les de du en au aux à a al el los las il lo gli o os as do da "
+    "em no na para per die der das nach aus".split()
+)
+
+
 def country_in(text: str) -> str | None:
-    """A country named anywhere in the words, in any of the shop's languages and any case;
-    inside the text where it is written without spaces ("我在中国", "发货到canada吗")."""
+    """The first country named and not taken back anywhere in the words, in any of the shop's
+    languages and any case; inside the text where it is written without spaces ("我在中国",
+    "发货到canada吗")."""
     if UNSPACED.search(text):
         return _country_inside(text.casefold())
-    words = re.findall(r"\w+", text.casefold())
-    for size in (3, 2, 1):  # "united states", "costa rica" before "states"
-        for start in range(len(words) - size + 1):
-            phrase = " ".join(words[start : start + size])
-            if phrase in _known_names() and country_code(phrase):
-                return phrase
-    return None
+    return next((name for name, taken_back in countries_named(text) if not taken_back), None)
+
+
+def countries_named(text: str) -> list[tuple[str, bool]]:
+    """Each country named in spaced words, in the order written, and whether a negation in its
+    clause takes it back ("i meant the uk not the us": uk, then the us taken back)."""
+    named = []
+    for clause in re.split(r"[,.;:!?¿¡]", text.casefold()):
+        words, start = re.findall(r"\w+", clause), 0
+        while start < len(words):
+            size = _name_size_at(words, start)
+            if size:
+                named.append((" ".join(words[start : start + size]), _taken_back(words, start)))
+            start += size or 1
+    return named
+
+
+def _taken_back(words: list[str], start: int) -> bool:
+    """A negation before the name, maybe with small words between ("nicht in die schweiz").
+    A small word right before the name is never the negation: "no brasil" is "in Brazil"."""
+    for distance, word in enumerate(reversed(words[max(0, start - 3) : start])):
+        if word in NEGATIONS and (distance > 0 or word not in SMALL_WORDS):
+            return True
+        if word not in SMALL_WORDS:
+            return False
+    return False
+
+
+def _name_size_at(words: list[str], start: int) -> int:
+    """How many words a country's name starting at `start` takes (0: none starts there);
+    "united states" and "costa rica" before "states"."""
+    for size in (3, 2, 1):
+        phrase = " ".join(words[start : start + size])
+        if start + size <= len(words) and phrase in _known_names() and country_code(phrase):
+            return size
+    return 0
 
 
 def _country_inside(text: str) -> str | None:

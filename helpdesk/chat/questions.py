@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Mapping
 
-from helpdesk.chat.entities import EMAIL, country_in
+from helpdesk.chat.entities import EMAIL, countries_named, country_in
 from helpdesk.orders.numbers import ORDER_NUMBER, order_number_in, postal_codes_in
 from helpdesk.rasa.client import Understanding
 
@@ -92,18 +92,25 @@ def _other_country(topic: str, text: str, understood: Understanding | None) -> d
     country = country_in(text)
     if country is None or understood is None:
         return {}
+    # "je commande depuis la belgique en fait, pas la suisse": a correction, whatever topic
+    # its words sound like.
+    corrected = any(taken_back for _, taken_back in countries_named(text))
     other_topic = understood.intent not in NO_TOPIC and understood.intent != topic
-    if other_topic and understood.confidence >= SURE_OF_ANOTHER_TOPIC:
+    if other_topic and understood.confidence >= SURE_OF_ANOTHER_TOPIC and not corrected:
         return {}  # "do you ship to spain?" after the return rules: a question of its own
     return {"country": country}
 
 
 def _may_answer(question: str | None, text: str) -> bool:
-    return (
-        question is not None
-        and not text.startswith("/")
-        and 0 < len(text.split()) <= MAX_ANSWER_WORDS
-    )
+    if question is None or text.startswith("/"):
+        return False
+    return 0 < len(text.split()) <= MAX_ANSWER_WORDS or _corrects_a_country(question, text)
+
+
+def _corrects_a_country(question: str, text: str) -> bool:
+    """A country taken back after an answer for a country ("… la belgique en fait, pas la
+    suisse"), in however many words."""
+    return question in COUNTRY_ANSWERS and any(back for _, back in countries_named(text))
 
 
 def _found(

@@ -56,6 +56,14 @@ COLLOQUIAL = {
     "イギリス": "GB",
     "cina": "CN",
     "chine": "CN",
+    # Babel names them "Hong Kong SAR China" and "中国香港特别行政区"; nobody writes that.
+    "hong kong": "HK",
+    "hongkong": "HK",
+    "香港": "HK",
+    "macau": "MO",
+    "macao": "MO",
+    "澳门": "MO",
+    "澳門": "MO",
 }
 
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from helpdesk.chat.entities import country_in
 from helpdesk.chat.questions import (
     ASK_COUNTRY,
     ASK_ORDER_NUMBER,
@@ -151,6 +152,35 @@ def test_a_country_after_an_answer_for_another_asks_the_same_again(text, intent,
     sure = 0.9 if found is None else 0.5  # a stumbling reading of a correction is unsure
     understood = Understanding(intent, sure)
     assert entities(answer_to_question(RETURNS_ANSWER, text, understood=understood)) == found
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("ah non pardon, je commande depuis la belgique en fait, pas la suisse", "belgique"),
+        ("wait sorry i meant the uk not the us, i moved to london", "the uk"),
+        ("nicht in die schweiz, nach österreich", "österreich"),
+        ("não no brasil, em portugal", "portugal"),
+    ],
+)
+def test_a_corrected_country_is_the_answer_whatever_topic_its_words_sound_like(text, found):
+    sure_of_shipping = Understanding("shipping_info", 0.95)
+    answer = answer_to_question(RETURNS_ANSWER, text, understood=sure_of_shipping)
+    assert entities(answer) == {"country": found}
+
+
+@pytest.mark.parametrize(
+    "text, country",
+    [
+        ("moro no brasil", "brasil"),  # "no" is "in" here
+        ("no brasil, quanto custa?", "brasil"),
+        ("im not sure, spain?", "spain"),  # the negation is in another clause
+        ("no a españa no, a portugal", "portugal"),
+        ("not in spain but in italy", "italy"),
+    ],
+)
+def test_a_country_taken_back_by_a_negation_is_not_the_one_named(text, country):
+    assert country_in(text) == country
 
 
 def test_words_without_a_country_after_an_answer_go_to_the_bot_as_written():
