@@ -97,19 +97,19 @@ async def _unless_the_first_word_says_otherwise(
 async def _answer_in_words(
     offer: Offer, text: str, understand: Understand, whole: Understanding
 ) -> str | None:
-    """A yes or a no as the first word ("nah its fine"), else among the next words when only
-    one of the two is there ("ok allora si grazie")."""
-    answers = []
-    for word in _first_words(text):
-        understood = await understand(word)
-        answers.append(answer_to(offer, understood.intent, understood.confidence))
-    found = {answer for answer in answers[1:] if answer is not None}
-    if answers and answers[0] is not None:
-        payload = answers[0]
-    elif len(found) == 1:
-        payload = found.pop()
-    else:
-        return None  # none, or a yes and a no: not an answer to rely on
+    """A yes or a no as a sure first word ("nah its fine"), else among the first words when
+    only one of the two is there ("ok allora si grazie"), or when one is surely meant and the
+    other only hesitantly ("euh non finalement": "euh" reads a little like a yes)."""
+    readings = [await understand(word) for word in _first_words(text)]
+    said = [(answer_to(offer, r.intent, r.confidence), r.confidence) for r in readings]
+    said = [(payload, confidence) for payload, confidence in said if payload is not None]
+    if not said:
+        return None
+    payload, confidence = said[0]
+    if {other for other, _ in said} != {payload} and confidence < SURE_WORD:
+        payload, confidence = max(said, key=lambda answer: answer[1])
+        if confidence < SURE_WORD:
+            return None  # a hesitant yes and a hesitant no: not an answer to rely on
     return None if payload == offer.no and asks_something_else(whole, offer) else payload
 
 

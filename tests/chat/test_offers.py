@@ -30,7 +30,10 @@ READS = {  # what a trained NLU reads in each text
     "nah": ("deny", 0.8),
     "its": ("out_of_scope", 0.6),
     "fine": ("affirm", 0.7),
-    "euh non finalement je la garde": ("cancel_order", 0.9),
+    "euh non finalement je la garde": ("stop", 0.83),
+    "euh": ("affirm", 0.64),  # a hesitation that reads a little like a yes
+    "finalement": ("stop", 0.73),
+    "non mais je la garde finalement": ("cancel_order", 0.9),
     "non": ("deny", 0.95),
     "yes, cancel it": ("cancel_order", 0.95),
     "yes": ("affirm", 0.97),
@@ -70,7 +73,8 @@ CANCEL = Offer("/cancel_order", "/deny")
     "text, payload",
     [
         # Words about the offer itself are answered by their yes or no...
-        ("euh non finalement je la garde", "/deny"),
+        ("euh non finalement je la garde", "/deny"),  # "non" outweighs a hesitant "euh"
+        ("non mais je la garde finalement", "/deny"),
         ("yes, cancel it", "/cancel_order"),
         # ...and without one they are no answer: the bot asks again rather than cancel.
         ("please don't cancel it", None),
