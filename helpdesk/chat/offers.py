@@ -97,19 +97,20 @@ async def _unless_the_first_word_says_otherwise(
 async def _answer_in_words(
     offer: Offer, text: str, understand: Understand, whole: Understanding
 ) -> str | None:
-    """A yes or a no as a sure first word ("nah its fine"), else among the first words when
-    only one of the two is there ("ok allora si grazie"), or when one is surely meant and the
-    other only hesitantly ("euh non finalement": "euh" reads a little like a yes)."""
+    """A sure yes or no as the first word ("nah its fine", "yes no worries"); else a no among
+    the first words ("euh non finalement", "nee passt schon": "euh" and "passt" read a little
+    like a yes), else a yes among them ("ok allora si grazie"). A wrong no costs the shopper
+    one more message; a wrong yes hands them over or cancels their order."""
     readings = [await understand(word) for word in _first_words(text)]
     said = [(answer_to(offer, r.intent, r.confidence), r.confidence) for r in readings]
-    said = [(payload, confidence) for payload, confidence in said if payload is not None]
-    if not said:
+    first, first_confidence = said[0] if said else (None, 0.0)
+    answers = {payload for payload, _ in said if payload is not None}
+    if first is not None and first_confidence >= SURE_WORD:
+        payload = first
+    elif answers:
+        payload = offer.no if offer.no in answers else answers.pop()
+    else:
         return None
-    payload, confidence = said[0]
-    if {other for other, _ in said} != {payload} and confidence < SURE_WORD:
-        payload, confidence = max(said, key=lambda answer: answer[1])
-        if confidence < SURE_WORD:
-            return None  # a hesitant yes and a hesitant no: not an answer to rely on
     return None if payload == offer.no and asks_something_else(whole, offer) else payload
 
 

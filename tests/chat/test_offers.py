@@ -34,6 +34,12 @@ READS = {  # what a trained NLU reads in each text
     "euh": ("affirm", 0.64),  # a hesitation that reads a little like a yes
     "finalement": ("stop", 0.73),
     "non mais je la garde finalement": ("cancel_order", 0.9),
+    "nee passt schon, wollte es nur loswerden": ("nlu_fallback", 0.2),
+    "nee passt schon": ("stop", 0.78),
+    "nee": ("deny", 0.66),
+    "passt": ("affirm", 0.83),  # "it's fine": a yes to the NLU, and a no here
+    "schon": ("affirm", 0.81),
+    "yes no worries": ("affirm", 0.6),
     "non": ("deny", 0.95),
     "yes, cancel it": ("cancel_order", 0.95),
     "yes": ("affirm", 0.97),
@@ -56,6 +62,8 @@ understand = scripted_nlu(READS, otherwise=("out_of_scope", 0.9))
         ("ok allora no grazie", "/deny"),
         ("nah its fine", "/deny"),  # the first word's no, though "fine" reads as a yes
         ("nah thats ok", "/deny"),  # ...even when the whole message reads surely as a yes
+        ("nee passt schon, wollte es nur loswerden", "/deny"),  # a no before surer yes-words
+        ("yes no worries", "/human_handoff"),  # a sure first yes
         ("no, but where is my refund?", None),  # the question
         # A sure question outweighs a fragment that reads like a yes.
         ("bestellung 10004, kann ich die noch stornieren? danke schonmal", None),
