@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from helpdesk.languages.countries import country_code, names_in_sentences
+from helpdesk.languages.countries import COLLOQUIAL, country_code, names_in_sentences
 
 # ASCII word boundaries: in "邮箱li.wei@example.com" the address touches Chinese letters.
 EMAIL = re.compile(
@@ -72,11 +72,15 @@ def _name_size_at(words: list[str], start: int) -> int:
 
 
 def _country_inside(text: str) -> str | None:
+    # Latin letters between Chinese ones are words of their own: "寄到uk要几天".
+    latin_words = set(re.findall(r"[a-z]+(?: [a-z]+)*", text))
     found = [
         name
         for name in _known_names()
-        if name in text and (UNSPACED.search(name) or len(name) >= MIN_LATIN_INSIDE)
+        if (name in text and (UNSPACED.search(name) or len(name) >= MIN_LATIN_INSIDE))
+        or name in latin_words
     ]
+    found += [word for word in latin_words if word in COLLOQUIAL]  # "uk", "usa"
     # The longest name wins: "美国" over nothing, "united states" over "states".
     return max(found, key=len) if found else None
 

@@ -66,52 +66,35 @@ async def answer_to_offer(offer: Offer, text: str, understand: Understand) -> st
     """The offer's payload that `text` means, or None when it is no answer to the offer (then
     the words go to the bot as written)."""
     whole = await understand(text.strip())
-    if (payload := answer_to(offer, whole.intent, whole.confidence)) is not None:
-        return await _unless_the_first_word_says_otherwise(offer, text, understand, payload)
     # Words about the offer itself ("non finalement je la garde" after "Cancel order #X?")
     # are answered by their yes or no, never taken as a question of their own.
     about_the_offer = whole.intent == offer.topic
     sure_of_another_topic = whole.confidence >= SURE_OF_ANOTHER_TOPIC
     if not about_the_offer and whole.intent not in NOT_A_QUESTION and sure_of_another_topic:
         return None  # a question of its own
-    for part in readings(text)[1:2]:  # the first clause
-        understood = await understand(part)
-        if (payload := answer_to(offer, understood.intent, understood.confidence)) is not None:
-            return None if payload == offer.no and asks_something_else(whole, offer) else payload
-    return await _answer_in_words(offer, text, understand, whole)
+    payload = await _yes_or_no(offer, text, understand, whole)
+    if payload == offer.no and asks_something_else(whole, offer):
+        return None  # "nah its fine, just tell me how returns work": the question
+    return payload
 
 
-async def _unless_the_first_word_says_otherwise(
-    offer: Offer, text: str, understand: Understand, payload: str
-) -> str:
-    """`payload`, the whole message's answer, unless its first word is surely the other answer:
-    "nah its fine" reads as a yes as a whole, and is a no."""
-    words = _first_words(text)
-    if len(words) < 2:
-        return payload
-    first = await understand(words[0])
-    said = answer_to(offer, first.intent, first.confidence)
-    return said if said is not None and first.confidence >= SURE_WORD else payload
-
-
-async def _answer_in_words(
+async def _yes_or_no(
     offer: Offer, text: str, understand: Understand, whole: Understanding
 ) -> str | None:
-    """A sure yes or no as the first word ("nah its fine", "yes no worries"); else a no among
-    the first words ("euh non finalement", "nee passt schon": "euh" and "passt" read a little
-    like a yes), else a yes among them ("ok allora si grazie"). A wrong no costs the shopper
-    one more message; a wrong yes hands them over or cancels their order."""
-    readings = [await understand(word) for word in _first_words(text)]
-    said = [(answer_to(offer, r.intent, r.confidence), r.confidence) for r in readings]
-    first, first_confidence = said[0] if said else (None, 0.0)
-    answers = {payload for payload, _ in said if payload is not None}
-    if first is not None and first_confidence >= SURE_WORD:
-        payload = first
-    elif answers:
-        payload = offer.no if offer.no in answers else answers.pop()
-    else:
-        return None
-    return None if payload == offer.no and asks_something_else(whole, offer) else payload
+    """What the words say, read whole, by first clause and by first words: a sure first word
+    first ("nah its fine" is a no, though it reads as a yes as a whole; "yes no worries" a
+    yes); else any no ("euh non finalement", "nee passt schon": "euh" and "passt" read a
+    little like a yes); else any yes ("ok allora si grazie"). A wrong no costs the shopper one
+    more message; a wrong yes hands them over or cancels their order."""
+    words = [await understand(word) for word in _first_words(text)]
+    first = answer_to(offer, words[0].intent, words[0].confidence) if words else None
+    if first is not None and words[0].confidence >= SURE_WORD:
+        return first
+    readings_ = [whole] + [await understand(part) for part in readings(text)[1:2]] + words
+    said = {answer_to(offer, r.intent, r.confidence) for r in readings_} - {None}
+    if offer.no in said:
+        return offer.no
+    return offer.yes if offer.yes in said else None
 
 
 def asks_something_else(whole: Understanding, offer: Offer) -> bool:

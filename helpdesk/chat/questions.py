@@ -25,6 +25,7 @@ PROOF_FAILED = "utter_verification_failed"  # asks for the proof (or a corrected
 PROOF_QUESTIONS = {ASK_PROOF, PROOF_FAILED}
 ASK_COUNTRY = "utter_ask_country"
 MAX_ANSWER_WORDS = 12  # longer is a new question, not an answer
+BARE_COUNTRY_WORDS = 3  # "en españa", "i live in spain": no question of its own
 # The answers the bot computes for one country, and their topics: a country named right after
 # one asks the same for that country.
 COUNTRY_ANSWERS = {
@@ -59,6 +60,8 @@ def answer_to_question(
         entities = _other_country(COUNTRY_ANSWERS[str(question)], text, understood)
     elif understood is None and needs_understanding(question, text, asked_for):
         return None  # not without what the NLU reads
+    elif question == ASK_COUNTRY and _asks_its_own_question(text, understood):
+        return None  # "e vcs mandam pra angola?" when asked the country for the points
     else:
         tagged = understood.entities if understood else {}
         entities = _found(str(question), text, asked_for, tagged, set(known_orders))
@@ -73,6 +76,8 @@ def needs_understanding(question: str | None, text: str, asked_for: str | None =
         return False
     if question in COUNTRY_ANSWERS:
         return country_in(text) is not None
+    if question == ASK_COUNTRY:  # a bare country answers; more words may ask something else
+        return country_in(text) is not None and len(text.split()) > BARE_COUNTRY_WORDS
     if question not in PROOF_QUESTIONS or EMAIL.search(text):
         return False
     return _ambiguous_number(text, asked_for) is not None
@@ -99,6 +104,14 @@ def _other_country(topic: str, text: str, understood: Understanding | None) -> d
     if other_topic and understood.confidence >= SURE_OF_ANOTHER_TOPIC and not corrected:
         return {}  # "do you ship to spain?" after the return rules: a question of its own
     return {"country": country}
+
+
+def _asks_its_own_question(text: str, understood: Understanding | None) -> bool:
+    """A country named in words that surely ask about a topic: that question, not the answer
+    to "Which country are you in?"."""
+    if understood is None or len(text.split()) <= BARE_COUNTRY_WORDS:
+        return False
+    return understood.intent not in NO_TOPIC and understood.confidence >= SURE_OF_ANOTHER_TOPIC
 
 
 def _may_answer(question: str | None, text: str) -> bool:

@@ -227,8 +227,10 @@ class BotRelay:
                 known_orders=turn.known_orders,
             ):
                 return answer
-        if turn.offer is not None:
-            return await answer_to_offer(turn.offer, text, understand) or text
+        if turn.offer is not None and (
+            answer := await answer_to_offer(turn.offer, text, understand)
+        ):
+            return answer
         return await as_the_bot_reads(text, understand, turn.question)
 
     async def _understand(self, text: str) -> Understanding:

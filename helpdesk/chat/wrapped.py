@@ -39,6 +39,8 @@ async def question_inside(
     parts = clauses(text)
     readings = [await understand(part) for part in parts]
     if not any(_asks(reading) for reading in readings):
+        if readings[-1].intent == "goodbye" and whole.intent != "goodbye":
+            return parts[-1]  # "cool thanks, bye": the goodbye closes the chat
         if whole.intent in ACKNOWLEDGEMENTS:  # "ah oui je le vois sur mon compte, merci !"
             return _small_talk_in(parts, readings) or text
         return text  # "vale, muchas gracias!": small talk all through, however it reads

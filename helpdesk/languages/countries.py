@@ -64,6 +64,10 @@ COLLOQUIAL = {
     "macao": "MO",
     "澳门": "MO",
     "澳門": "MO",
+    "澳洲": "AU",
+    # German names in the dative: "in den Niederlanden", "in den USA".
+    "niederlanden": "NL",
+    "vereinigten staaten": "US",
 }
 
 

@@ -40,6 +40,8 @@ READS = {  # what a trained NLU reads in each text
     "passt": ("affirm", 0.83),  # "it's fine": a yes to the NLU, and a no here
     "schon": ("affirm", 0.81),
     "yes no worries": ("affirm", 0.6),
+    "nah its fine, just tell me how returns work for switzerland": ("return_policy", 0.68),
+    "nah its fine": ("affirm", 0.92),
     "non": ("deny", 0.95),
     "yes, cancel it": ("cancel_order", 0.95),
     "yes": ("affirm", 0.97),
@@ -64,6 +66,8 @@ understand = scripted_nlu(READS, otherwise=("out_of_scope", 0.9))
         ("nah thats ok", "/deny"),  # ...even when the whole message reads surely as a yes
         ("nee passt schon, wollte es nur loswerden", "/deny"),  # a no before surer yes-words
         ("yes no worries", "/human_handoff"),  # a sure first yes
+        # a sure no that goes on with a question: the question, not a hand-over
+        ("nah its fine, just tell me how returns work for switzerland", None),
         ("no, but where is my refund?", None),  # the question
         # A sure question outweighs a fragment that reads like a yes.
         ("bestellung 10004, kann ich die noch stornieren? danke schonmal", None),

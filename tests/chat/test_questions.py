@@ -49,7 +49,16 @@ def entities(payload: str | None) -> dict | None:
     ],
 )
 def test_an_answer_inside_a_sentence_is_found(question, text, found):
-    assert entities(answer_to_question(question, text, asked_for="10018")) == found
+    understood = Understanding("inform", 0.9)  # what the NLU reads, where the relay asks it
+    answer = answer_to_question(question, text, asked_for="10018", understood=understood)
+    assert entities(answer) == found
+
+
+def test_a_country_inside_a_question_of_its_own_is_no_answer_to_which_country():
+    text = "e vcs mandam pra angola?"  # asked the country for the points programme
+    assert needs_understanding(ASK_COUNTRY, text)
+    shipping = Understanding("shipping_info", 0.86)
+    assert answer_to_question(ASK_COUNTRY, text, understood=shipping) is None
 
 
 POSTAL, ORDER = {"postal_code": "28013"}, {"order_number": "10025"}

@@ -28,6 +28,8 @@ READS = {  # what a trained NLU reads in each text or clause
     "bye then": "goodbye",
     "wait, who pays for sending it back?": "nlu_fallback",  # unsure of the whole
     "wait": "goodbye",
+    "cool thanks, bye": "thank_you",
+    "cool thanks": "thank_you",
     "oh yes i see it on my account now, thanks!": "affirm",
     "oh yes i see it on my account now": "affirm",
     "who pays for sending it back": "return_policy",
@@ -43,6 +45,7 @@ understand = scripted_nlu(READS)
         ("ola, cade meu pedido?? obrigada", "cade meu pedido"),
         ("hola buenas, donde esta mi paquete??", "donde esta mi paquete"),
         ("thanks, bye", "thanks, bye"),  # nothing but small talk: as written
+        ("cool thanks, bye", "bye"),  # read as thanks, and the goodbye ends the chat
         ("vale, muchas gracias!", "vale, muchas gracias!"),  # "vale" asks nothing
         ("ok, bye then", "ok, bye then"),
         ("where is my order, it's 10018", "where is my order, it's 10018"),  # no small talk
