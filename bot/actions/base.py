@@ -16,6 +16,7 @@ from bot.actions.context import (
     country_or_ask,
     done,
     policies_or_apologise,
+    reask_open_country_question,
     reask_open_order_question,
 )
 from bot.actions.verify import verified_order
@@ -51,6 +52,8 @@ class CountryPolicyAnswer(Action, ABC):
         answered = [SlotSet(ANSWERED, self.topic)]
         if reask_open_order_question(dispatcher, tracker, self.topic):
             return answered  # the open order question stays open
+        if reask_open_country_question(dispatcher, tracker, self.topic):
+            return answered  # ...and so does the open country question
         return [*answered, *done()]
 
 

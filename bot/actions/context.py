@@ -69,6 +69,21 @@ def reask_open_order_question(
     return True
 
 
+def reask_open_country_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
+) -> bool:
+    """After answering a side question (`topic`) asked while "Which country are you in?" was
+    open for another topic ("e vcs mandam pra angola?" when asked it for the points
+    programme): ask it again, so that the shopper's next words answer it. True when asked."""
+    pending = tracker.get_slot(TOPIC)
+    if pending in (None, topic) or pending in ORDER_TOPICS:
+        return False
+    if last_bot_words(tracker) != "utter_ask_country":
+        return False  # asked long ago: the shopper has moved on
+    dispatcher.utter_message(response="utter_ask_country", topic_key=f"intent_{pending}")
+    return True
+
+
 def ask(topic: str) -> list:
     """Events for "the bot asked something about `topic`": a bare answer resumes it."""
     return [SlotSet(TOPIC, topic)]

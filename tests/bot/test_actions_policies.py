@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.loyalty import ActionLoyaltyProgram
 from bot.actions.returns import ActionReturnPolicy
 from bot.actions.services import ShopServices, use_services
+from bot.actions.shipping import ActionShippingInfo
 from bot.actions.topics import ActionContinue
 from helpdesk.chat.models import Conversation
 from helpdesk.database import Database
@@ -216,3 +217,17 @@ async def test_a_stranger_asking_how_points_work_hears_only_the_rules(shop):
     slots = {"country": "Germany"}
     messages, _ = await run(ActionLoyaltyProgram(), tracker(slots, intent="loyalty_program"))
     assert [m["response"] for m in messages] == ["utter_loyalty_program_answer"]
+
+
+async def test_an_open_country_question_is_asked_again_after_a_side_question(shop):
+    slots = {"country": "Angola", "topic": "loyalty_program"}  # asked for the points programme
+    state = tracker(
+        slots, intent="shipping_info", events=asked_then_side_question("utter_ask_country")
+    )
+    messages, events = await run(ActionShippingInfo(), state)
+    assert messages[0]["response"] == "utter_shipping_not_served"
+    assert (messages[1]["response"], messages[1]["topic_key"]) == (
+        "utter_ask_country",
+        "intent_loyalty_program",
+    )
+    assert events == [SlotSet("answered", "shipping_info")]  # the country question stays open
