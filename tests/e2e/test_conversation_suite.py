@@ -15,9 +15,10 @@ from tests.conversations.suite import PARTS, load_suite
 
 pytestmark = pytest.mark.rasa
 
-# Passed share per language, both parts together: measured on 2026-12-07 (en 89, es 72, pt 83,
-# fr 83, de 72, it 88, zh 70 %), less a margin for a retrained model's small differences.
-FLOOR = {"en": 75, "es": 60, "pt": 70, "fr": 70, "de": 60, "it": 75, "zh": 55}
+# Passed share per language, both parts together: measured on 2026-12-07 after the held-back
+# part was rotated (en 86, es 93, pt 96, fr 100, de 100, it 93, zh 92 %), less a margin for a
+# retrained model's small differences.
+FLOOR = {"en": 77, "es": 85, "pt": 88, "fr": 92, "de": 92, "it": 85, "zh": 84}
 
 
 async def test_every_language_keeps_its_share_of_finished_conversations():
