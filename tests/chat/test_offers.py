@@ -25,7 +25,6 @@ READS = {  # what a trained NLU reads in each text
     "sim, quero que alguem veja isso": ("complaint", 0.8),
     "sim": ("affirm", 0.95),
     "no dai aspetto ancora qualche giorno": ("refund_status", 0.55),
-    "nah its fine": ("affirm", 0.4),
     "nah thats ok": ("affirm", 0.89),  # "ok" outweighs "nah" in the whole
     "nah": ("deny", 0.8),
     "its": ("out_of_scope", 0.6),
@@ -41,7 +40,7 @@ READS = {  # what a trained NLU reads in each text
     "schon": ("affirm", 0.81),
     "yes no worries": ("affirm", 0.6),
     "nah its fine, just tell me how returns work for switzerland": ("return_policy", 0.68),
-    "nah its fine": ("affirm", 0.92),
+    "nah its fine": ("affirm", 0.92),  # a yes as a whole, and "nah" is a no
     "non": ("deny", 0.95),
     "yes, cancel it": ("cancel_order", 0.95),
     "yes": ("affirm", 0.97),
