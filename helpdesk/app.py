@@ -21,6 +21,9 @@ from helpdesk.chat.payloads import ShopperPayloads, domain_intents
 from helpdesk.chat.service import Chat
 from helpdesk.clock import Clock
 from helpdesk.database import DB, database_context
+from helpdesk.insights import api as insights_api
+from helpdesk.insights.bot_resolutions import BotResolutions, sweeping
+from helpdesk.insights.service import Insights
 from helpdesk.languages import argos
 from helpdesk.languages.detection import LanguageDetector
 from helpdesk.languages.locales import Locales
@@ -28,6 +31,10 @@ from helpdesk.languages.translation import Translator
 from helpdesk.live import sockets
 from helpdesk.live.events import EventHub
 from helpdesk.live.redis_events import RedisEventHub
+from helpdesk.metrics import api as metrics_api
+from helpdesk.metrics.bot import TimedBot
+from helpdesk.metrics.instruments import METRICS, Metrics
+from helpdesk.metrics.middleware import count_requests
 from helpdesk.orders import shopify_api
 from helpdesk.policies.watch import POLICIES, policy_context
 from helpdesk.rasa import actions_api
@@ -54,8 +61,12 @@ def create_app(
     """The helpdesk app. Real dependencies by default; tests pass fakes (a FakeBot, say) and
     set the clock to the instant they are about."""
     clock = clock or Clock()
-    # The guard is outermost so that error answers carry CORS headers a shop page can read.
-    app = web.Application(middlewares=[chat_guard, error_middleware], client_max_size=64 * 1024)
+    # The guard is outside the error middleware so that error answers carry CORS headers a shop
+    # page can read; the request count is outermost, to count the status the client received.
+    app = web.Application(
+        middlewares=[count_requests, chat_guard, error_middleware], client_max_size=64 * 1024
+    )
+    metrics = app[METRICS] = Metrics()  # a registry per app: test apps never mix their figures
     app[RATE_LIMITER] = RateLimiter()
     sockets.install(app)
     app[SETTINGS] = settings
@@ -69,11 +80,17 @@ def create_app(
     if translator is None:
         app.cleanup_ctx.append(_argos_context(settings))
         translator = Translator(argos.ArgosEngine())
-    app.cleanup_ctx.append(_services_context(settings, bot, locales, detector, translator, clock))
+    translator.observer = metrics.translation  # one passed in (a test's) reports to this app too
+    app.cleanup_ctx.append(
+        _services_context(settings, bot, locales, detector, translator, clock, metrics)
+    )
+    app.cleanup_ctx.append(_bot_resolutions)
     app.cleanup_ctx.append(watch_bot)
     app.cleanup_ctx.append(callbacks_context(settings))  # Rasa's doors, on their own listener
     for module in (health_api, chat_api, agent_api, shopify_api, workspace_page, widget_api):
         app.router.add_routes(module.routes)
+    app.router.add_routes(insights_api.routes)  # the KPIs and retention, for admins
+    app.router.add_routes(metrics_api.routes)  # for Prometheus, behind METRICS_TOKEN
     return app
 
 
@@ -87,6 +104,16 @@ def _argos_context(settings: Settings):
     return context
 
 
+async def _bot_resolutions(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: the sweep that records the conversations the bot resolved."""
+    chat = app[chat_api.CHAT]
+    resolutions = BotResolutions(
+        database=app[DB], outbox=chat.outbox, clock=app[CLOCK], turns=chat.turns
+    )
+    async with sweeping(resolutions):
+        yield
+
+
 def _services_context(
     settings: Settings,
     bot: Bot | None,
@@ -94,6 +121,7 @@ def _services_context(
     detector: LanguageDetector,
     translator: Translator,
     clock: Clock,
+    metrics: Metrics,
 ):
     """cleanup_ctx: the HTTP client, the bot and its monitor, and the chat path built on them."""
 
@@ -109,11 +137,12 @@ def _services_context(
             )
             await events.start()
             app[EVENTS] = events
-            outbox = Outbox(locales, translator, events)  # what shoppers and agents are told
+            # What shoppers and agents are told; every message stored passes it once, counted.
+            outbox = Outbox(locales, translator, events, count_message=metrics.count_message)
             chat = Chat(
                 settings,
                 app[DB],
-                chosen,
+                TimedBot(chosen, metrics.bot_reply_seconds),  # replies timed; health probes not
                 outbox=outbox,
                 detector=detector,
                 translator=translator,
@@ -130,6 +159,10 @@ def _services_context(
                 locales=locales,
                 policies=app[POLICIES],
                 clock=clock,
+                count_claim=metrics.count_claim,
+            )
+            app[insights_api.INSIGHTS] = Insights(
+                database=app[DB], policies=app[POLICIES], clock=clock
             )
             app[actions_api.SERVICES] = ShopServices(
                 settings=settings, database=app[DB], policies=app[POLICIES], now=clock.now

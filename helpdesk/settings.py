@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # TRUSTED_PROXIES-th from the right (entries further left are the client's own words).
     behind_proxy: bool = False
     trusted_proxies: int = Field(1, ge=1, le=10)
+    # GET /metrics (Prometheus) answers only requests with "Authorization: Bearer <this>";
+    # empty: metrics are off and /metrics refuses every request (401).
+    metrics_token: str = ""
 
     @model_validator(mode="after")
     def _refuse_development_secret(self) -> Settings:

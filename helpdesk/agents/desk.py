@@ -3,6 +3,7 @@ into the shopper's language), transfer, resolve. The shopper hears of each step 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from helpdesk.agents import accounts as agents
@@ -24,7 +25,9 @@ from helpdesk.chat.models import RATING_PROMPT, Conversation, Message, Sender
 from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.replies import Reply
 from helpdesk.clock import Clock
+from helpdesk.columns import stored_id
 from helpdesk.database import Database
+from helpdesk.insights import events
 from helpdesk.languages.detection import LanguageDetector
 from helpdesk.languages.locales import Locales
 from helpdesk.languages.translation import Translation, Translator
@@ -48,10 +51,12 @@ class AgentDesk:
         locales: Locales,
         policies: PolicyStore,
         clock: Clock,
+        count_claim: Callable[[bool], None] = lambda _won: None,
     ) -> None:
         self.database, self.outbox, self.clock = database, outbox, clock
         self.detector, self.translator, self.locales = detector, translator, locales
         self.policies = policies
+        self.count_claim = count_claim  # told whether each claim won or lost to another agent
         self.views = AgentViews(translator, locales)
 
     # --- sessions -------------------------------------------------------------------------
@@ -135,7 +140,12 @@ class AgentDesk:
         )
         async with self.database.session() as session:
             now = self.clock.now()
-            conversation = await queue.claim(session, conversation_id, agent, now=now)
+            try:
+                conversation = await queue.claim(session, conversation_id, agent, now=now)
+            except queue.AlreadyClaimed:
+                self.count_claim(False)
+                raise
+            self.count_claim(True)
             await self.outbox.store(session, conversation, joined, now=now, sender=Sender.SYSTEM)
             self.outbox.publish_state(conversation, agent.name)
             return await self._view(session, conversation, agent)
@@ -183,6 +193,8 @@ class AgentDesk:
             conversation = await queue.held_by(session, conversation_id, agent)
             conversation.updated_at = now
             session.add_all([message, conversation])
+            if not internal:
+                await events.agent_replied(session, conversation, stored_id(agent), at=now)
             await session.commit()
         self.outbox.publish(message, conversation)
         return SentReply(

@@ -15,6 +15,7 @@ from helpdesk.chat.handover import State
 from helpdesk.chat.models import Conversation
 from helpdesk.columns import stored_id
 from helpdesk.errors import BadRequest, HelpdeskError
+from helpdesk.insights import events
 from helpdesk.policies.support_schema import SupportPolicy
 
 
@@ -101,6 +102,8 @@ async def claim(
         )
         .execution_options(synchronize_session=False)
     )
+    if claimed.rowcount == 1:
+        await events.claimed(session, conversation, stored_id(agent), at=now)
     await session.commit()
     await session.refresh(conversation)
     if claimed.rowcount != 1:
@@ -143,10 +146,12 @@ async def transfer_to_team(
 ) -> Conversation:
     if support is not None and team not in support.teams:
         raise BadRequest(f"no team {team!r}; teams: {', '.join(support.teams)}")
+    by_agent_id = conversation.agent_id
     conversation.state, conversation.team, conversation.agent_id = State.QUEUED, team, None
     conversation.queued_at = conversation.updated_at = now
     conversation.state_version += 1
     session.add(conversation)
+    events.transferred(session, conversation, by_agent_id=by_agent_id, at=now)
     await session.commit()
     return conversation
 
@@ -159,10 +164,12 @@ async def transfer_to_agent(
         raise BadRequest(f"no active agent with id {agent_id}")
     await _lock_agent(session, stored_id(colleague))
     await _refuse_at_capacity(session, colleague)
+    by_agent_id = conversation.agent_id
     conversation.agent_id, conversation.team = colleague.id, colleague.team
     conversation.claimed_at = conversation.updated_at = now
     conversation.state_version += 1
     session.add(conversation)
+    events.transferred(session, conversation, by_agent_id=by_agent_id, at=now)
     await session.commit()
     return conversation, colleague
 
@@ -174,6 +181,7 @@ async def resolve(
     conversation.resolved_at = conversation.updated_at = now
     conversation.state_version += 1
     session.add(conversation)
+    await events.resolved_by_agent(session, conversation, at=now)
     await session.commit()
     return conversation
 

@@ -18,6 +18,7 @@ from helpdesk.chat.models import (
     Sender,
 )
 from helpdesk.errors import ConversationNotFound, Unauthorized
+from helpdesk.insights import events
 
 
 def hash_token(token: str) -> str:
@@ -38,6 +39,8 @@ async def create_conversation(
         updated_at=now,
     )
     session.add(conversation)
+    await session.flush()  # the event refers to the conversation's row
+    events.opened(session, conversation, at=now)
     await session.commit()
     return conversation, token
 

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.chat.models import Conversation, ConversationState, Priority
 from helpdesk.clock import aware
+from helpdesk.insights import events
 from helpdesk.policies.support import Availability, availability, wait_too_long
 from helpdesk.policies.support_schema import SupportPolicy
 
@@ -56,6 +57,7 @@ async def escalate(
     conversation.agent_id = conversation.claimed_at = conversation.resolved_at = None
     conversation.state_version += 1
     session.add(conversation)
+    events.escalated(session, conversation, at=now)
     await session.commit()
     return True
 

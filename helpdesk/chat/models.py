@@ -9,7 +9,7 @@ from typing import Any
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, field_validator
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from helpdesk.clock import aware
@@ -55,7 +55,7 @@ class Conversation(SQLModel, table=True):
     locale: str | None = None  # the widget's hint
     lang: str  # the conversation's language so far
     state: str = Field(default=ConversationState.BOT, index=True)
-    created_at: datetime = timestamp()
+    created_at: datetime = timestamp(index=True)  # the insights read conversations by date
     updated_at: datetime = timestamp()
     # The hand-over (chat/handover.py, agents/queue.py): who has it, which team's queue, since
     # when, and why.
@@ -78,7 +78,12 @@ class Conversation(SQLModel, table=True):
 
 
 class Message(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("conversation_id", "client_id"),)
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "client_id"),
+        Index(
+            "ix_message_conversation_id_sender", "conversation_id", "sender"
+        ),  # "did a person write?"
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: str = Field(foreign_key="conversation.id", index=True)

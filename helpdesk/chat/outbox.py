@@ -7,6 +7,7 @@ no database connection held; `store` writes and publishes, inside the caller's t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from helpdesk.chat import conversations as store
@@ -27,9 +28,17 @@ NOTICE_NO_TRANSLATION = "notice_no_translation"
 
 
 class Outbox:
-    def __init__(self, locales: Locales, translator: Translator, events: EventHub) -> None:
+    def __init__(
+        self,
+        locales: Locales,
+        translator: Translator,
+        events: EventHub,
+        *,
+        count_message: Callable[[Message], None] = lambda _message: None,
+    ) -> None:
         self.replies = ReplyRenderer(locales, translator)
         self.events = events
+        self.count_message = count_message  # every stored message passes publish() once
 
     async def prepare(self, said: list[BotMessage], lang: str) -> list[Reply]:
         """The texts in `lang`; call it with no transaction open (it may translate)."""
@@ -98,6 +107,7 @@ class Outbox:
 
     def publish(self, message: Message, conversation: Conversation) -> None:
         """To the shopper's sockets, and to the agents' while people have the conversation."""
+        self.count_message(message)
         if not message.internal:
             self.events.publish(
                 message.conversation_id,

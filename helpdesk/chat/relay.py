@@ -31,6 +31,7 @@ from helpdesk.chat.reading import as_the_bot_reads
 from helpdesk.clock import Clock
 from helpdesk.columns import stored_id
 from helpdesk.database import Database
+from helpdesk.insights import events
 from helpdesk.languages.for_bot import BOT_LANGUAGE, text_for_bot
 from helpdesk.languages.letters import as_meant
 from helpdesk.languages.translation import Translator
@@ -282,6 +283,9 @@ class BotRelay:
             session.add(message)
             escalated = escalation is not None and await handover.escalate(
                 session, conversation, escalation, support=support, now=now
+            )
+            events.bot_turn(
+                session, conversation, answer, handed_over=escalation is not None, at=now
             )
             await self.outbox.store(session, conversation, replies, now=now, reply_to=message)
             if escalated and away:

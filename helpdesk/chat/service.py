@@ -21,6 +21,7 @@ from helpdesk.clock import Clock
 from helpdesk.columns import stored_id
 from helpdesk.database import Database
 from helpdesk.errors import BadRequest, HelpdeskError
+from helpdesk.insights import events
 from helpdesk.languages.detection import LanguageDetector
 from helpdesk.languages.tags import base_language
 from helpdesk.languages.translation import Translator
@@ -158,6 +159,7 @@ class Chat:
                 reopened = handover.reopen(conversation, self.clock.now())
                 conversation.client_address = address
                 await self._follow_language(session, conversation, text)
+                await events.reopened_if_resolved(session, conversation, at=self.clock.now())
                 message, is_new = await store.store_shopper_message(
                     session, conversation, text=text, client_id=client_id, now=self.clock.now()
                 )
@@ -203,10 +205,11 @@ class Chat:
             conversation = await store.get_conversation(session, conversation_id)
             if conversation.resolved_at is None:
                 raise NeverResolved(
-                    "there is nothing to rate yet: an agent has not helped in this conversation"
+                    "there is nothing to rate yet: this conversation has not been resolved"
                 )
             conversation.rating, conversation.rating_comment = score, comment
             session.add(conversation)
+            await events.rated(session, conversation, score, comment, at=self.clock.now())
             await session.commit()
         self.outbox.publish_queue_change(conversation_id)
         return conversation

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol
@@ -36,12 +37,37 @@ class TranslationEngine(Protocol):
         """Blocking translation; called in a worker thread."""
 
 
+class TranslationObserver(Protocol):
+    """Told of each translation the cache was asked for (helpdesk/metrics counts them)."""
+
+    def hit(self) -> None:
+        """Found in the cache."""
+
+    def missed(self, seconds: float) -> None:
+        """Not in the cache: the engine took `seconds` (waiting for it included)."""
+
+
+class _Unobserved:
+    def hit(self) -> None:
+        pass
+
+    def missed(self, seconds: float) -> None:
+        pass
+
+
 class Translator:
     """Cached, asynchronous front of an engine: the same text is translated once."""
 
-    def __init__(self, engine: TranslationEngine | None, cache_size: int = CACHE_SIZE) -> None:
+    def __init__(
+        self,
+        engine: TranslationEngine | None,
+        cache_size: int = CACHE_SIZE,
+        *,
+        observer: TranslationObserver | None = None,
+    ) -> None:
         self.engine = engine
         self.cache_size = cache_size
+        self.observer: TranslationObserver = observer or _Unobserved()
         self._cache: OrderedDict[tuple[str, str, str], str] = OrderedDict()
         self._lock = asyncio.Lock()  # the engine is not thread-safe: one translation at a time
 
@@ -59,8 +85,10 @@ class Translator:
         key = (source, target, text)
         if key in self._cache:
             self._cache.move_to_end(key)
+            self.observer.hit()
             return Translation(self._cache[key], source, target, True)
         masked = protect(text)  # emails, numbers, codes: the engine never sees them
+        started = time.perf_counter()
         async with self._lock:
             try:
                 translated = restore(
@@ -71,6 +99,8 @@ class Translator:
                     "translating %s -> %s failed; passing the original on", source, target
                 )
                 return Translation(text, source, target, False)
+            finally:
+                self.observer.missed(time.perf_counter() - started)
         self._remember(key, translated)
         return Translation(translated, source, target, True)
 

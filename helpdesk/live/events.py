@@ -30,6 +30,10 @@ class EventHub:
         """For /healthz: how events reach subscribers (in one process, nothing can go wrong)."""
         return {"mode": "local"}
 
+    def listeners(self, channel: str) -> int:
+        """How many subscribers of this process listen to `channel` (for /metrics)."""
+        return len(self._subscribers.get(channel, ()))
+
     def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
         for queue in self._subscribers.get(conversation_id, ()):
             if (

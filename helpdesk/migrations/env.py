@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import helpdesk.agents.models  # noqa: F401
 import helpdesk.chat.models  # noqa: F401 - registers the tables on SQLModel.metadata
+import helpdesk.insights.events  # noqa: F401
 import helpdesk.orders.models  # noqa: F401
 
 target_metadata = SQLModel.metadata

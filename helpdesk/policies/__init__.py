@@ -2,6 +2,7 @@
 
 from .check import run_check
 from .errors import NotServed, PolicyError, PolicyLookupError, UnknownName
+from .insights import churn_window, influence_window
 from .loading import Policies, load_policies
 from .loyalty import (
     PointsEarned,
@@ -83,11 +84,13 @@ __all__ = [
     "UnknownName",
     "always_human",
     "availability",
+    "churn_window",
     "currency_for",
     "delivery_window",
     "duties_mode",
     "exchanges_allowed",
     "free_shipping_gap",
+    "influence_window",
     "instalment_options",
     "load_policies",
     "market_of",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .loading import Policies, load_policies
+from .loading import SCHEMAS, Policies, load_policies
 
 DEFAULT_DIRECTORY = Path("policies")
 
@@ -29,5 +29,6 @@ def summary(policies: Policies) -> str:
         f"payments ({len(policies.payments.markets)} markets, {len(policies.payments.methods)} methods)",
         f"loyalty ({len(policies.loyalty.markets)} markets, {len(policies.loyalty.tiers)} tiers)",
         f"support ({len(policies.support.teams)} teams)",
+        f"insights (churn after {policies.insights.churn_days} days)",
     ]
-    return "5 policy files valid: " + ", ".join(parts)
+    return f"{len(SCHEMAS)} policy files valid: " + ", ".join(parts)

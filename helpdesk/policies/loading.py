@@ -9,6 +9,7 @@ from typing import Any
 
 from .errors import PolicyError
 from .fields import PolicyFile
+from .insights_schema import InsightsPolicy
 from .loyalty_schema import LoyaltyPolicy
 from .payments_schema import PaymentsPolicy
 from .returns_schema import ReturnsPolicy
@@ -23,19 +24,21 @@ SCHEMAS: dict[str, type[PolicyFile]] = {
     "payments": PaymentsPolicy,
     "loyalty": LoyaltyPolicy,
     "support": SupportPolicy,
+    "insights": InsightsPolicy,
 }
 FILE_NAMES = tuple(f"{name}.yml" for name in SCHEMAS)
 
 
 @dataclass(frozen=True)
 class Policies:
-    """The merchant's five policy files, validated."""
+    """The merchant's six policy files, validated."""
 
     returns: ReturnsPolicy
     shipping: ShippingPolicy
     payments: PaymentsPolicy
     loyalty: LoyaltyPolicy
     support: SupportPolicy
+    insights: InsightsPolicy
 
 
 def load_policies(directory: Path | str) -> Policies | list[PolicyError]:

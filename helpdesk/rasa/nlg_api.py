@@ -62,4 +62,21 @@ async def generate(request: web.Request) -> web.Response:
     variables = text_variables(
         arguments if isinstance(arguments, dict) else {}, slots if isinstance(slots, dict) else {}
     )
-    return web.json_response({"custom": {"say": {"key": name, "vars": variables}}})
+    answer: dict[str, Any] = {"say": {"key": name, "vars": variables}}
+    if understood := _understood(tracker):
+        answer["understood"] = understood
+    return web.json_response({"custom": answer})
+
+
+def _understood(tracker: Any) -> dict[str, Any] | None:
+    """The intent and confidence the NLU read in the shopper's latest message: they travel back
+    with the response, to the helpdesk's event log (helpdesk/insights/events.py)."""
+    latest = tracker.get("latest_message") if isinstance(tracker, dict) else None
+    intent = latest.get("intent") if isinstance(latest, dict) else None
+    if not isinstance(intent, dict) or not isinstance(intent.get("name"), str):
+        return None
+    confidence = intent.get("confidence")
+    return {
+        "intent": intent["name"],
+        "confidence": float(confidence) if isinstance(confidence, int | float) else None,
+    }

@@ -1,0 +1,75 @@
+"""SQL both engines run alike: moments as UTC days and seconds (each engine writes date
+arithmetic its own way), and counting rows that meet a condition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Float, String, case, func
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+
+class utc_day(FunctionElement[str]):
+    """A stored moment's UTC day as 'YYYY-MM-DD'."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(utc_day)
+def _utc_day(element: utc_day, compiler: Any, **options: Any) -> str:
+    moment = compiler.process(element.clauses, **options)
+    return f"to_char({moment} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+
+
+@compiles(utc_day, "sqlite")
+def _utc_day_sqlite(element: utc_day, compiler: Any, **options: Any) -> str:
+    # SQLite keeps moments as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC.
+    return f"substr({compiler.process(element.clauses, **options)}, 1, 10)"
+
+
+class epoch_seconds(FunctionElement[float]):
+    """A stored moment as seconds since 1970 (UTC): a number is read much faster than a date."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(epoch_seconds)
+def _epoch_seconds(element: epoch_seconds, compiler: Any, **options: Any) -> str:
+    return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **options)})"
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_seconds_sqlite(element: epoch_seconds, compiler: Any, **options: Any) -> str:
+    return f"((julianday({compiler.process(element.clauses, **options)}) - 2440587.5) * 86400.0)"
+
+
+class days_between(FunctionElement[float]):
+    """Days (with their fraction) from the first moment to the second."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between(element: days_between, compiler: Any, **options: Any) -> str:
+    start, end = (compiler.process(clause, **options) for clause in element.clauses)
+    return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler: Any, **options: Any) -> str:
+    start, end = (compiler.process(clause, **options) for clause in element.clauses)
+    return f"(julianday({end}) - julianday({start}))"
+
+
+def one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """1 or 0: both engines add up integers alike, not booleans."""
+    return case((condition, 1), else_=0)
+
+
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(one_if(condition))

@@ -1,0 +1,278 @@
+"""The support KPIs, computed from the conversation event log alone (insights/events.py).
+
+Every figure counts the conversations *opened* in the period (UTC days), with all that happened
+to them up to now: a figure for last week can still move while its conversations go on.
+
+Groups (--by): a conversation belongs to one group of each dimension:
+- language: its language at the bot's first answer (what the shopper wrote in), else when opened;
+- intent: the first topic the NLU read in it (greetings, thanks, yes and no, the fallback and
+  "a person, please" are no topic), else "none";
+- team: the team of the first queue it waited in, else "none" (never handed over);
+- agent: the first agent who claimed it, else "none";
+- market: the market (payments.yml) of the country of the first order it proved, or of the latest
+  order of a shopper the shop signed in, else "unknown".
+
+The KPIs:
+- automation rate: conversations the bot resolved (insights/bot_resolutions.py) and that never
+  went to a person ÷ conversations;
+- hand-over rate: conversations escalated to a person ÷ conversations;
+- durable resolution rate: conversations with a resolution (by the bot or an agent) that 7 days
+  later had not been reopened ÷ conversations (so it is final a week after the period);
+- reopen rate: resolved conversations reopened within 7 days of a resolution ÷ resolved ones;
+- fallback rate: the bot's turns in which it did not understand ÷ its turns;
+- hand-over intents: the topics of the conversations handed over, most frequent first;
+- time to first human reply: from an escalation to the first reply of a person (median, p90);
+- resolution time: from an escalation to its resolution by an agent (median, p90);
+- queue wait: from entering a team's queue (escalated or transferred) to a claim (median, p90);
+- answered in time: waits claimed within the team's max_wait_minutes (support.yml) ÷ waits
+  claimed, plus waits unclaimed for longer than that;
+- CSAT: ratings of 4 or 5 ÷ ratings (a resolution's newest rating counts, once);
+- response rate: ratings ÷ resolutions (each resolution asks for a rating);
+- comments: ratings with a comment (their texts: `comments`).
+Times are in the business hours of the team that had the conversation (support.yml: its hours,
+time zone and public holidays) or in calendar hours; medians and p90 interpolate between the two
+nearest values (as PostgreSQL's percentile_cont).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from helpdesk.agents.models import Agent
+from helpdesk.insights import support_sql as sql
+from helpdesk.insights.answers import Comment, Durations, IntentCount, SupportKpis
+from helpdesk.insights.events import EventKind
+from helpdesk.insights.hours import Hours, TeamHours, team_rules
+from helpdesk.insights.support_sql import Dimension
+from helpdesk.policies.markets import Market, market_of
+from helpdesk.policies.support_schema import SupportPolicy, Team
+
+NONE, UNKNOWN, ALL = "none", "unknown", "all"
+TOP_INTENTS = 5
+
+
+class Period(StrEnum):
+    DAY = "day"
+    WEEK = "week"  # from Monday
+    MONTH = "month"
+
+
+@dataclass
+class Scope:
+    """What the KPIs are asked for."""
+
+    start: date  # the first day
+    end: date  # the last day (included)
+    period: Period = Period.MONTH
+    by: Dimension | None = None
+    hours: Hours = Hours.BUSINESS
+    support: SupportPolicy | None = None
+    markets: Mapping[str, Market] = field(default_factory=dict)
+
+    @property
+    def instants(self) -> tuple[datetime, datetime]:
+        return _midnight(self.start), _midnight(self.end + timedelta(days=1))
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+@dataclass
+class _Tally:
+    """The sums of one period and group."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    topics: Counter[str] = field(default_factory=Counter)
+    times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+
+
+async def support_kpis(session: AsyncSession, scope: Scope, *, now: datetime) -> list[SupportKpis]:
+    """The KPIs per period and group, oldest period first."""
+    start, end = scope.instants
+    connection = await _reading(session)
+    tallies: dict[tuple[date, Any], _Tally] = defaultdict(_Tally)
+    for row in await connection.execute(sql.outcomes(start, end, scope.by, now=now)):
+        tally = tallies[_key(scope, row.day, row.grp)]
+        tally.counts.update({name: getattr(row, name) or 0 for name in _OUTCOME_COUNTS})
+        if row.handed_over:
+            tally.topics[row.topic or NONE] += row.handed_over
+    for row in await connection.execute(sql.ratings(start, end, scope.by)):
+        tallies[_key(scope, row.day, row.grp)].counts.update(
+            ratings=row.ratings, satisfied=row.satisfied, comments=row.comments
+        )
+    timer = _Timer(scope, now)
+    for row in await connection.execute(sql.timed_steps(start, end, scope.by)):
+        timer.tally(tallies[_key(scope, row.day, row.grp)], row)
+    names = await group_names(session, scope, {group for _, group in tallies})
+    return sorted(
+        (_kpis(period, names[group], tally) for (period, group), tally in tallies.items()),
+        key=lambda kpis: (kpis.period, kpis.group),
+    )
+
+
+async def comments(session: AsyncSession, scope: Scope) -> list[Comment]:
+    """The comments of the ratings that count, oldest first."""
+    start, end = scope.instants
+    connection = await _reading(session)
+    rows = list(await connection.execute(sql.comments(start, end, scope.by)))
+    names = await group_names(session, scope, {row.grp for row in rows})
+    return [
+        Comment(
+            period=_period_of(scope.period, row.day),
+            group=names[row.grp],
+            conversation_id=row.conversation_id,
+            at=row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC),
+            rating=row.rating,
+            comment=str((row.detail or {}).get("comment", "")),
+        )
+        for row in rows
+    ]
+
+
+async def _reading(session: AsyncSession) -> AsyncConnection:
+    """The session's connection, for queries that read many rows. PostgreSQL's JIT compiler
+    would spend longer compiling these queries (about a second) than running them."""
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        await connection.execute(text("SET LOCAL jit = off"))
+    return connection
+
+
+_OUTCOME_COUNTS = ["conversations", "automated", "handed_over", "durable", "resolved"]
+_OUTCOME_COUNTS += ["reopened", "resolutions", "bot_turns", "fallbacks"]
+
+
+def _key(scope: Scope, day: Any, group: Any) -> tuple[date, Any]:
+    return _period_of(scope.period, day), group if scope.by else ALL
+
+
+def _period_of(period: Period, day: Any) -> date:
+    """The first day of the period a UTC day ('YYYY-MM-DD') falls in."""
+    first = date.fromisoformat(str(day)[:10])
+    if period == Period.WEEK:
+        return first - timedelta(days=first.weekday())
+    if period == Period.MONTH:
+        return first.replace(day=1)
+    return first
+
+
+class _Timer:
+    """Times the steps of hand-overs in the hours asked for; each team's hours worked out once."""
+
+    def __init__(self, scope: Scope, now: datetime) -> None:
+        self.scope, self.now = scope, now.timestamp()
+        self._teams: dict[str | None, tuple[Team | None, TeamHours | None]] = {}
+
+    def tally(self, tally: _Tally, row: Any) -> None:
+        """A wait in a queue is judged against the team's max_wait_minutes; one still unclaimed
+        only once it has lasted longer."""
+        team, hours = self._team(row.team)
+        taken = self._seconds(row.started, row.ended if row.ended is not None else self.now, hours)
+        if row.kind in (EventKind.CLAIMED, EventKind.QUEUED) and team is not None:
+            in_time = taken <= team.max_wait_minutes * 60
+            if row.ended is not None or not in_time:
+                claimed_in_time = int(row.ended is not None and in_time)
+                tally.counts.update(waits_judged=1, answered_in_time=claimed_in_time)
+        if row.ended is not None:
+            tally.times[row.kind].append(taken)
+
+    def _team(self, name: str | None) -> tuple[Team | None, TeamHours | None]:
+        if name not in self._teams:
+            team = team_rules(self.scope.support, name)
+            self._teams[name] = (team, TeamHours(team) if team is not None else None)
+        return self._teams[name]
+
+    def _seconds(self, started: float, ended: float, hours: TeamHours | None) -> float:
+        """Rounded to the millisecond: the engines' date arithmetic is in floating point."""
+        if self.scope.hours == Hours.CALENDAR or hours is None:
+            return round(max(ended - started, 0.0), 3)
+        between = hours.between(_moment(started), _moment(ended))
+        return round(between.total_seconds(), 3)
+
+
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+async def group_names(session: AsyncSession, scope: Scope, groups: Iterable[Any]) -> dict[Any, str]:
+    """What each group is called: agents by email, countries by their market."""
+    groups = set(groups)
+    if scope.by == Dimension.AGENT:
+        ids = [group for group in groups if group is not None]
+        agents = await session.exec(select(Agent).where(col(Agent.id).in_(ids)))
+        emails = {agent.id: agent.email for agent in agents}
+        return {group: emails.get(group, NONE if group is None else str(group)) for group in groups}
+    if scope.by == Dimension.MARKET:
+        return {group: market_of(scope.markets, group or "") or UNKNOWN for group in groups}
+    return {group: NONE if group is None else str(group) for group in groups}
+
+
+def _kpis(period: date, group: str, tally: _Tally) -> SupportKpis:
+    counts, times = tally.counts, tally.times
+    return SupportKpis(
+        period=period,
+        group=group,
+        conversations=counts["conversations"],
+        automated=counts["automated"],
+        automation_rate=ratio(counts["automated"], counts["conversations"]),
+        handed_over=counts["handed_over"],
+        handover_rate=ratio(counts["handed_over"], counts["conversations"]),
+        durable=counts["durable"],
+        durable_resolution_rate=ratio(counts["durable"], counts["conversations"]),
+        resolved=counts["resolved"],
+        reopened=counts["reopened"],
+        reopen_rate=ratio(counts["reopened"], counts["resolved"]),
+        bot_turns=counts["bot_turns"],
+        fallbacks=counts["fallbacks"],
+        fallback_rate=ratio(counts["fallbacks"], counts["bot_turns"]),
+        handover_intents=[
+            IntentCount(intent=intent, handovers=count)
+            for intent, count in sorted(tally.topics.items(), key=lambda item: (-item[1], item[0]))
+        ][:TOP_INTENTS],
+        first_human_reply=durations(times[EventKind.FIRST_AGENT_REPLY]),
+        resolution_time=durations(times[EventKind.RESOLVED]),
+        queue_wait=durations(times[EventKind.CLAIMED]),
+        waits_judged=counts["waits_judged"],
+        answered_in_time=counts["answered_in_time"],
+        answered_in_time_rate=ratio(counts["answered_in_time"], counts["waits_judged"]),
+        ratings=counts["ratings"],
+        satisfied=counts["satisfied"],
+        csat=ratio(counts["satisfied"], counts["ratings"]),
+        resolutions=counts["resolutions"],
+        response_rate=ratio(counts["ratings"], counts["resolutions"]),
+        comments=counts["comments"],
+    )
+
+
+def ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def durations(seconds: list[float]) -> Durations:
+    ordered = sorted(seconds)
+    return Durations(
+        count=len(ordered),
+        median_seconds=percentile(ordered, 0.5),
+        p90_seconds=percentile(ordered, 0.9),
+    )
+
+
+def percentile(ordered: list[float], share: float) -> float | None:
+    """Linear between the two nearest ranks, as PostgreSQL's percentile_cont."""
+    if not ordered:
+        return None
+    position = (len(ordered) - 1) * share
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
