@@ -1,6 +1,9 @@
 """The conversations behind a figure of the support KPIs: those opened in the range that the
 figure counted (automated, handed over, reopened...), in one group of a split if asked, a page
-at a time, oldest first. Each kind counts exactly as the figure of the same name in support.py."""
+at a time, oldest first. Each kind counts exactly as the figure of the same name in support.py.
+
+The page is found first, with only the condition asked for; what is shown of each conversation
+is then worked out for the page alone (a year holds 100,000 conversations, a page 100)."""
 
 from __future__ import annotations
 
@@ -18,9 +21,19 @@ from helpdesk.chat.models import Conversation
 from helpdesk.clock import aware
 from helpdesk.insights.answers import BehindConversation, BehindPage
 from helpdesk.insights.customers import for_reports
-from helpdesk.insights.events import EventKind
+from helpdesk.insights.events import EventKind, Resolver
+from helpdesk.insights.sql import epoch_seconds, one_if
 from helpdesk.insights.support import NONE, UNKNOWN, Scope, group_names
-from helpdesk.insights.support_sql import EVENTS, Dimension, conversation_facts, newest_rating
+from helpdesk.insights.support_sql import (
+    EVENTS,
+    Dimension,
+    count_events,
+    durable,
+    group_of,
+    has_event,
+    newest_rating,
+    reopened_soon,
+)
 from helpdesk.policies.codes import COUNTRIES
 from helpdesk.policies.markets import market_of
 
@@ -53,39 +66,36 @@ async def conversations_behind(
     """A page of the conversations opened in the scope's days that `kind` counts, in `group`
     of `scope.by` when given (by the name the figures give it)."""
     start, end = scope.instants
-    facts = conversation_facts(start, end, scope.by, now=now)
-    conversation = facts.c.conversation_id
     await for_reports(session)
     connection = await session.connection()
-    where = [_of_kind(facts, kind, start)]
+    opened = EVENTS.alias("opened")
+    conversation = opened.c.conversation_id
+    grp = group_of(scope.by, conversation, opened.c.lang)
+    where = [
+        opened.c.kind == EventKind.OPENED,
+        opened.c.at >= start,
+        opened.c.at < end,
+        _of_kind(conversation, kind, start, now),
+    ]
     if group is not None:
-        where.append(await _in_group(connection, scope, facts.c.grp, group))
-    query = (
+        where.append(await _in_group(connection, scope, grp, group))
+    page = (
         select(
-            conversation,
-            facts.c.opened_at,
-            col(Conversation.lang),
-            col(Conversation.state),
-            facts.c.grp,
-            facts.c.handed_over,
-            facts.c.bot_resolved,
-            facts.c.resolutions,
-            facts.c.reopened,
-            facts.c.fallbacks,
-            func.count().over().label("total"),
+            conversation.label("conversation_id"),
+            opened.c.at.label("opened_at"),
+            grp.label("grp"),
         )
-        .join_from(facts, Conversation, col(Conversation.id) == conversation)
         .where(*where)
-        .order_by(facts.c.opened_at, conversation)
+        .order_by(opened.c.at, conversation)
         .limit(limit)
         .offset(offset)
+        .cte("page")
     )
-    rows = list(await connection.execute(query))
-    if rows:
-        total = rows[0].total
-    else:  # past the last page the window counts nothing: count apart
-        counted = select(func.count()).select_from(facts).where(*where)
-        total = (await connection.execute(counted)).scalar_one()
+    rows = list(await connection.execute(_described(page)))
+    # Counted apart: a window's count(*) over the page query would rank every row in the range
+    # before the first page could be cut (several times slower on a year of conversations).
+    counted = select(func.count()).select_from(opened).where(*where)
+    total = (await connection.execute(counted)).scalar_one()
     names = await group_names(session, scope, {row.grp for row in rows})
     shown = [_shown(row, names[row.grp] if scope.by else "all") for row in rows]
     following = offset + len(rows)
@@ -93,6 +103,25 @@ async def conversations_behind(
         total=total,
         next_offset=following if following < total and rows else None,
         conversations=shown,
+    )
+
+
+def _described(page: Any) -> Any:
+    """The page's conversations, oldest first, with what came of each."""
+    conversation = page.c.conversation_id
+    return (
+        select(
+            page,
+            col(Conversation.lang),
+            col(Conversation.state),
+            one_if(has_event(conversation, EventKind.ESCALATED)).label("handed_over"),
+            one_if(has_event(conversation, EventKind.RESOLVED, Resolver.BOT)).label("bot_resolved"),
+            count_events(conversation, EventKind.RESOLVED).label("resolutions"),
+            one_if(reopened_soon(conversation)).label("reopened"),
+            count_events(conversation, EventKind.FALLBACK).label("fallbacks"),
+        )
+        .join_from(page, Conversation, col(Conversation.id) == conversation)
+        .order_by(page.c.opened_at, conversation)
     )
 
 
@@ -111,22 +140,25 @@ def _shown(row: Any, group: str) -> BehindConversation:
     )
 
 
-def _of_kind(facts: Any, kind: Behind, start: datetime) -> ColumnElement[bool]:
+def _of_kind(
+    conversation: Any, kind: Behind, start: datetime, now: datetime
+) -> ColumnElement[bool]:
     """As support_sql.outcomes and support_sql.ratings count them."""
     if kind == Behind.ALL:
         return true()
     if kind == Behind.AUTOMATED:
-        return and_(facts.c.bot_resolved == 1, facts.c.handed_over == 0)
+        bot = has_event(conversation, EventKind.RESOLVED, Resolver.BOT)
+        return and_(bot, ~has_event(conversation, EventKind.ESCALATED))
     if kind == Behind.HANDED_OVER:
-        return facts.c.handed_over == 1
+        return has_event(conversation, EventKind.ESCALATED)
     if kind == Behind.RESOLVED:
-        return facts.c.resolutions > 0
+        return has_event(conversation, EventKind.RESOLVED)
     if kind == Behind.DURABLE:
-        return facts.c.durable == 1
+        return durable(conversation, now)
     if kind == Behind.REOPENED:
-        return facts.c.reopened == 1
+        return reopened_soon(conversation)
     if kind == Behind.FALLBACK:
-        return facts.c.fallbacks > 0
+        return has_event(conversation, EventKind.FALLBACK)
     rating = EVENTS.alias("rating")
     condition = {
         Behind.RATED: true(),
@@ -134,9 +166,10 @@ def _of_kind(facts: Any, kind: Behind, start: datetime) -> ColumnElement[bool]:
         Behind.COMMENTED: rating.c.detail.is_not(None),
     }[kind]
     return exists().where(
-        rating.c.conversation_id == facts.c.conversation_id,
+        rating.c.conversation_id == conversation,
         rating.c.kind == EventKind.RATED,
-        rating.c.at >= start,
+        # As seconds: SQLite would otherwise search every rating since `start` by (kind, at).
+        epoch_seconds(rating.c.at) >= start.timestamp(),
         newest_rating(rating),
         condition,
     )

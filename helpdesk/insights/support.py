@@ -125,7 +125,10 @@ async def comments(session: AsyncSession, scope: Scope) -> list[Comment]:
     """The comments of the ratings that count, oldest first."""
     start, end = scope.instants
     connection = await _reading(session)
-    rows = list(await connection.execute(sql.comments(start, end, scope.by)))
+    rows = sorted(
+        await connection.execute(sql.comments(start, end, scope.by)),
+        key=lambda row: (row.at, row.conversation_id),
+    )
     names = await group_names(session, scope, {row.grp for row in rows})
     return [
         Comment(

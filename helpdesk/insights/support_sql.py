@@ -92,7 +92,9 @@ def group_of(by: Dimension | None, conversation_id: Any, opened_lang: Any) -> An
     return literal(None, String())  # everyone in one group
 
 
-def _has(conversation_id: Any, kind: EventKind, outcome: str | None = None) -> ColumnElement[bool]:
+def has_event(
+    conversation_id: Any, kind: EventKind, outcome: str | None = None
+) -> ColumnElement[bool]:
     event = EVENTS.alias("event")
     where = [event.c.conversation_id == conversation_id, event.c.kind == kind]
     if outcome is not None:
@@ -100,7 +102,7 @@ def _has(conversation_id: Any, kind: EventKind, outcome: str | None = None) -> C
     return select(event.c.id).where(*where).exists()  # the id: answered from the index alone
 
 
-def _count(conversation_id: Any, kind: EventKind) -> Any:
+def count_events(conversation_id: Any, kind: EventKind) -> Any:
     event = EVENTS.alias("event")
     return (
         select(func.count())
@@ -109,7 +111,7 @@ def _count(conversation_id: Any, kind: EventKind) -> Any:
     )
 
 
-def _reopened_soon(conversation_id: Any) -> ColumnElement[bool]:
+def reopened_soon(conversation_id: Any) -> ColumnElement[bool]:
     """Reopened within the window after one of its resolutions."""
     reopened, resolution = EVENTS.alias("reopened"), EVENTS.alias("resolution")
     return exists().where(
@@ -120,7 +122,7 @@ def _reopened_soon(conversation_id: Any) -> ColumnElement[bool]:
     )
 
 
-def _durable(conversation_id: Any, now: datetime) -> ColumnElement[bool]:
+def durable(conversation_id: Any, now: datetime) -> ColumnElement[bool]:
     """A resolution at least the window old that was not reopened within the window."""
     resolution, reopened = EVENTS.alias("resolution"), EVENTS.alias("reopened")
     held = ~exists().where(
@@ -131,31 +133,32 @@ def _durable(conversation_id: Any, now: datetime) -> ColumnElement[bool]:
     return exists().where(
         resolution.c.conversation_id == conversation_id,
         resolution.c.kind == EventKind.RESOLVED,
-        resolution.c.at <= now - REOPEN_WINDOW,
+        # As seconds: SQLite (with no statistics) would otherwise search every resolution old
+        # enough by (kind, at), for each conversation, instead of the conversation's own.
+        epoch_seconds(resolution.c.at) <= (now - REOPEN_WINDOW).timestamp(),
         held,
     )
 
 
 def conversation_facts(start: datetime, end: datetime, by: Dimension | None, *, now: datetime):
-    """One row per conversation opened in [start, end): when, its day, group, topic and what came
-    of it. Each figure is an indexed look-up; MATERIALIZED keeps each computed once."""
+    """One row per conversation opened in [start, end): its day, group, topic and what came of
+    it. Each figure is an indexed look-up; MATERIALIZED keeps each computed once."""
     opened = EVENTS.alias("opened")
     conversation = opened.c.conversation_id
-    resolved_by_bot = _has(conversation, EventKind.RESOLVED, Resolver.BOT)
+    resolved_by_bot = has_event(conversation, EventKind.RESOLVED, Resolver.BOT)
     return (
         select(
             conversation.label("conversation_id"),
-            opened.c.at.label("opened_at"),
             utc_day(opened.c.at).label("day"),
             group_of(by, conversation, opened.c.lang).label("grp"),
             topic_of(conversation).label("topic"),
-            _count(conversation, EventKind.BOT_TURN).label("turns"),
-            _count(conversation, EventKind.FALLBACK).label("fallbacks"),
-            _count(conversation, EventKind.RESOLVED).label("resolutions"),
-            one_if(_has(conversation, EventKind.ESCALATED)).label("handed_over"),
+            count_events(conversation, EventKind.BOT_TURN).label("turns"),
+            count_events(conversation, EventKind.FALLBACK).label("fallbacks"),
+            count_events(conversation, EventKind.RESOLVED).label("resolutions"),
+            one_if(has_event(conversation, EventKind.ESCALATED)).label("handed_over"),
             one_if(resolved_by_bot).label("bot_resolved"),
-            one_if(_reopened_soon(conversation)).label("reopened"),
-            one_if(_durable(conversation, now)).label("durable"),
+            one_if(reopened_soon(conversation)).label("reopened"),
+            one_if(durable(conversation, now)).label("durable"),
         )
         .where(opened.c.kind == EventKind.OPENED, opened.c.at >= start, opened.c.at < end)
         .cte("facts")
@@ -194,7 +197,13 @@ def _of_cohort(event: FromClause, start: datetime, end: datetime, by: Dimension 
             opened.c.kind == EventKind.OPENED,
         ),
     )
-    where = [opened.c.at >= start, opened.c.at < end, event.c.at >= start]
+    # The event's moment as seconds: SQLite (with no statistics) would otherwise search every
+    # event of the kind since `start` by (kind, at) for each conversation, not its own events.
+    where = [
+        opened.c.at >= start,
+        opened.c.at < end,
+        epoch_seconds(event.c.at) >= start.timestamp(),
+    ]
     columns = [
         utc_day(opened.c.at).label("day"),
         group_of(by, event.c.conversation_id, opened.c.lang).label("grp"),
@@ -264,7 +273,8 @@ def ratings(start: datetime, end: datetime, by: Dimension | None) -> Select:
 
 
 def comments(start: datetime, end: datetime, by: Dimension | None) -> Select:
-    """(day, group, conversation, when, rating, detail) of each counted rating with a comment."""
+    """(day, group, conversation, when, rating, detail) of each counted rating with a comment, in
+    no order (insights/support.py sorts them)."""
     rating = EVENTS.alias("rating")
     joined, where, columns = _of_cohort(rating, start, end, by)
     return (
@@ -282,5 +292,4 @@ def comments(start: datetime, end: datetime, by: Dimension | None) -> Select:
             rating.c.detail.is_not(None),
             newest_rating(rating),
         )
-        .order_by(rating.c.at)
-    )
+    )  # no ORDER BY: SQLite would then read every rating ever, in order, to find the range's
