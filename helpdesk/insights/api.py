@@ -4,9 +4,9 @@ figure, retention and support-influenced revenue of a range of days; as JSON, or
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel
@@ -15,6 +15,14 @@ from helpdesk.agents.api import COOKIE, DESK
 from helpdesk.agents.models import Role
 from helpdesk.errors import Forbidden
 from helpdesk.insights import tables
+from helpdesk.insights.answers import (
+    Asked,
+    CommentsAnswer,
+    ConversationsAnswer,
+    InfluenceAnswer,
+    RetentionAnswer,
+    SupportAnswer,
+)
 from helpdesk.insights.queries import (
     CommentsQuery,
     ConversationsQuery,
@@ -30,11 +38,14 @@ INSIGHTS = web.AppKey("insights", Insights)
 PRIVATE = {"Cache-Control": "no-store"}  # figures about the shop's customers: never cached
 
 
+Rows = Iterable[Mapping[str, Any]]
+
+
 class AdminsOnly(Forbidden):
     code = "admins_only"
 
 
-async def _admin(request: web.Request) -> None:
+async def require_admin(request: web.Request) -> None:
     """401 without a session, 403 for an agent who is no admin."""
     agent, _ = await request.app[DESK].agent_for(request.cookies.get(COOKIE))
     if agent.role != Role.ADMIN:
@@ -46,9 +57,7 @@ def _json(answer: BaseModel) -> web.Response:
     return web.json_response(body, headers=PRIVATE)
 
 
-def _csv(
-    name: str, first: date, last: date, columns: list[str], rows: Iterable[Mapping[str, Any]]
-) -> web.Response:
+def _csv(name: str, first: date, last: date, columns: list[str], rows: Rows) -> web.Response:
     return web.Response(
         text=tables.as_csv(columns, rows),
         content_type="text/csv",
@@ -60,57 +69,65 @@ def _csv(
     )
 
 
+Q = TypeVar("Q", bound=RangeQuery)
+A = TypeVar("A", bound=Asked)
+
+
+async def _answer(
+    request: web.Request,
+    model: type[Q],
+    ask: Callable[[Insights, Q], Awaitable[A]],
+    as_table: Callable[[Q, A], tuple[str, list[str], Rows]],
+) -> web.Response:
+    """What every insights call does: admins only, the query checked, the figures asked for,
+    then JSON, or CSV as `as_table` lays them out (file name, columns, rows)."""
+    await require_admin(request)
+    query = parse_query(model, request.query.items())
+    answer = await ask(request.app[INSIGHTS], query)
+    if query.format == Format.CSV:
+        name, columns, rows = as_table(query, answer)
+        return _csv(name, answer.first, answer.last, columns, rows)
+    return _json(answer)
+
+
 @routes.get("/api/agent/insights/support")
 async def support(request: web.Request) -> web.Response:
-    await _admin(request)
-    query = parse_query(SupportQuery, request.query.items())
-    answer = await request.app[INSIGHTS].support(query)
-    if query.format == Format.CSV:
-        rows = tables.support_rows(answer.figures)
-        return _csv("support", answer.first, answer.last, tables.support_columns(), rows)
-    return _json(answer)
+    def as_table(_query: SupportQuery, answer: SupportAnswer) -> tuple[str, list[str], Rows]:
+        return "support", tables.support_columns(), tables.support_rows(answer.figures)
+
+    return await _answer(request, SupportQuery, Insights.support, as_table)
 
 
 @routes.get("/api/agent/insights/comments")
 async def comments(request: web.Request) -> web.Response:
-    await _admin(request)
-    query = parse_query(CommentsQuery, request.query.items())
-    answer = await request.app[INSIGHTS].comments(query)
-    if query.format == Format.CSV:
-        rows = tables.model_rows(answer.comments)
-        return _csv("comments", answer.first, answer.last, tables.COMMENT_COLUMNS, rows)
-    return _json(answer)
+    def as_table(_query: CommentsQuery, answer: CommentsAnswer) -> tuple[str, list[str], Rows]:
+        return "comments", tables.COMMENT_COLUMNS, tables.model_rows(answer.comments)
+
+    return await _answer(request, CommentsQuery, Insights.comments, as_table)
 
 
 @routes.get("/api/agent/insights/conversations")
 async def conversations(request: web.Request) -> web.Response:
-    await _admin(request)
-    query = parse_query(ConversationsQuery, request.query.items())
-    answer = await request.app[INSIGHTS].conversations(query)
-    if query.format == Format.CSV:
+    def as_table(
+        query: ConversationsQuery, answer: ConversationsAnswer
+    ) -> tuple[str, list[str], Rows]:
         rows = tables.model_rows(answer.conversations)
-        name = f"conversations-{query.kind}"
-        return _csv(name, answer.first, answer.last, tables.CONVERSATION_COLUMNS, rows)
-    return _json(answer)
+        return f"conversations-{query.kind}", tables.CONVERSATION_COLUMNS, rows
+
+    return await _answer(request, ConversationsQuery, Insights.conversations, as_table)
 
 
 @routes.get("/api/agent/insights/retention")
 async def retention(request: web.Request) -> web.Response:
-    await _admin(request)
-    query = parse_query(RangeQuery, request.query.items())
-    answer = await request.app[INSIGHTS].retention(query)
-    if query.format == Format.CSV:
-        rows = tables.retention_rows(answer)
-        return _csv("retention", answer.first, answer.last, tables.RETENTION_COLUMNS, rows)
-    return _json(answer)
+    def as_table(_query: RangeQuery, answer: RetentionAnswer) -> tuple[str, list[str], Rows]:
+        return "retention", tables.RETENTION_COLUMNS, tables.retention_rows(answer)
+
+    return await _answer(request, RangeQuery, Insights.retention, as_table)
 
 
 @routes.get("/api/agent/insights/influence")
 async def influence(request: web.Request) -> web.Response:
-    await _admin(request)
-    query = parse_query(RangeQuery, request.query.items())
-    answer = await request.app[INSIGHTS].influence(query)
-    if query.format == Format.CSV:
-        rows = tables.influence_rows(answer)
-        return _csv("influence", answer.first, answer.last, tables.INFLUENCE_COLUMNS, rows)
-    return _json(answer)
+    def as_table(_query: RangeQuery, answer: InfluenceAnswer) -> tuple[str, list[str], Rows]:
+        return "influence", tables.INFLUENCE_COLUMNS, tables.influence_rows(answer)
+
+    return await _answer(request, RangeQuery, Insights.influence, as_table)
