@@ -15,7 +15,7 @@ routes = web.RouteTableDef()
 STATIC = Path(__file__).resolve().parent.parent / "static" / "workspace"
 # The page's own texts, and the few words naming what a shopper asked about (reasons, topics).
 PREFIXES = ("workspace_", "intent_")
-SHARED = STATIC.parent / "shared"  # what the shopper's widget uses too (reconnect.js)
+SHARED = STATIC.parent / "shared"  # what other pages use too (reconnect.js, base.css)
 JS, CSS = (
     "text/javascript",
     "text/css",
@@ -23,6 +23,7 @@ JS, CSS = (
 # Only these files are served, each from its folder with its own type: nothing else under static/
 # leaks out. The page's ES modules import one another by these flat names ("./api.js").
 ASSETS = {
+    "base.css": (SHARED, CSS),
     "workspace.css": (STATIC, CSS),
     "workspace.js": (STATIC, JS),  # the entry module, loaded by index.html
     "actions.js": (STATIC, JS),
