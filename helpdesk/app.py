@@ -22,6 +22,8 @@ from helpdesk.chat.service import Chat
 from helpdesk.clock import Clock
 from helpdesk.database import DB, database_context
 from helpdesk.insights import api as insights_api
+from helpdesk.insights import chart_api
+from helpdesk.insights import page as insights_page
 from helpdesk.insights.bot_resolutions import BotResolutions, sweeping
 from helpdesk.insights.service import Insights
 from helpdesk.languages import argos
@@ -89,7 +91,8 @@ def create_app(
     app.cleanup_ctx.append(callbacks_context(settings))  # Rasa's doors, on their own listener
     for module in (health_api, chat_api, agent_api, shopify_api, workspace_page, widget_api):
         app.router.add_routes(module.routes)
-    app.router.add_routes(insights_api.routes)  # the KPIs and retention, for admins
+    for module in (insights_api, chart_api, insights_page):  # the KPIs and retention, for admins
+        app.router.add_routes(module.routes)
     app.router.add_routes(metrics_api.routes)  # for Prometheus, behind METRICS_TOKEN
     return app
 

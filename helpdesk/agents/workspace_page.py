@@ -13,8 +13,9 @@ from helpdesk.web.keys import LOCALES
 
 routes = web.RouteTableDef()
 STATIC = Path(__file__).resolve().parent.parent / "static" / "workspace"
-# The page's own texts, and the few words naming what a shopper asked about (reasons, topics).
-PREFIXES = ("workspace_", "intent_")
+# The texts of the workspace and its insights page, and the few words naming what a shopper
+# asked about (reasons, topics).
+PREFIXES = ("workspace_", "insights_", "intent_")
 SHARED = STATIC.parent / "shared"  # what other pages use too (reconnect.js, base.css)
 JS, CSS = (
     "text/javascript",
@@ -23,7 +24,7 @@ JS, CSS = (
 # Only these files are served, each from its folder with its own type: nothing else under static/
 # leaks out. The page's ES modules import one another by these flat names ("./api.js").
 ASSETS = {
-    "base.css": (SHARED, CSS),
+    "base.css": (SHARED, CSS),  # what the insights page's style shares with this one
     "workspace.css": (STATIC, CSS),
     "workspace.js": (STATIC, JS),  # the entry module, loaded by index.html
     "actions.js": (STATIC, JS),
@@ -67,7 +68,7 @@ HEADERS = {
 }
 
 
-def _file(name: str, content_type: str, cache: str, folder: Path = STATIC) -> web.Response:
+def static_file(name: str, content_type: str, cache: str, folder: Path = STATIC) -> web.Response:
     body = (folder / name).read_bytes()  # read per request: an edit shows on reload
     return web.Response(
         body=body,
@@ -79,7 +80,7 @@ def _file(name: str, content_type: str, cache: str, folder: Path = STATIC) -> we
 
 @routes.get("/agent")
 async def page(_request: web.Request) -> web.Response:
-    return _file("index.html", "text/html", "no-store")
+    return static_file("index.html", "text/html", "no-store")
 
 
 @routes.get("/agent/static/{name}")
@@ -88,7 +89,7 @@ async def asset(request: web.Request) -> web.Response:
     if name not in ASSETS:
         raise NotFound(f"no workspace file named {name[:40]!r}")
     folder, content_type = ASSETS[name]
-    return _file(name, content_type, "no-cache", folder)
+    return static_file(name, content_type, "no-cache", folder)
 
 
 @routes.get("/agent/strings")

@@ -28,6 +28,7 @@ MAX_GROUP_LENGTH = 320  # an agent's email is the longest group name
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _WHOLE = re.compile(r"[0-9]{1,9}", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}", re.ASCII)
 
 
 class Format(StrEnum):
@@ -124,6 +125,19 @@ class ConversationsQuery(RangeQuery):
     def model_post_init(self, _context: Any) -> None:
         if self.group is not None and self.by is None:
             raise BadRequest("group needs by: say which figures the group is one of")
+
+
+def _language(value: object) -> str:
+    if not isinstance(value, str) or not _LANGUAGE_TAG.fullmatch(value):
+        raise ValueError(f"give a language tag such as en or pt-BR; got {_shown(value)}")
+    return value
+
+
+class ChartQuery(SupportQuery):
+    """A chart of the dashboard: its figures asked as the support call asks them, its texts,
+    numbers and dates in `lang` (English where the shop has no texts in it)."""
+
+    lang: Annotated[str, BeforeValidator(_language)] = "en"
 
 
 def midnight(day: date) -> datetime:

@@ -65,6 +65,7 @@ class Period(StrEnum):
     DAY = "day"
     WEEK = "week"  # from Monday
     MONTH = "month"
+    RANGE = "range"  # the whole range as one period, named by its first day
 
 
 @dataclass
@@ -132,7 +133,7 @@ async def comments(session: AsyncSession, scope: Scope) -> list[Comment]:
     names = await group_names(session, scope, {row.grp for row in rows})
     return [
         Comment(
-            period=_period_of(scope.period, row.day),
+            period=_period_of(scope, row.day),
             group=names[row.grp],
             conversation_id=row.conversation_id,
             at=row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC),
@@ -157,12 +158,14 @@ _OUTCOME_COUNTS += ["reopened", "resolutions", "bot_turns", "fallbacks"]
 
 
 def _key(scope: Scope, day: Any, group: Any) -> tuple[date, Any]:
-    return _period_of(scope.period, day), group if scope.by else ALL
+    return _period_of(scope, day), group if scope.by else ALL
 
 
-def _period_of(period: Period, day: Any) -> date:
+def _period_of(scope: Scope, day: Any) -> date:
     """The first day of the period a UTC day ('YYYY-MM-DD') falls in."""
-    first = date.fromisoformat(str(day)[:10])
+    first, period = date.fromisoformat(str(day)[:10]), scope.period
+    if period == Period.RANGE:
+        return scope.start
     if period == Period.WEEK:
         return first - timedelta(days=first.weekday())
     if period == Period.MONTH:

@@ -74,7 +74,7 @@ async def test_strings_come_in_the_language_asked_for(client):
     assert body["strings"]["workspace_claim"] == "Tomar"
     assert body["strings"]["intent_human_handoff"] == SPANISH["intent_human_handoff"]["text"]
     assert set(body["strings"]) == {
-        key for key in ENGLISH if key.startswith(("workspace_", "intent_"))
+        key for key in ENGLISH if key.startswith(("workspace_", "insights_", "intent_"))
     }
     assert_locked_down(response)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,14 @@ async def browser():
             yield chromium
         finally:
             await chromium.close()
+
+
+@pytest.fixture
+def port() -> int:
+    """A free port for a page's server: its origin must be the service's own (settings.port)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture

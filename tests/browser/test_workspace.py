@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 
 import pytest
 from playwright.async_api import expect
@@ -34,13 +33,6 @@ REPLY, REPLY_ZH = (
 CANNED = "Let me check that for you, it will only take a minute."
 CANNED_ZH = "我帮您查一下，只需要一分钟。"
 HANDOFF = [BotMessage(key="utter_handoff"), BotMessage(escalate={"reason": "human_handoff"})]
-
-
-@pytest.fixture
-def port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

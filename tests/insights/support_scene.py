@@ -85,12 +85,18 @@ class Helpdesk:
 
     @classmethod
     async def started(cls, aiohttp_client, settings, detector, translator, tmp_path, bot):
+        app, clock = cls.built(settings, detector, translator, tmp_path, bot)
+        return cls(await aiohttp_client(app), clock)
+
+    @staticmethod
+    def built(settings, detector, translator, tmp_path, bot):
+        """The app on the teams' nine-to-five hours, and its clock on Wednesday at 10:00."""
         settings.policies_dir = policies_with_support(
             tmp_path / "policies", eu_hours=NINE_TO_FIVE, americas_hours=NINE_TO_FIVE
         )
         clock = StoppedClock(WEDNESDAY + timedelta(hours=10))
         app = create_app(settings, bot=bot, detector=detector, translator=translator, clock=clock)
-        return cls(await aiohttp_client(app), clock)
+        return app, clock
 
     def at(self, day: int, hour: int, minute: int = 0) -> None:
         """Days after Wednesday 18 November 2026, at a time in Amsterdam."""

@@ -65,6 +65,7 @@ export async function start({ agent, csrf_token }) {
   api.useCsrfToken(csrf_token);
   await loadStrings((agent.languages && agent.languages[0]) || "en");
   $("agent-name").textContent = agent.name;
+  show($("insights-link"), agent.role === "admin"); // the API refuses the others anyway
   show($("login"), false);
   show($("workspace"), true);
   state.started = true;
