@@ -54,13 +54,13 @@ import asyncpg
 from sqlalchemy.exc import DBAPIError
 
 from helpdesk.database import Database
+from helpdesk.insights.conversation_sql import Dimension
 from helpdesk.insights.drilldown import Behind, conversations_behind
 from helpdesk.insights.events import EventKind, Resolver, TurnOutcome
 from helpdesk.insights.hours import Hours
 from helpdesk.insights.influence import support_influence
 from helpdesk.insights.retention import retention
 from helpdesk.insights.support import Period, Scope, comments, support_kpis
-from helpdesk.insights.support_sql import Dimension
 from helpdesk.policies import Policies, load_policies
 from helpdesk.policies.markets import market_of
 from helpdesk.policies.support import Availability, availability, teams_for_language

@@ -18,9 +18,9 @@ from helpdesk.errors import BadRequest, NotFound
 from helpdesk.insights import charts
 from helpdesk.insights.answers import SupportKpis
 from helpdesk.insights.api import INSIGHTS, PRIVATE, require_admin
+from helpdesk.insights.conversation_sql import Dimension
 from helpdesk.insights.queries import ChartQuery, parse_query
 from helpdesk.insights.support import ALL, Period
-from helpdesk.insights.support_sql import Dimension
 from helpdesk.languages.locales import FALLBACK_LANGUAGE, Locales
 from helpdesk.languages.tags import base_language
 from helpdesk.web.keys import LOCALES

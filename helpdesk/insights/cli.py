@@ -15,12 +15,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from helpdesk.clock import Clock
 from helpdesk.database import Database
 from helpdesk.insights import printed, tables
+from helpdesk.insights.conversation_sql import Dimension
 from helpdesk.insights.hours import Hours
 from helpdesk.insights.influence import support_influence
 from helpdesk.insights.queries import DEFAULT_DAYS, FIRST_DAY, LAST_DAY, midnight
 from helpdesk.insights.retention import retention
 from helpdesk.insights.support import Period, Scope, comments, support_kpis
-from helpdesk.insights.support_sql import Dimension
 from helpdesk.policies.loading import Policies
 from helpdesk.settings import Settings
 

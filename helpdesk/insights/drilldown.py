@@ -20,20 +20,20 @@ from helpdesk.agents.models import Agent
 from helpdesk.chat.models import Conversation
 from helpdesk.clock import aware
 from helpdesk.insights.answers import BehindConversation, BehindPage
-from helpdesk.insights.customers import for_reports
-from helpdesk.insights.events import EventKind, Resolver
-from helpdesk.insights.sql import epoch_seconds, one_if
-from helpdesk.insights.support import NONE, UNKNOWN, Scope, group_names
-from helpdesk.insights.support_sql import (
+from helpdesk.insights.conversation_sql import (
     EVENTS,
     Dimension,
     count_events,
     durable,
     group_of,
     has_event,
-    newest_rating,
     reopened_soon,
 )
+from helpdesk.insights.customers import for_reports
+from helpdesk.insights.events import EventKind, Resolver
+from helpdesk.insights.sql import epoch_seconds, one_if
+from helpdesk.insights.support import NONE, UNKNOWN, Scope, group_names
+from helpdesk.insights.support_sql import newest_rating
 from helpdesk.policies.codes import COUNTRIES
 from helpdesk.policies.markets import market_of
 

@@ -13,10 +13,10 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from helpdesk.errors import BadRequest
+from helpdesk.insights.conversation_sql import Dimension
 from helpdesk.insights.drilldown import Behind
 from helpdesk.insights.hours import Hours
 from helpdesk.insights.support import Period
-from helpdesk.insights.support_sql import Dimension
 
 DEFAULT_DAYS = 30  # without from and to: the 30 days up to today (UTC)
 MAX_DAYS = 731  # two years, a leap day included: longer ranges are a mistake, or a backup job

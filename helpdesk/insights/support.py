@@ -51,9 +51,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from helpdesk.agents.models import Agent
 from helpdesk.insights import support_sql as sql
 from helpdesk.insights.answers import Comment, Durations, IntentCount, SupportKpis
+from helpdesk.insights.conversation_sql import Dimension
 from helpdesk.insights.events import EventKind
 from helpdesk.insights.hours import Hours, TeamHours, team_rules
-from helpdesk.insights.support_sql import Dimension
 from helpdesk.policies.markets import Market, market_of
 from helpdesk.policies.support_schema import SupportPolicy, Team
 

@@ -11,9 +11,9 @@ from datetime import date
 import pytest
 
 from helpdesk.database import DB
+from helpdesk.insights.conversation_sql import Dimension
 from helpdesk.insights.hours import Hours
 from helpdesk.insights.support import Period, Scope, support_kpis
-from helpdesk.insights.support_sql import Dimension
 from helpdesk.policies.watch import POLICIES
 from tests.insights.support_scene import (
     SCRIPT,

@@ -10,9 +10,9 @@ import pytest
 
 from helpdesk.database import DB
 from helpdesk.insights.answers import SupportKpis
+from helpdesk.insights.conversation_sql import Dimension
 from helpdesk.insights.hours import Hours
 from helpdesk.insights.support import Period, Scope, comments, support_kpis
-from helpdesk.insights.support_sql import Dimension
 from helpdesk.policies.watch import POLICIES
 from tests.insights.support_scene import (
     SCRIPT,

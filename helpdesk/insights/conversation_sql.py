@@ -1,0 +1,140 @@
+"""What the event log says of one conversation, as SQL expressions to put in a query about many:
+its first topic, team, agent, language and market, whether it had an event of a kind, how many,
+whether it was reopened soon after a resolution, whether a resolution held.
+Each is a look-up on the conversation's own events (indexed by conversation and kind)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import String, exists, func, inspect, literal, select
+from sqlalchemy.sql import ColumnElement
+
+from helpdesk.insights.events import ConversationEvent, EventKind
+from helpdesk.insights.sql import days_between, epoch_seconds
+from helpdesk.orders.models import Order, VerificationAttempt
+
+EVENTS = inspect(ConversationEvent).local_table
+REOPEN_WINDOW = timedelta(days=7)
+# What the NLU reads that is no topic of the conversation: small talk, yes and no, "a person".
+NOT_TOPICS = ["greet", "goodbye", "thank_you", "affirm", "deny", "inform", "stop", "bot_challenge"]
+NOT_TOPICS += ["nlu_fallback", "out_of_scope", "human_handoff"]
+
+
+class Dimension(StrEnum):
+    LANGUAGE = "language"
+    INTENT = "intent"
+    TEAM = "team"
+    AGENT = "agent"
+    MARKET = "market"  # grouped by country here; countries become markets in support.py
+
+
+def _first(kind: EventKind, column: str, conversation_id: Any, *, topical: bool = False) -> Any:
+    """The conversation's first event of `kind` (with a topic, if `topical`): its `column`."""
+    first = EVENTS.alias("first")
+    where = [first.c.conversation_id == conversation_id, first.c.kind == kind]
+    if topical:
+        where.append(first.c.intent.not_in(NOT_TOPICS))  # NOT IN also leaves out NULL
+    return select(first.c[column]).where(*where).order_by(first.c.id).limit(1).scalar_subquery()
+
+
+def topic_of(conversation_id: Any) -> Any:
+    """The first topic the NLU read in the conversation."""
+    return _first(EventKind.BOT_TURN, "intent", conversation_id, topical=True)
+
+
+def country_of(conversation_id: Any) -> Any:
+    """The country of the first order the conversation proved; for a shopper the shop signed
+    in, of that customer's latest order."""
+    proof, order = inspect(VerificationAttempt).local_table, inspect(Order).local_table
+    proved = (
+        select(order.c.country)
+        .join(proof, proof.c.order_number == order.c.number)
+        .where(proof.c.conversation_id == conversation_id, proof.c.succeeded.is_(True))
+        .order_by(proof.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    signed_in = (
+        select(proof.c.email)
+        .where(
+            proof.c.conversation_id == conversation_id,
+            proof.c.succeeded.is_(True),
+            proof.c.method == "identity",
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    latest_order = (
+        select(order.c.country)
+        .where(order.c.email == signed_in)
+        .order_by(order.c.placed_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(proved, latest_order)
+
+
+def group_of(by: Dimension | None, conversation_id: Any, opened_lang: Any) -> Any:
+    """The conversation's group (insights/support.py defines each)."""
+    if by == Dimension.LANGUAGE:
+        return func.coalesce(_first(EventKind.BOT_TURN, "lang", conversation_id), opened_lang)
+    if by == Dimension.INTENT:
+        return topic_of(conversation_id)
+    if by == Dimension.TEAM:
+        return _first(EventKind.QUEUED, "team", conversation_id)
+    if by == Dimension.AGENT:
+        return _first(EventKind.CLAIMED, "agent_id", conversation_id)
+    if by == Dimension.MARKET:
+        return country_of(conversation_id)
+    return literal(None, String())  # everyone in one group
+
+
+def has_event(
+    conversation_id: Any, kind: EventKind, outcome: str | None = None
+) -> ColumnElement[bool]:
+    event = EVENTS.alias("event")
+    where = [event.c.conversation_id == conversation_id, event.c.kind == kind]
+    if outcome is not None:
+        where.append(event.c.outcome == outcome)
+    return select(event.c.id).where(*where).exists()  # the id: answered from the index alone
+
+
+def count_events(conversation_id: Any, kind: EventKind) -> Any:
+    event = EVENTS.alias("event")
+    return (
+        select(func.count())
+        .where(event.c.conversation_id == conversation_id, event.c.kind == kind)
+        .scalar_subquery()
+    )
+
+
+def reopened_soon(conversation_id: Any) -> ColumnElement[bool]:
+    """Reopened within the window after one of its resolutions."""
+    reopened, resolution = EVENTS.alias("reopened"), EVENTS.alias("resolution")
+    return exists().where(
+        reopened.c.conversation_id == conversation_id,
+        reopened.c.kind == EventKind.REOPENED,
+        resolution.c.id == reopened.c.refers_to,
+        days_between(resolution.c.at, reopened.c.at) <= REOPEN_WINDOW.days,
+    )
+
+
+def durable(conversation_id: Any, now: datetime) -> ColumnElement[bool]:
+    """A resolution at least the window old that was not reopened within the window."""
+    resolution, reopened = EVENTS.alias("resolution"), EVENTS.alias("reopened")
+    held = ~exists().where(
+        reopened.c.refers_to == resolution.c.id,
+        reopened.c.kind == EventKind.REOPENED,
+        days_between(resolution.c.at, reopened.c.at) <= REOPEN_WINDOW.days,
+    )
+    return exists().where(
+        resolution.c.conversation_id == conversation_id,
+        resolution.c.kind == EventKind.RESOLVED,
+        # As seconds: SQLite (with no statistics) would otherwise search every resolution old
+        # enough by (kind, at), for each conversation, instead of the conversation's own.
+        epoch_seconds(resolution.c.at) <= (now - REOPEN_WINDOW).timestamp(),
+        held,
+    )
