@@ -1,7 +1,7 @@
 """Benchmark: the insights dashboard's queries on a year of a shop's history, SQLite and PostgreSQL.
 
 Run: .venv/bin/python -m benchmarks.insights_history [--database sqlite|postgres|both]
-     [--scale 1.0] [--keep] [--postgres-url URL] [--runs 3] [--limit 60]
+     [--scale 1.0] [--keep] [--postgres-url URL] [--runs 3] [--limit 60] [--reuse URL]
 
 1. A fresh database, made by the project's own migrations (Database.upgrade) so that the indexes
    are the real ones: SQLite, a file in a temporary folder; PostgreSQL, a new database on
@@ -17,7 +17,10 @@ Run: .venv/bin/python -m benchmarks.insights_history [--database sqlite|postgres
    each hand-over). The shop's seven languages and its markets are mixed. Rows are written in
    bulk (executemany on SQLite, COPY on PostgreSQL), their ids given in the order of their
    moments, as the helpdesk would have written them; PostgreSQL is then VACUUM ANALYZEd, as its
-   autovacuum would do; SQLite gets no ANALYZE, as the helpdesk runs none.
+   autovacuum would do; SQLite gets no ANALYZE, as the helpdesk runs none. Then the facts of
+   every conversation are folded (insights/facts.py), as the service's sweep does every minute;
+   the fold's time is reported with the fill's. With --reuse URL a database kept by an earlier
+   run is upgraded, folded and timed instead.
 3. Every dashboard query, best of 3 (one that takes over RUN_ONCE_SECONDS runs once), each in
    a session of its own as a request has: the support KPIs of a month and of the year, by no
    group and by each dimension, per day, week and month, in business and calendar hours; their
@@ -54,6 +57,7 @@ import asyncpg
 from sqlalchemy.exc import DBAPIError
 
 from helpdesk.database import Database
+from helpdesk.insights import facts
 from helpdesk.insights.conversation_sql import Dimension
 from helpdesk.insights.drilldown import Behind, conversations_behind
 from helpdesk.insights.events import EventKind, Resolver, TurnOutcome
@@ -1299,8 +1303,15 @@ async def run_engine(
         await database.upgrade()
         migrated = time.perf_counter() - started
         progress(f"{engine}: migrated in {migrated:.1f} s; filling {counts}")
-        filled = await fill(await writer_for(), policies, counts)
+        if args.reuse:
+            filled = Filled()  # filled by an earlier run (--keep)
+        else:
+            filled = await fill(await writer_for(), policies, counts)
         filled.seconds = {"migrate": migrated, **filled.seconds}
+        started = time.perf_counter()
+        async with database.session() as session:  # what the service's sweep does all year
+            filled.rows["conversation_facts (folded)"] = await facts.fold(session)
+        filled.seconds["fold"] = time.perf_counter() - started
         total = sum(filled.seconds.values())
         progress(f"{engine}: filled in {total:.1f} s ({_parts(filled.seconds)})")
         size = await database_size(database)
@@ -1329,6 +1340,9 @@ async def database_size(database: Database) -> float:
 
 
 async def run_sqlite(args, policies: Policies) -> EngineRun:
+    if args.reuse:
+        url = args.reuse
+        return await run_engine("sqlite", url, _no_writer, args, policies)
     folder = Path(tempfile.mkdtemp(prefix="helpdesk-insights-history-"))
     path = folder / "history.db"
 
@@ -1357,7 +1371,13 @@ async def postgres_server(urls: tuple[str, ...]) -> str:
     raise SystemExit(f"no PostgreSQL answers at {' or '.join(urls)} (--postgres-url)")
 
 
+async def _no_writer() -> None:
+    raise AssertionError("--reuse: the database is filled already")
+
+
 async def run_postgres(args, policies: Policies) -> EngineRun:
+    if args.reuse:
+        return await run_engine("postgres", args.reuse, _no_writer, args, policies)
     server = await postgres_server((args.postgres_url,) if args.postgres_url else DEFAULT_POSTGRES)
     name = f"helpdesk_insights_history_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(server)
@@ -1426,7 +1446,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", help="a server whose user may create databases")
     parser.add_argument("--runs", type=int, default=3, help="runs of each query; the best counts")
     parser.add_argument("--limit", type=float, default=60.0, help="seconds a run may take")
+    parser.add_argument(
+        "--reuse",
+        metavar="URL",
+        help="time a database an earlier run kept (--keep) instead of filling a new one; "
+        "give --database sqlite or postgres to say which engine the URL is",
+    )
     args = parser.parse_args(argv)
+    if args.reuse and args.database == "both":
+        parser.error("--reuse names one database: give --database sqlite or postgres")
     policies = load_policies(PROJECT_ROOT / "policies")
     if isinstance(policies, list):
         raise SystemExit("the policy files have errors: python -m helpdesk policies check")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from functools import partial
 
 import aiohttp
 from aiohttp import web
@@ -13,6 +14,7 @@ from helpdesk import health_api
 from helpdesk.agents import api as agent_api
 from helpdesk.agents import workspace_page
 from helpdesk.agents.desk import AgentDesk
+from helpdesk.background import repeating
 from helpdesk.chat import api as chat_api
 from helpdesk.chat import widget_api
 from helpdesk.chat.guard import RATE_LIMITER, RateLimiter, chat_guard
@@ -20,11 +22,12 @@ from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.payloads import ShopperPayloads, domain_intents
 from helpdesk.chat.service import Chat
 from helpdesk.clock import Clock
-from helpdesk.database import DB, database_context
+from helpdesk.database import DB, Database, database_context
 from helpdesk.insights import api as insights_api
-from helpdesk.insights import chart_api
+from helpdesk.insights import chart_api, facts
 from helpdesk.insights import page as insights_page
-from helpdesk.insights.bot_resolutions import BotResolutions, sweeping
+from helpdesk.insights.bot_resolutions import SWEEP_EVERY_SECONDS, BotResolutions
+from helpdesk.insights.facts import FOLD_EVERY_SECONDS
 from helpdesk.insights.service import Insights
 from helpdesk.languages import argos
 from helpdesk.languages.detection import LanguageDetector
@@ -108,13 +111,26 @@ def _argos_context(settings: Settings):
 
 
 async def _bot_resolutions(app: web.Application) -> AsyncIterator[None]:
-    """cleanup_ctx: the sweep that records the conversations the bot resolved."""
+    """cleanup_ctx: the sweep that records the conversations the bot resolved, and the fold of
+    each conversation's facts for the insights."""
     chat = app[chat_api.CHAT]
     resolutions = BotResolutions(
         database=app[DB], outbox=chat.outbox, clock=app[CLOCK], turns=chat.turns
     )
-    async with sweeping(resolutions):
+    async with (
+        repeating(
+            resolutions.sweep, every=SWEEP_EVERY_SECONDS, doing="recording the bot's resolutions"
+        ),
+        repeating(
+            partial(_fold, app[DB]), every=FOLD_EVERY_SECONDS, doing="folding the insights' facts"
+        ),
+    ):
         yield
+
+
+async def _fold(database: Database) -> None:
+    async with database.session() as session:
+        await facts.fold(session)
 
 
 def _services_context(

@@ -11,10 +11,7 @@ stays `bot`: for the shopper nothing ends, the bot is still there.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -122,26 +119,3 @@ class BotResolutions:
                     session, conversation, prompt, now=now, sender=Sender.SYSTEM
                 )
         return True
-
-
-@contextlib.asynccontextmanager
-async def sweeping(
-    resolutions: BotResolutions, every: float = SWEEP_EVERY_SECONDS
-) -> AsyncIterator[None]:
-    """Sweep every `every` seconds while the service runs."""
-
-    async def loop() -> None:
-        while True:
-            await asyncio.sleep(every)
-            try:
-                await resolutions.sweep()
-            except Exception:  # noqa: BLE001 - the next sweep tries again
-                log.exception("recording the bot's resolutions failed")
-
-    task = asyncio.create_task(loop())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

@@ -5,7 +5,7 @@ Each is a look-up on the conversation's own events (indexed by conversation and 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy import String, exists, func, inspect, literal, select
 from sqlalchemy.sql import ColumnElement
 
 from helpdesk.insights.events import ConversationEvent, EventKind
-from helpdesk.insights.sql import days_between, epoch_seconds
+from helpdesk.insights.sql import days_between
 from helpdesk.orders.models import Order, VerificationAttempt
 
 EVENTS = inspect(ConversationEvent).local_table
@@ -122,19 +122,21 @@ def reopened_soon(conversation_id: Any) -> ColumnElement[bool]:
     )
 
 
-def durable(conversation_id: Any, now: datetime) -> ColumnElement[bool]:
-    """A resolution at least the window old that was not reopened within the window."""
+def held_from(conversation_id: Any) -> Any:
+    """When the first of its resolutions that was not reopened within the window happened (NULL
+    without one): the conversation's resolution is durable once the window has passed since."""
     resolution, reopened = EVENTS.alias("resolution"), EVENTS.alias("reopened")
     held = ~exists().where(
         reopened.c.refers_to == resolution.c.id,
         reopened.c.kind == EventKind.REOPENED,
         days_between(resolution.c.at, reopened.c.at) <= REOPEN_WINDOW.days,
     )
-    return exists().where(
-        resolution.c.conversation_id == conversation_id,
-        resolution.c.kind == EventKind.RESOLVED,
-        # As seconds: SQLite (with no statistics) would otherwise search every resolution old
-        # enough by (kind, at), for each conversation, instead of the conversation's own.
-        epoch_seconds(resolution.c.at) <= (now - REOPEN_WINDOW).timestamp(),
-        held,
+    return (
+        select(func.min(resolution.c.at))
+        .where(
+            resolution.c.conversation_id == conversation_id,
+            resolution.c.kind == EventKind.RESOLVED,
+            held,
+        )
+        .scalar_subquery()
     )

@@ -1,9 +1,7 @@
 """The conversations behind a figure of the support KPIs: those opened in the range that the
 figure counted (automated, handed over, reopened...), in one group of a split if asked, a page
-at a time, oldest first. Each kind counts exactly as the figure of the same name in support.py.
-
-The page is found first, with only the condition asked for; what is shown of each conversation
-is then worked out for the page alone (a year holds 100,000 conversations, a page 100)."""
+at a time, oldest first. Each kind counts exactly as the figure of the same name in support.py,
+from the same facts of each conversation (insights/facts.py)."""
 
 from __future__ import annotations
 
@@ -23,15 +21,11 @@ from helpdesk.insights.answers import BehindConversation, BehindPage
 from helpdesk.insights.conversation_sql import (
     EVENTS,
     Dimension,
-    count_events,
-    durable,
-    group_of,
-    has_event,
-    reopened_soon,
 )
 from helpdesk.insights.customers import for_reports
-from helpdesk.insights.events import EventKind, Resolver
-from helpdesk.insights.sql import epoch_seconds, one_if
+from helpdesk.insights.events import EventKind
+from helpdesk.insights.facts import in_range
+from helpdesk.insights.sql import epoch_seconds
 from helpdesk.insights.support import NONE, UNKNOWN, Scope, group_names
 from helpdesk.insights.support_sql import newest_rating
 from helpdesk.policies.codes import COUNTRIES
@@ -68,33 +62,22 @@ async def conversations_behind(
     start, end = scope.instants
     await for_reports(session)
     connection = await session.connection()
-    opened = EVENTS.alias("opened")
-    conversation = opened.c.conversation_id
-    grp = group_of(scope.by, conversation, opened.c.lang)
-    where = [
-        opened.c.kind == EventKind.OPENED,
-        opened.c.at >= start,
-        opened.c.at < end,
-        _of_kind(conversation, kind, start, now),
-    ]
+    facts = in_range(start, end, scope.by, now=now)
+    where = [_of_kind(facts, kind, start)]
     if group is not None:
-        where.append(await _in_group(connection, scope, grp, group))
+        where.append(await _in_group(connection, scope, facts.c.grp, group))
     page = (
-        select(
-            conversation.label("conversation_id"),
-            opened.c.at.label("opened_at"),
-            grp.label("grp"),
-        )
+        select(facts, col(Conversation.lang).label("lang_now"), col(Conversation.state))
+        .join_from(facts, Conversation, col(Conversation.id) == facts.c.conversation_id)
         .where(*where)
-        .order_by(opened.c.at, conversation)
+        .order_by(facts.c.opened_at, facts.c.conversation_id)
         .limit(limit)
         .offset(offset)
-        .cte("page")
     )
-    rows = list(await connection.execute(_described(page)))
+    rows = list(await connection.execute(page))
     # Counted apart: a window's count(*) over the page query would rank every row in the range
-    # before the first page could be cut (several times slower on a year of conversations).
-    counted = select(func.count()).select_from(opened).where(*where)
+    # before the first page could be cut.
+    counted = select(func.count()).select_from(facts).where(*where)
     total = (await connection.execute(counted)).scalar_one()
     names = await group_names(session, scope, {row.grp for row in rows})
     shown = [_shown(row, names[row.grp] if scope.by else "all") for row in rows]
@@ -106,30 +89,11 @@ async def conversations_behind(
     )
 
 
-def _described(page: Any) -> Any:
-    """The page's conversations, oldest first, with what came of each."""
-    conversation = page.c.conversation_id
-    return (
-        select(
-            page,
-            col(Conversation.lang),
-            col(Conversation.state),
-            one_if(has_event(conversation, EventKind.ESCALATED)).label("handed_over"),
-            one_if(has_event(conversation, EventKind.RESOLVED, Resolver.BOT)).label("bot_resolved"),
-            count_events(conversation, EventKind.RESOLVED).label("resolutions"),
-            one_if(reopened_soon(conversation)).label("reopened"),
-            count_events(conversation, EventKind.FALLBACK).label("fallbacks"),
-        )
-        .join_from(page, Conversation, col(Conversation.id) == conversation)
-        .order_by(page.c.opened_at, conversation)
-    )
-
-
 def _shown(row: Any, group: str) -> BehindConversation:
     return BehindConversation(
         conversation_id=row.conversation_id,
         opened_at=aware(row.opened_at),
-        lang=row.lang,
+        lang=row.lang_now,
         state=row.state,
         group=group,
         handed_over=bool(row.handed_over),
@@ -140,25 +104,22 @@ def _shown(row: Any, group: str) -> BehindConversation:
     )
 
 
-def _of_kind(
-    conversation: Any, kind: Behind, start: datetime, now: datetime
-) -> ColumnElement[bool]:
+def _of_kind(facts: Any, kind: Behind, start: datetime) -> ColumnElement[bool]:
     """As support_sql.outcomes and support_sql.ratings count them."""
     if kind == Behind.ALL:
         return true()
     if kind == Behind.AUTOMATED:
-        bot = has_event(conversation, EventKind.RESOLVED, Resolver.BOT)
-        return and_(bot, ~has_event(conversation, EventKind.ESCALATED))
+        return and_(facts.c.bot_resolved == 1, facts.c.handed_over == 0)
     if kind == Behind.HANDED_OVER:
-        return has_event(conversation, EventKind.ESCALATED)
+        return facts.c.handed_over == 1
     if kind == Behind.RESOLVED:
-        return has_event(conversation, EventKind.RESOLVED)
+        return facts.c.resolutions > 0
     if kind == Behind.DURABLE:
-        return durable(conversation, now)
+        return facts.c.durable == 1
     if kind == Behind.REOPENED:
-        return reopened_soon(conversation)
+        return facts.c.reopened == 1
     if kind == Behind.FALLBACK:
-        return has_event(conversation, EventKind.FALLBACK)
+        return facts.c.fallbacks > 0
     rating = EVENTS.alias("rating")
     condition = {
         Behind.RATED: true(),
@@ -166,7 +127,7 @@ def _of_kind(
         Behind.COMMENTED: rating.c.detail.is_not(None),
     }[kind]
     return exists().where(
-        rating.c.conversation_id == conversation,
+        rating.c.conversation_id == facts.c.conversation_id,
         rating.c.kind == EventKind.RATED,
         # As seconds: SQLite would otherwise search every rating since `start` by (kind, at).
         epoch_seconds(rating.c.at) >= start.timestamp(),

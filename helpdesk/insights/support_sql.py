@@ -9,51 +9,18 @@ from datetime import datetime
 from sqlalchemy import and_, case, exists, func, null, or_, select
 from sqlalchemy.sql import ColumnElement, FromClause, Select
 
-from helpdesk.insights.conversation_sql import (
-    EVENTS,
-    Dimension,
-    count_events,
-    durable,
-    group_of,
-    has_event,
-    reopened_soon,
-    topic_of,
-)
+from helpdesk.insights.conversation_sql import EVENTS, Dimension
 from helpdesk.insights.events import EventKind, Resolver
-from helpdesk.insights.sql import count_if, epoch_seconds, one_if, utc_day
+from helpdesk.insights.facts import groups_in_range
+from helpdesk.insights.facts import in_range as facts_in_range
+from helpdesk.insights.sql import count_if, epoch_seconds
 
 TIMED = [EventKind.CLAIMED, EventKind.FIRST_AGENT_REPLY, EventKind.RESOLVED, EventKind.QUEUED]
 
 
-def conversation_facts(start: datetime, end: datetime, by: Dimension | None, *, now: datetime):
-    """One row per conversation opened in [start, end): its day, group, topic and what came of
-    it. Each figure is an indexed look-up; MATERIALIZED keeps each computed once."""
-    opened = EVENTS.alias("opened")
-    conversation = opened.c.conversation_id
-    resolved_by_bot = has_event(conversation, EventKind.RESOLVED, Resolver.BOT)
-    return (
-        select(
-            conversation.label("conversation_id"),
-            utc_day(opened.c.at).label("day"),
-            group_of(by, conversation, opened.c.lang).label("grp"),
-            topic_of(conversation).label("topic"),
-            count_events(conversation, EventKind.BOT_TURN).label("turns"),
-            count_events(conversation, EventKind.FALLBACK).label("fallbacks"),
-            count_events(conversation, EventKind.RESOLVED).label("resolutions"),
-            one_if(has_event(conversation, EventKind.ESCALATED)).label("handed_over"),
-            one_if(resolved_by_bot).label("bot_resolved"),
-            one_if(reopened_soon(conversation)).label("reopened"),
-            one_if(durable(conversation, now)).label("durable"),
-        )
-        .where(opened.c.kind == EventKind.OPENED, opened.c.at >= start, opened.c.at < end)
-        .cte("facts")
-        .prefix_with("MATERIALIZED")
-    )
-
-
 def outcomes(start: datetime, end: datetime, by: Dimension | None, *, now: datetime) -> Select:
     """Per (day, group, topic): conversations, and how many had each outcome."""
-    facts = conversation_facts(start, end, by, now=now)
+    facts = facts_in_range(start, end, by, now=now)
     automated = and_(facts.c.bot_resolved == 1, facts.c.handed_over == 0)
     return select(
         facts.c.day,
@@ -72,28 +39,14 @@ def outcomes(start: datetime, end: datetime, by: Dimension | None, *, now: datet
 
 
 def _of_cohort(event: FromClause, start: datetime, end: datetime, by: Dimension | None):
-    """(the join of `event` to its conversation's opening, the conditions, the day and group
+    """(the join of `event` to its conversation's facts, the conditions, the day and group
     columns): events of the conversations opened in [start, end), none of them earlier."""
-    opened = EVENTS.alias("opened")
-    joined = event.join(
-        opened,
-        and_(
-            opened.c.conversation_id == event.c.conversation_id,
-            opened.c.kind == EventKind.OPENED,
-        ),
-    )
+    cohort = groups_in_range(start, end, by)
+    joined = event.join(cohort, cohort.c.conversation_id == event.c.conversation_id)
     # The event's moment as seconds: SQLite (with no statistics) would otherwise search every
     # event of the kind since `start` by (kind, at) for each conversation, not its own events.
-    where = [
-        opened.c.at >= start,
-        opened.c.at < end,
-        epoch_seconds(event.c.at) >= start.timestamp(),
-    ]
-    columns = [
-        utc_day(opened.c.at).label("day"),
-        group_of(by, event.c.conversation_id, opened.c.lang).label("grp"),
-    ]
-    return joined, where, columns
+    where = [epoch_seconds(event.c.at) >= start.timestamp()]
+    return joined, where, [cohort.c.day.label("day"), cohort.c.grp.label("grp")]
 
 
 def timed_steps(start: datetime, end: datetime, by: Dimension | None) -> Select:

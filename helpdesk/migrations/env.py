@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 import helpdesk.agents.models  # noqa: F401
 import helpdesk.chat.models  # noqa: F401 - registers the tables on SQLModel.metadata
 import helpdesk.insights.events  # noqa: F401
+import helpdesk.insights.facts  # noqa: F401
 import helpdesk.orders.models  # noqa: F401
 
 target_metadata = SQLModel.metadata

@@ -82,6 +82,7 @@ class Helpdesk:
 
     def __init__(self, client, clock: StoppedClock) -> None:
         self.client, self.clock, self.app = client, clock, client.app
+        self.shoppers: dict[str, Shopper] = {}  # live_through_the_week's, by name
 
     @classmethod
     async def started(cls, aiohttp_client, settings, detector, translator, tmp_path, bot):
@@ -215,8 +216,8 @@ async def live_through_the_week(helpdesk: Helpdesk) -> dict[str, str]:
     await comes_back.say("do I have a rewards account?")
     helpdesk.at(2, 10, 15)
     assert await helpdesk.sweep() == 1
-    return {
-        name: shopper.session_id
+    helpdesk.shoppers = {
+        name: shopper
         for name, shopper in {
             "greeted": greeted,
             "cancelled": cancelled,
@@ -230,3 +231,4 @@ async def live_through_the_week(helpdesk: Helpdesk) -> dict[str, str]:
             "late": late,
         }.items()
     }
+    return {name: shopper.session_id for name, shopper in helpdesk.shoppers.items()}

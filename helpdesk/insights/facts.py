@@ -1,0 +1,193 @@
+"""What the KPIs need of each conversation, folded out of its events: one row per conversation
+(when it opened, its language, topic, team and agent, and what came of it), so that a year of
+KPIs reads 100,000 rows instead of running a dozen look-ups on the event log per conversation.
+
+Nothing here is a guess or a second record: a row is the result of the same SQL over the
+conversation's events (`computed`), written by `fold`, which the sweep runs every minute. A query
+(`in_range`) reads the stored rows of the conversations whose events are all folded and computes
+the others from the log as it reads: those with an event among the newest ones (after the last
+fold, less a margin for transactions that committed out of order). So a figure is always that of
+the whole log, folded or not. What depends on the moment of asking stays out of the row: it keeps
+when a resolution began to hold (`durable_from`), and "durable" is asked of that against now.
+
+The market of a conversation is no column: a signed-in shopper's market follows their latest
+order, which can change without an event. It is looked up when the figures are split by market.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+
+from sqlalchemy import Column, DateTime, Index, func, inspect, literal, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import ColumnElement, FromClause, Select
+from sqlmodel import Field, SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from helpdesk.insights.conversation_sql import (
+    EVENTS,
+    REOPEN_WINDOW,
+    Dimension,
+    count_events,
+    country_of,
+    group_of,
+    has_event,
+    held_from,
+    reopened_soon,
+    topic_of,
+)
+from helpdesk.insights.events import EventKind, Resolver
+from helpdesk.insights.sql import one_if, utc_day
+
+# Events a fold looks back at again: a transaction still open during a fold commits its events
+# after it, with ids below the newest the fold saw. PostgreSQL hands out ids before commits.
+MARGIN = 1000
+FOLD_BATCH = 1000  # conversations computed and written per statement
+FOLD_EVERY_SECONDS = 60.0
+
+
+class ConversationFacts(SQLModel, table=True):
+    """A conversation's figures as its events had them when folded (`last_event_id`)."""
+
+    __tablename__ = "conversation_facts"
+    __table_args__ = (Index("ix_conversation_facts_opened_at", "opened_at"),)
+
+    conversation_id: str = Field(primary_key=True, foreign_key="conversation.id")
+    opened_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    day: str  # the UTC day it opened, YYYY-MM-DD
+    lang: str | None = None  # its language at the bot's first answer, else when opened
+    topic: str | None = None  # the first topic the NLU read
+    team: str | None = None  # of the first queue it waited in
+    agent_id: int | None = None  # the first agent who claimed it
+    turns: int = 0
+    fallbacks: int = 0
+    resolutions: int = 0
+    handed_over: int = 0
+    bot_resolved: int = 0
+    reopened: int = 0  # reopened within the window after a resolution
+    # The first resolution not reopened within the window: durable once the window has passed.
+    durable_from: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    last_event_id: int = Field(index=True)
+
+
+FACTS = inspect(ConversationFacts).local_table
+COLUMNS = [column.name for column in FACTS.columns]
+
+
+def computed(where: Callable[[FromClause], list[ColumnElement[bool]]]) -> Select:
+    """The facts of the conversations whose opening event meets `where(opened)`, from the log."""
+    opened = EVENTS.alias("opened")
+    conversation = opened.c.conversation_id
+    newest = EVENTS.alias("newest")
+    return select(
+        conversation.label("conversation_id"),
+        opened.c.at.label("opened_at"),
+        utc_day(opened.c.at).label("day"),
+        group_of(Dimension.LANGUAGE, conversation, opened.c.lang).label("lang"),
+        topic_of(conversation).label("topic"),
+        group_of(Dimension.TEAM, conversation, opened.c.lang).label("team"),
+        group_of(Dimension.AGENT, conversation, opened.c.lang).label("agent_id"),
+        count_events(conversation, EventKind.BOT_TURN).label("turns"),
+        count_events(conversation, EventKind.FALLBACK).label("fallbacks"),
+        count_events(conversation, EventKind.RESOLVED).label("resolutions"),
+        one_if(has_event(conversation, EventKind.ESCALATED)).label("handed_over"),
+        one_if(has_event(conversation, EventKind.RESOLVED, Resolver.BOT)).label("bot_resolved"),
+        one_if(reopened_soon(conversation)).label("reopened"),
+        held_from(conversation).label("durable_from"),
+        select(func.max(newest.c.id))
+        .where(newest.c.conversation_id == conversation)
+        .scalar_subquery()
+        .label("last_event_id"),
+    ).where(opened.c.kind == EventKind.OPENED, *where(opened))
+
+
+def _recent() -> Select:
+    """The conversations with an event that a fold may not have seen."""
+    folded = select(func.coalesce(func.max(FACTS.c.last_event_id), 0)).scalar_subquery()
+    return select(EVENTS.c.conversation_id).where(EVENTS.c.id > folded - MARGIN)
+
+
+def in_range(start: datetime, end: datetime, by: Dimension | None, *, now: datetime):
+    """One row per conversation opened in [start, end): the facts, its group of `by` (grp) and
+    whether a resolution has held for the window by `now` (durable); a CTE, computed once."""
+    facts = _folded(start, end)
+    return (
+        select(
+            facts,
+            _group(by, facts).label("grp"),
+            one_if(facts.c.durable_from <= now - REOPEN_WINDOW).label("durable"),
+        )
+        .cte("facts")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def groups_in_range(start: datetime, end: datetime, by: Dimension | None):
+    """(conversation_id, day, grp) of each conversation opened in [start, end); a CTE."""
+    facts = _folded(start, end)
+    return (
+        select(facts.c.conversation_id, facts.c.day, _group(by, facts).label("grp"))
+        .cte("cohort")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def _folded(start: datetime, end: datetime) -> FromClause:
+    """The stored facts of the range's conversations, and those of its recent ones computed."""
+    recent = _recent().subquery("recent")
+    stored = select(*[FACTS.c[name] for name in COLUMNS]).where(
+        FACTS.c.opened_at >= start,
+        FACTS.c.opened_at < end,
+        FACTS.c.conversation_id.not_in(select(recent.c.conversation_id)),
+    )
+    fresh = computed(
+        lambda opened: [
+            opened.c.at >= start,
+            opened.c.at < end,
+            opened.c.conversation_id.in_(select(recent.c.conversation_id)),
+        ]
+    )
+    return union_all(stored, fresh).subquery("folded")
+
+
+def _group(by: Dimension | None, facts: FromClause) -> ColumnElement:
+    if by == Dimension.LANGUAGE:
+        return facts.c.lang
+    if by == Dimension.INTENT:
+        return facts.c.topic
+    if by == Dimension.TEAM:
+        return facts.c.team
+    if by == Dimension.AGENT:
+        return facts.c.agent_id
+    if by == Dimension.MARKET:
+        return country_of(facts.c.conversation_id)
+    return literal(None)  # everyone in one group
+
+
+async def fold(session: AsyncSession) -> int:
+    """Writes the facts of every conversation with an event since the last fold (less the
+    margin); how many. Several replicas may fold at once: the rows are the same, the last
+    written stays. Commits after each batch."""
+    connection = await session.connection()
+    recent = await connection.execute(_recent().distinct())
+    conversations = sorted(row.conversation_id for row in recent)
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    for first in range(0, len(conversations), FOLD_BATCH):
+        batch = conversations[first : first + FOLD_BATCH]
+        rows = computed(partial(_among, batch))
+        statement = dialect.insert(ConversationFacts).from_select(COLUMNS, rows)
+        statement = statement.on_conflict_do_update(
+            index_elements=[FACTS.c.conversation_id],
+            set_={name: statement.excluded[name] for name in COLUMNS[1:]},
+        )
+        await (await session.connection()).execute(statement)
+        await session.commit()
+    return len(conversations)
+
+
+def _among(conversations: list[str], opened: FromClause) -> list[ColumnElement[bool]]:
+    return [opened.c.conversation_id.in_(conversations)]

@@ -1,0 +1,99 @@
+"""Folded facts change no figure: after a fold, and after more happens to folded conversations
+(a reopening, a new rating) and to new ones, the KPIs and the conversations behind each figure
+are exactly those computed from the log alone; on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from unittest.mock import patch
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from helpdesk.database import DB
+from helpdesk.insights import facts
+from helpdesk.insights.conversation_sql import Dimension
+from helpdesk.insights.drilldown import Behind, conversations_behind
+from helpdesk.insights.support import Period, Scope, support_kpis
+from helpdesk.policies.watch import POLICIES
+from tests.insights.support_scene import (
+    SCRIPT,
+    Helpdesk,
+    drop_database,
+    fresh_database_url,
+    live_through_the_week,
+)
+from tests.support.fakes import FakeBot
+
+pytestmark = pytest.mark.usefixtures("quick_password_hashing")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def helpdesk(request, aiohttp_client, settings, detector, translator, tmp_path):
+    server = request.getfixturevalue("postgres_server") if request.param == "postgresql" else None
+    settings.database_url, name = await fresh_database_url(server, tmp_path)
+    bot = FakeBot(SCRIPT)
+    yield await Helpdesk.started(aiohttp_client, settings, detector, translator, tmp_path, bot)
+    if server and name:
+        await drop_database(server, name)
+
+
+async def figures(helpdesk: Helpdesk) -> list:
+    """Every KPI split every way, and the conversations behind every figure, of November."""
+    policies = helpdesk.app[POLICIES].policies
+    now, found = helpdesk.clock.now(), []
+    async with helpdesk.app[DB].session() as session:
+        for by in [None, *Dimension]:
+            scope = Scope(
+                date(2026, 11, 1),
+                date(2026, 11, 30),
+                period=Period.DAY,
+                by=by,
+                support=policies.support,
+                markets=policies.payments.markets,
+            )
+            found.append(await support_kpis(session, scope, now=now))
+            for kind in Behind:
+                page = await conversations_behind(
+                    session, scope, kind, group=None, limit=100, offset=0, now=now
+                )
+                found.append(page)
+    return found
+
+
+async def stored(helpdesk: Helpdesk) -> int:
+    async with helpdesk.app[DB].session() as session:
+        connection = await session.connection()
+        return (await connection.execute(select(func.count()).select_from(facts.FACTS))).scalar()
+
+
+async def test_figures_read_from_folded_facts_are_those_of_the_log(helpdesk):
+    await live_through_the_week(helpdesk)
+    with patch.object(facts, "MARGIN", 0):  # no event is recent unless it came after the fold
+        async with helpdesk.app[DB].session() as session:
+            assert await facts.fold(session) == 10
+        assert await stored(helpdesk) == 10
+        # Then more happens: a resolved conversation comes back, a shopper rates again, and a
+        # new conversation is handed over.
+        helpdesk.at(3, 10)
+        await helpdesk.shoppers["happy"].say("do I have a rewards account?")
+        assert (await helpdesk.rate(helpdesk.shoppers["late"], 4)).status == 200
+        await helpdesk.shopper("hello there", "a person please")
+        helpdesk.at(10, 12)
+        folded_then_more = await figures(helpdesk)
+        async with helpdesk.app[DB].session() as session:
+            await (await session.connection()).execute(delete(facts.FACTS))
+            await session.commit()
+        from_the_log = await figures(helpdesk)
+        assert folded_then_more == from_the_log
+        async with helpdesk.app[DB].session() as session:
+            assert await facts.fold(session) == 11
+        assert await figures(helpdesk) == from_the_log
+
+
+async def test_a_fold_with_nothing_new_writes_nothing_more(helpdesk):
+    await live_through_the_week(helpdesk)
+    with patch.object(facts, "MARGIN", 0):
+        async with helpdesk.app[DB].session() as session:
+            assert await facts.fold(session) == 10
+            assert await facts.fold(session) == 0
