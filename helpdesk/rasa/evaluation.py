@@ -28,7 +28,7 @@ from helpdesk.languages import argos
 from helpdesk.languages.detection import LanguageDetector
 from helpdesk.languages.for_bot import text_for_bot
 from helpdesk.languages.translation import Translator
-from helpdesk.rasa.client import RasaBot
+from helpdesk.rasa.client import RasaBot, once_per_text
 from helpdesk.rasa.process import rasa_server
 from helpdesk.rasa.training import ensure_model
 from helpdesk.settings import Settings
@@ -227,9 +227,12 @@ async def evaluate(
                 await asyncio.sleep(1)
 
             bot = RasaBot(url, token, timeout=60, http=http)
+            # One model for the whole run: each distinct text is read once, as the relay does in
+            # a turn (the reading rules and the final classification often ask the same words).
+            understand = once_per_text(bot.understand)
 
             async def classify(text: str) -> tuple[str, float]:
-                understood = await bot.understand(text)
+                understood = await understand(text)
                 return understood.intent or "out_of_scope", understood.confidence
 
             progress(f"Scoring {len(rows)} sentences from {path}…")
@@ -238,7 +241,7 @@ async def evaluate(
                 detector,
                 await production_translator(settings),
                 settings.native_languages,
-                bot.understand,
+                understand,
             )
             scored = await score(rows, classify, prepare)
             if rows_out is not None:
