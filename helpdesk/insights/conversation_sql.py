@@ -131,12 +131,16 @@ def held_from(conversation_id: Any) -> Any:
         reopened.c.kind == EventKind.REOPENED,
         days_between(resolution.c.at, reopened.c.at) <= REOPEN_WINDOW.days,
     )
+    # The first by id (events are written in the order they happen): min(at) would have SQLite
+    # look for it among every resolution by (kind, at), for each conversation.
     return (
-        select(func.min(resolution.c.at))
+        select(resolution.c.at)
         .where(
             resolution.c.conversation_id == conversation_id,
             resolution.c.kind == EventKind.RESOLVED,
             held,
         )
+        .order_by(resolution.c.id)
+        .limit(1)
         .scalar_subquery()
     )
