@@ -106,9 +106,9 @@ def computed(where: Callable[[FromClause], list[ColumnElement[bool]]]) -> Select
 
 
 def _recent() -> Select:
-    """The conversations with an event that a fold may not have seen."""
+    """The events a fold may not have seen (their id and conversation)."""
     folded = select(func.coalesce(func.max(FACTS.c.last_event_id), 0)).scalar_subquery()
-    return select(EVENTS.c.conversation_id).where(EVENTS.c.id > folded - MARGIN)
+    return select(EVENTS.c.id, EVENTS.c.conversation_id).where(EVENTS.c.id > folded - MARGIN)
 
 
 def in_range(start: datetime, end: datetime, by: Dimension | None, *, now: datetime):
@@ -173,8 +173,12 @@ async def fold(session: AsyncSession) -> int:
     margin); how many. Several replicas may fold at once: the rows are the same, the last
     written stays. Commits after each batch."""
     connection = await session.connection()
-    recent = await connection.execute(_recent().distinct())
-    conversations = sorted(row.conversation_id for row in recent)
+    # Oldest last event first: a fold cut short (a restart) has then folded every conversation
+    # whose events are all older than the newest it wrote, and the next one picks up the rest.
+    recent = _recent().subquery("recent")
+    last = select(recent.c.conversation_id).group_by(recent.c.conversation_id)
+    last = last.order_by(func.max(recent.c.id), recent.c.conversation_id)
+    conversations = [row.conversation_id for row in await connection.execute(last)]
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     for first in range(0, len(conversations), FOLD_BATCH):
         batch = conversations[first : first + FOLD_BATCH]

@@ -97,3 +97,32 @@ async def test_a_fold_with_nothing_new_writes_nothing_more(helpdesk):
         async with helpdesk.app[DB].session() as session:
             assert await facts.fold(session) == 10
             assert await facts.fold(session) == 0
+
+
+async def test_a_fold_cut_short_loses_no_conversation(helpdesk):
+    """Stopped after its first batch (a restart), a fold leaves the others to be read from the
+    log, and the next fold writes them."""
+    await live_through_the_week(helpdesk)
+    helpdesk.at(10, 12)
+    from_the_log = await figures(helpdesk)
+    batches = 0
+    computed = facts.computed
+
+    def stopping_after_one(where):
+        nonlocal batches
+        batches += 1
+        if batches > 1:
+            raise RuntimeError("the service stops")
+        return computed(where)
+
+    with patch.object(facts, "MARGIN", 0), patch.object(facts, "FOLD_BATCH", 3):
+        with patch.object(facts, "computed", stopping_after_one):
+            async with helpdesk.app[DB].session() as session:
+                with pytest.raises(RuntimeError):
+                    await facts.fold(session)
+        assert await stored(helpdesk) == 3
+        assert await figures(helpdesk) == from_the_log
+        async with helpdesk.app[DB].session() as session:
+            assert await facts.fold(session) == 7
+        assert await stored(helpdesk) == 10
+        assert await figures(helpdesk) == from_the_log
