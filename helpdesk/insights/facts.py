@@ -4,7 +4,7 @@ KPIs reads 100,000 rows instead of running a dozen look-ups on the event log per
 
 Nothing here is a guess or a second record: a row is the result of the same SQL over the
 conversation's events (`computed`), written by `fold`, which the sweep runs every minute. A query
-(`in_range`) reads the stored rows of the conversations whose events are all folded and computes
+(`parts`, `cohort_parts`) reads the stored rows of the conversations whose events are all folded and computes
 the others from the log as it reads: those with an event among the newest ones (after the last
 fold, less a margin for transactions that committed out of order). So a figure is always that of
 the whole log, folded or not. What depends on the moment of asking stays out of the row: it keeps
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import Column, DateTime, Index, func, inspect, literal, select, union_all
+from sqlalchemy import Column, DateTime, Index, and_, func, inspect, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ColumnElement, FromClause, Select
 from sqlmodel import Field, SQLModel
@@ -111,47 +111,67 @@ def _recent() -> Select:
     return select(EVENTS.c.id, EVENTS.c.conversation_id).where(EVENTS.c.id > folded - MARGIN)
 
 
-def in_range(start: datetime, end: datetime, by: Dimension | None, *, now: datetime):
-    """One row per conversation opened in [start, end): the facts, its group of `by` (grp) and
-    whether a resolution has held for the window by `now` (durable); a CTE, computed once."""
-    facts = _folded(start, end)
-    return (
-        select(
-            facts,
-            _group(by, facts).label("grp"),
-            one_if(facts.c.durable_from <= now - REOPEN_WINDOW).label("durable"),
-        )
-        .cte("facts")
-        .prefix_with("MATERIALIZED")
-    )
-
-
-def groups_in_range(start: datetime, end: datetime, by: Dimension | None):
-    """(conversation_id, day, grp) of each conversation opened in [start, end); a CTE."""
-    facts = _folded(start, end)
-    return (
-        select(facts.c.conversation_id, facts.c.day, _group(by, facts).label("grp"))
-        .cte("cohort")
-        .prefix_with("MATERIALIZED")
-    )
-
-
-def _folded(start: datetime, end: datetime) -> FromClause:
-    """The stored facts of the range's conversations, and those of its recent ones computed."""
-    recent = _recent().subquery("recent")
-    stored = select(*[FACTS.c[name] for name in COLUMNS]).where(
+def parts(start: datetime, end: datetime, by: Dimension | None, *, now: datetime) -> list:
+    """The conversations opened in [start, end) in two parts, each row with the facts, its group
+    of `by` (grp) and whether a resolution has held for the window by `now` (durable): those
+    folded, read from the table by its index, and the recent ones, computed from the log.
+    Figures that add up are summed over both; a part each keeps the table's index in use."""
+    recent = select(_recent().subquery("recent").c.conversation_id)
+    stored = select(FACTS, _group(by, FACTS).label("grp"), _durable(FACTS, now)).where(
         FACTS.c.opened_at >= start,
         FACTS.c.opened_at < end,
-        FACTS.c.conversation_id.not_in(select(recent.c.conversation_id)),
+        FACTS.c.conversation_id.not_in(recent),
     )
-    fresh = computed(
+    computing = computed(
         lambda opened: [
             opened.c.at >= start,
             opened.c.at < end,
-            opened.c.conversation_id.in_(select(recent.c.conversation_id)),
+            opened.c.conversation_id.in_(recent),
         ]
+    ).subquery("computing")
+    fresh = select(computing, _group(by, computing).label("grp"), _durable(computing, now))
+    return [stored.subquery("stored"), fresh.subquery("fresh")]
+
+
+def in_range(start: datetime, end: datetime, by: Dimension | None, *, now: datetime):
+    """Both parts as one CTE (computed once), for a query that orders or pages them."""
+    stored, fresh = parts(start, end, by, now=now)
+    return union_all(select(stored), select(fresh)).cte("facts")
+
+
+def cohort_parts(event: FromClause, start: datetime, end: datetime, by: Dimension | None):
+    """For events of the conversations opened in [start, end): in each part, the join of `event`
+    to its conversation's row (folded) or opening (recent), the conditions, and the day and
+    group columns. Each folded event finds its row by the primary key, not in a scan of a year."""
+    recent = select(_recent().subquery("recent").c.conversation_id)
+    folded = FACTS.alias("folded")
+    stored = (
+        event.join(folded, folded.c.conversation_id == event.c.conversation_id),
+        [
+            folded.c.opened_at >= start,
+            folded.c.opened_at < end,
+            event.c.conversation_id.not_in(recent),
+        ],
+        [folded.c.day.label("day"), _group(by, folded).label("grp")],
     )
-    return union_all(stored, fresh).subquery("folded")
+    opened = EVENTS.alias("opened")
+    conversation = event.c.conversation_id
+    fresh = (
+        event.join(
+            opened,
+            and_(opened.c.conversation_id == conversation, opened.c.kind == EventKind.OPENED),
+        ),
+        [opened.c.at >= start, opened.c.at < end, opened.c.conversation_id.in_(recent)],
+        [
+            utc_day(opened.c.at).label("day"),
+            group_of(by, conversation, opened.c.lang).label("grp"),
+        ],
+    )
+    return [stored, fresh]
+
+
+def _durable(facts: FromClause, now: datetime) -> ColumnElement:
+    return one_if(facts.c.durable_from <= now - REOPEN_WINDOW).label("durable")
 
 
 def _group(by: Dimension | None, facts: FromClause) -> ColumnElement:

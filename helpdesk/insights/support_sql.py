@@ -5,56 +5,66 @@ query counts the conversations opened in the range (insights/support.py says why
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, case, exists, func, null, or_, select
-from sqlalchemy.sql import ColumnElement, FromClause, Select
+from sqlalchemy import and_, case, exists, func, null, or_, select, union_all
+from sqlalchemy.sql import ColumnElement, CompoundSelect, FromClause, Select
 
+from helpdesk.insights import facts
 from helpdesk.insights.conversation_sql import EVENTS, Dimension
 from helpdesk.insights.events import EventKind, Resolver
-from helpdesk.insights.facts import groups_in_range
-from helpdesk.insights.facts import in_range as facts_in_range
 from helpdesk.insights.sql import count_if, epoch_seconds
 
 TIMED = [EventKind.CLAIMED, EventKind.FIRST_AGENT_REPLY, EventKind.RESOLVED, EventKind.QUEUED]
 
 
-def outcomes(start: datetime, end: datetime, by: Dimension | None, *, now: datetime) -> Select:
-    """Per (day, group, topic): conversations, and how many had each outcome."""
-    facts = facts_in_range(start, end, by, now=now)
-    automated = and_(facts.c.bot_resolved == 1, facts.c.handed_over == 0)
+def outcomes(
+    start: datetime, end: datetime, by: Dimension | None, *, now: datetime
+) -> CompoundSelect:
+    """Per (day, group, topic) and part (facts.parts): conversations, and how many had each
+    outcome. A (day, group, topic) may come once per part: the counts add up."""
+    return union_all(*(_outcomes(part) for part in facts.parts(start, end, by, now=now)))
+
+
+def _outcomes(part: FromClause) -> Select:
+    automated = and_(part.c.bot_resolved == 1, part.c.handed_over == 0)
     return select(
-        facts.c.day,
-        facts.c.grp,
-        facts.c.topic,
+        part.c.day,
+        part.c.grp,
+        part.c.topic,
         func.count().label("conversations"),
         count_if(automated).label("automated"),
-        func.sum(facts.c.handed_over).label("handed_over"),
-        func.sum(facts.c.durable).label("durable"),
-        count_if(facts.c.resolutions > 0).label("resolved"),
-        func.sum(facts.c.reopened).label("reopened"),
-        func.sum(facts.c.resolutions).label("resolutions"),
-        func.sum(facts.c.turns).label("bot_turns"),
-        func.sum(facts.c.fallbacks).label("fallbacks"),
-    ).group_by(facts.c.day, facts.c.grp, facts.c.topic)
+        func.sum(part.c.handed_over).label("handed_over"),
+        func.sum(part.c.durable).label("durable"),
+        count_if(part.c.resolutions > 0).label("resolved"),
+        func.sum(part.c.reopened).label("reopened"),
+        func.sum(part.c.resolutions).label("resolutions"),
+        func.sum(part.c.turns).label("bot_turns"),
+        func.sum(part.c.fallbacks).label("fallbacks"),
+    ).group_by(part.c.day, part.c.grp, part.c.topic)
 
 
-def _of_cohort(event: FromClause, start: datetime, end: datetime, by: Dimension | None):
-    """(the join of `event` to its conversation's facts, the conditions, the day and group
-    columns): events of the conversations opened in [start, end), none of them earlier."""
-    cohort = groups_in_range(start, end, by)
-    joined = event.join(cohort, cohort.c.conversation_id == event.c.conversation_id)
-    # The event's moment as seconds: SQLite (with no statistics) would otherwise search every
-    # event of the kind since `start` by (kind, at) for each conversation, not its own events.
-    where = [epoch_seconds(event.c.at) >= start.timestamp()]
-    return joined, where, [cohort.c.day.label("day"), cohort.c.grp.label("grp")]
+def _in_cohort(event: FromClause, start: datetime, end: datetime, by: Dimension | None):
+    """facts.cohort_parts, each part's conditions with one more: no event before the range.
+    The event's moment as seconds: SQLite (with no statistics) would otherwise search every
+    event of the kind since `start` by (kind, at) for each conversation, not its own events."""
+    after = epoch_seconds(event.c.at) >= start.timestamp()
+    return [
+        (joined, [*where, after], columns)
+        for joined, where, columns in facts.cohort_parts(event, start, end, by)
+    ]
 
 
-def timed_steps(start: datetime, end: datetime, by: Dimension | None) -> Select:
+def timed_steps(start: datetime, end: datetime, by: Dimension | None) -> CompoundSelect:
     """(day, group, kind, team, started, ended) in seconds since 1970 of each wait in a queue
     ended by a claim, each first reply of a person and each resolution by an agent, timed from
     the event it refers to; and of each wait still unclaimed (ended NULL)."""
-    step, began, claim = EVENTS.alias("step"), EVENTS.alias("began"), EVENTS.alias("claim")
-    joined, where, columns = _of_cohort(step, start, end, by)
+    step = EVENTS.alias("step")
+    return union_all(*(_timed(step, *part) for part in _in_cohort(step, start, end, by)))
+
+
+def _timed(step: FromClause, joined: Any, where: list, columns: list) -> Select:
+    began, claim = EVENTS.alias("began"), EVENTS.alias("claim")
     waiting = step.c.kind == EventKind.QUEUED
     timed = and_(
         began.c.id.is_not(None),
@@ -91,10 +101,14 @@ def newest_rating(rating: FromClause) -> ColumnElement[bool]:
     )
 
 
-def ratings(start: datetime, end: datetime, by: Dimension | None) -> Select:
-    """Per (day, group): the ratings that count, the satisfied ones (4-5), those with a comment."""
+def ratings(start: datetime, end: datetime, by: Dimension | None) -> CompoundSelect:
+    """Per (day, group) and part: the ratings that count, the satisfied ones (4-5), those with a
+    comment. A (day, group) may come once per part: the counts add up."""
     rating = EVENTS.alias("rating")
-    joined, where, columns = _of_cohort(rating, start, end, by)
+    return union_all(*(_ratings(rating, *part) for part in _in_cohort(rating, start, end, by)))
+
+
+def _ratings(rating: FromClause, joined: Any, where: list, columns: list) -> Select:
     day, group = columns
     return (
         select(
@@ -110,19 +124,17 @@ def ratings(start: datetime, end: datetime, by: Dimension | None) -> Select:
     )
 
 
-def comments(start: datetime, end: datetime, by: Dimension | None) -> Select:
+def comments(start: datetime, end: datetime, by: Dimension | None) -> CompoundSelect:
     """(day, group, conversation, when, rating, detail) of each counted rating with a comment, in
-    no order (insights/support.py sorts them)."""
+    no order (insights/support.py sorts them): an ORDER BY would have SQLite read every rating
+    ever, in order, to find the range's."""
     rating = EVENTS.alias("rating")
-    joined, where, columns = _of_cohort(rating, start, end, by)
+    return union_all(*(_comments(rating, *part) for part in _in_cohort(rating, start, end, by)))
+
+
+def _comments(rating: FromClause, joined: Any, where: list, columns: list) -> Select:
     return (
-        select(
-            *columns,
-            rating.c.conversation_id,
-            rating.c.at,
-            rating.c.rating,
-            rating.c.detail,
-        )
+        select(*columns, rating.c.conversation_id, rating.c.at, rating.c.rating, rating.c.detail)
         .select_from(joined)
         .where(
             *where,
@@ -130,4 +142,4 @@ def comments(start: datetime, end: datetime, by: Dimension | None) -> Select:
             rating.c.detail.is_not(None),
             newest_rating(rating),
         )
-    )  # no ORDER BY: SQLite would then read every rating ever, in order, to find the range's
+    )
