@@ -4,10 +4,12 @@ policies/support.yml)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from helpdesk.policies.support_schema import SupportPolicy, Team
@@ -55,6 +57,13 @@ class TeamHours:
     def __init__(self, team: Team) -> None:
         self.team, self.zone = team, _zone(team.timezone)
         self._days: dict[date, list[tuple[datetime, datetime]]] = {}
+        # The timeline of seconds_between: each opening span's start and end (seconds since
+        # 1970), the opening seconds before it, and the days and moments it covers.
+        self._opens: list[float] = []
+        self._closes: list[float] = []
+        self._before: list[float] = []
+        self._days_covered = (date.max, date.min)
+        self._covered = (0.0, 0.0)
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         if start.tzinfo is None or end.tzinfo is None:
@@ -67,6 +76,42 @@ class TeamHours:
                 total += max(min(closes, end) - max(opens, start), NOTHING)
             day += timedelta(days=1)
         return total
+
+    def seconds_between(self, start: float, end: float) -> float:
+        """As `between`, on seconds since 1970, in constant time: the opening seconds up to
+        each moment are read off a running total of the opening hours, found by bisection."""
+        if end <= start:
+            return 0.0
+        return self._open_until(end) - self._open_until(start)
+
+    def _open_until(self, moment: float) -> float:
+        """The opening seconds from the start of the timeline up to `moment`."""
+        if not self._covered[0] <= moment < self._covered[1]:
+            self._cover(moment)
+        i = bisect_right(self._opens, moment) - 1
+        if i < 0:
+            return 0.0
+        return self._before[i] + min(moment, self._closes[i]) - self._opens[i]
+
+    def _cover(self, moment: float) -> None:
+        """Lays the timeline over the days around `moment` too (a fortnight more each way)."""
+        day = datetime.fromtimestamp(moment, self.zone).date()
+        first = min(self._days_covered[0], day) if self._opens else day
+        last = max(self._days_covered[1], day) if self._opens else day
+        first, last = first - timedelta(days=14), last + timedelta(days=14)
+        spans = [
+            (opens.timestamp(), closes.timestamp())
+            for each in range((last - first).days + 1)
+            for opens, closes in self.spans(first + timedelta(days=each))
+        ]
+        self._opens = [opens for opens, _ in spans]
+        self._closes = [closes for _, closes in spans]
+        self._before = list(accumulate((closes - opens for opens, closes in spans), initial=0.0))
+        self._days_covered = (first, last)
+        self._covered = (
+            _midnight(first, self.zone),
+            _midnight(last + timedelta(days=1), self.zone),
+        )
 
     def spans(self, day: date) -> list[tuple[datetime, datetime]]:
         """The opening hours on `day` (the team's calendar day) as UTC instants; none on a
@@ -90,3 +135,7 @@ def _instant(day: date, moment: time | None, zone: ZoneInfo) -> datetime:
     skips moves on to the first real one, as in policies/support.py."""
     local = datetime.combine(day + timedelta(days=moment is None), moment or time(0), tzinfo=zone)
     return local.astimezone(UTC)
+
+
+def _midnight(day: date, zone: ZoneInfo) -> float:
+    return datetime.combine(day, time(0), tzinfo=zone).timestamp()

@@ -41,6 +41,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import text
@@ -163,9 +164,14 @@ def _key(scope: Scope, day: Any, group: Any) -> tuple[date, Any]:
 
 def _period_of(scope: Scope, day: Any) -> date:
     """The first day of the period a UTC day ('YYYY-MM-DD') falls in."""
-    first, period = date.fromisoformat(str(day)[:10]), scope.period
+    return _first_day(scope.period, scope.start, str(day)[:10])
+
+
+@lru_cache(maxsize=4096)  # the same few hundred days, asked once per row of each query
+def _first_day(period: Period, start: date, day: str) -> date:
+    first = date.fromisoformat(day)
     if period == Period.RANGE:
-        return scope.start
+        return start
     if period == Period.WEEK:
         return first - timedelta(days=first.weekday())
     if period == Period.MONTH:
@@ -203,12 +209,7 @@ class _Timer:
         """Rounded to the millisecond: the engines' date arithmetic is in floating point."""
         if self.scope.hours == Hours.CALENDAR or hours is None:
             return round(max(ended - started, 0.0), 3)
-        between = hours.between(_moment(started), _moment(ended))
-        return round(between.total_seconds(), 3)
-
-
-def _moment(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
+        return round(hours.seconds_between(started, ended), 3)
 
 
 async def group_names(session: AsyncSession, scope: Scope, groups: Iterable[Any]) -> dict[Any, str]:

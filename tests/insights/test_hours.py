@@ -3,12 +3,13 @@ break and a change of clocks; calendar hours count everything."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from helpdesk.insights.hours import Hours, business_time, elapsed, team_rules
+from helpdesk.insights.hours import Hours, TeamHours, business_time, elapsed, team_rules
 from helpdesk.policies.support_schema import SupportPolicy
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -97,3 +98,21 @@ def test_an_unknown_team_works_the_fallback_teams_hours_and_no_policy_means_cale
 def test_naive_instants_are_refused():
     with pytest.raises(ValueError, match="aware"):
         business_time(EU, datetime(2026, 11, 18, 9), datetime(2026, 11, 18, 10, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("team", ["eu", "americas"])
+def test_seconds_between_counts_as_between_does_in_any_order_of_asking(team):
+    """The constant-time count the KPIs use is the day-by-day one: over a year of moments with
+    its clock changes, lunch breaks and holidays, asked out of order (the timeline grows both
+    ways), including moments inside and outside the opening hours and zero-length spans."""
+    rules = SUPPORT.teams[team]
+    fast, slow = TeamHours(rules), TeamHours(rules)
+    chance = random.Random(16)
+    origin = datetime(2026, 6, 1, tzinfo=UTC).timestamp()
+    for _ in range(2000):
+        start = origin + chance.uniform(-200, 200) * 86400
+        end = start + chance.choice([0, 60, 3600, 86400, 10 * 86400]) * chance.random()
+        expected = slow.between(
+            datetime.fromtimestamp(start, UTC), datetime.fromtimestamp(end, UTC)
+        ).total_seconds()
+        assert fast.seconds_between(start, end) == pytest.approx(expected, abs=1e-3)
