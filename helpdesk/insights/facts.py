@@ -19,10 +19,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
+from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, and_, func, inspect, literal, select, union_all
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    and_,
+    exists,
+    func,
+    inspect,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement, FromClause, Select
+from sqlalchemy.types import Boolean
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -107,8 +121,40 @@ def computed(where: Callable[[FromClause], list[ColumnElement[bool]]]) -> Select
 
 def _recent() -> Select:
     """The events a fold may not have seen (their id and conversation)."""
+    return select(EVENTS.c.id, EVENTS.c.conversation_id).where(EVENTS.c.id > _unseen_from())
+
+
+def _unseen_from() -> Any:
     folded = select(func.coalesce(func.max(FACTS.c.last_event_id), 0)).scalar_subquery()
-    return select(EVENTS.c.id, EVENTS.c.conversation_id).where(EVENTS.c.id > folded - MARGIN)
+    return folded - MARGIN
+
+
+class folded_yet(ColumnElement[bool]):
+    """No event of the conversation is recent. Each engine is asked the way it answers
+    fast: SQLite builds the list of recent conversations once and looks each one up in it (NOT
+    IN); PostgreSQL, which cannot tell how long that list is and would scan it for each
+    conversation, looks among the conversation's own events."""
+
+    type = Boolean()
+    inherit_cache = True
+
+    def __init__(self, conversation_id: Any) -> None:
+        self.conversation_id = conversation_id
+
+
+@compiles(folded_yet)
+def _folded_yet_postgresql(element: folded_yet, compiler: Any, **options: Any) -> str:
+    event = EVENTS.alias("unseen")
+    unseen = exists().where(
+        event.c.conversation_id == element.conversation_id, event.c.id > _unseen_from()
+    )
+    return compiler.process(~unseen, **options)
+
+
+@compiles(folded_yet, "sqlite")
+def _folded_yet_sqlite(element: folded_yet, compiler: Any, **options: Any) -> str:
+    recent = select(EVENTS.c.conversation_id).where(EVENTS.c.id > _unseen_from())
+    return compiler.process(element.conversation_id.not_in(recent), **options)
 
 
 def parts(start: datetime, end: datetime, by: Dimension | None, *, now: datetime) -> list:
@@ -120,7 +166,7 @@ def parts(start: datetime, end: datetime, by: Dimension | None, *, now: datetime
     stored = select(FACTS, _group(by, FACTS).label("grp"), _durable(FACTS, now)).where(
         FACTS.c.opened_at >= start,
         FACTS.c.opened_at < end,
-        FACTS.c.conversation_id.not_in(recent),
+        folded_yet(FACTS.c.conversation_id),
     )
     computing = computed(
         lambda opened: [
@@ -150,7 +196,7 @@ def cohort_parts(event: FromClause, start: datetime, end: datetime, by: Dimensio
         [
             folded.c.opened_at >= start,
             folded.c.opened_at < end,
-            event.c.conversation_id.not_in(recent),
+            folded_yet(folded.c.conversation_id),
         ],
         [folded.c.day.label("day"), _group(by, folded).label("grp")],
     )
