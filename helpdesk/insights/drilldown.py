@@ -24,7 +24,7 @@ from helpdesk.insights.conversation_sql import (
 )
 from helpdesk.insights.customers import for_reports
 from helpdesk.insights.events import EventKind
-from helpdesk.insights.facts import in_range
+from helpdesk.insights.facts import in_range, recent
 from helpdesk.insights.sql import epoch_seconds
 from helpdesk.insights.support import NONE, UNKNOWN, Scope, group_names
 from helpdesk.insights.support_sql import newest_rating
@@ -62,7 +62,7 @@ async def conversations_behind(
     start, end = scope.instants
     await for_reports(session)
     connection = await session.connection()
-    facts = in_range(start, end, scope.by, now=now)
+    facts = in_range(start, end, scope.by, now=now, recent=await recent(connection))
     where = [_of_kind(facts, kind, start)]
     if group is not None:
         where.append(await _in_group(connection, scope, facts.c.grp, group))

@@ -17,6 +17,7 @@ order, which can change without an event. It is looked up when the figures are s
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -34,6 +35,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement, FromClause, Select
 from sqlalchemy.types import Boolean
@@ -157,46 +159,79 @@ def _folded_yet_sqlite(element: folded_yet, compiler: Any, **options: Any) -> st
     return compiler.process(element.conversation_id.not_in(recent), **options)
 
 
-def parts(start: datetime, end: datetime, by: Dimension | None, *, now: datetime) -> list:
+LISTED = 2000  # recent conversations named one by one in a query; more are selected in it
+
+
+@dataclass(frozen=True)
+class Recent:
+    """The conversations whose facts are computed from the log as a query reads them: named one
+    by one when they are few (as after every fold), so that each engine plans for exactly those;
+    else (no fold has run) selected inside the query. Asked for once per request, so that every
+    query of it splits the conversations the same way."""
+
+    named: tuple[str, ...] | None
+
+    def holds(self, conversation_id: Any) -> ColumnElement[bool]:
+        if self.named is not None:
+            return conversation_id.in_(self.named)
+        return conversation_id.in_(select(_recent().subquery("recent").c.conversation_id))
+
+    def lacks(self, conversation_id: Any) -> ColumnElement[bool]:
+        if self.named is not None:
+            return conversation_id.not_in(self.named)
+        return folded_yet(conversation_id)
+
+
+async def recent(connection: AsyncConnection) -> Recent:
+    query = select(_recent().subquery("recent").c.conversation_id).distinct().limit(LISTED + 1)
+    named = tuple(row.conversation_id for row in await connection.execute(query))
+    return Recent(named if len(named) <= LISTED else None)
+
+
+def parts(
+    start: datetime, end: datetime, by: Dimension | None, *, now: datetime, recent: Recent
+) -> list:
     """The conversations opened in [start, end) in two parts, each row with the facts, its group
     of `by` (grp) and whether a resolution has held for the window by `now` (durable): those
     folded, read from the table by its index, and the recent ones, computed from the log.
     Figures that add up are summed over both; a part each keeps the table's index in use."""
-    recent = select(_recent().subquery("recent").c.conversation_id)
     stored = select(FACTS, _group(by, FACTS).label("grp"), _durable(FACTS, now)).where(
         FACTS.c.opened_at >= start,
         FACTS.c.opened_at < end,
-        folded_yet(FACTS.c.conversation_id),
+        recent.lacks(FACTS.c.conversation_id),
     )
     computing = computed(
         lambda opened: [
             opened.c.at >= start,
             opened.c.at < end,
-            opened.c.conversation_id.in_(recent),
+            recent.holds(opened.c.conversation_id),
         ]
     ).subquery("computing")
     fresh = select(computing, _group(by, computing).label("grp"), _durable(computing, now))
     return [stored.subquery("stored"), fresh.subquery("fresh")]
 
 
-def in_range(start: datetime, end: datetime, by: Dimension | None, *, now: datetime):
+def in_range(
+    start: datetime, end: datetime, by: Dimension | None, *, now: datetime, recent: Recent
+):
     """Both parts as one CTE (computed once), for a query that orders or pages them."""
-    stored, fresh = parts(start, end, by, now=now)
+    stored, fresh = parts(start, end, by, now=now, recent=recent)
     return union_all(select(stored), select(fresh)).cte("facts")
 
 
-def cohort_parts(event: FromClause, start: datetime, end: datetime, by: Dimension | None):
+def cohort_parts(
+    event: FromClause, start: datetime, end: datetime, by: Dimension | None, recent: Recent
+):
     """For events of the conversations opened in [start, end): in each part, the join of `event`
     to its conversation's row (folded) or opening (recent), the conditions, and the day and
     group columns. Each folded event finds its row by the primary key, not in a scan of a year."""
-    recent = select(_recent().subquery("recent").c.conversation_id)
     folded = FACTS.alias("folded")
     stored = (
         event.join(folded, folded.c.conversation_id == event.c.conversation_id),
         [
             folded.c.opened_at >= start,
             folded.c.opened_at < end,
-            folded_yet(folded.c.conversation_id),
+            recent.lacks(folded.c.conversation_id),
         ],
         [folded.c.day.label("day"), _group(by, folded).label("grp")],
     )
@@ -207,7 +242,7 @@ def cohort_parts(event: FromClause, start: datetime, end: datetime, by: Dimensio
             opened,
             and_(opened.c.conversation_id == conversation, opened.c.kind == EventKind.OPENED),
         ),
-        [opened.c.at >= start, opened.c.at < end, opened.c.conversation_id.in_(recent)],
+        [opened.c.at >= start, opened.c.at < end, recent.holds(opened.c.conversation_id)],
         [
             utc_day(opened.c.at).label("day"),
             group_of(by, conversation, opened.c.lang).label("grp"),

@@ -50,6 +50,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.agents.models import Agent
+from helpdesk.insights import facts
 from helpdesk.insights import support_sql as sql
 from helpdesk.insights.answers import Comment, Durations, IntentCount, SupportKpis
 from helpdesk.insights.conversation_sql import Dimension
@@ -103,18 +104,19 @@ async def support_kpis(session: AsyncSession, scope: Scope, *, now: datetime) ->
     """The KPIs per period and group, oldest period first."""
     start, end = scope.instants
     connection = await _reading(session)
+    recent = await facts.recent(connection)
     tallies: dict[tuple[date, Any], _Tally] = defaultdict(_Tally)
-    for row in await connection.execute(sql.outcomes(start, end, scope.by, now=now)):
+    for row in await connection.execute(sql.outcomes(start, end, scope.by, now=now, recent=recent)):
         tally = tallies[_key(scope, row.day, row.grp)]
         tally.counts.update({name: getattr(row, name) or 0 for name in _OUTCOME_COUNTS})
         if row.handed_over:
             tally.topics[row.topic or NONE] += row.handed_over
-    for row in await connection.execute(sql.ratings(start, end, scope.by)):
+    for row in await connection.execute(sql.ratings(start, end, scope.by, recent)):
         tallies[_key(scope, row.day, row.grp)].counts.update(
             ratings=row.ratings, satisfied=row.satisfied, comments=row.comments
         )
     timer = _Timer(scope, now)
-    for row in await connection.execute(sql.timed_steps(start, end, scope.by)):
+    for row in await connection.execute(sql.timed_steps(start, end, scope.by, recent)):
         timer.tally(tallies[_key(scope, row.day, row.grp)], row)
     names = await group_names(session, scope, {group for _, group in tallies})
     return sorted(
@@ -127,8 +129,9 @@ async def comments(session: AsyncSession, scope: Scope) -> list[Comment]:
     """The comments of the ratings that count, oldest first."""
     start, end = scope.instants
     connection = await _reading(session)
+    recent = await facts.recent(connection)
     rows = sorted(
-        await connection.execute(sql.comments(start, end, scope.by)),
+        await connection.execute(sql.comments(start, end, scope.by, recent)),
         key=lambda row: (row.at, row.conversation_id),
     )
     names = await group_names(session, scope, {row.grp for row in rows})

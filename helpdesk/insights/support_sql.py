@@ -19,11 +19,12 @@ TIMED = [EventKind.CLAIMED, EventKind.FIRST_AGENT_REPLY, EventKind.RESOLVED, Eve
 
 
 def outcomes(
-    start: datetime, end: datetime, by: Dimension | None, *, now: datetime
+    start: datetime, end: datetime, by: Dimension | None, *, now: datetime, recent: facts.Recent
 ) -> CompoundSelect:
     """Per (day, group, topic) and part (facts.parts): conversations, and how many had each
     outcome. A (day, group, topic) may come once per part: the counts add up."""
-    return union_all(*(_outcomes(part) for part in facts.parts(start, end, by, now=now)))
+    parts = facts.parts(start, end, by, now=now, recent=recent)
+    return union_all(*(_outcomes(part) for part in parts))
 
 
 def _outcomes(part: FromClause) -> Select:
@@ -44,23 +45,27 @@ def _outcomes(part: FromClause) -> Select:
     ).group_by(part.c.day, part.c.grp, part.c.topic)
 
 
-def _in_cohort(event: FromClause, start: datetime, end: datetime, by: Dimension | None):
+def _in_cohort(
+    event: FromClause, start: datetime, end: datetime, by: Dimension | None, recent: facts.Recent
+):
     """facts.cohort_parts, each part's conditions with one more: no event before the range.
     The event's moment as seconds: SQLite (with no statistics) would otherwise search every
     event of the kind since `start` by (kind, at) for each conversation, not its own events."""
     after = epoch_seconds(event.c.at) >= start.timestamp()
     return [
         (joined, [*where, after], columns)
-        for joined, where, columns in facts.cohort_parts(event, start, end, by)
+        for joined, where, columns in facts.cohort_parts(event, start, end, by, recent)
     ]
 
 
-def timed_steps(start: datetime, end: datetime, by: Dimension | None) -> CompoundSelect:
+def timed_steps(
+    start: datetime, end: datetime, by: Dimension | None, recent: facts.Recent
+) -> CompoundSelect:
     """(day, group, kind, team, started, ended) in seconds since 1970 of each wait in a queue
     ended by a claim, each first reply of a person and each resolution by an agent, timed from
     the event it refers to; and of each wait still unclaimed (ended NULL)."""
     step = EVENTS.alias("step")
-    return union_all(*(_timed(step, *part) for part in _in_cohort(step, start, end, by)))
+    return union_all(*(_timed(step, *part) for part in _in_cohort(step, start, end, by, recent)))
 
 
 def _timed(step: FromClause, joined: Any, where: list, columns: list) -> Select:
@@ -101,11 +106,15 @@ def newest_rating(rating: FromClause) -> ColumnElement[bool]:
     )
 
 
-def ratings(start: datetime, end: datetime, by: Dimension | None) -> CompoundSelect:
+def ratings(
+    start: datetime, end: datetime, by: Dimension | None, recent: facts.Recent
+) -> CompoundSelect:
     """Per (day, group) and part: the ratings that count, the satisfied ones (4-5), those with a
     comment. A (day, group) may come once per part: the counts add up."""
     rating = EVENTS.alias("rating")
-    return union_all(*(_ratings(rating, *part) for part in _in_cohort(rating, start, end, by)))
+    return union_all(
+        *(_ratings(rating, *part) for part in _in_cohort(rating, start, end, by, recent))
+    )
 
 
 def _ratings(rating: FromClause, joined: Any, where: list, columns: list) -> Select:
@@ -124,12 +133,16 @@ def _ratings(rating: FromClause, joined: Any, where: list, columns: list) -> Sel
     )
 
 
-def comments(start: datetime, end: datetime, by: Dimension | None) -> CompoundSelect:
+def comments(
+    start: datetime, end: datetime, by: Dimension | None, recent: facts.Recent
+) -> CompoundSelect:
     """(day, group, conversation, when, rating, detail) of each counted rating with a comment, in
     no order (insights/support.py sorts them): an ORDER BY would have SQLite read every rating
     ever, in order, to find the range's."""
     rating = EVENTS.alias("rating")
-    return union_all(*(_comments(rating, *part) for part in _in_cohort(rating, start, end, by)))
+    return union_all(
+        *(_comments(rating, *part) for part in _in_cohort(rating, start, end, by, recent))
+    )
 
 
 def _comments(rating: FromClause, joined: Any, where: list, columns: list) -> Select:
