@@ -14,7 +14,6 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import DateTime, String
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
 
 from helpdesk.chat.models import Conversation
@@ -41,15 +40,6 @@ def utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("give the range as aware datetimes (with a time zone)")
     return moment.astimezone(UTC)
-
-
-async def for_reports(session: AsyncSession) -> None:
-    """Ready the session's transaction for a report over the whole history. PostgreSQL compiles
-    a query it estimates costly to machine code first (JIT), which takes it longer (about a
-    second) than these queries take to run."""
-    connection = await session.connection()
-    if connection.dialect.name == "postgresql":
-        await connection.exec_driver_sql("SET LOCAL jit = off")
 
 
 def amount_of(cents: int) -> Decimal:

@@ -22,10 +22,9 @@ from helpdesk.insights.conversation_sql import (
     EVENTS,
     Dimension,
 )
-from helpdesk.insights.customers import for_reports
 from helpdesk.insights.events import EventKind
 from helpdesk.insights.facts import in_range, recent
-from helpdesk.insights.sql import epoch_seconds
+from helpdesk.insights.sql import epoch_seconds, for_reports
 from helpdesk.insights.support import NONE, UNKNOWN, Scope, group_names
 from helpdesk.insights.support_sql import newest_rating
 from helpdesk.policies.codes import COUNTRIES

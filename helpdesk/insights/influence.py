@@ -33,10 +33,10 @@ from helpdesk.insights.customers import (
     conversation_customers,
     counted,
     days_after,
-    for_reports,
     net_cents,
     utc,
 )
+from helpdesk.insights.sql import for_reports
 from helpdesk.orders.models import Order
 from helpdesk.policies.insights_schema import InsightsPolicy
 

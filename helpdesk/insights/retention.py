@@ -37,8 +37,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from helpdesk.insights.customers import CENT, amount_of, for_reports, utc
+from helpdesk.insights.customers import CENT, amount_of, utc
 from helpdesk.insights.retention_sql import retention_figures
+from helpdesk.insights.sql import for_reports
 from helpdesk.languages.tags import base_language
 from helpdesk.policies.insights_schema import InsightsPolicy
 from helpdesk.policies.markets import Market, market_of

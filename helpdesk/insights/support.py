@@ -44,8 +44,6 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -56,6 +54,7 @@ from helpdesk.insights.answers import Comment, Durations, IntentCount, SupportKp
 from helpdesk.insights.conversation_sql import Dimension
 from helpdesk.insights.events import EventKind
 from helpdesk.insights.hours import Hours, TeamHours, team_rules
+from helpdesk.insights.sql import for_reports
 from helpdesk.policies.markets import Market, market_of
 from helpdesk.policies.support_schema import SupportPolicy, Team
 
@@ -103,7 +102,7 @@ class _Tally:
 async def support_kpis(session: AsyncSession, scope: Scope, *, now: datetime) -> list[SupportKpis]:
     """The KPIs per period and group, oldest period first."""
     start, end = scope.instants
-    connection = await _reading(session)
+    connection = await for_reports(session)
     recent = await facts.recent(connection)
     tallies: dict[tuple[date, Any], _Tally] = defaultdict(_Tally)
     for row in await connection.execute(sql.outcomes(start, end, scope.by, now=now, recent=recent)):
@@ -128,7 +127,7 @@ async def support_kpis(session: AsyncSession, scope: Scope, *, now: datetime) ->
 async def comments(session: AsyncSession, scope: Scope) -> list[Comment]:
     """The comments of the ratings that count, oldest first."""
     start, end = scope.instants
-    connection = await _reading(session)
+    connection = await for_reports(session)
     recent = await facts.recent(connection)
     rows = sorted(
         await connection.execute(sql.comments(start, end, scope.by, recent)),
@@ -146,15 +145,6 @@ async def comments(session: AsyncSession, scope: Scope) -> list[Comment]:
         )
         for row in rows
     ]
-
-
-async def _reading(session: AsyncSession) -> AsyncConnection:
-    """The session's connection, for queries that read many rows. PostgreSQL's JIT compiler
-    would spend longer compiling these queries (about a second) than running them."""
-    connection = await session.connection()
-    if connection.dialect.name == "postgresql":
-        await connection.execute(text("SET LOCAL jit = off"))
-    return connection
 
 
 _OUTCOME_COUNTS = ["conversations", "automated", "handed_over", "durable", "resolved"]
