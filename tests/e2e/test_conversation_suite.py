@@ -15,10 +15,10 @@ from tests.conversations.suite import PARTS, load_suite
 
 pytestmark = pytest.mark.rasa
 
-# Passed share per language, both parts together: measured on 2026-12-07 after the held-back
-# part was rotated (en 86, es 93, pt 96, fr 100, de 100, it 93, zh 92 %), less a margin for a
-# retrained model's small differences.
-FLOOR = {"en": 77, "es": 85, "pt": 88, "fr": 92, "de": 92, "it": 85, "zh": 84}
+# Passed share per language, both parts together: measured on 2026-12-07 after a third held-back
+# round joined the second (en 85, es 87, pt 100, fr 100, de 100, it 93, zh 93 %), less a margin
+# (about two conversations) for a retrained model's small differences.
+FLOOR = {"en": 79, "es": 81, "pt": 94, "fr": 94, "de": 94, "it": 87, "zh": 87}
 
 
 async def test_every_language_keeps_its_share_of_finished_conversations():
