@@ -4,10 +4,10 @@ KPIs reads 100,000 rows instead of running a dozen look-ups on the event log per
 
 Nothing here is a guess or a second record: a row is the result of the same SQL over the
 conversation's events (`computed`), written by `fold`, which the sweep runs every minute. A query
-(`parts`, `cohort_parts`) reads the stored rows of the conversations whose events are all folded and computes
-the others from the log as it reads: those with an event among the newest ones (after the last
-fold, less a margin for transactions that committed out of order). So a figure is always that of
-the whole log, folded or not. What depends on the moment of asking stays out of the row: it keeps
+(`parts`, `cohort_parts`) reads the stored rows of the conversations whose events are all folded
+and computes the others from the log as it reads: those with an event among the newest ones
+(after the last fold, less a margin for transactions that committed out of order). So a figure
+is always that of the whole log, folded or not. What depends on the moment of asking stays out of the row: it keeps
 when a resolution began to hold (`durable_from`), and "durable" is asked of that against now.
 
 The market of a conversation is no column: a signed-in shopper's market follows their latest
