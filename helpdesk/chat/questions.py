@@ -16,7 +16,12 @@ import json
 from collections.abc import Collection, Mapping
 
 from helpdesk.chat.entities import EMAIL, countries_named, country_in
-from helpdesk.orders.numbers import ORDER_NUMBER, order_number_in, postal_codes_in
+from helpdesk.orders.numbers import (
+    ORDER_NUMBER,
+    named_a_postal_code,
+    order_number_in,
+    postal_codes_in,
+)
 from helpdesk.rasa.client import Understanding
 
 ASK_ORDER_NUMBER = "utter_ask_order_number"
@@ -150,8 +155,16 @@ def _proof_in(
 ) -> dict[str, str]:
     """An email, a postal code in any market's format, or a corrected order number."""
     if email := EMAIL.search(text):
+        # "scusa ho sbagliato numero, è il 10003. la mail è sempre giulia@…": the proof, and
+        # the order it proves.
+        rest = text.replace(email.group(0), " ")
+        number = order_number_in(rest)
+        if number and number != asked_for and not named_a_postal_code(rest, number):
+            return {"order_number": number, "email": email.group(0)}
         return {"email": email.group(0)}
     if number := _ambiguous_number(text, asked_for):
+        if named_a_postal_code(text, number):
+            return {"postal_code": number}  # "zip is 10001", though 10001 is an order too
         # An order of the shop is a correction ("no aspetta ho sbagliato numero, è il 10003":
         # the NLU tagged that one a postal code); else the words around it decide ("my
         # postcode is 28013"); a number that is no order of the shop is a postal code.

@@ -7,9 +7,15 @@ are what shoppers get."""
 from __future__ import annotations
 
 from helpdesk.chat.few_words import is_few_words, topic_named
-from helpdesk.chat.follow_ups import about_another_order, follow_up, topic_answered
+from helpdesk.chat.follow_ups import (
+    about_another_order,
+    follow_up,
+    naming_an_order,
+    topic_answered,
+)
 from helpdesk.chat.unspaced import structured, values_without_spaces, with_values
 from helpdesk.chat.wrapped import question_inside, the_asked_clause
+from helpdesk.orders.numbers import order_number_in
 from helpdesk.rasa.client import Understand
 
 
@@ -22,6 +28,10 @@ async def as_the_bot_reads(text: str, understand: Understand, answered: str | No
             return another
         if payload := follow_up(answered, read) or topic_named(read, text):
             return with_values(payload, values)
+    if order_number_in(text) and not values_without_spaces(text):
+        read = read or await understand(text)
+        if named := naming_an_order(read, text):
+            return named
     question = await question_inside(text, understand, read)
     if question == text and (asked := await the_asked_clause(text, understand, read)):
         return with_values(asked, values_without_spaces(text))

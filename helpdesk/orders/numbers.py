@@ -26,6 +26,25 @@ POSTAL_CODE = re.compile(
 )
 
 
+# The words people put before a postal code, in the shop's languages: "zip is 10001", "PLZ
+# 10115", "mi cp es 28013", "cap 00184", "邮编100000". A number they name is no order number,
+# even one the shape of the shop's.
+POSTAL_WORDS = re.compile(
+    r"(?:\bzip(?:\s*code)?|\bpost\s*code|\bpostal\s*code|\bplz|\bpostleitzahl"
+    r"|\bcode\s*postal|\bc\.?p\b\.?|\bc[oó]digo\s*postal|\bcap\b|\bcodice\s*postale"
+    r"|\bcep\b|邮编|邮政编码)\D{0,12}?(\d[\d -]*\d)",
+    re.IGNORECASE,
+)
+
+
+def named_a_postal_code(text: str | None, number: str) -> bool:
+    """True when the words call `number` a postal code ("zip's 10001")."""
+    return any(
+        match.group(1).replace(" ", "").replace("-", "").startswith(number)
+        for match in POSTAL_WORDS.finditer(text or "")
+    )
+
+
 def order_number_in(text: str | None) -> str | None:
     match = ORDER_NUMBER.search(text or "")
     return match.group(1) if match else None

@@ -195,3 +195,30 @@ def test_a_country_taken_back_by_a_negation_is_not_the_one_named(text, country):
 def test_words_without_a_country_after_an_answer_go_to_the_bot_as_written():
     assert not needs_understanding(RETURNS_ANSWER, "thanks!")
     assert answer_to_question(RETURNS_ANSWER, "and for me?") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # The words call it a postal code, though the shop has an order 10001 too.
+        ("zip is 10001", {"postal_code": "10001"}),
+        ("zip's 10001", {"postal_code": "10001"}),
+        ("PLZ 10115", {"postal_code": "10115"}),
+        # A corrected number and the proof in one message: both.
+        (
+            "scusa ho sbagliato numero, è il 10003. la mail è sempre giulia.rossi@example.com",
+            {"order_number": "10003", "email": "giulia.rossi@example.com"},
+        ),
+        (
+            "打错了，是10008，邮箱li.wei@example.com",
+            {"order_number": "10008", "email": "li.wei@example.com"},
+        ),
+        ("my email is emma@example.com, order 10018", {"email": "emma@example.com"}),
+    ],
+)
+def test_the_words_around_a_proof_say_what_each_number_is(text, found):
+    understood = Understanding("inform", 0.9, {})
+    answer = answer_to_question(
+        ASK_PROOF, text, "10018", understood=understood, known_orders={"10001", "10003", "10115"}
+    )
+    assert entities(answer) == found
