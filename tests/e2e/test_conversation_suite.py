@@ -15,10 +15,11 @@ from tests.conversations.suite import PARTS, load_suite
 
 pytestmark = pytest.mark.rasa
 
-# Passed share per language, both parts together: measured on 2026-12-07 after a third held-back
-# round joined the second (en 85, es 87, pt 100, fr 100, de 100, it 93, zh 93 %), less a margin
-# (about two conversations) for a retrained model's small differences.
-FLOOR = {"en": 79, "es": 81, "pt": 94, "fr": 94, "de": 94, "it": 87, "zh": 87}
+# Passed share per language, both parts together: measured on 2026-12-07 after the second and
+# third held-back sets moved into the tuning part and a fourth took their place (en 92, es 92,
+# pt 97, fr 97, de 97, it 97, zh 97 %), less a margin (about two conversations) for a retrained
+# model's small differences.
+FLOOR = {"en": 87, "es": 87, "pt": 92, "fr": 92, "de": 92, "it": 92, "zh": 92}
 
 
 async def test_every_language_keeps_its_share_of_finished_conversations():
