@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, exists, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -23,7 +23,7 @@ from helpdesk.insights.conversation_sql import (
     Dimension,
 )
 from helpdesk.insights.events import EventKind
-from helpdesk.insights.facts import in_range, recent
+from helpdesk.insights.facts import automated, in_range, recent
 from helpdesk.insights.sql import epoch_seconds, for_reports
 from helpdesk.insights.support import NONE, UNKNOWN, Scope, group_names
 from helpdesk.insights.support_sql import newest_rating
@@ -108,7 +108,7 @@ def _of_kind(facts: Any, kind: Behind, start: datetime) -> ColumnElement[bool]:
     if kind == Behind.ALL:
         return true()
     if kind == Behind.AUTOMATED:
-        return and_(facts.c.bot_resolved == 1, facts.c.handed_over == 0)
+        return automated(facts)
     if kind == Behind.HANDED_OVER:
         return facts.c.handed_over == 1
     if kind == Behind.RESOLVED:

@@ -126,6 +126,11 @@ def _recent() -> Select:
     return select(EVENTS.c.id, EVENTS.c.conversation_id).where(EVENTS.c.id > _unseen_from())
 
 
+def _recent_conversations() -> Select:
+    """The conversations of those events (one row per event)."""
+    return select(EVENTS.c.conversation_id).where(EVENTS.c.id > _unseen_from())
+
+
 def _unseen_from() -> Any:
     folded = select(func.coalesce(func.max(FACTS.c.last_event_id), 0)).scalar_subquery()
     return folded - MARGIN
@@ -155,8 +160,7 @@ def _folded_yet_postgresql(element: folded_yet, compiler: Any, **options: Any) -
 
 @compiles(folded_yet, "sqlite")
 def _folded_yet_sqlite(element: folded_yet, compiler: Any, **options: Any) -> str:
-    recent = select(EVENTS.c.conversation_id).where(EVENTS.c.id > _unseen_from())
-    return compiler.process(element.conversation_id.not_in(recent), **options)
+    return compiler.process(element.conversation_id.not_in(_recent_conversations()), **options)
 
 
 LISTED = 2000  # recent conversations named one by one in a query; more are selected in it
@@ -174,7 +178,7 @@ class Recent:
     def holds(self, conversation_id: Any) -> ColumnElement[bool]:
         if self.named is not None:
             return conversation_id.in_(self.named)
-        return conversation_id.in_(select(_recent().subquery("recent").c.conversation_id))
+        return conversation_id.in_(_recent_conversations())
 
     def lacks(self, conversation_id: Any) -> ColumnElement[bool]:
         if self.named is not None:
@@ -183,7 +187,7 @@ class Recent:
 
 
 async def recent(connection: AsyncConnection) -> Recent:
-    query = select(_recent().subquery("recent").c.conversation_id).distinct().limit(LISTED + 1)
+    query = _recent_conversations().distinct().limit(LISTED + 1)
     named = tuple(row.conversation_id for row in await connection.execute(query))
     return Recent(named if len(named) <= LISTED else None)
 
@@ -249,6 +253,11 @@ def cohort_parts(
         ],
     )
     return [stored, fresh]
+
+
+def automated(facts: FromClause) -> ColumnElement[bool]:
+    """Resolved by the bot and never handed to a person: the automation rate's count."""
+    return and_(facts.c.bot_resolved == 1, facts.c.handed_over == 0)
 
 
 def _durable(facts: FromClause, now: datetime) -> ColumnElement:

@@ -28,13 +28,12 @@ def outcomes(
 
 
 def _outcomes(part: FromClause) -> Select:
-    automated = and_(part.c.bot_resolved == 1, part.c.handed_over == 0)
     return select(
         part.c.day,
         part.c.grp,
         part.c.topic,
         func.count().label("conversations"),
-        count_if(automated).label("automated"),
+        count_if(facts.automated(part)).label("automated"),
         func.sum(part.c.handed_over).label("handed_over"),
         func.sum(part.c.durable).label("durable"),
         count_if(part.c.resolutions > 0).label("resolved"),
