@@ -30,5 +30,6 @@ def summary(policies: Policies) -> str:
         f"loyalty ({len(policies.loyalty.markets)} markets, {len(policies.loyalty.tiers)} tiers)",
         f"support ({len(policies.support.teams)} teams)",
         f"insights (churn after {policies.insights.churn_days} days)",
+        f"engagement ({sum(rule.on for _, rule in policies.engagement.messages)} messages on)",
     ]
     return f"{len(SCHEMAS)} policy files valid: " + ", ".join(parts)

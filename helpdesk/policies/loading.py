@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .engagement_schema import EngagementPolicy
 from .errors import PolicyError
 from .fields import PolicyFile
 from .insights_schema import InsightsPolicy
@@ -25,13 +26,14 @@ SCHEMAS: dict[str, type[PolicyFile]] = {
     "loyalty": LoyaltyPolicy,
     "support": SupportPolicy,
     "insights": InsightsPolicy,
+    "engagement": EngagementPolicy,
 }
 FILE_NAMES = tuple(f"{name}.yml" for name in SCHEMAS)
 
 
 @dataclass(frozen=True)
 class Policies:
-    """The merchant's six policy files, validated."""
+    """The merchant's policy files, validated."""
 
     returns: ReturnsPolicy
     shipping: ShippingPolicy
@@ -39,6 +41,7 @@ class Policies:
     loyalty: LoyaltyPolicy
     support: SupportPolicy
     insights: InsightsPolicy
+    engagement: EngagementPolicy
 
 
 def load_policies(directory: Path | str) -> Policies | list[PolicyError]:

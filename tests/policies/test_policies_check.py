@@ -7,7 +7,7 @@ def test_valid_directory_summary():
     code, text = run_check(SHIPPED)
     assert code == 0
     assert text.startswith(
-        "6 policy files valid: returns (6 markets), shipping (6 markets, 6 carriers)"
+        "7 policy files valid: returns (6 markets), shipping (6 markets, 6 carriers)"
     )
 
 
