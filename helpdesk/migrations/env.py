@@ -10,6 +10,8 @@ import helpdesk.agents.models  # noqa: F401
 import helpdesk.chat.models  # noqa: F401 - registers the tables on SQLModel.metadata
 import helpdesk.insights.events  # noqa: F401
 import helpdesk.insights.facts  # noqa: F401
+import helpdesk.jobs.models  # noqa: F401
+import helpdesk.mail.models  # noqa: F401
 import helpdesk.orders.models  # noqa: F401
 
 target_metadata = SQLModel.metadata

@@ -36,7 +36,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("due_job", schema=None) as batch_op:
         batch_op.create_index("ix_due_job_state_due_at", ["state", "due_at"], unique=False)
-        batch_op.create_index("ix_due_job_state_lease_until", ["state", "lease_until"], unique=False)
+        batch_op.create_index(
+            "ix_due_job_state_lease_until", ["state", "lease_until"], unique=False
+        )
     op.create_table(
         "mail_suppression",
         sa.Column("email", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -50,6 +52,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("event", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recipient", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("message_kind", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("lang", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("conversation_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
@@ -60,10 +63,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("mail_record", schema=None) as batch_op:
         batch_op.create_index("ix_mail_record_event_at", ["event", "at"], unique=False)
+        batch_op.create_index("ix_mail_record_recipient_at", ["recipient", "at"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("mail_record", schema=None) as batch_op:
+        batch_op.drop_index("ix_mail_record_recipient_at")
         batch_op.drop_index("ix_mail_record_event_at")
     op.drop_table("mail_record")
     op.drop_table("mail_suppression")
