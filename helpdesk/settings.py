@@ -69,6 +69,30 @@ class Settings(BaseSettings):
     # empty: metrics are off and /metrics refuses every request (401).
     metrics_token: str = ""
 
+    # The shop's emails (helpdesk/mail/). With SMTP_HOST empty (the embedded default) nothing is
+    # sent: each email is written to var/outbox-mail/ and listed on the workspace's mail page.
+    mail_from: str = "Atelier Nord <support@atelier-nord.example>"
+    smtp_host: str = ""
+    smtp_port: int = Field(587, ge=1, le=65535)
+    # starttls: upgrade a plain connection (port 587); tls: TLS from the start (465); none: only
+    # for a relay on this machine.
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = Field(30.0, gt=0)
+    # Signs the one-click unsubscribe links (HMAC-SHA256): links stay valid across restarts, so
+    # it is a fixed secret, required once mail really goes out in production.
+    mail_secret: str = ""
+    # Work due later (helpdesk/jobs/): a replica holds a claimed job for the lease; one that dies
+    # loses it and another replica takes the job. A failed job is tried again after
+    # backoff * 2^(attempts-1) seconds, and after max_attempts it waits in the dead-letter list.
+    jobs_poll_seconds: float = Field(5.0, gt=0)
+    jobs_lease_seconds: float = Field(300.0, gt=0)
+    jobs_max_attempts: int = Field(6, ge=1, le=100)
+    jobs_backoff_seconds: float = Field(60.0, gt=0)
+    jobs_batch: int = Field(20, ge=1, le=1000)
+    jobs_concurrency: int = Field(4, ge=1, le=100)
+
     @model_validator(mode="after")
     def _refuse_development_secret(self) -> Settings:
         if self.environment == "production" and not self.rasa_callbacks_token:
@@ -78,7 +102,21 @@ class Settings(BaseSettings):
             )
         if self.environment == "production" and self.demo_mode:
             raise ValueError("DEMO_MODE signs demo customers in on request: never in production")
+        if self.environment == "production" and self.smtp_host and len(self.mail_secret) < 32:
+            raise ValueError(
+                "MAIL_SECRET must be set in production when SMTP_HOST sends mail (a long random "
+                "value, at least 32 characters: it signs the unsubscribe links)"
+            )
         return self
+
+    @property
+    def unsubscribe_secret(self) -> bytes:
+        """The key of the unsubscribe links; outside production a fixed one serves when unset."""
+        return (self.mail_secret or f"development-only-unsubscribe-key-{self.shop}").encode()
+
+    @property
+    def outbox_mail_dir(self) -> Path:
+        return self.var_dir / "outbox-mail"
 
     @property
     def database(self) -> str:
