@@ -29,6 +29,9 @@ from helpdesk.insights import page as insights_page
 from helpdesk.insights.bot_resolutions import SWEEP_EVERY_SECONDS, BotResolutions
 from helpdesk.insights.facts import FOLD_EVERY_SECONDS
 from helpdesk.insights.service import Insights
+from helpdesk.jobs import api as jobs_api
+from helpdesk.jobs.context import JOB_HANDLERS, jobs_context
+from helpdesk.jobs.runner import JobHandlers
 from helpdesk.languages import argos
 from helpdesk.languages.detection import LanguageDetector
 from helpdesk.languages.locales import Locales
@@ -36,6 +39,10 @@ from helpdesk.languages.translation import Translator
 from helpdesk.live import sockets
 from helpdesk.live.events import EventHub
 from helpdesk.live.redis_events import RedisEventHub
+from helpdesk.mail import api as mail_api
+from helpdesk.mail import unsubscribe_api
+from helpdesk.mail.senders import MailSender, sender_for
+from helpdesk.mail.service import MAIL_JOB, Mailer
 from helpdesk.metrics import api as metrics_api
 from helpdesk.metrics.bot import TimedBot
 from helpdesk.metrics.instruments import METRICS, Metrics
@@ -62,6 +69,7 @@ def create_app(
     detector: LanguageDetector | None = None,
     translator: Translator | None = None,
     clock: Clock | None = None,
+    mail_sender: MailSender | None = None,
 ) -> web.Application:
     """The helpdesk app. Real dependencies by default; tests pass fakes (a FakeBot, say) and
     set the clock to the instant they are about."""
@@ -92,11 +100,20 @@ def create_app(
     app.cleanup_ctx.append(_bot_resolutions)
     app.cleanup_ctx.append(watch_bot)
     app.cleanup_ctx.append(callbacks_context(settings))  # Rasa's doors, on their own listener
+    # Work due later, and the shop's emails: the mailer is the handler of "mail" jobs.
+    handlers = app[JOB_HANDLERS] = JobHandlers()
+    mailer = app[mail_api.MAILER] = Mailer(
+        settings, locales, mail_sender or sender_for(settings), clock
+    )
+    handlers.register(MAIL_JOB, mailer.handle_job)
+    app.cleanup_ctx.append(jobs_context(settings, clock, handlers))
     for module in (health_api, chat_api, agent_api, shopify_api, workspace_page, widget_api):
         app.router.add_routes(module.routes)
     for module in (insights_api, chart_api, insights_page):  # the KPIs and retention, for admins
         app.router.add_routes(module.routes)
     app.router.add_routes(metrics_api.routes)  # for Prometheus, behind METRICS_TOKEN
+    for module in (jobs_api, mail_api, unsubscribe_api):  # dead jobs and outbox for admins
+        app.router.add_routes(module.routes)
     return app
 
 

@@ -7,10 +7,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from helpdesk.clock import aware
 from helpdesk.columns import optional_timestamp
 
 
@@ -70,6 +71,11 @@ class JobPublic(BaseModel):
     last_error: str | None
     created_at: datetime
     finished_at: datetime | None
+
+    @field_validator("due_at", "created_at", "finished_at")
+    @classmethod
+    def _in_utc(cls, moment: datetime | None) -> datetime | None:
+        return aware(moment) if moment is not None else None  # SQLite hands back naive ones
 
 
 class DeadJobsAnswer(BaseModel):

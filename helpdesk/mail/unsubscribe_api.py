@@ -1,0 +1,89 @@
+"""The unsubscribe door of every email: GET shows a page in the shopper's language with one button;
+POST with List-Unsubscribe=One-Click (the mail client's one click, RFC 8058, or that button)
+unsubscribes at once. The signed token is the only proof asked for: no session, any origin."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiohttp import web
+
+from helpdesk.database import DB
+from helpdesk.errors import BadRequest
+from helpdesk.languages.locales import FALLBACK_LANGUAGE
+from helpdesk.mail import records, tokens
+from helpdesk.mail.addresses import normalise
+from helpdesk.mail.service import UNSUBSCRIBE_PATH
+from helpdesk.web.keys import CLOCK, LOCALES, SETTINGS
+from helpdesk.web.middleware import read_body
+
+routes = web.RouteTableDef()
+ONE_CLICK = "List-Unsubscribe=One-Click"
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",  # the token is in the address: never pass it on
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+class OneClickExpected(BadRequest):
+    code = "one_click_expected"
+
+
+def _link(request: web.Request) -> tokens.Unsubscribe:
+    token = request.query.get("t", "")
+    return tokens.verify(
+        request.app[SETTINGS].unsubscribe_secret, token, now=request.app[CLOCK].now()
+    )
+
+
+def _page(request: web.Request, link: tokens.Unsubscribe, *, done: bool) -> web.Response:
+    locales = request.app[LOCALES]
+    lang = link.lang if link.lang in locales.texts else FALLBACK_LANGUAGE
+    values = {"email": link.email}
+    title = escape(locales.render("unsubscribe_title", lang).text)
+    if done:
+        said = (
+            f'<p role="status">{escape(locales.render("unsubscribe_done", lang, values).text)}</p>'
+        )
+    else:
+        question = escape(locales.render("unsubscribe_question", lang, values).text)
+        button = escape(locales.render("unsubscribe_button", lang).text)
+        action = escape(f"{UNSUBSCRIBE_PATH}?t={request.query.get('t', '')}", quote=True)
+        said = (
+            f"<p>{question}</p>"
+            f'<form method="post" action="{action}">'
+            '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+            f'<button type="submit">{button}</button></form>'
+        )
+    body = (
+        f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title><style>body{{font-family:system-ui,sans-serif;max-width:32rem;"
+        "margin:3rem auto;padding:0 1rem}button{font-size:1rem;padding:.5rem 1rem}</style>"
+        f"</head><body><main><h1>{title}</h1>{said}</main></body></html>"
+    )
+    return web.Response(text=body, content_type="text/html", charset="utf-8", headers=HEADERS)
+
+
+@routes.get(UNSUBSCRIBE_PATH)
+async def confirm(request: web.Request) -> web.Response:
+    """The page behind the link in the email's footer: nothing changes until the button."""
+    return _page(request, _link(request), done=False)
+
+
+@routes.post(UNSUBSCRIBE_PATH)
+async def unsubscribe(request: web.Request) -> web.Response:
+    link = _link(request)
+    body = (await read_body(request)).decode("utf-8", errors="replace")
+    # RFC 8058 bodies are form-encoded or multipart; either way they carry these words.
+    if "List-Unsubscribe" not in body or "One-Click" not in body:
+        raise OneClickExpected(f"the body must be {ONE_CLICK} (RFC 8058)")
+    async with request.app[DB].session() as session:
+        await records.suppress(
+            session, normalise(link.email), at=request.app[CLOCK].now(), kind=link.kind
+        )
+        await session.commit()
+    return _page(request, link, done=True)
