@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import json
 
-from helpdesk.orders.numbers import named_a_postal_code, order_number_in
 from helpdesk.rasa.client import Understanding
 
 # Guesses this close to the best one are all plausible readings of the words.
 CLOSE = 0.15
-# A reading of an order topic this sure is the shopper's question, whatever order it names.
-SURE_OF_THE_TOPIC = 0.6
 # When the NLU fell back (no guess was good enough), the best few are plausible.
 PLAUSIBLE_AFTER_FALLBACK = 3
 # The bot's answers (locale keys, by prefix) and the topic each answers.
@@ -55,19 +52,6 @@ def about_another_order(
     if topic not in ORDER_TOPICS or understood.intent != "inform" or not number:
         return None
     return f"/{topic}{json.dumps({'order_number': number})}"
-
-
-def naming_an_order(understood: Understanding, text: str) -> str | None:
-    """`/topic{..., "order_number": ...}` when the words ask about an order and name its number,
-    which the NLU did not tag ("y el 10015 todavia lo puedo cancelar?"): else the bot would
-    answer about the order it spoke of last. Not a number the words call a postal code."""
-    number = order_number_in(text)
-    if understood.intent not in ORDER_TOPICS or understood.confidence < SURE_OF_THE_TOPIC:
-        return None
-    if not number or "order_number" in understood.entities or named_a_postal_code(text, number):
-        return None
-    entities = {**understood.entities, "order_number": number}
-    return f"/{understood.intent}{json.dumps(entities, ensure_ascii=False)}"
 
 
 def follow_up(answered: str | None, understood: Understanding) -> str | None:

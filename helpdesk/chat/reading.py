@@ -7,12 +7,8 @@ are what shoppers get."""
 from __future__ import annotations
 
 from helpdesk.chat.few_words import is_few_words, topic_named
-from helpdesk.chat.follow_ups import (
-    about_another_order,
-    follow_up,
-    naming_an_order,
-    topic_answered,
-)
+from helpdesk.chat.follow_ups import about_another_order, follow_up, topic_answered
+from helpdesk.chat.named_orders import naming_an_order
 from helpdesk.chat.unspaced import structured, values_without_spaces, with_values
 from helpdesk.chat.wrapped import question_inside, the_asked_clause
 from helpdesk.orders.numbers import order_number_in

@@ -5,11 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpdesk.chat.few_words import topic_named
-from helpdesk.rasa.client import Understanding
-
-
-def reading(*ranking: tuple[str, float]) -> Understanding:
-    return Understanding(ranking[0][0], ranking[0][1], {}, tuple(ranking))
+from tests.chat.understood import reading
 
 
 def test_a_topic_behind_out_of_scope_is_what_few_words_name():
