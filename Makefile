@@ -22,7 +22,8 @@ setup: .venv/.installed .venv-bot/.installed
 	scripts/setup-project-env.sh
 	@touch $@
 
-.venv-bot/.installed: bot/requirements.txt bot/constraints.txt scripts/setup-bot-env.sh
+.venv-bot/.installed: bot/requirements.txt bot/constraints.txt scripts/setup-bot-env.sh \
+		bot/patches/on_import.py
 	scripts/setup-bot-env.sh
 	@touch $@
 
