@@ -1,0 +1,188 @@
+"""Benchmark: the chat API under load against Rasa's bare REST webhook on the same model.
+
+Run: .venv/bin/python -m benchmarks.chat_load [--shoppers 20] [--messages 400] [--json OUT]
+     [--model PATH.tar.gz] [--reuse-helpdesk URL --reuse-rasa URL [--helpdesk-pid PID]]
+     [--compare-rasa-patches]
+
+Starts the product as `make run` does (`python -m helpdesk demo load` and `serve` on a temporary
+var/, `rasa run` through bot/rasa_run.py on the newest model in var/models/ or --model; never
+trains), or reaches running ones. N shoppers, each from its own loopback address 127.16.x.y (the
+helpdesk's per-address and per-session rate limits stay on: a plan that would exceed them is
+refused, not run with raised limits), send two mixes, small talk (answered by responses) and
+policy questions (answered by custom actions), in six languages, through both paths: the chat API
+exactly as the widget uses it, and Rasa's REST webhook with the metadata the helpdesk sends (the
+same Rasa process, so the same model and the same callbacks to the helpdesk). Batches alternate
+between the paths, round after round, so that the machine's other work falls on both alike.
+
+Prints p50/p95/p99 latency and throughput per path and mix, the chat/bare ratios, the p50 of one
+shopper alone, and the helpdesk's CPU time per message (the `helpdesk serve` child's utime+stime
+from /proc while each batch ran; for the bare path that is only Rasa's calls back, actions and
+texts). --compare-rasa-patches measures bare Rasa with bot/patches/ against a second Rasa as
+shipped (SHOP_SUPPORT_RASA_PATCHES=off), interleaved the same way, with no chat path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from benchmarks.load.figures import BatchResult, Report, as_json, render, tally
+from benchmarks.load.plan import Batch, Plan, limit_problems, schedule, shopper_address
+from benchmarks.load.servers import Servers, started
+from benchmarks.load.shoppers import BarePath, ChatPath, MessagePath, run_batch
+from helpdesk.settings import PROJECT_ROOT
+
+log = logging.getLogger("benchmarks.chat_load")
+UNPATCHED = "bare_unpatched"
+
+
+def newest_model(models: Path = PROJECT_ROOT / "var" / "models") -> Path:
+    """The model trained last (someone may have retrained while we ran before): never trains."""
+    found = sorted(models.glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
+    if not found:
+        raise FileNotFoundError(f"no model in {models}: `make train`, or pass --model")
+    return found[-1]
+
+
+async def run(
+    plan: Plan, paths: dict[str, MessagePath], cpu=None
+) -> tuple[list[BatchResult], dict[str, list[float]]]:
+    """Warm-up (not counted), the interleaved batches, then the shopper alone on each path."""
+    crowd = [shopper_address(index) for index in range(plan.shoppers)]
+    warm_up = [shopper_address(plan.shoppers + 1)]
+    for mix in plan.mixes:
+        for name in plan.paths:
+            await run_batch(paths[name], Batch(0, mix, name, 0, 1), warm_up)
+    results = []
+    batches = schedule(plan)
+    for number, batch in enumerate(batches, 1):
+        log.info("batch %d/%d: %s through %s", number, len(batches), batch.mix, batch.path)
+        results.append(await run_batch(paths[batch.path], batch, crowd, cpu))
+    solo: dict[str, list[float]] = {name: [] for name in plan.paths}
+    for round_, start in enumerate(range(0, plan.solo, plan.batch_size)):
+        count = min(plan.batch_size, plan.solo - start)
+        order = plan.paths if round_ % 2 == 0 else tuple(reversed(plan.paths))
+        for name in order:
+            alone = Batch(round_, "small_talk", name, start, count)
+            solo[name] += (await run_batch(paths[name], alone, [plan.solo_address])).latencies
+    return results, solo
+
+
+def paths_answers(paths: dict[str, MessagePath]) -> dict[str, int]:
+    """What the bare paths' replies were, by intent sent (the mixes are answered as meant)."""
+    answers: dict[str, int] = {}
+    for path in paths.values():
+        for what, count in getattr(path, "answers", {}).items():
+            answers[what] = answers.get(what, 0) + count
+    return answers
+
+
+def problems_seen(results: list[BatchResult]) -> list[str]:
+    failed: dict[str, int] = {}
+    for result in results:
+        for kind, count in result.failures.items():
+            key = f"{result.batch.path}: {kind}"
+            failed[key] = failed.get(key, 0) + count
+    return [f"{count} messages failed ({key})" for key, count in sorted(failed.items())]
+
+
+@asynccontextmanager
+async def servers_for(args: argparse.Namespace, model: Path) -> AsyncIterator[Servers]:
+    if args.reuse_helpdesk:
+        yield Servers(args.reuse_helpdesk, {"bare": args.reuse_rasa}, args.helpdesk_pid)
+        return
+    with tempfile.TemporaryDirectory(prefix="chat-load-") as folder:
+        unpatched = UNPATCHED if args.compare_rasa_patches else None
+        async with started(model, Path(folder), unpatched_rasa=unpatched) as servers:
+            yield servers
+
+
+async def measure(args: argparse.Namespace, plan: Plan, model: Path) -> Report:
+    load_before = os.getloadavg()
+    began = time.monotonic()
+    async with servers_for(args, model) as servers:
+        paths: dict[str, MessagePath] = {
+            name: BarePath(url) for name, url in servers.rasa_urls.items()
+        }
+        paths["chat"] = ChatPath(servers.helpdesk_url)
+        cpu = servers.helpdesk_cpu if servers.helpdesk_pid else None
+        log.info("servers ready after %.0fs; measuring", time.monotonic() - began)
+        measuring = time.monotonic()
+        results, solo = await run(plan, paths, cpu)
+    setup = {
+        "shoppers": plan.shoppers,
+        "messages per path and mix": plan.per_shopper * plan.shoppers,
+        "model": model.name if not args.reuse_helpdesk else "as served",
+        "measured for": f"{time.monotonic() - measuring:.0f}s",
+        "load average (1, 5, 15 min) before": " ".join(f"{v:.1f}" for v in load_before),
+        "after": " ".join(f"{v:.1f}" for v in os.getloadavg()),
+        "cores": os.cpu_count(),
+        "bare Rasa answered": ", ".join(
+            f"{what} x{count}" for what, count in sorted(paths_answers(paths).items())
+        ),
+        "helpdesk CPU": "utime+stime of the `helpdesk serve` process from /proc, per batch"
+        if cpu
+        else "not measured (give --helpdesk-pid)",
+    }
+    compared = (plan.paths[0], plan.paths[1])
+    return Report(tally(results), solo, setup, compared, problems_seen(results))
+
+
+def arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.chat_load",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--shoppers", type=int, default=20, help="concurrent shoppers (20)")
+    parser.add_argument(
+        "--messages", type=int, default=400, help="per path and mix, all shoppers (400)"
+    )
+    parser.add_argument("--batch", type=int, default=5, help="messages per shopper per batch (5)")
+    parser.add_argument("--solo", type=int, default=20, help="messages of one shopper alone (20)")
+    parser.add_argument("--model", type=Path, help="a trained model (default: the newest)")
+    parser.add_argument("--json", type=Path, metavar="OUT", help="write the figures here")
+    parser.add_argument("--reuse-helpdesk", metavar="URL", help="a running helpdesk")
+    parser.add_argument("--reuse-rasa", metavar="URL", help="the Rasa server it talks to")
+    parser.add_argument("--helpdesk-pid", type=int, help="its process, to read its CPU time")
+    parser.add_argument(
+        "--compare-rasa-patches",
+        action="store_true",
+        help="bare Rasa with bot/patches/ against Rasa as shipped (no chat path)",
+    )
+    args = parser.parse_args(argv)
+    if bool(args.reuse_helpdesk) != bool(args.reuse_rasa):
+        parser.error("--reuse-helpdesk and --reuse-rasa go together")
+    if args.reuse_helpdesk and args.compare_rasa_patches:
+        parser.error("--compare-rasa-patches starts its own servers")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    paths = ("bare", UNPATCHED) if args.compare_rasa_patches else ("chat", "bare")
+    plan = Plan(args.shoppers, args.messages, args.batch, args.solo, paths=paths)
+    refused = limit_problems(plan)
+    if refused:
+        print("\n".join(["the plan would hit the helpdesk's rate limits:", *refused]))
+        return 2
+    model = args.model.resolve() if args.model else newest_model()
+    report = asyncio.run(measure(args, plan, model))
+    print("\n".join(render(report)))
+    if args.json:
+        args.json.write_text(json.dumps(as_json(report), indent=2))
+    return 1 if report.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""The chat load benchmark's own logic (benchmarks/chat_load.py, benchmarks/load/), with fake paths
+and no servers: addresses, the interleaved plan, the rate-limit check, the figures, the report."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+from contextlib import asynccontextmanager
+
+import pytest
+
+from benchmarks import chat_load
+from benchmarks.load.figures import as_json, percentile, render, tally
+from benchmarks.load.mixes import MIXES, language_of, lines_for
+from benchmarks.load.plan import Plan, limit_problems, schedule, shopper_address
+from benchmarks.load.servers import process_cpu_seconds
+from benchmarks.load.shoppers import Refused
+
+
+class FakePath:
+    """A path that answers at once, recording who said what, from which address, in which language."""
+
+    def __init__(self, name: str, log: list, refuse_every: int = 0) -> None:
+        self.name, self.log, self.refuse_every, self.said = name, log, refuse_every, 0
+
+    @asynccontextmanager
+    async def conversation(self, address: str, lang: str):
+        path = self
+
+        class Conversation:
+            async def say(self, line):
+                path.said += 1
+                path.log.append((path.name, address, lang, line.text))
+                if path.refuse_every and path.said % path.refuse_every == 0:
+                    raise Refused("rate_limited")
+                return 1
+
+        yield Conversation()
+
+
+def test_percentiles_interpolate_between_ranks():
+    values = [0.010, 0.020, 0.030, 0.040, 0.050]
+    assert percentile(values, 50) == pytest.approx(0.030)
+    assert percentile(values, 95) == pytest.approx(0.048)
+    assert percentile(list(reversed(values)), 0) == pytest.approx(0.010)
+    assert percentile([0.2], 99) == pytest.approx(0.2)
+
+
+def test_every_shopper_has_its_own_loopback_address():
+    addresses = [shopper_address(index) for index in range(1000)]
+    assert len(set(addresses)) == 1000
+    assert all(ipaddress.ip_address(a) in ipaddress.ip_network("127.0.0.0/8") for a in addresses)
+    with pytest.raises(ValueError):
+        shopper_address(250 * 250)
+
+
+def test_batches_alternate_the_paths_round_after_round():
+    plan = Plan(shoppers=4, messages=48, batch_size=5)  # 12 each per path and mix: 5 + 5 + 2
+    batches = schedule(plan)
+    assert plan.rounds == 3 and len(batches) == 3 * 2 * 2
+    firsts = [batches[i].path for i in range(0, len(batches), 2)]
+    assert firsts == ["chat", "bare", "bare", "chat", "chat", "bare"]
+    for path in ("chat", "bare"):
+        for mix in ("small_talk", "policy"):
+            mine = [b for b in batches if (b.path, b.mix) == (path, mix)]
+            assert [(b.start, b.count) for b in mine] == [(0, 5), (5, 5), (10, 2)]
+
+
+def test_a_plan_over_the_rate_limits_is_refused_not_raised():
+    assert limit_problems(Plan(shoppers=20, messages=400)) == []
+    too_many = limit_problems(Plan(shoppers=2, messages=400))  # 200 a shopper per mix
+    assert any("messages per address" in problem for problem in too_many)
+    assert any("--batch" in problem for problem in limit_problems(Plan(20, 400, batch_size=25)))
+    assert limit_problems(Plan(2, 400, paths=("bare", "bare_unpatched"))) == []  # Rasa has none
+
+
+def test_main_refuses_such_a_plan_before_starting_anything(capsys):
+    assert chat_load.main(["--shoppers", "1", "--messages", "500"]) == 2
+    assert "rate limits" in capsys.readouterr().out
+
+
+def test_a_shopper_keeps_one_language_in_a_conversation_and_shoppers_spread_over_them():
+    for mix, languages in MIXES.items():
+        lines = lines_for(mix, shopper=3, round_=1, start=0, count=5)
+        lang = language_of(mix, 3, 1)
+        assert all(line in languages[lang] for line in lines)
+        assert {language_of(mix, shopper, 0) for shopper in range(6)} == set(languages)
+
+
+async def test_a_run_sends_every_message_through_both_paths_from_each_shoppers_address():
+    log: list = []
+    plan = Plan(shoppers=3, messages=12, batch_size=2, solo=3)
+    paths = {"chat": FakePath("chat", log), "bare": FakePath("bare", log)}
+    ticks = iter(range(1000))
+    results, solo = await chat_load.run(plan, paths, cpu=lambda: float(next(ticks)))
+
+    crowd = {shopper_address(index) for index in range(3)}
+    counted = [entry for entry in log if entry[1] in crowd]
+    for path in ("chat", "bare"):
+        assert len([e for e in counted if e[0] == path]) == 12 * 2  # both mixes
+        assert {e[1] for e in counted if e[0] == path} == crowd
+    assert {entry[1] for entry in log} == crowd | {
+        shopper_address(3),  # the shopper alone
+        shopper_address(4),  # the warm-up
+    }
+    assert [len(latencies) for latencies in solo.values()] == [3, 3]
+    figures = tally(results)
+    assert figures[("chat", "policy")].sent == 12
+    assert figures[("chat", "policy")].cpu_seconds == 2.0  # two batches, one tick each
+    assert figures[("chat", "policy")].cpu_ms_per_message == pytest.approx(2000 / 12)
+
+
+async def test_the_report_gives_ratios_and_names_failures():
+    log: list = []
+    plan = Plan(shoppers=2, messages=8, batch_size=4, solo=2)
+    paths = {"chat": FakePath("chat", log, refuse_every=5), "bare": FakePath("bare", log)}
+    results, solo = await chat_load.run(plan, paths)
+    report = chat_load.Report(
+        tally(results), solo, {"shoppers": 2}, ("chat", "bare"), chat_load.problems_seen(results)
+    )
+    text = "\n".join(render(report))
+    assert "chat/bare on policy, p50 / p95 / p99 / throughput:" in text
+    assert "one shopper alone: chat p50" in text
+    assert "rate_limited" in text and "PROBLEM:" in text
+    written = json.loads(json.dumps(as_json(report)))
+    assert written["ratios"] == "chat/bare"
+    assert set(written["ratio"]) == {"small_talk", "policy"}
+    assert sum(p["failures"].get("rate_limited", 0) for p in written["paths"]) > 0
+
+
+def test_cpu_time_is_read_from_proc():
+    assert process_cpu_seconds(os.getpid()) > 0
