@@ -20,8 +20,7 @@ log = logging.getLogger(__name__)
 # A handler does the job's work and says in a few words what it did ("sent", "suppressed");
 # what it writes in `session` is committed with the job's "done", or not at all.
 Handler = Callable[[ClaimedJob, AsyncSession], Awaitable[str]]
-# A job may use this share of its lease; past it the runner gives up on it, before another
-# replica could take it over and do it a second time.
+# A job may use this share of its lease (counted from its claim); past it the runner gives up.
 LEASE_SHARE = 0.8
 
 
@@ -80,25 +79,35 @@ class JobRunner:
         return total
 
     async def run_once(self) -> int:
-        """Claim one batch and run it; the number of jobs claimed."""
+        """Claim what can start at once (no more than the free slots: a claimed job waiting for
+        a slot would use up its lease) and run it; the number of jobs claimed."""
         async with self.database.session() as session:
             jobs = await queue.claim(
                 session,
                 now=self.clock.now(),
                 lease=self.settings.lease,
-                limit=self.settings.batch,
+                limit=min(self.settings.batch, self.settings.concurrency),
             )
-        await asyncio.gather(*(self._run(job) for job in jobs))
+        # The lease runs from the claim: past this share of it the job is given up, before
+        # another replica could take it over and do it a second time.
+        deadline = (
+            asyncio.get_running_loop().time() + self.settings.lease.total_seconds() * LEASE_SHARE
+        )
+        await asyncio.gather(*(self._run(job, deadline) for job in jobs))
         return len(jobs)
 
-    async def _run(self, job: ClaimedJob) -> None:
+    async def _run(self, job: ClaimedJob, deadline: float) -> None:
         async with self._slots, self.database.session() as session:
+            if asyncio.get_running_loop().time() >= deadline:
+                log.warning(
+                    "job %d (%s) waited past its lease: left to the next claim", job.id, job.kind
+                )
+                return
             try:
                 handler = self.handlers.get(job.kind)
                 if handler is None:
                     raise PermanentFailure(f"no handler for jobs of kind {job.kind!r}")
-                limit = self.settings.lease.total_seconds() * LEASE_SHARE
-                async with asyncio.timeout(limit):
+                async with asyncio.timeout_at(deadline):
                     outcome = await handler(job, session)
             except Exception as error:  # noqa: BLE001 - every failure is recorded on the job
                 await session.rollback()
