@@ -66,6 +66,7 @@ export async function start({ agent, csrf_token }) {
   await loadStrings((agent.languages && agent.languages[0]) || "en");
   $("agent-name").textContent = agent.name;
   show($("insights-link"), agent.role === "admin"); // the API refuses the others anyway
+  show($("mail-link"), agent.role === "admin");
   show($("login"), false);
   show($("workspace"), true);
   state.started = true;
