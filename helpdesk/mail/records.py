@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from helpdesk.clock import aware
 from helpdesk.insights.events import ConversationEvent
 from helpdesk.mail.models import MailEvent, MailRecord, MailSuppression
 
@@ -81,4 +82,4 @@ async def sent_since(session: AsyncSession, recipient: str, since: datetime) -> 
         col(MailRecord.at) >= since,
         col(MailRecord.message_kind).not_in(REQUESTED),
     )
-    return list((await session.exec(query)).all())
+    return [aware(moment) for moment in (await session.exec(query)).all()]
