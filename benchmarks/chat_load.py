@@ -1,8 +1,8 @@
 """Benchmark: the chat API under load against Rasa's bare REST webhook on the same model.
 
 Run: .venv/bin/python -m benchmarks.chat_load [--shoppers 20] [--messages 400] [--json OUT]
-     [--model PATH.tar.gz] [--reuse-helpdesk URL --reuse-rasa URL [--helpdesk-pid PID]]
-     [--compare-rasa-patches]
+     [--model PATH.tar.gz] [--reuse-helpdesk URL --reuse-rasa URL [--helpdesk-pid P] [--rasa-pid P]]
+     [--sockets N] [--compare-rasa-patches]
 
 Starts the product as `make run` does (`python -m helpdesk demo load` and `serve` on a temporary
 var/, `rasa run` through bot/rasa_run.py on the newest model in var/models/ or --model; never
@@ -15,23 +15,27 @@ same Rasa process, so the same model and the same callbacks to the helpdesk). Ba
 between the paths, round after round, so that the machine's other work falls on both alike.
 
 Prints p50/p95/p99 latency and throughput per path and mix, the chat/bare ratios, the p50 of one
-shopper alone, and the helpdesk's CPU time per message (the `helpdesk serve` child's utime+stime
-from /proc while each batch ran; for the bare path that is only Rasa's calls back, actions and
-texts). --compare-rasa-patches measures bare Rasa with bot/patches/ against a second Rasa as
-shipped (SHOP_SUPPORT_RASA_PATCHES=off), interleaved the same way, with no chat path.
+shopper alone, and the CPU time per message of the helpdesk and of Rasa (utime+stime of the
+`helpdesk serve` and `rasa run` children, from /proc, while each batch ran; on the bare path the
+helpdesk's is only Rasa's calls back to it, actions and texts). --sockets N then opens N
+shoppers' websockets at once (several shoppers per address, within its new-chats limit), sends
+one message from each, and counts the pushes that arrive (the shopper's own message and the bot's
+replies) and how late. --compare-rasa-patches measures bare Rasa with bot/patches/ against a
+second Rasa as shipped (SHOP_SUPPORT_RASA_PATCHES=off), interleaved the same way, no chat path.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import logging
 import os
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -39,6 +43,7 @@ from benchmarks.load.figures import BatchResult, Report, as_json, render, tally
 from benchmarks.load.plan import Batch, Plan, limit_problems, schedule, shopper_address
 from benchmarks.load.servers import Servers, started
 from benchmarks.load.shoppers import BarePath, ChatPath, MessagePath, run_batch
+from benchmarks.load.sockets import socket_capacity
 from helpdesk.settings import PROJECT_ROOT
 
 log = logging.getLogger("benchmarks.chat_load")
@@ -54,7 +59,9 @@ def newest_model(models: Path = PROJECT_ROOT / "var" / "models") -> Path:
 
 
 async def run(
-    plan: Plan, paths: dict[str, MessagePath], cpu=None
+    plan: Plan,
+    paths: dict[str, MessagePath],
+    cpu: Callable[[str], dict[str, float]] | None = None,
 ) -> tuple[list[BatchResult], dict[str, list[float]]]:
     """Warm-up (not counted), the interleaved batches, then the shopper alone on each path."""
     crowd = [shopper_address(index) for index in range(plan.shoppers)]
@@ -66,7 +73,8 @@ async def run(
     batches = schedule(plan)
     for number, batch in enumerate(batches, 1):
         log.info("batch %d/%d: %s through %s", number, len(batches), batch.mix, batch.path)
-        results.append(await run_batch(paths[batch.path], batch, crowd, cpu))
+        reading = functools.partial(cpu, batch.path) if cpu else None
+        results.append(await run_batch(paths[batch.path], batch, crowd, reading))
     solo: dict[str, list[float]] = {name: [] for name in plan.paths}
     for round_, start in enumerate(range(0, plan.solo, plan.batch_size)):
         count = min(plan.batch_size, plan.solo - start)
@@ -98,7 +106,8 @@ def problems_seen(results: list[BatchResult]) -> list[str]:
 @asynccontextmanager
 async def servers_for(args: argparse.Namespace, model: Path) -> AsyncIterator[Servers]:
     if args.reuse_helpdesk:
-        yield Servers(args.reuse_helpdesk, {"bare": args.reuse_rasa}, args.helpdesk_pid)
+        rasa_pids = {"bare": args.rasa_pid} if args.rasa_pid else {}
+        yield Servers(args.reuse_helpdesk, {"bare": args.reuse_rasa}, args.helpdesk_pid, rasa_pids)
         return
     with tempfile.TemporaryDirectory(prefix="chat-load-") as folder:
         unpatched = UNPATCHED if args.compare_rasa_patches else None
@@ -114,10 +123,15 @@ async def measure(args: argparse.Namespace, plan: Plan, model: Path) -> Report:
             name: BarePath(url) for name, url in servers.rasa_urls.items()
         }
         paths["chat"] = ChatPath(servers.helpdesk_url)
-        cpu = servers.helpdesk_cpu if servers.helpdesk_pid else None
+        measured = servers.helpdesk_pid or servers.rasa_pids
+        cpu = servers.cpu_of if measured else None
         log.info("servers ready after %.0fs; measuring", time.monotonic() - began)
         measuring = time.monotonic()
         results, solo = await run(plan, paths, cpu)
+        sockets = None
+        if args.sockets:
+            log.info("opening %d websockets", args.sockets)
+            sockets = await socket_capacity(servers.helpdesk_url, args.sockets)
     setup = {
         "shoppers": plan.shoppers,
         "messages per path and mix": plan.per_shopper * plan.shoppers,
@@ -129,12 +143,18 @@ async def measure(args: argparse.Namespace, plan: Plan, model: Path) -> Report:
         "bare Rasa answered": ", ".join(
             f"{what} x{count}" for what, count in sorted(paths_answers(paths).items())
         ),
-        "helpdesk CPU": "utime+stime of the `helpdesk serve` process from /proc, per batch"
+        "CPU": "utime+stime of the `helpdesk serve` and `rasa run` processes from /proc, per batch"
         if cpu
-        else "not measured (give --helpdesk-pid)",
+        else "not measured (give --helpdesk-pid, --rasa-pid)",
     }
     compared = (plan.paths[0], plan.paths[1])
-    return Report(tally(results), solo, setup, compared, problems_seen(results))
+    report = Report(tally(results), solo, setup, compared, problems_seen(results))
+    if sockets:
+        report.more["websockets"] = sockets.as_json()
+        report.more_lines = sockets.render()
+        if sockets.ready < sockets.wanted or len(sockets.echoes) < sockets.ready:
+            report.problems.append("websockets: not every socket opened or got its pushes")
+    return report
 
 
 def arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -149,11 +169,15 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--batch", type=int, default=5, help="messages per shopper per batch (5)")
     parser.add_argument("--solo", type=int, default=20, help="messages of one shopper alone (20)")
+    parser.add_argument(
+        "--sockets", type=int, default=0, help="websockets open at once, after the load (0: none)"
+    )
     parser.add_argument("--model", type=Path, help="a trained model (default: the newest)")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the figures here")
     parser.add_argument("--reuse-helpdesk", metavar="URL", help="a running helpdesk")
     parser.add_argument("--reuse-rasa", metavar="URL", help="the Rasa server it talks to")
     parser.add_argument("--helpdesk-pid", type=int, help="its process, to read its CPU time")
+    parser.add_argument("--rasa-pid", type=int, help="Rasa's process, to read its CPU time")
     parser.add_argument(
         "--compare-rasa-patches",
         action="store_true",

@@ -27,7 +27,7 @@ class BatchResult:
     latencies: list[float]  # seconds, of the messages answered
     seconds: float  # from the first message sent to the last answer
     failures: Counter[str] = field(default_factory=Counter)
-    cpu_seconds: float | None = None  # the helpdesk's, during the batch
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # "helpdesk", "rasa": CPU time
 
 
 @dataclass
@@ -38,15 +38,15 @@ class Figures:
     seconds: float = 0.0
     sent: int = 0
     failures: Counter[str] = field(default_factory=Counter)
-    cpu_seconds: float | None = None
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     def add(self, result: BatchResult) -> None:
         self.latencies += result.latencies
         self.seconds += result.seconds
         self.sent += len(result.latencies) + sum(result.failures.values())
         self.failures.update(result.failures)
-        if result.cpu_seconds is not None:
-            self.cpu_seconds = (self.cpu_seconds or 0.0) + result.cpu_seconds
+        for process, seconds in result.cpu_seconds.items():
+            self.cpu_seconds[process] = self.cpu_seconds.get(process, 0.0) + seconds
 
     def ms(self, q: float) -> float:
         return percentile(self.latencies, q) * 1000
@@ -56,11 +56,10 @@ class Figures:
         """Messages answered per second while the batches ran."""
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
-    @property
-    def cpu_ms_per_message(self) -> float | None:
-        if self.cpu_seconds is None or not self.sent:
+    def cpu_ms_per_message(self, process: str) -> float | None:
+        if process not in self.cpu_seconds or not self.sent:
             return None
-        return self.cpu_seconds * 1000 / self.sent
+        return self.cpu_seconds[process] * 1000 / self.sent
 
 
 def tally(results: list[BatchResult]) -> dict[tuple[str, str], Figures]:
@@ -78,6 +77,8 @@ class Report:
     setup: dict[str, Any]  # shoppers, messages, model, machine load, where CPU was read
     paths: tuple[str, str] = ("chat", "bare")  # compared: the first over the second
     problems: list[str] = field(default_factory=list)
+    more: dict[str, Any] = field(default_factory=dict)  # other measures: their JSON
+    more_lines: list[str] = field(default_factory=list)  # and their lines in the report
 
     def ratio(self, mix: str, measure: str) -> float:
         chat, bare = self.figures.get((self.paths[0], mix)), self.figures.get((self.paths[1], mix))
@@ -99,16 +100,15 @@ def render(report: Report) -> list[str]:
     the helpdesk's CPU."""
     lines = [*(f"{key}: {value}" for key, value in report.setup.items()), ""]
     lines.append(
-        f"{'path':6} {'mix':11} {'sent':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'msg/s':>7} {'cpu ms/msg':>10}  failures"
+        f"{'path':14} {'mix':11} {'sent':>5} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'msg/s':>6} {'CPU ms/msg: helpdesk':>20} {'rasa':>5}  failures"
     )
     for (path, mix), figures in sorted(report.figures.items(), key=lambda item: item[0][::-1]):
-        cpu = figures.cpu_ms_per_message
+        helpdesk, rasa = (figures.cpu_ms_per_message(who) for who in ("helpdesk", "rasa"))
         lines.append(
-            f"{path:6} {mix:11} {figures.sent:5} {figures.ms(50):8.0f} {figures.ms(95):8.0f} "
-            f"{figures.ms(99):8.0f} {figures.throughput:7.1f} "
-            f"{'-' if cpu is None else f'{cpu:.1f}':>10}  "
-            f"{dict(figures.failures) or 'none'}"
+            f"{path:14} {mix:11} {figures.sent:5} {figures.ms(50):7.0f} {figures.ms(95):7.0f} "
+            f"{figures.ms(99):7.0f} {figures.throughput:6.1f} {_cpu(helpdesk):>20} "
+            f"{_cpu(rasa):>5}  {dict(figures.failures) or 'none'}"
         )
     lines.append("")
     mixes = sorted({mix for _path, mix in report.figures})
@@ -122,11 +122,16 @@ def render(report: Report) -> list[str]:
     )
     lines.append(f"one shopper alone: {solo}")
     lines.append(
-        "cpu ms/msg: the helpdesk's CPU time while the path's batches ran, per message sent "
-        "(on the bare path, only Rasa's calls back to it: actions and texts)"
+        "CPU ms/msg: each process's CPU time while the path's batches ran, per message sent; "
+        "the helpdesk's on a bare path is only Rasa's calls back to it (actions and texts)"
     )
+    lines += report.more_lines
     lines += [f"PROBLEM: {problem}" for problem in report.problems]
     return lines
+
+
+def _cpu(milliseconds: float | None) -> str:
+    return "-" if milliseconds is None else f"{milliseconds:.1f}"
 
 
 def as_json(report: Report) -> dict[str, Any]:
@@ -142,7 +147,8 @@ def as_json(report: Report) -> dict[str, Any]:
                 "p95_ms": figures.ms(95),
                 "p99_ms": figures.ms(99),
                 "throughput_per_s": figures.throughput,
-                "helpdesk_cpu_ms_per_message": figures.cpu_ms_per_message,
+                "helpdesk_cpu_ms_per_message": figures.cpu_ms_per_message("helpdesk"),
+                "rasa_cpu_ms_per_message": figures.cpu_ms_per_message("rasa"),
                 "failures": dict(figures.failures),
             }
             for (path, mix), figures in sorted(report.figures.items())
@@ -156,4 +162,5 @@ def as_json(report: Report) -> dict[str, Any]:
             path: percentile(latencies, 50) * 1000 for path, latencies in report.solo.items()
         },
         "problems": report.problems,
+        **report.more,
     }

@@ -41,16 +41,21 @@ def process_cpu_seconds(pid: int) -> float:
 
 @dataclass
 class Servers:
-    """Where the paths are, and how to read the helpdesk's CPU time (None: not measured)."""
+    """Where the paths are, and the processes whose CPU time is read (none: not measured)."""
 
     helpdesk_url: str
-    rasa_urls: dict[str, str]  # path name -> a Rasa server's URL
+    rasa_urls: dict[str, str]  # path name -> a Rasa server's URL ("bare": the product's Rasa)
     helpdesk_pid: int | None = None
-    children: list[ChildProcess] = field(default_factory=list)
+    rasa_pids: dict[str, int] = field(default_factory=dict)  # path name -> its Rasa process
 
-    def helpdesk_cpu(self) -> float:
-        assert self.helpdesk_pid is not None
-        return process_cpu_seconds(self.helpdesk_pid)
+    def cpu_of(self, path: str) -> dict[str, float]:
+        """CPU seconds so far of the helpdesk and of the Rasa that serves `path` (the chat path
+        goes through the product's Rasa, which is also the bare path's)."""
+        pids = {
+            "helpdesk": self.helpdesk_pid,
+            "rasa": self.rasa_pids.get(path, self.rasa_pids.get("bare")),
+        }
+        return {who: process_cpu_seconds(pid) for who, pid in pids.items() if pid}
 
 
 async def _until(url: str, ready, what: str, children: list[ChildProcess]) -> None:
@@ -82,7 +87,7 @@ async def started(
     rasas = {"bare": f"http://127.0.0.1:{free_port()}"}
     if unpatched_rasa:
         rasas[unpatched_rasa] = f"http://127.0.0.1:{free_port()}"
-    children = []
+    children, rasa_children = [], {}
     for name, url in rasas.items():
         (folder / name).mkdir(parents=True)
         rasa = rasa_server(
@@ -96,6 +101,7 @@ async def started(
         if name == unpatched_rasa:
             rasa.env["SHOP_SUPPORT_RASA_PATCHES"] = "off"  # Rasa as shipped
         children.append(rasa)
+        rasa_children[name] = rasa
     env = {
         **os.environ,
         "VAR_DIR": str(folder / "shop"),
@@ -132,7 +138,9 @@ async def started(
         await _until(
             f"{helpdesk_url}/healthz", lambda body: body.get("bot") == "ready", "helpdesk", children
         )
-        yield Servers(helpdesk_url, rasas, helpdesk.pid, children)
+        # bot/rasa_run.py runs Rasa in the process it starts: that pid is Rasa's.
+        rasa_pids = {name: child.pid for name, child in rasa_children.items() if child.pid}
+        yield Servers(helpdesk_url, rasas, helpdesk.pid, rasa_pids)
     finally:
         for child in reversed(children):
             child.stop()

@@ -144,7 +144,7 @@ async def run_batch(
     path: MessagePath,
     batch: Batch,
     addresses: list[str],
-    cpu: Callable[[], float] | None = None,
+    cpu: Callable[[], dict[str, float]] | None = None,
 ) -> BatchResult:
     """Every shopper opens its conversation, then all send their messages at once, each waiting
     for the answer to one before sending the next (as a person does). Timed from the first
@@ -161,9 +161,11 @@ async def run_batch(
                 continue
             lines = lines_for(batch.mix, shopper, batch.round, batch.start, batch.count)
             conversations.append((conversation, lines))
-        cpu_before, began = cpu() if cpu else None, time.perf_counter()
+        cpu_before, began = cpu() if cpu else {}, time.perf_counter()
         await asyncio.gather(*(_send_all(c, lines, result) for c, lines in conversations))
         result.seconds = time.perf_counter() - began
-        if cpu and cpu_before is not None:
-            result.cpu_seconds = cpu() - cpu_before
+        if cpu:
+            result.cpu_seconds = {
+                process: seconds - cpu_before[process] for process, seconds in cpu().items()
+            }
     return result

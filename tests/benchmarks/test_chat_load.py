@@ -6,9 +6,12 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import uuid
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 import pytest
+from aiohttp import web
 
 from benchmarks import chat_load
 from benchmarks.load.figures import as_json, percentile, render, tally
@@ -16,6 +19,7 @@ from benchmarks.load.mixes import MIXES, language_of, lines_for
 from benchmarks.load.plan import Plan, limit_problems, schedule, shopper_address
 from benchmarks.load.servers import process_cpu_seconds
 from benchmarks.load.shoppers import Refused
+from benchmarks.load.sockets import socket_address, socket_capacity
 
 
 class FakePath:
@@ -93,7 +97,12 @@ async def test_a_run_sends_every_message_through_both_paths_from_each_shoppers_a
     plan = Plan(shoppers=3, messages=12, batch_size=2, solo=3)
     paths = {"chat": FakePath("chat", log), "bare": FakePath("bare", log)}
     ticks = iter(range(1000))
-    results, solo = await chat_load.run(plan, paths, cpu=lambda: float(next(ticks)))
+
+    def cpu(path: str) -> dict[str, float]:
+        tick = float(next(ticks))
+        return {"helpdesk": tick, "rasa": 3 * tick}
+
+    results, solo = await chat_load.run(plan, paths, cpu=cpu)
 
     crowd = {shopper_address(index) for index in range(3)}
     counted = [entry for entry in log if entry[1] in crowd]
@@ -107,8 +116,9 @@ async def test_a_run_sends_every_message_through_both_paths_from_each_shoppers_a
     assert [len(latencies) for latencies in solo.values()] == [3, 3]
     figures = tally(results)
     assert figures[("chat", "policy")].sent == 12
-    assert figures[("chat", "policy")].cpu_seconds == 2.0  # two batches, one tick each
-    assert figures[("chat", "policy")].cpu_ms_per_message == pytest.approx(2000 / 12)
+    assert figures[("chat", "policy")].cpu_seconds == {"helpdesk": 2.0, "rasa": 6.0}  # 2 batches
+    assert figures[("chat", "policy")].cpu_ms_per_message("helpdesk") == pytest.approx(2000 / 12)
+    assert figures[("bare", "policy")].cpu_ms_per_message("rasa") == pytest.approx(6000 / 12)
 
 
 async def test_the_report_gives_ratios_and_names_failures():
@@ -131,3 +141,63 @@ async def test_the_report_gives_ratios_and_names_failures():
 
 def test_cpu_time_is_read_from_proc():
     assert process_cpu_seconds(os.getpid()) > 0
+
+
+def fake_chat_with_sockets() -> web.Application:
+    """The chat API's sessions, sockets and messages, pushing each message back as the real one
+    does (the shopper's own, then the bot's reply), with created_at stamps."""
+    sockets: dict[str, web.WebSocketResponse] = {}
+
+    async def create(_request):
+        session_id = uuid.uuid4().hex
+        return web.json_response({"session_id": session_id, "token": "t-" + session_id}, status=201)
+
+    async def socket(request):
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        assert (await ws.receive_json())["token"] == "t-" + request.match_info["id"]
+        sockets[request.match_info["id"]] = ws
+        await ws.send_json({"type": "ready"})
+        async for _frame in ws:
+            pass
+        return ws
+
+    async def message(request):
+        said = await request.json()
+        now = datetime.now(UTC).isoformat()
+        reply = {"from": "bot", "text": "hi", "client_id": None, "created_at": now}
+        ws = sockets[request.match_info["id"]]
+        await ws.send_json(
+            {
+                "type": "message",
+                "message": {"from": "shopper", "client_id": said["client_id"], "created_at": now},
+            }
+        )
+        await ws.send_json({"type": "message", "message": reply})
+        return web.json_response({"messages": [reply], "state": "bot"})
+
+    app = web.Application()
+    app.router.add_post("/api/chat/sessions", create)
+    app.router.add_get("/api/chat/sessions/{id}/ws", socket)
+    app.router.add_post("/api/chat/sessions/{id}/messages", message)
+    return app
+
+
+async def test_socket_capacity_counts_every_push_and_shares_addresses_within_the_limit(
+    aiohttp_server,
+):
+    server = await aiohttp_server(fake_chat_with_sockets())
+    figures = await socket_capacity(str(server.make_url("")), 45)
+    assert (figures.ready, len(figures.echoes), figures.answered, len(figures.replies)) == (
+        45,
+        45,
+        45,
+        45,
+    )
+    assert not figures.refused
+    assert {socket_address(index) for index in range(45)} == {
+        shopper_address(1000),
+        shopper_address(1001),
+        shopper_address(1002),
+    }
+    assert "45 of 45 open" in "\n".join(figures.render())
