@@ -171,5 +171,6 @@ async def requeue(session: AsyncSession, job_id: int, *, now: datetime) -> DueJo
             raise JobNotFound(f"there is no job {job_id}")
         raise JobNotDead(f"job {job_id} is {job.state}, not dead: only dead jobs are re-queued")
     job = await session.get(DueJob, job_id, populate_existing=True)
-    assert job is not None
+    if job is None:  # removed meanwhile (nothing removes jobs today)
+        raise JobNotFound(f"there is no job {job_id}")
     return job

@@ -2,6 +2,7 @@
 cap, review links; and the errors a merchant's edit can make, refused while the last valid
 version keeps serving."""
 
+import asyncio
 import os
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from policy_files import SHIPPED, edited_copy, errors_of, line_of, shipped
 
+from helpdesk.app import create_app
 from helpdesk.policies import PolicyStore, UnknownName, run_check
 from helpdesk.policies.engagement import (
     due_at,
@@ -22,6 +24,7 @@ from helpdesk.policies.engagement import (
     send_time,
     shopper_zone,
 )
+from helpdesk.policies.watch import POLICIES
 
 FILE = "engagement.yml"
 AMSTERDAM, SAO_PAULO = ZoneInfo("Europe/Amsterdam"), ZoneInfo("America/Sao_Paulo")
@@ -236,3 +239,26 @@ def test_a_missing_engagement_file_is_named(tmp_path):
     directory = edited_copy(tmp_path, FILE, "home_countries", "home_countries")
     (directory / FILE).unlink()
     assert any(error.startswith(f"{FILE}: is missing") for error in errors_of(directory))
+
+
+async def test_in_the_running_service_a_broken_edit_shows_on_healthz_and_the_rules_keep_serving(
+    aiohttp_client, settings, fake_bot, detector, clock, tmp_path
+):
+    settings.policies_dir = edited_copy(tmp_path, FILE, "home_countries", "home_countries")
+    client = await aiohttp_client(
+        create_app(settings, bot=fake_bot, detector=detector, clock=clock)
+    )
+    path = settings.policies_dir / FILE
+    path.write_text(path.read_text().replace("    days_before: 30", "    days_before: a month"))
+    for _ in range(100):
+        body = await (await client.get("/healthz")).json()
+        if body["policies"]["status"] == "error":
+            break
+        await asyncio.sleep(0.1)
+    line = line_of(settings.policies_dir, FILE, "days_before: a month")
+    assert body["policies"]["errors"] == [
+        f"{FILE} line {line}: messages.points_expiry_reminder.days_before must be a whole number "
+        "of days from 1 to 365, got 'a month'"
+    ]
+    engagement = client.app[POLICIES].policies.engagement
+    assert engagement.messages.points_expiry_reminder.days_before == 30
