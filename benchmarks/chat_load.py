@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python -m benchmarks.chat_load [--shoppers 20] [--messages 400] [--json OUT]
      [--model PATH.tar.gz] [--reuse-helpdesk URL --reuse-rasa URL [--helpdesk-pid P] [--rasa-pid P]]
-     [--sockets N] [--compare-rasa-patches]
+     [--sockets N] [--claims N [--agents 8]] [--compare-rasa-patches]
 
 Starts the product as `make run` does (`python -m helpdesk demo load` and `serve` on a temporary
 var/, `rasa run` through bot/rasa_run.py on the newest model in var/models/ or --model; never
@@ -22,6 +22,9 @@ shoppers' websockets at once (several shoppers per address, within its new-chats
 one message from each, and counts the pushes that arrive (the shopper's own message and the bot's
 replies) and how late. --compare-rasa-patches measures bare Rasa with bot/patches/ against a
 second Rasa as shipped (SHOP_SUPPORT_RASA_PATCHES=off), interleaved the same way, no chat path.
+--claims N queues N conversations (shoppers asking for a person), then --agents agents (admins,
+made for the run) claim from that queue at once through the agent API: claims a second, and
+conversations claimed twice.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import functools
 import json
 import logging
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -39,6 +43,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from benchmarks.load.claims import agent_email, claim_all, queue_conversations
 from benchmarks.load.figures import BatchResult, Report, as_json, render, tally
 from benchmarks.load.plan import Batch, Plan, limit_problems, schedule, shopper_address
 from benchmarks.load.servers import Servers, started
@@ -48,6 +53,7 @@ from helpdesk.settings import PROJECT_ROOT
 
 log = logging.getLogger("benchmarks.chat_load")
 UNPATCHED = "bare_unpatched"
+AGENT_PASSWORD_BYTES = 18
 
 
 def newest_model(models: Path = PROJECT_ROOT / "var" / "models") -> Path:
@@ -111,7 +117,9 @@ async def servers_for(args: argparse.Namespace, model: Path) -> AsyncIterator[Se
         return
     with tempfile.TemporaryDirectory(prefix="chat-load-") as folder:
         unpatched = UNPATCHED if args.compare_rasa_patches else None
-        async with started(model, Path(folder), unpatched_rasa=unpatched) as servers:
+        async with started(
+            model, Path(folder), unpatched_rasa=unpatched, agents=args.agent_passwords
+        ) as servers:
             yield servers
 
 
@@ -132,6 +140,13 @@ async def measure(args: argparse.Namespace, plan: Plan, model: Path) -> Report:
         if args.sockets:
             log.info("opening %d websockets", args.sockets)
             sockets = await socket_capacity(servers.helpdesk_url, args.sockets)
+        claims = None
+        if args.claims:
+            log.info("queueing %d conversations for %d agents", args.claims, args.agents)
+            queued = await queue_conversations(servers.helpdesk_url, args.claims)
+            claims = await claim_all(
+                servers.helpdesk_url, queued, args.agent_passwords, args.claims
+            )
     setup = {
         "shoppers": plan.shoppers,
         "messages per path and mix": plan.per_shopper * plan.shoppers,
@@ -154,6 +169,11 @@ async def measure(args: argparse.Namespace, plan: Plan, model: Path) -> Report:
         report.more_lines = sockets.render()
         if sockets.ready < sockets.wanted or len(sockets.echoes) < sockets.ready:
             report.problems.append("websockets: not every socket opened or got its pushes")
+    if claims:
+        report.more["claims"] = claims.as_json()
+        report.more_lines += claims.render()
+        if claims.doubles or claims.queued < claims.wanted:
+            report.problems.append("claims: a double claim, or not every conversation queued")
     return report
 
 
@@ -172,6 +192,10 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--sockets", type=int, default=0, help="websockets open at once, after the load (0: none)"
     )
+    parser.add_argument(
+        "--claims", type=int, default=0, help="conversations queued for the agents (0: none)"
+    )
+    parser.add_argument("--agents", type=int, default=8, help="agents claiming at once (8)")
     parser.add_argument("--model", type=Path, help="a trained model (default: the newest)")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the figures here")
     parser.add_argument("--reuse-helpdesk", metavar="URL", help="a running helpdesk")
@@ -186,8 +210,13 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if bool(args.reuse_helpdesk) != bool(args.reuse_rasa):
         parser.error("--reuse-helpdesk and --reuse-rasa go together")
-    if args.reuse_helpdesk and args.compare_rasa_patches:
-        parser.error("--compare-rasa-patches starts its own servers")
+    if args.reuse_helpdesk and (args.compare_rasa_patches or args.claims):
+        parser.error("--compare-rasa-patches and --claims start their own servers")
+    # Accounts made for the run only (their passwords never leave it).
+    args.agent_passwords = {
+        agent_email(index): secrets.token_urlsafe(AGENT_PASSWORD_BYTES)
+        for index in range(args.agents if args.claims else 0)
+    }
     return args
 
 

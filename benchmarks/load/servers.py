@@ -22,6 +22,7 @@ from helpdesk.settings import PROJECT_ROOT
 
 READY_TIMEOUT_SECONDS = 400  # Rasa loads its model in 20-70 s on an idle machine; ours is busy
 TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
+AGENT_CAPACITY = 50  # the most `agents add` allows
 
 
 def free_port() -> int:
@@ -75,13 +76,31 @@ async def _until(url: str, ready, what: str, children: list[ChildProcess]) -> No
     raise TimeoutError(f"{what} was not ready in {READY_TIMEOUT_SECONDS}s")
 
 
+def _helpdesk_command(arguments: list[str], env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "helpdesk", *arguments],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise RuntimeError(f"helpdesk {arguments[0]} {arguments[1]} failed: {done.stderr[-500:]}")
+
+
 @asynccontextmanager
 async def started(
-    model: Path, folder: Path, *, unpatched_rasa: str | None = None
+    model: Path,
+    folder: Path,
+    *,
+    unpatched_rasa: str | None = None,
+    agents: dict[str, str] | None = None,
 ) -> AsyncIterator[Servers]:
     """The product on the example shop, with its Rasa serving `model` (the bare path is that same
     Rasa's REST webhook). With `unpatched_rasa` (a path name), a second Rasa on the same model,
-    with bot/patches/ switched off, calling back the same helpdesk. Stopped however the run ends."""
+    with bot/patches/ switched off, calling back the same helpdesk. `agents` (email -> password)
+    are added as admins (they work every team's queue) holding as many conversations as allowed.
+    Stopped however the run ends."""
     helpdesk_port, callbacks_port = free_port(), free_port()
     rasa_token, callbacks_token = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
     rasas = {"bare": f"http://127.0.0.1:{free_port()}"}
@@ -113,13 +132,21 @@ async def started(
         "BOT_TIMEOUT_SECONDS": "120",
     }
     # As `make run` does (helpdesk/launcher.py): the example shop first, then the service.
-    subprocess.run(
-        [sys.executable, "-m", "helpdesk", "demo", "load"],
-        env=env,
-        cwd=PROJECT_ROOT,
-        check=True,
-        capture_output=True,
-    )
+    _helpdesk_command(["demo", "load"], env)
+    for index, (email, password) in enumerate((agents or {}).items()):
+        secret = folder / "agent-password"
+        secret.write_text(password)
+        secret.chmod(0o600)
+        add = ["agents", "add", email, "--name", f"Load {index}", "--languages", "en"]
+        add += [
+            "--role",
+            "admin",
+            "--capacity",
+            str(AGENT_CAPACITY),
+            "--password-file",
+            str(secret),
+        ]
+        _helpdesk_command(add, env)
     helpdesk = ChildProcess(
         "helpdesk",
         [sys.executable, "-m", "helpdesk", "serve"],
