@@ -25,6 +25,9 @@ from helpdesk.languages.tags import base_language
 
 SWITCH_CONFIDENCE = 0.90
 SWITCH_MIN_WORDS = 3
+# A first message read this unsurely ("ok", "status") fits several languages: the widget's hint
+# or the shop's own language is likelier than any one of them.
+FIRST_WORDS_CONFIDENCE = 0.5
 SMOOTHING = 0.5
 VOCABULARY_SIZE = 20_000
 LANGDETECT_WEIGHT = 0.5
@@ -115,6 +118,8 @@ class LanguageDetector:
         if not posterior:
             return Detection(fallback or self.default, "kept" if current else "default")
         best, confidence = max(posterior.items(), key=lambda item: item[1])
+        if current not in self.languages and confidence < FIRST_WORDS_CONFIDENCE:
+            return Detection(fallback or self.default, "default")
         if current in self.languages and best != current and confidence < SWITCH_CONFIDENCE:
             return Detection(current, "kept")
         return Detection(best, "detected")

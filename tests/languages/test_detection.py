@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.languages.detection import LanguageDetector, words_of
+from helpdesk.languages.detection import Detection, LanguageDetector, words_of
 
 
 @pytest.mark.parametrize("text", ["hola", "ok", "refund?", "ok gracias", "si", "no", "merci"])
@@ -52,6 +52,11 @@ def test_a_shopper_who_clearly_switches_is_followed(detector):
 
 def test_the_widget_hint_decides_a_first_word_that_fits_several_languages(detector):
     assert detector.detect("ok", hint="it").lang == "it"
+
+
+@pytest.mark.parametrize("text", ["ok", "status"])
+def test_a_first_word_that_fits_several_languages_is_the_shops_own_without_a_hint(detector, text):
+    assert detector.detect(text) == Detection("en", "default")
 
 
 def test_only_the_shops_languages_are_ever_chosen(detector):
