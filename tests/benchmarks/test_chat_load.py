@@ -14,6 +14,7 @@ import pytest
 from aiohttp import web
 
 from benchmarks import chat_load
+from benchmarks.load.claims import agent_email, claim_all, queue_conversations
 from benchmarks.load.figures import as_json, percentile, render, tally
 from benchmarks.load.mixes import MIXES, language_of, lines_for
 from benchmarks.load.plan import Plan, limit_problems, schedule, shopper_address
@@ -201,3 +202,51 @@ async def test_socket_capacity_counts_every_push_and_shares_addresses_within_the
         shopper_address(1002),
     }
     assert "45 of 45 open" in "\n".join(figures.render())
+
+
+def fake_queue_and_agents(double_claim: str | None = None) -> web.Application:
+    """Shoppers asking for a person are queued; logged-in agents claim, the first one wins (or
+    everyone wins `double_claim`, the bug the benchmark must count)."""
+    claimed: dict[str, str] = {}
+
+    async def create(_request):
+        return web.json_response({"session_id": uuid.uuid4().hex, "token": "t"}, status=201)
+
+    async def message(_request):
+        return web.json_response({"messages": [], "state": "queued"})
+
+    async def login(request):
+        body = await request.json()
+        response = web.json_response({"csrf_token": "c-" + body["email"]})
+        response.set_cookie("helpdesk_agent", body["email"])
+        return response
+
+    async def claim(request):
+        agent = request.cookies["helpdesk_agent"]
+        assert request.headers["X-CSRF-Token"] == "c-" + agent
+        conversation = request.match_info["id"]
+        if claimed.setdefault(conversation, agent) != agent and conversation != double_claim:
+            return web.json_response({"code": "already_claimed"}, status=409)
+        return web.json_response({})
+
+    app = web.Application()
+    app.router.add_post("/api/chat/sessions", create)
+    app.router.add_post("/api/chat/sessions/{id}/messages", message)
+    app.router.add_post("/api/agent/login", login)
+    app.router.add_post("/api/agent/conversations/{id}/claim", claim)
+    return app
+
+
+async def test_claims_count_each_win_and_every_conversation_won_twice(aiohttp_server):
+    server = await aiohttp_server(fake_queue_and_agents())
+    url = str(server.make_url(""))
+    queued = await queue_conversations(url, 30)
+    assert len(queued) == 30
+    passwords = {agent_email(index): "pw" for index in range(3)}
+    figures = await claim_all(url, queued, passwords, 30)
+    assert sum(figures.won.values()) == 30 and figures.refused == {409: 60}
+    assert figures.doubles == 0
+
+    server = await aiohttp_server(fake_queue_and_agents(double_claim="x"))
+    figures = await claim_all(str(server.make_url("")), ["x", "y"], passwords, 2)
+    assert figures.doubles == 1 and "double claims 1" in figures.render()[0]
