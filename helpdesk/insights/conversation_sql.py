@@ -1,6 +1,6 @@
 """What the event log says of one conversation, as SQL expressions to put in a query about many:
 its first topic, team, agent, language and market, whether it had an event of a kind, how many,
-whether it was reopened soon after a resolution, whether a resolution held.
+whether it was reopened soon after a resolution, whether a resolution held, its ratings.
 Each is a look-up on the conversation's own events (indexed by conversation and kind)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import String, exists, func, inspect, literal, select
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, FromClause
 
 from helpdesk.insights.events import ConversationEvent, EventKind
 from helpdesk.insights.sql import days_between
@@ -144,3 +144,28 @@ def held_from(conversation_id: Any) -> Any:
         .limit(1)
         .scalar_subquery()
     )
+
+
+def newest_rating(rating: FromClause) -> ColumnElement[bool]:
+    """A shopper who rates a resolution again changes their rating: the newest counts."""
+    newer = EVENTS.alias("newer")
+    return ~exists().where(
+        newer.c.refers_to == rating.c.refers_to,
+        newer.c.kind == EventKind.RATED,
+        newer.c.conversation_id == rating.c.conversation_id,
+        newer.c.id > rating.c.id,
+    )
+
+
+def count_ratings(conversation_id: Any, condition: Any = None) -> Any:
+    """How many of its ratings count (the newest of each resolution's), meeting `condition`
+    (on the rating event, `rating`) if given."""
+    rating = EVENTS.alias("rating")
+    where = [
+        rating.c.conversation_id == conversation_id,
+        rating.c.kind == EventKind.RATED,
+        newest_rating(rating),
+    ]
+    if condition is not None:
+        where.append(condition(rating))
+    return select(func.count()).where(*where).scalar_subquery()

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,14 +19,11 @@ from helpdesk.chat.models import Conversation
 from helpdesk.clock import aware
 from helpdesk.insights.answers import BehindConversation, BehindPage
 from helpdesk.insights.conversation_sql import (
-    EVENTS,
     Dimension,
 )
-from helpdesk.insights.events import EventKind
 from helpdesk.insights.facts import automated, in_range, recent
-from helpdesk.insights.sql import epoch_seconds, for_reports
+from helpdesk.insights.sql import for_reports
 from helpdesk.insights.support import NONE, UNKNOWN, Scope, group_names
-from helpdesk.insights.support_sql import newest_rating
 from helpdesk.policies.codes import COUNTRIES
 from helpdesk.policies.markets import market_of
 
@@ -62,7 +59,7 @@ async def conversations_behind(
     await for_reports(session)
     connection = await session.connection()
     facts = in_range(start, end, scope.by, now=now, recent=await recent(connection))
-    where = [_of_kind(facts, kind, start)]
+    where = [_of_kind(facts, kind)]
     if group is not None:
         where.append(await _in_group(connection, scope, facts.c.grp, group))
     page = (
@@ -103,8 +100,8 @@ def _shown(row: Any, group: str) -> BehindConversation:
     )
 
 
-def _of_kind(facts: Any, kind: Behind, start: datetime) -> ColumnElement[bool]:
-    """As support_sql.outcomes and support_sql.ratings count them."""
+def _of_kind(facts: Any, kind: Behind) -> ColumnElement[bool]:
+    """As support_sql.outcomes counts them."""
     if kind == Behind.ALL:
         return true()
     if kind == Behind.AUTOMATED:
@@ -119,20 +116,11 @@ def _of_kind(facts: Any, kind: Behind, start: datetime) -> ColumnElement[bool]:
         return facts.c.reopened == 1
     if kind == Behind.FALLBACK:
         return facts.c.fallbacks > 0
-    rating = EVENTS.alias("rating")
-    condition = {
-        Behind.RATED: true(),
-        Behind.SATISFIED: rating.c.rating >= 4,
-        Behind.COMMENTED: rating.c.detail.is_not(None),
-    }[kind]
-    return exists().where(
-        rating.c.conversation_id == facts.c.conversation_id,
-        rating.c.kind == EventKind.RATED,
-        # As seconds: SQLite would otherwise search every rating since `start` by (kind, at).
-        epoch_seconds(rating.c.at) >= start.timestamp(),
-        newest_rating(rating),
-        condition,
-    )
+    if kind == Behind.RATED:
+        return facts.c.ratings > 0
+    if kind == Behind.SATISFIED:
+        return facts.c.satisfied > 0
+    return facts.c.commented > 0
 
 
 async def _in_group(

@@ -42,11 +42,13 @@ from sqlalchemy.types import Boolean
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from helpdesk.insights import steps
 from helpdesk.insights.conversation_sql import (
     EVENTS,
     REOPEN_WINDOW,
     Dimension,
     count_events,
+    count_ratings,
     country_of,
     group_of,
     has_event,
@@ -56,6 +58,7 @@ from helpdesk.insights.conversation_sql import (
 )
 from helpdesk.insights.events import EventKind, Resolver
 from helpdesk.insights.sql import one_if, utc_day
+from helpdesk.insights.steps import HandoverStep
 
 # Events a fold looks back at again: a transaction still open during a fold commits its events
 # after it, with ids below the newest the fold saw. PostgreSQL hands out ids before commits.
@@ -87,6 +90,9 @@ class ConversationFacts(SQLModel, table=True):
     durable_from: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
+    ratings: int = 0  # that count: the newest of each resolution's
+    satisfied: int = 0  # ... of 4 or 5
+    commented: int = 0  # ... with a comment
     last_event_id: int = Field(index=True)
 
 
@@ -114,6 +120,9 @@ def computed(where: Callable[[FromClause], list[ColumnElement[bool]]]) -> Select
         one_if(has_event(conversation, EventKind.RESOLVED, Resolver.BOT)).label("bot_resolved"),
         one_if(reopened_soon(conversation)).label("reopened"),
         held_from(conversation).label("durable_from"),
+        count_ratings(conversation).label("ratings"),
+        count_ratings(conversation, lambda rating: rating.c.rating >= 4).label("satisfied"),
+        count_ratings(conversation, lambda rating: rating.c.detail.is_not(None)).label("commented"),
         select(func.max(newest.c.id))
         .where(newest.c.conversation_id == conversation)
         .scalar_subquery()
@@ -199,7 +208,7 @@ def parts(
     of `by` (grp) and whether a resolution has held for the window by `now` (durable): those
     folded, read from the table by its index, and the recent ones, computed from the log.
     Figures that add up are summed over both; a part each keeps the table's index in use."""
-    stored = select(FACTS, _group(by, FACTS).label("grp"), _durable(FACTS, now)).where(
+    stored = select(FACTS, group_column(by, FACTS).label("grp"), _durable(FACTS, now)).where(
         FACTS.c.opened_at >= start,
         FACTS.c.opened_at < end,
         recent.lacks(FACTS.c.conversation_id),
@@ -211,7 +220,7 @@ def parts(
             recent.holds(opened.c.conversation_id),
         ]
     ).subquery("computing")
-    fresh = select(computing, _group(by, computing).label("grp"), _durable(computing, now))
+    fresh = select(computing, group_column(by, computing).label("grp"), _durable(computing, now))
     return [stored.subquery("stored"), fresh.subquery("fresh")]
 
 
@@ -237,7 +246,7 @@ def cohort_parts(
             folded.c.opened_at < end,
             recent.lacks(folded.c.conversation_id),
         ],
-        [folded.c.day.label("day"), _group(by, folded).label("grp")],
+        [folded.c.day.label("day"), group_column(by, folded).label("grp")],
     )
     opened = EVENTS.alias("opened")
     conversation = event.c.conversation_id
@@ -264,7 +273,8 @@ def _durable(facts: FromClause, now: datetime) -> ColumnElement:
     return one_if(facts.c.durable_from <= now - REOPEN_WINDOW).label("durable")
 
 
-def _group(by: Dimension | None, facts: FromClause) -> ColumnElement:
+def group_column(by: Dimension | None, facts: FromClause) -> ColumnElement:
+    """The column of `facts` that is the conversation's group of `by`."""
     if by == Dimension.LANGUAGE:
         return facts.c.lang
     if by == Dimension.INTENT:
@@ -279,9 +289,9 @@ def _group(by: Dimension | None, facts: FromClause) -> ColumnElement:
 
 
 async def fold(session: AsyncSession) -> int:
-    """Writes the facts of every conversation with an event since the last fold (less the
-    margin); how many. Several replicas may fold at once: the rows are the same, the last
-    written stays. Commits after each batch."""
+    """Writes the facts and the timed steps (insights/steps.py) of every conversation with an
+    event since the last fold (less the margin); how many. Several replicas may fold at once:
+    the rows are the same, the last written stays. Commits after each batch."""
     connection = await session.connection()
     # Oldest last event first: a fold cut short (a restart) has then folded every conversation
     # whose events are all older than the newest it wrote, and the next one picks up the rest.
@@ -292,15 +302,30 @@ async def fold(session: AsyncSession) -> int:
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     for first in range(0, len(conversations), FOLD_BATCH):
         batch = conversations[first : first + FOLD_BATCH]
-        rows = computed(partial(_among, batch))
-        statement = dialect.insert(ConversationFacts).from_select(COLUMNS, rows)
-        statement = statement.on_conflict_do_update(
-            index_elements=[FACTS.c.conversation_id],
-            set_={name: statement.excluded[name] for name in COLUMNS[1:]},
-        )
-        await (await session.connection()).execute(statement)
+        await _store(await session.connection(), dialect, batch)
         await session.commit()
     return len(conversations)
+
+
+async def _store(connection: AsyncConnection, dialect: Any, batch: list[str]) -> None:
+    """The facts and the steps of `batch`, computed from the log over what was stored of them
+    (a step may be gone since: a wait that is claimed now)."""
+    rows = computed(partial(_among, batch))
+    key = FACTS.c.conversation_id
+    await connection.execute(_upsert(dialect, ConversationFacts, COLUMNS, rows, key))
+    await connection.execute(steps.forget(batch))
+    rows, key = steps.computed(batch), steps.STEPS.c.event_id
+    await connection.execute(_upsert(dialect, HandoverStep, steps.COLUMNS, rows, key))
+
+
+def _upsert(dialect: Any, model: type, columns: list[str], rows: Select, key: Any) -> Any:
+    """The insert of `rows`; one there already (another replica folding at once wrote the same)
+    is written over, so that the last written stays."""
+    statement = dialect.insert(model).from_select(columns, rows)
+    return statement.on_conflict_do_update(
+        index_elements=[key],
+        set_={name: statement.excluded[name] for name in columns if name != key.name},
+    )
 
 
 def _among(conversations: list[str], opened: FromClause) -> list[ColumnElement[bool]]:

@@ -7,15 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, null, or_, select, union_all
-from sqlalchemy.sql import ColumnElement, CompoundSelect, FromClause, Select
+from sqlalchemy import String, func, literal, select, union_all
+from sqlalchemy.sql import CompoundSelect, FromClause, Select
 
-from helpdesk.insights import facts
-from helpdesk.insights.conversation_sql import EVENTS, Dimension
-from helpdesk.insights.events import EventKind, Resolver
+from helpdesk.insights import facts, steps
+from helpdesk.insights.conversation_sql import EVENTS, Dimension, newest_rating
+from helpdesk.insights.events import EventKind
 from helpdesk.insights.sql import count_if, epoch_seconds
-
-TIMED = [EventKind.CLAIMED, EventKind.FIRST_AGENT_REPLY, EventKind.RESOLVED, EventKind.QUEUED]
 
 
 def outcomes(
@@ -41,6 +39,9 @@ def _outcomes(part: FromClause) -> Select:
         func.sum(part.c.resolutions).label("resolutions"),
         func.sum(part.c.turns).label("bot_turns"),
         func.sum(part.c.fallbacks).label("fallbacks"),
+        func.sum(part.c.ratings).label("ratings"),
+        func.sum(part.c.satisfied).label("satisfied"),
+        func.sum(part.c.commented).label("comments"),
     ).group_by(part.c.day, part.c.grp, part.c.topic)
 
 
@@ -64,72 +65,20 @@ def timed_steps(
     ended by a claim, each first reply of a person and each resolution by an agent, timed from
     the event it refers to; and of each wait still unclaimed (ended NULL)."""
     step = EVENTS.alias("step")
-    return union_all(*(_timed(step, *part) for part in _in_cohort(step, start, end, by, recent)))
+    _, fresh = _in_cohort(step, start, end, by, recent)
+    return union_all(_stored_steps(start, end, by, recent), steps.timed(step, *fresh))
 
 
-def _timed(step: FromClause, joined: Any, where: list, columns: list) -> Select:
-    began, claim = EVENTS.alias("began"), EVENTS.alias("claim")
-    waiting = step.c.kind == EventKind.QUEUED
-    timed = and_(
-        began.c.id.is_not(None),
-        or_(
-            step.c.kind.in_([EventKind.CLAIMED, EventKind.FIRST_AGENT_REPLY]),
-            and_(step.c.kind == EventKind.RESOLVED, step.c.outcome == Resolver.AGENT),
-        ),
-    )
-    unclaimed = and_(
-        waiting,
-        ~exists().where(claim.c.refers_to == step.c.id, claim.c.kind == EventKind.CLAIMED),
-    )
-    return (
-        select(
-            *columns,
-            step.c.kind,
-            step.c.team,
-            epoch_seconds(case((waiting, step.c.at), else_=began.c.at)).label("started"),
-            case((waiting, null()), else_=epoch_seconds(step.c.at)).label("ended"),
-        )
-        .select_from(joined.outerjoin(began, began.c.id == step.c.refers_to))
-        .where(*where, step.c.kind.in_(TIMED), or_(timed, unclaimed))
-    )
-
-
-def newest_rating(rating: FromClause) -> ColumnElement[bool]:
-    """A shopper who rates a resolution again changes their rating: the newest counts."""
-    newer = EVENTS.alias("newer")
-    return ~exists().where(
-        newer.c.refers_to == rating.c.refers_to,
-        newer.c.kind == EventKind.RATED,
-        newer.c.conversation_id == rating.c.conversation_id,
-        newer.c.id > rating.c.id,
-    )
-
-
-def ratings(
+def _stored_steps(
     start: datetime, end: datetime, by: Dimension | None, recent: facts.Recent
-) -> CompoundSelect:
-    """Per (day, group) and part: the ratings that count, the satisfied ones (4-5), those with a
-    comment. A (day, group) may come once per part: the counts add up."""
-    rating = EVENTS.alias("rating")
-    return union_all(
-        *(_ratings(rating, *part) for part in _in_cohort(rating, start, end, by, recent))
-    )
-
-
-def _ratings(rating: FromClause, joined: Any, where: list, columns: list) -> Select:
-    day, group = columns
-    return (
-        select(
-            day,
-            group,
-            func.count().label("ratings"),
-            count_if(rating.c.rating >= 4).label("satisfied"),
-            count_if(rating.c.detail.is_not(None)).label("comments"),
-        )
-        .select_from(joined)
-        .where(*where, rating.c.kind == EventKind.RATED, newest_rating(rating))
-        .group_by(day, group)
-    )
+) -> Select:
+    """The part of the steps stored by the fold: read alone, or beside the facts when split by
+    one of their columns."""
+    lacks = [recent.lacks(steps.STEPS.c.conversation_id)]
+    if by is None:
+        return steps.stored(start, end, literal(None, String()), lacks, None)
+    folded = facts.FACTS.alias("folded")
+    return steps.stored(start, end, facts.group_column(by, folded), lacks, folded)
 
 
 def comments(

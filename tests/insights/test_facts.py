@@ -5,13 +5,14 @@ are exactly those computed from the log alone; on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from unittest.mock import patch
 
 import pytest
 from sqlalchemy import delete, func, select
 
 from helpdesk.database import DB
-from helpdesk.insights import facts
+from helpdesk.insights import facts, steps
 from helpdesk.insights.conversation_sql import Dimension
 from helpdesk.insights.drilldown import Behind, conversations_behind
 from helpdesk.insights.support import Period, Scope, support_kpis
@@ -61,10 +62,10 @@ async def figures(helpdesk: Helpdesk) -> list:
     return found
 
 
-async def stored(helpdesk: Helpdesk) -> int:
+async def stored(helpdesk: Helpdesk, table: Any = facts.FACTS) -> int:
     async with helpdesk.app[DB].session() as session:
         connection = await session.connection()
-        return (await connection.execute(select(func.count()).select_from(facts.FACTS))).scalar()
+        return (await connection.execute(select(func.count()).select_from(table))).scalar()
 
 
 async def test_figures_read_from_folded_facts_are_those_of_the_log(helpdesk):
@@ -73,6 +74,8 @@ async def test_figures_read_from_folded_facts_are_those_of_the_log(helpdesk):
         async with helpdesk.app[DB].session() as session:
             assert await facts.fold(session) == 10
         assert await stored(helpdesk) == 10
+        # The three hand-overs of the week: each wait ended by a claim, first reply, resolution.
+        assert await stored(helpdesk, steps.STEPS) == 9
         # Then more happens: a resolved conversation comes back, a shopper rates again, and a
         # new conversation is handed over.
         helpdesk.at(3, 10)
