@@ -4,8 +4,7 @@ around it and whatever intent the classifier would guess: after "What's your ord
 lucas.souza@example.com" and "postcode is sw1a 1aa" are the proof, and "ah non pardon c'est la
 10011" corrects the number; after "Which country are you in?", "wohne in deutschland" is the
 country. The bot then gets `/inform` with what was found, read from the shopper's own words
-(never from a translation); after an answer for one country, "y a argentina tambien envian?"
-gets the topic its words name, for that country.
+(never from a translation).
 
 One case the words alone don't settle: after the proof question, "28013" may be a postal code or
 a corrected order number. There the bot's NLU, which reads the words around the number
@@ -41,13 +40,9 @@ COUNTRY_ANSWERS = {
     "utter_return_policy_answer": "return_policy",
     "utter_loyalty_program_answer": "loyalty_program",
 }
-COUNTRY_TOPICS = set(COUNTRY_ANSWERS.values())
 # A reading of "anzi no scusa, intendevo in inghilterra" this sure of another topic is a new
 # question; a less sure one is the NLU stumbling over the words of a correction.
 SURE_OF_ANOTHER_TOPIC = 0.7
-# A country topic the NLU weighs this much beside reading a bare answer is named by the words:
-# "y a argentina tambien envian o no?" after the payment methods asks about shipping.
-NAMED_BESIDE_AN_ANSWER = 0.15
 # What the NLU may read in "and for spain?" that is no question of its own.
 NO_TOPIC = {"inform", "out_of_scope", "nlu_fallback", "greet", "thank_you", "affirm", "deny"}
 
@@ -67,10 +62,7 @@ def answer_to_question(
     if not _may_answer(question, text):
         return None
     if question in COUNTRY_ANSWERS:
-        topic = COUNTRY_ANSWERS[str(question)]
-        entities = _other_country(topic, text, understood)
-        if entities and (named := _another_country_topic(topic, understood)):
-            return f"/{named}{json.dumps(entities, ensure_ascii=False)}"
+        entities = _other_country(COUNTRY_ANSWERS[str(question)], text, understood)
     elif understood is None and needs_understanding(question, text, asked_for):
         return None  # not without what the NLU reads
     elif question == ASK_COUNTRY and _asks_its_own_question(text, understood):
@@ -117,21 +109,6 @@ def _other_country(topic: str, text: str, understood: Understanding | None) -> d
     if other_topic and understood.confidence >= SURE_OF_ANOTHER_TOPIC and not corrected:
         return {}  # "do you ship to spain?" after the return rules: a question of its own
     return {"country": country}
-
-
-def _another_country_topic(topic: str, understood: Understanding | None) -> str | None:
-    """Another of the topics answered per country, which the words name beside the country
-    they answer with (weighed more than the topic just answered), if any."""
-    if understood is None or understood.intent not in NO_TOPIC:
-        return None
-    weights = dict(understood.ranking)
-    named = (
-        name
-        for name, weight in understood.ranking
-        if name in COUNTRY_TOPICS and name != topic
-        if weight >= NAMED_BESIDE_AN_ANSWER and weight > weights.get(topic, 0.0)
-    )
-    return next(named, None)
 
 
 def _asks_its_own_question(text: str, understood: Understanding | None) -> bool:

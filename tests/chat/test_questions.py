@@ -222,21 +222,3 @@ def test_the_words_around_a_proof_say_what_each_number_is(text, found):
         ASK_PROOF, text, "10018", understood=understood, known_orders={"10001", "10003", "10115"}
     )
     assert entities(answer) == found
-
-
-@pytest.mark.parametrize(
-    "ranking, asked",
-    [
-        # "envian" names shipping beside the country: shipping, for Argentina.
-        ((("inform", 0.47), ("shipping_info", 0.21), ("return_policy", 0.14)), "shipping_info"),
-        # Nothing else named: the payment methods again, for Argentina.
-        ((("inform", 0.97), ("shipping_info", 0.02)), "inform"),
-        # Weighed less than the topic just answered.
-        ((("inform", 0.5), ("payment_methods", 0.3), ("shipping_info", 0.2)), "inform"),
-    ],
-)
-def test_a_country_after_an_answer_for_another_gets_the_topic_its_words_name(ranking, asked):
-    text = "y a argentina tambien envian o no?"
-    understood = Understanding(ranking[0][0], ranking[0][1], {}, ranking)
-    answer = answer_to_question("utter_payment_answer", text, understood=understood)
-    assert answer == f'/{asked}{{"country": "argentina"}}'
