@@ -9,7 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.services import services
 from helpdesk.languages.countries import country_code
 from helpdesk.orders.lookup import latest_order_of
-from helpdesk.orders.verification import identified_customer
+from helpdesk.orders.numbers import order_number_in
+from helpdesk.orders.verification import identified_customer, visible_order
 from helpdesk.policies.loading import Policies
 from helpdesk.policies.store import PoliciesUnavailable
 
@@ -105,17 +106,23 @@ def policies_or_apologise(dispatcher: CollectingDispatcher) -> Policies | None:
 async def country_or_ask(
     dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
 ) -> tuple[str | None, list]:
-    """The shopper's country (named in the chat, else the signed-in customer's, from their
-    latest order), or (None, events) after asking for it."""
-    country = shopper_country(tracker) or await _signed_in_country(tracker.sender_id)
+    """The shopper's country (named in the chat, else where the order the chat is about goes,
+    once verified, else the signed-in customer's, from their latest order), or (None, events)
+    after asking for it."""
+    country = shopper_country(tracker) or await _country_of_orders(tracker)
     if country is None:
         dispatcher.utter_message(response="utter_ask_country", topic_key=f"intent_{topic}")
         return None, ask(topic)
     return country, []
 
 
-async def _signed_in_country(conversation_id: str) -> str | None:
+async def _country_of_orders(tracker: Tracker) -> str | None:
+    """ "Do I pay the return postage?" after the bot answered about order 10015: the rules of
+    the country that order goes to, which the shopper has proved is theirs."""
+    number = order_number_in(tracker.get_slot("order_number"))
     async with services().database.session() as session:
-        customer = await identified_customer(session, conversation_id)
-        order = await latest_order_of(session, customer) if customer else None
+        order = await visible_order(session, tracker.sender_id, number) if number else None
+        if order is None:
+            customer = await identified_customer(session, tracker.sender_id)
+            order = await latest_order_of(session, customer) if customer else None
     return country_code(order.country) if order and order.country else None

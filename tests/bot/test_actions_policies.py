@@ -20,7 +20,7 @@ from helpdesk.chat.models import Conversation
 from helpdesk.database import Database
 from helpdesk.languages.locales import Locales
 from helpdesk.orders.models import LoyaltyAccount, Order
-from helpdesk.orders.verification import identity_signature, verify_identity
+from helpdesk.orders.verification import Proof, identity_signature, verify_identity, verify_order
 from helpdesk.policies.store import PolicyStore
 from helpdesk.settings import PROJECT_ROOT
 
@@ -198,6 +198,33 @@ async def test_a_signed_in_customer_is_answered_for_the_country_of_their_orders(
     await sign_in_ana(shop)
     messages, _ = await run(ActionReturnPolicy(), tracker({}))
     assert said(messages).startswith("In Germany you can return items within 60 days")
+
+
+async def test_the_order_the_chat_is_about_gives_the_country_once_proved(shop):
+    """ "Do I pay the return postage?" after the answer about order 10077 (to France): the
+    French rules, without asking the country again; not before the order is proved."""
+    placed = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    async with shop.database.session() as session:
+        session.add(Conversation(id="c1", token_hash="t", shop="s", lang="en"))
+        order = Order(
+            number="10077",
+            email="luc@example.com",
+            postal_code="75011",
+            country="FR",
+            currency="EUR",
+            total=Decimal("80.00"),
+            placed_at=placed,
+        )
+        session.add(order)
+        await session.commit()
+    about_it = {"order_number": "10077"}
+    messages, _ = await run(ActionReturnPolicy(), tracker(about_it))
+    assert messages[0]["response"] == "utter_ask_country"
+    async with shop.database.session() as session:
+        proof = Proof("10077", email="luc@example.com")
+        assert await verify_order(session, "c1", proof, now=placed) is not None
+    messages, _ = await run(ActionReturnPolicy(), tracker(about_it))
+    assert said(messages).startswith("In France you can return items within 30 days")
 
 
 async def test_a_signed_in_customer_asking_how_points_work_also_hears_their_own(shop):
