@@ -45,6 +45,7 @@ async def main(url: str, smtp_port: int, instant: datetime, anchor: float, lease
         smtp_port=smtp_port,
         smtp_security="none",
         jobs_lease_seconds=lease,
+        jobs_backoff_seconds=1.0,  # a try cut short on a busy machine comes again soon
         jobs_batch=10,
         jobs_concurrency=4,
     )

@@ -25,7 +25,7 @@ from helpdesk.settings import PROJECT_ROOT
 from tests.support.instants import WEEKDAY_MORNING_IN_AMSTERDAM
 
 JOBS = 1000
-LEASE_SECONDS = 5.0  # short, so that the survivor takes the dead replica's jobs within seconds
+LEASE_SECONDS = 8.0  # short, so that the survivor takes the dead replica's jobs within seconds
 HELD = 4  # tests/jobs/replica.py: the most jobs one replica holds at once (its concurrency)
 NOW = WEEKDAY_MORNING_IN_AMSTERDAM
 
