@@ -1,7 +1,7 @@
 """What the bot is given for a shopper's message, once its words are in a language the bot
-reads: the topic just answered for a hesitant follow-up, the topic a few words name, the
-question inside small talk, with the values found in words written without spaces; else the
-words as they are. One rule for the chat and for the eval command, so that the eval's figures
+reads: a person, when a clause asks for one; the topic just answered for a hesitant follow-up,
+the topic a few words name, the question inside small talk, with the values found in words
+written without spaces; else the words as they are. One rule for the chat and for the eval command, so that the eval's figures
 are what shoppers get."""
 
 from __future__ import annotations
@@ -15,13 +15,15 @@ from helpdesk.chat.named_orders import (
     the_named_orders_topic,
 )
 from helpdesk.chat.unspaced import structured, values_without_spaces, with_values
-from helpdesk.chat.wrapped import question_inside, the_asked_clause
+from helpdesk.chat.wrapped import person_asked_for, question_inside, the_asked_clause
 from helpdesk.orders.numbers import order_number_in
 from helpdesk.rasa.client import Understand
 
 
 async def as_the_bot_reads(text: str, understand: Understand, answered: str | None = None) -> str:
     """`answered` is the locale key of the bot's last words (None for a first message)."""
+    if await person_asked_for(text, understand):
+        return "/human_handoff"  # whatever else the message says or follows
     read = None
     if topic_answered(answered) is not None or is_few_words(text):
         read, values = await understand(text), values_without_spaces(text)

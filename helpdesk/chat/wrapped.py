@@ -92,3 +92,27 @@ def unwrapped(parts: list[str], small_talk: list[bool]) -> str | None:
     """The clauses that are no small talk, joined, when some are and some are not."""
     kept = [part for part, talk in zip(parts, small_talk, strict=True) if not talk]
     return ", ".join(kept) if kept and len(kept) < len(parts) else None
+
+
+# A clause read as a request for a person this surely is one, whatever the rest says.
+SURE_OF_A_PERSON = 0.9
+SURE_OF_THE_WHOLE = 0.9  # a message read this surely as one thing is not read clause by clause
+
+
+async def person_asked_for(
+    text: str, understand: Understand, read: Understanding | None = None
+) -> bool:
+    """A request for a person inside a longer message ("el pago me ha fallado dos veces…, esto
+    es un desastre, pasame con alguien"; "j'ai reçu la commande 10021… je veux parler à
+    quelqu'un svp"): read whole, the message is about the payment or the order, and the
+    shopper who asked for a person got the bot's answer instead."""
+    if not is_wrapped(text):
+        return False
+    whole = read or await understand(text)
+    if whole.intent == "human_handoff" or whole.confidence >= SURE_OF_THE_WHOLE:
+        return False
+    for part in clauses(text):
+        clause = await understand(part)
+        if clause.intent == "human_handoff" and clause.confidence >= SURE_OF_A_PERSON:
+            return True
+    return False

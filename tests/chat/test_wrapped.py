@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.chat.wrapped import clauses, question_inside, the_asked_clause
+from helpdesk.chat.wrapped import clauses, person_asked_for, question_inside, the_asked_clause
 from helpdesk.rasa.client import Understanding
 from tests.support.fakes import scripted_nlu
 
@@ -96,3 +96,30 @@ understand_asked = scripted_nlu(ASKED)
 )
 async def test_the_one_clause_that_asks_is_the_question(text, payload):
     assert await the_asked_clause(text, understand_asked) == payload
+
+
+PAYMENT_FAILED = "el pago me ha fallado dos veces, esto es un desastre, pasame con alguien"
+PERSON_READS = {
+    PAYMENT_FAILED: ("payment_methods", 0.79),
+    "el pago me ha fallado dos veces": ("payment_methods", 0.95),
+    "esto es un desastre": ("complaint", 0.99),
+    "pasame con alguien": ("human_handoff", 0.96),
+    "ok, where is my order": ("order_status", 0.97),  # sure of the whole: not read in parts
+    "ok": ("human_handoff", 0.95),
+    "hi, is a person there": ("bot_challenge", 0.5),
+    "hi": ("greet", 0.95),
+    "is a person there": ("human_handoff", 0.6),  # not sure it asks for one
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        (PAYMENT_FAILED, True),
+        ("ok, where is my order", False),
+        ("hi, is a person there", False),
+        ("pasame con alguien", False),  # one clause: the NLU reads it whole
+    ],
+)
+async def test_a_clause_that_surely_asks_for_a_person_is_a_request_for_one(text, asked):
+    assert await person_asked_for(text, scripted_nlu(PERSON_READS)) is asked
