@@ -28,6 +28,8 @@ SWITCH_MIN_WORDS = 3
 # A first message read this unsurely ("ok", "status") fits several languages: the widget's hint
 # or the shop's own language is likelier than any one of them.
 FIRST_WORDS_CONFIDENCE = 0.5
+# A word a language writes this often, against the language that writes it most, is its too.
+SHARED_SHARE = 0.25
 SMOOTHING = 0.5
 VOCABULARY_SIZE = 20_000
 LANGDETECT_WEIGHT = 0.5
@@ -114,6 +116,9 @@ class LanguageDetector:
             return Detection(fallback or self.default, "kept" if current else "default")
         if current in self.languages and len(words) < SWITCH_MIN_WORDS:
             return Detection(current, "kept")
+        preferred = fallback or self.default
+        if len(words) < SWITCH_MIN_WORDS and self._words_of(preferred, words):
+            return Detection(preferred, "hint" if fallback else "default")
         posterior = self.posterior(words, favoured=fallback)
         if not posterior:
             return Detection(fallback or self.default, "kept" if current else "default")
@@ -123,6 +128,18 @@ class LanguageDetector:
         if current in self.languages and best != current and confidence < SWITCH_CONFIDENCE:
             return Detection(current, "kept")
         return Detection(best, "detected")
+
+    def _words_of(self, lang: str, words: list[str]) -> bool:
+        """Every word is one `lang` writes too ("points" in English as in French): a first word
+        or two that several languages share is read in the widget's or the shop's language."""
+        if not words or not all(word in self.vocabulary for word in words):
+            return False
+        counts = [self.counts.get(other, Counter()) for other in self.languages]
+        return all(
+            self.counts.get(lang, Counter())[word]
+            >= SHARED_SHARE * max(count[word] for count in counts)
+            for word in words
+        )
 
     def posterior(self, words: list[str], favoured: str | None = None) -> dict[str, float]:
         """P(language | words) over the shop's languages."""

@@ -54,9 +54,14 @@ def test_the_widget_hint_decides_a_first_word_that_fits_several_languages(detect
     assert detector.detect("ok", hint="it").lang == "it"
 
 
-@pytest.mark.parametrize("text", ["ok", "status"])
+@pytest.mark.parametrize("text", ["ok", "status", "points?", "express"])
 def test_a_first_word_that_fits_several_languages_is_the_shops_own_without_a_hint(detector, text):
     assert detector.detect(text) == Detection("en", "default")
+
+
+@pytest.mark.parametrize(("text", "lang"), [("points?", "fr"), ("pix", "pt"), ("punti?", "it")])
+def test_a_first_word_of_one_language_or_of_the_hints_is_read_in_it(detector, text, lang):
+    assert detector.detect(text, hint="fr").lang == lang
 
 
 def test_only_the_shops_languages_are_ever_chosen(detector):
