@@ -4,9 +4,11 @@ cancelar?" asks about 10015, whatever order the bot spoke of last."""
 from __future__ import annotations
 
 import json
+import re
 
+from helpdesk.chat.entities import NEGATIONS, SMALL_WORDS
 from helpdesk.chat.follow_ups import ORDER_TOPICS
-from helpdesk.orders.numbers import named_a_postal_code, order_number_in
+from helpdesk.orders.numbers import ORDER_NUMBER, named_a_postal_code, order_number_in
 from helpdesk.rasa.client import Understanding
 
 # A reading of an order topic this sure is the shopper's question, whatever order it names.
@@ -15,12 +17,13 @@ SURE_OF_THE_TOPIC = 0.6
 
 def naming_an_order(understood: Understanding, text: str) -> str | None:
     """`/topic{..., "order_number": ...}` when the words ask about an order and name its number,
-    which the NLU did not tag ("y el 10015 todavia lo puedo cancelar?"): else the bot would
-    answer about the order it spoke of last. Not a number the words call a postal code."""
+    which the NLU did not tag ("y el 10015 todavia lo puedo cancelar?") or tagged as the one
+    they take back ("posso ancora annullare il 10003? anzi no scusa, intendevo il 10002"): else
+    the bot would answer about another order. Not a number the words call a postal code."""
     number = _named_order(text)
     if understood.intent not in ORDER_TOPICS or understood.confidence < SURE_OF_THE_TOPIC:
         return None
-    if number is None or "order_number" in understood.entities:
+    if number is None or order_number_in(understood.entities.get("order_number")) == number:
         return None
     entities = {**understood.entities, "order_number": number}
     return f"/{understood.intent}{json.dumps(entities, ensure_ascii=False)}"
@@ -84,6 +87,44 @@ def corrected_order(answered_topic: str | None, understood: Understanding, text:
 
 
 def _named_order(text: str) -> str | None:
-    """The order number the words name, unless they call it a postal code."""
-    number = order_number_in(text)
+    """The order number the words name (the one they mean, of two), unless they call it a
+    postal code."""
+    number = order_meant(text) or order_number_in(text)
     return None if number is None or named_a_postal_code(text, number) else number
+
+
+# Words that take back what came before them: "anzi no scusa, intendevo il 10002".
+TAKING_BACK = NEGATIONS | {
+    "anzi", "scusa", "intendevo", "sorry", "meant", "mean", "actually", "rather",
+    "perdon", "perdón", "quise", "quería", "queria", "desculpa", "desculpe", "quis",
+    "pardon", "voulais", "plutôt", "sondern", "eigentlich", "meinte",
+}  # fmt: skip
+
+
+def order_meant(text: str) -> str | None:
+    """Of two order numbers, the one the words mean: the earlier when a negation comes right
+    before the later ("i meant 10002 not 10003"); else the later when a negation comes right
+    before the earlier ("not 10013 but 10031") or words between take it back ("10003? anzi no
+    scusa, intendevo il 10002"). None for one number or none, or two that nothing takes back
+    ("is 10003 or 10002 still open?")."""
+    found = list(ORDER_NUMBER.finditer(text))
+    if len({match.group(1) for match in found}) != 2:
+        return None
+    first, last = found[0], next(m for m in found if m.group(1) != found[0].group(1))
+    before = re.findall(r"\w+", text[: first.start()].casefold())
+    between = re.findall(r"\w+", text[first.end() : last.start()].casefold())
+    if _negated(between):
+        return first.group(1)
+    if _negated(before) or TAKING_BACK.intersection(between):
+        return last.group(1)
+    return None
+
+
+def _negated(words: list[str]) -> bool:
+    """A negation right before what follows, maybe with small words between ("not the 10003")."""
+    for word in reversed(words[-3:]):
+        if word in NEGATIONS:
+            return True
+        if word not in SMALL_WORDS:
+            return False
+    return False

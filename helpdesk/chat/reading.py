@@ -1,8 +1,8 @@
 """What the bot is given for a shopper's message, once its words are in a language the bot
 reads: a person, when a clause asks for one; the topic just answered for a hesitant follow-up,
 the topic a few words name, the question inside small talk, with the values found in words
-written without spaces; else the words as they are. One rule for the chat and for the eval command, so that the eval's figures
-are what shoppers get."""
+written without spaces; else the words as they are. One rule for the chat and for the eval
+command, so that the eval's figures are what shoppers get."""
 
 from __future__ import annotations
 

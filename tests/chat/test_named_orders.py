@@ -8,6 +8,7 @@ from helpdesk.chat.named_orders import (
     asks_about_its_order,
     corrected_order,
     naming_an_order,
+    order_meant,
     the_named_orders_topic,
 )
 from tests.chat.understood import reading
@@ -30,6 +31,12 @@ from tests.chat.understood import reading
         ("where is my parcel, zip 10115", reading(("order_status", 0.9)), None),  # a postal code
         ("do you ship to 10115?", reading(("shipping_info", 0.9)), None),  # no order topic
         ("cancel 10015?", reading(("cancel_order", 0.4)), None),  # unsure of the topic
+        # The NLU tagged the number the words take back.
+        (
+            "posso ancora annullare il 10003? anzi no scusa, intendevo il 10002",
+            reading(("cancel_order", 0.86), entities={"order_number": "10003"}),
+            '/cancel_order{"order_number": "10002"}',
+        ),
     ],
 )
 def test_an_order_question_names_its_order(text, read, payload):
@@ -116,3 +123,18 @@ def test_another_order_named_in_unsure_words_after_an_order_answer_is_a_correcti
     answered, text, read, payload
 ):
     assert corrected_order(answered, read, text) == payload
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("posso ancora annullare il 10003? anzi no scusa, intendevo il 10002", "10002"),
+        ("i meant 10002 not 10003", "10002"),
+        ("no wait, not 10013 but 10031", "10031"),
+        ("perdon me equivoque de numero, es el 10025 no el 10052", "10025"),
+        ("is 10003 or 10002 still open?", None),  # both asked about
+        ("orders 10003 and 10003", None),  # one order
+    ],
+)
+def test_of_two_numbers_the_one_not_taken_back_is_meant(text, meant):
+    assert order_meant(text) == meant
