@@ -69,8 +69,11 @@ def _late(created_at: str) -> float:
 
 
 async def _listen(socket: aiohttp.ClientWebSocketResponse, client_id: str, figures: SocketFigures):
+    """Reads from the moment the socket is ready: reading is also what answers the helpdesk's
+    heartbeat pings, and a socket nobody reads is closed by the helpdesk after 25 s."""
     async for frame in socket:
         if frame.type != aiohttp.WSMsgType.TEXT:
+            figures.refused[f"socket_{frame.type.name.lower()}"] += 1
             break
         event = frame.json()
         message = event.get("message") if event.get("type") == "message" else None
@@ -94,35 +97,41 @@ async def socket_capacity(
     timeout = aiohttp.ClientTimeout(total=300)
     async with AsyncExitStack() as stack:
         https: dict[str, aiohttp.ClientSession] = {}
-        opened = []
-        for index in range(count):
-            address = address_of(index)
-            if address not in https:
-                connector = aiohttp.TCPConnector(local_addr=(address, 0), limit=0)
-                https[address] = await stack.enter_async_context(
-                    aiohttp.ClientSession(base_url, connector=connector, timeout=timeout)
-                )
-            http = https[address]
-            try:
-                async with http.post("/api/chat/sessions", json={"locale": "en"}) as answer:
-                    if answer.status != 201:
-                        figures.refused[f"session_http_{answer.status}"] += 1
-                        continue
-                    session = await answer.json()
-                socket = await stack.enter_async_context(
-                    http.ws_connect(f"/api/chat/sessions/{session['session_id']}/ws")
-                )
-                await socket.send_json({"type": "auth", "token": session["token"]})
-                first = await socket.receive_json(timeout=30)
-            except (aiohttp.ClientError, TimeoutError) as failed:
-                figures.refused[type(failed).__name__] += 1
-                continue
+        for address in dict.fromkeys(address_of(index) for index in range(count)):
+            connector = aiohttp.TCPConnector(local_addr=(address, 0), limit=0)
+            https[address] = await stack.enter_async_context(
+                aiohttp.ClientSession(base_url, connector=connector, timeout=timeout)
+            )
+        opened: list[tuple[aiohttp.ClientSession, dict, str]] = []
+        listeners: list[asyncio.Task] = []
+        gate = asyncio.Semaphore(20)  # opened 20 at a time, as pages load in a busy shop
+
+        async def open_one(http: aiohttp.ClientSession) -> None:
+            async with gate:
+                try:
+                    async with http.post("/api/chat/sessions", json={"locale": "en"}) as answer:
+                        if answer.status != 201:
+                            figures.refused[f"session_http_{answer.status}"] += 1
+                            return
+                        session = await answer.json()
+                    socket = await stack.enter_async_context(
+                        http.ws_connect(f"/api/chat/sessions/{session['session_id']}/ws")
+                    )
+                    await socket.send_json({"type": "auth", "token": session["token"]})
+                    first = await socket.receive_json(timeout=30)
+                except (aiohttp.ClientError, TimeoutError) as failed:
+                    figures.refused[type(failed).__name__] += 1
+                    return
             if first.get("type") != "ready":
                 figures.refused[str(first.get("code") or first.get("type"))] += 1
-                continue
-            opened.append((http, session, socket, str(uuid.uuid4())))
+                return
+            client_id = str(uuid.uuid4())
+            opened.append((http, session, client_id))
+            listeners.append(asyncio.create_task(_listen(socket, client_id, figures)))
+
+        await asyncio.gather(*(open_one(https[address_of(index)]) for index in range(count)))
         figures.ready = len(opened)
-        began, gate = time.monotonic(), asyncio.Semaphore(20)
+        began = time.monotonic()
 
         async def say(http: aiohttp.ClientSession, session: dict, client_id: str) -> None:
             async with gate:
@@ -137,11 +146,7 @@ async def socket_capacity(
                     said = await answer.json()
             figures.answered += sum(m["from"] == "bot" for m in said["messages"])
 
-        listeners = [
-            asyncio.create_task(_listen(socket, client_id, figures))
-            for _http, _session, socket, client_id in opened
-        ]
-        await asyncio.gather(*(say(http, session, cid) for http, session, _s, cid in opened))
+        await asyncio.gather(*(say(http, session, cid) for http, session, cid in opened))
         deadline = time.monotonic() + PUSH_WAIT_SECONDS
         while time.monotonic() < deadline and (
             len(figures.echoes) < len(opened) or len(figures.replies) < figures.answered
