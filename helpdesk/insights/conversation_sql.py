@@ -48,8 +48,15 @@ def topic_of(conversation_id: Any) -> Any:
 def country_of(conversation_id: Any) -> Any:
     """The country of the first order the conversation proved; for a shopper the shop signed
     in, of that customer's latest order."""
+    return func.coalesce(
+        proved_country(conversation_id), latest_country(signed_in(conversation_id))
+    )
+
+
+def proved_country(conversation_id: Any) -> Any:
+    """The country of the first order the conversation proved (NULL: none)."""
     proof, order = inspect(VerificationAttempt).local_table, inspect(Order).local_table
-    proved = (
+    return (
         select(order.c.country)
         .join(proof, proof.c.order_number == order.c.number)
         .where(proof.c.conversation_id == conversation_id, proof.c.succeeded.is_(True))
@@ -57,7 +64,12 @@ def country_of(conversation_id: Any) -> Any:
         .limit(1)
         .scalar_subquery()
     )
-    signed_in = (
+
+
+def signed_in(conversation_id: Any) -> Any:
+    """The email of the customer the shop signed in to the conversation (NULL: none)."""
+    proof = inspect(VerificationAttempt).local_table
+    return (
         select(proof.c.email)
         .where(
             proof.c.conversation_id == conversation_id,
@@ -67,14 +79,19 @@ def country_of(conversation_id: Any) -> Any:
         .limit(1)
         .scalar_subquery()
     )
-    latest_order = (
+
+
+def latest_country(email: Any) -> Any:
+    """The country of the customer's latest order: it follows their orders, which can change
+    without an event of the conversation, so it is never folded."""
+    order = inspect(Order).local_table
+    return (
         select(order.c.country)
-        .where(order.c.email == signed_in)
+        .where(order.c.email == email)
         .order_by(order.c.placed_at.desc())
         .limit(1)
         .scalar_subquery()
     )
-    return func.coalesce(proved, latest_order)
 
 
 def group_of(by: Dimension | None, conversation_id: Any, opened_lang: Any) -> Any:

@@ -10,8 +10,9 @@ and computes the others from the log as it reads: those with an event among the 
 is always that of the whole log, folded or not. What depends on the moment of asking stays out of the row: it keeps
 when a resolution began to hold (`durable_from`), and "durable" is asked of that against now.
 
-The market of a conversation is no column: a signed-in shopper's market follows their latest
-order, which can change without an event. It is looked up when the figures are split by market.
+The market of a conversation is folded only in part: the country of the order it proved, and the
+shopper the shop signed in, whose market follows their latest order (which can change without an
+event): that is looked up when the figures are split by market.
 """
 
 from __future__ import annotations
@@ -49,11 +50,13 @@ from helpdesk.insights.conversation_sql import (
     Dimension,
     count_events,
     count_ratings,
-    country_of,
     group_of,
     has_event,
     held_from,
+    latest_country,
+    proved_country,
     reopened_soon,
+    signed_in,
     topic_of,
 )
 from helpdesk.insights.events import EventKind, Resolver
@@ -90,6 +93,8 @@ class ConversationFacts(SQLModel, table=True):
     durable_from: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
+    country: str | None = None  # of the first order it proved
+    signed_in: str | None = None  # the email of the customer the shop signed in
     ratings: int = 0  # that count: the newest of each resolution's
     satisfied: int = 0  # ... of 4 or 5
     commented: int = 0  # ... with a comment
@@ -120,6 +125,8 @@ def computed(where: Callable[[FromClause], list[ColumnElement[bool]]]) -> Select
         one_if(has_event(conversation, EventKind.RESOLVED, Resolver.BOT)).label("bot_resolved"),
         one_if(reopened_soon(conversation)).label("reopened"),
         held_from(conversation).label("durable_from"),
+        proved_country(conversation).label("country"),
+        signed_in(conversation).label("signed_in"),
         count_ratings(conversation).label("ratings"),
         count_ratings(conversation, lambda rating: rating.c.rating >= 4).label("satisfied"),
         count_ratings(conversation, lambda rating: rating.c.detail.is_not(None)).label("commented"),
@@ -284,7 +291,7 @@ def group_column(by: Dimension | None, facts: FromClause) -> ColumnElement:
     if by == Dimension.AGENT:
         return facts.c.agent_id
     if by == Dimension.MARKET:
-        return country_of(facts.c.conversation_id)
+        return func.coalesce(facts.c.country, latest_country(facts.c.signed_in))
     return literal(None)  # everyone in one group
 
 
