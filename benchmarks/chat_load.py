@@ -36,6 +36,7 @@ import json
 import logging
 import os
 import secrets
+import signal
 import sys
 import tempfile
 import time
@@ -230,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(["the plan would hit the helpdesk's rate limits:", *refused]))
         return 2
     model = args.model.resolve() if args.model else newest_model()
+    # `kill` as well as Ctrl-C unwinds the run, so that the servers it started are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     report = asyncio.run(measure(args, plan, model))
     print("\n".join(render(report)))
     if args.json:
