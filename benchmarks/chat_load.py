@@ -6,9 +6,10 @@ Run: .venv/bin/python -m benchmarks.chat_load [--shoppers 20] [--messages 400] [
 
 Starts the product as `make run` does (`python -m helpdesk demo load` and `serve` on a temporary
 var/, `rasa run` through bot/rasa_run.py on the newest model in var/models/ or --model; never
-trains), or reaches running ones. N shoppers, each from its own loopback address 127.16.x.y (the
-helpdesk's per-address and per-session rate limits stay on: a plan that would exceed them is
-refused, not run with raised limits), send two mixes, small talk (answered by responses) and
+trains), or reaches running ones (whose rate limiter remembers earlier runs for 10 minutes: the
+429s that causes are counted and reported). N shoppers, each from its own loopback address
+127.16.x.y (the helpdesk's per-address and per-session rate limits stay on: a plan that would
+exceed them is refused, not run with raised limits), send two mixes, small talk (answered by responses) and
 policy questions (answered by custom actions), in six languages, through both paths: the chat API
 exactly as the widget uses it, and Rasa's REST webhook with the metadata the helpdesk sends (the
 same Rasa process, so the same model and the same callbacks to the helpdesk). Batches alternate
