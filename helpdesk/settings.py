@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_timeout_seconds: float = Field(30.0, gt=0)
+    # The server's certificate is always checked: against the system's CAs, or those of this
+    # file (PEM) for a server with a private CA.
+    smtp_ca_file: str = ""
     # Signs the one-click unsubscribe links (HMAC-SHA256): links stay valid across restarts, so
     # it is a fixed secret, required once mail really goes out in production.
     mail_secret: str = ""

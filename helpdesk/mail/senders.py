@@ -40,6 +40,7 @@ class SmtpSender:
             use_tls=s.smtp_security == "tls",
             start_tls=s.smtp_security == "starttls",
             timeout=s.smtp_timeout_seconds,
+            cert_bundle=s.smtp_ca_file or None,
         )
         return f"sent to {s.smtp_host}:{s.smtp_port}"
 
