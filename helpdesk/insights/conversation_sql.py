@@ -48,9 +48,7 @@ def topic_of(conversation_id: Any) -> Any:
 def country_of(conversation_id: Any) -> Any:
     """The country of the first order the conversation proved; for a shopper the shop signed
     in, of that customer's latest order."""
-    return func.coalesce(
-        proved_country(conversation_id), latest_country(signed_in(conversation_id))
-    )
+    return func.coalesce(proved_country(conversation_id), _signed_in_country(conversation_id))
 
 
 def proved_country(conversation_id: Any) -> Any:
@@ -76,6 +74,24 @@ def signed_in(conversation_id: Any) -> Any:
             proof.c.succeeded.is_(True),
             proof.c.method == "identity",
         )
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _signed_in_country(conversation_id: Any) -> Any:
+    """The country of the signed-in customer's latest order, in one look-up: a subquery for
+    the email inside another would not be correlated with the conversation asked about."""
+    proof, order = inspect(VerificationAttempt).local_table, inspect(Order).local_table
+    return (
+        select(order.c.country)
+        .join(proof, proof.c.email == order.c.email)
+        .where(
+            proof.c.conversation_id == conversation_id,
+            proof.c.succeeded.is_(True),
+            proof.c.method == "identity",
+        )
+        .order_by(order.c.placed_at.desc())
         .limit(1)
         .scalar_subquery()
     )

@@ -4,7 +4,7 @@ across the team's closing time), one abandoned; on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from unittest.mock import patch
 
 import pytest
@@ -15,6 +15,8 @@ from helpdesk.insights.answers import SupportKpis
 from helpdesk.insights.conversation_sql import Dimension
 from helpdesk.insights.hours import Hours
 from helpdesk.insights.support import Period, Scope, comments, support_kpis
+from helpdesk.orders.models import Order
+from helpdesk.orders.verification import identity_signature, verify_identity
 from helpdesk.policies.watch import POLICIES
 from tests.insights.support_scene import (
     SCRIPT,
@@ -167,3 +169,38 @@ def assert_times(figures, seconds: list[float]) -> None:
     assert figures.count == len(seconds)
     assert figures.median_seconds == pytest.approx(median)
     assert figures.p90_seconds == pytest.approx(p90)
+
+
+async def sign_in(helpdesk, shopper, email: str, orders: dict[str, str]) -> None:
+    """The shop signs `shopper` in as the customer `email`, whose `orders` (number: country,
+    oldest first) went where they say."""
+    async with helpdesk.app[DB].session() as session:
+        for day, (number, country) in enumerate(orders.items(), start=1):
+            placed = datetime(2026, 10, day, tzinfo=UTC)
+            session.add(
+                Order(
+                    number=number,
+                    email=email,
+                    postal_code="1016GV",
+                    country=country,
+                    currency="EUR",
+                    placed_at=placed,
+                )
+            )
+        await session.commit()
+        now, signature = helpdesk.clock.now(), identity_signature("k", email)
+        assert await verify_identity(
+            session, shopper.session_id, email=email, now=now, secret="k", signature=signature
+        )
+
+
+async def test_signed_in_shoppers_count_in_the_market_of_their_own_latest_order(helpdesk):
+    """Each signed-in shopper in their own market, folded or not: not the market of whichever
+    signed-in customer the database lists first."""
+    helpdesk.at(0, 10)
+    in_britain = await helpdesk.shopper("hello", "where is my order")
+    in_america = await helpdesk.shopper("hi", "my order please")
+    await sign_in(helpdesk, in_britain, "gb@example.com", {"20001": "US", "20002": "GB"})
+    await sign_in(helpdesk, in_america, "us@example.com", {"20003": "GB", "20004": "US"})
+    by_market = {k.group: k.conversations for k in await kpis(helpdesk, by=Dimension.MARKET)}
+    assert by_market == {"GB": 1, "US": 1}  # read from the log, then from folded facts
