@@ -23,6 +23,8 @@ from helpdesk.chat.payloads import ShopperPayloads, domain_intents
 from helpdesk.chat.service import Chat
 from helpdesk.clock import Clock
 from helpdesk.database import DB, Database, database_context
+from helpdesk.delays import context as delays
+from helpdesk.delays.jobs import DELAY_JOB
 from helpdesk.insights import api as insights_api
 from helpdesk.insights import chart_api, facts
 from helpdesk.insights import page as insights_page
@@ -106,6 +108,9 @@ def create_app(
         settings, locales, mail_sender or sender_for(settings), clock
     )
     handlers.register(MAIL_JOB, mailer.handle_job)
+    # Late parcels: the sweep finds them, the notices tell the shopper (widget, else email).
+    handlers.register(DELAY_JOB, delays.handler(app))
+    app.cleanup_ctx.append(delays.delays_context(settings, clock))
     app.cleanup_ctx.append(jobs_context(settings, clock, handlers))
     for module in (health_api, chat_api, agent_api, shopify_api, workspace_page, widget_api):
         app.router.add_routes(module.routes)

@@ -30,6 +30,7 @@ class EventKind(StrEnum):
     RESOLVED = "resolved"  # outcome: bot or agent
     REOPENED = "reopened"  # the shopper wrote again after a resolution
     RATED = "rated"  # rating 1-5, the comment in detail
+    SHOP_MESSAGE = "shop_message"  # the shop wrote first in the widget (a delay notice): message
 
 
 class TurnOutcome(StrEnum):

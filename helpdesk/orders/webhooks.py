@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk.database import Database
+from helpdesk.orders import fulfillment_events
 from helpdesk.orders.models import ShopifyDelivery
 from helpdesk.orders.shopify import (
     FULFILLMENT_TOPICS,
@@ -19,14 +20,14 @@ from helpdesk.orders.shopify import (
 from helpdesk.orders.store import apply_shipment, upsert_orders
 
 log = logging.getLogger(__name__)
-TOPICS = ORDER_TOPICS | FULFILLMENT_TOPICS
+TOPICS = ORDER_TOPICS | FULFILLMENT_TOPICS | {fulfillment_events.TOPIC}
 
 
 async def receive(
     database: Database, topic: str, payload: object, *, now: datetime, webhook_id: str | None = None
 ) -> dict[str, str]:
-    """Store what an orders/* or fulfillments/* payload says, once per webhook id; what
-    happened, for the response.
+    """Store what an orders/*, fulfillments/* or fulfillment_events/create payload says, once per
+    webhook id; what happened, for the response.
 
     Raises BadPayload (400) for a payload that cannot be read, OrderNotFound (404) for a
     fulfillment of an order not stored (yet: Shopify retries, and the order may arrive first).
@@ -96,4 +97,10 @@ async def _apply(database: Database, topic: str, payload: object, now: datetime)
         outcome = "shipment removed" if news.removed else "shipment stored"
         log.info("shopify %s: order %s %s", topic, order.number, outcome)
         return {"order": order.number, "outcome": outcome}
+    if topic == fulfillment_events.TOPIC:
+        event = fulfillment_events.read_event(payload)
+        async with database.session() as session:
+            applied = await fulfillment_events.apply_event(session, event, now=now)
+        log.info("shopify %s: order %s %s", topic, applied["order"], applied["outcome"])
+        return applied
     raise ValueError(f"not a topic this service handles: {topic}")

@@ -1,0 +1,20 @@
+"""The delay-notice tests' fixtures: the whole app on a set clock, sending to a real SMTP server."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.app import create_app
+from tests.delays.shop import SECRET
+from tests.support.smtp import smtp_server  # noqa: F401 - a fixture
+
+
+@pytest.fixture
+async def shop(aiohttp_client, settings, fake_bot, detector, translator, clock, smtp_server):  # noqa: F811
+    settings.smtp_host, settings.smtp_port = "127.0.0.1", smtp_server.port
+    settings.smtp_security = "none"  # a relay on this machine
+    settings.shopify_webhook_secret = SECRET
+    settings.jobs_poll_seconds = 3600  # the tests run the due jobs and the sweep themselves
+    return await aiohttp_client(
+        create_app(settings, bot=fake_bot, detector=detector, translator=translator, clock=clock)
+    )
