@@ -4,7 +4,7 @@ days engagement.yml gives, and the order is marked delayed."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -27,11 +27,12 @@ ON_ITS_WAY = {OrderStatus.SHIPPED, OrderStatus.IN_TRANSIT}
 
 
 def estimate_passed(policy: EngagementPolicy, shipment: Shipment, country: str) -> datetime:
-    """The end of the estimated day where the shopper lives (in UTC)."""
+    """The end of the estimated day where the shopper lives, in UTC (SQLite would store a local
+    time as it reads, without its offset)."""
     assert shipment.estimated_delivery is not None
     zone = engagement.shopper_zone(policy, None, country)
     next_day = shipment.estimated_delivery + timedelta(days=1)
-    return datetime.combine(next_day, time(0), tzinfo=zone)
+    return datetime.combine(next_day, time(0), tzinfo=zone).astimezone(UTC)
 
 
 async def sweep(session: AsyncSession, policy: EngagementPolicy, *, now: datetime) -> int:
