@@ -1,0 +1,57 @@
+"""The delay notice in the widget: a shopper whose conversation proved the order and whose widget
+listens gets it on the open websocket as a message from the shop, stored and logged, with no
+email; once the widget is closed, the next event comes by email."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from sqlmodel import col
+
+from helpdesk.insights.events import ConversationEvent, EventKind
+from helpdesk.jobs.context import JOBS
+from helpdesk.mail.models import MailRecord
+from tests.conftest import open_session
+from tests.delays.shop import add_order, deliver, event_body, prove, rows
+
+
+async def test_an_open_widget_gets_the_notice_live_and_a_closed_one_an_email(shop, smtp_server):
+    app = shop.app
+    order = await add_order(
+        app, "30030", email="giulia@example.it", country="IT", estimate=date(2026, 11, 20)
+    )
+    shopper = await open_session(shop, "it")
+    await prove(app, shopper.session_id, order, lang="it")
+    socket = await shopper.socket()
+
+    await deliver(shop, event_body(order, event_id=1, status="attempted_delivery"))
+    assert await app[JOBS].run_due() == 1  # the notice alone: no email
+    pushed = await socket.receive_json(timeout=10)
+    assert pushed["type"] == "message"
+    message = pushed["message"]
+    assert message["from"] == "bot"
+    assert message["text"].startswith("A proposito del tuo ordine 30030: Il corriere ha provato")
+    assert "Non abbiamo ancora una nuova data di consegna" in message["text"]
+    assert [button["payload"] for button in message["buttons"]] == ["/human_handoff"]
+    assert message["text"] in [said["text"] for said in await shopper.transcript()]
+    [logged] = await rows(
+        app, ConversationEvent, col(ConversationEvent.kind) == EventKind.SHOP_MESSAGE
+    )
+    assert logged.conversation_id == shopper.session_id
+    assert logged.detail == {
+        "message": "delay_notice",
+        "order": "30030",
+        "reason": "attempted_delivery",
+    }
+    await asyncio.sleep(0.2)
+    assert smtp_server.mailbox.count() == 0 and await rows(app, MailRecord) == []
+
+    await socket.close()
+    await asyncio.sleep(0.1)  # the server notices the widget leaving
+    await deliver(shop, event_body(order, event_id=2, status="failure"))
+    assert await app[JOBS].run_due() == 2  # the notice, then its email
+    [email] = await asyncio.to_thread(smtp_server.mailbox.wait_for, 1)
+    assert email["Subject"] == "Il tuo ordine 30030 è in ritardo"
+    [record] = await rows(app, MailRecord)
+    assert record.conversation_id == shopper.session_id
