@@ -79,14 +79,23 @@ class DelayNotices:
         lang = language_for(conversation, order.country, self.languages)
         if engagement.is_on(policy, DELAY_JOB, "widget") and widget_open(self.events, conversation):
             assert conversation is not None  # widget_open says so
-            return await self._in_widget(session, conversation, notice, lang)
+            return await self._in_widget(session, job, conversation, notice, lang)
         if engagement.is_on(policy, DELAY_JOB, "email"):
             return await self._by_email(session, job, policy, order, conversation, notice, lang)
         return "done without sending: the widget is not open and email is off"
 
     async def _in_widget(
-        self, session: AsyncSession, conversation: Conversation, notice: DelayNotice, lang: str
+        self,
+        session: AsyncSession,
+        job: ClaimedJob,
+        conversation: Conversation,
+        notice: DelayNotice,
+        lang: str,
     ) -> str:
+        # The message commits before the job is marked done: a job tried again after that (its
+        # replica died in between) finds its own event and shows nothing twice.
+        if await _shown_before(session, conversation, job.dedupe_key):
+            return f"shown before in the widget of conversation {conversation.id}"
         now = self.clock.now()
         said = BotMessage(key=WIDGET_TEXT, variables=dict(variables(notice)))
         replies = await self.outbox.prepare([said], lang)
@@ -96,7 +105,12 @@ class DelayNotices:
             conversation,
             log.EventKind.SHOP_MESSAGE,
             at=now,
-            detail={"message": DELAY_JOB, "order": notice.order_number, "reason": notice.reason},
+            detail={
+                "message": DELAY_JOB,
+                "order": notice.order_number,
+                "reason": notice.reason,
+                "job": job.dedupe_key,
+            },
         )
         await self.outbox.store(session, conversation, replies, now=now, sender=Sender.BOT)
         return f"shown in the widget of conversation {conversation.id} ({lang})"
@@ -133,6 +147,14 @@ class DelayNotices:
             session, request, due_at=due, dedupe_key=f"mail:{job.dedupe_key}", now=now
         )
         return f"email to be sent at {due.isoformat()} ({lang})"
+
+
+async def _shown_before(session: AsyncSession, conversation: Conversation, key: str) -> bool:
+    query = select(log.ConversationEvent.detail).where(
+        col(log.ConversationEvent.conversation_id) == conversation.id,
+        col(log.ConversationEvent.kind) == log.EventKind.SHOP_MESSAGE,
+    )
+    return any((detail or {}).get("job") == key for detail in (await session.exec(query)).all())
 
 
 async def _arrived(session: AsyncSession, order: Order, notice: DelayNotice) -> bool:

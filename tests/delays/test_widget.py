@@ -9,11 +9,14 @@ from datetime import date
 
 from sqlmodel import col
 
+from helpdesk.database import DB
+from helpdesk.delays.context import DELAY_NOTICES
 from helpdesk.insights.events import ConversationEvent, EventKind
 from helpdesk.jobs.context import JOBS
+from helpdesk.jobs.models import ClaimedJob
 from helpdesk.mail.models import MailRecord
 from tests.conftest import open_session
-from tests.delays.shop import add_order, deliver, event_body, prove, rows
+from tests.delays.shop import add_order, delay_jobs, deliver, event_body, prove, rows
 
 
 async def test_an_open_widget_gets_the_notice_live_and_a_closed_one_an_email(shop, smtp_server):
@@ -43,7 +46,15 @@ async def test_an_open_widget_gets_the_notice_live_and_a_closed_one_an_email(sho
         "message": "delay_notice",
         "order": "30030",
         "reason": "attempted_delivery",
+        "job": "delay_notice:30030:event:1",
     }
+    # Tried again (its replica died after the message, before the job was marked done).
+    [job] = await delay_jobs(app)
+    async with app[DB].session() as session:
+        again = ClaimedJob(job.id, job.kind, job.payload, job.dedupe_key, job.due_at, 2)
+        outcome = await app[DELAY_NOTICES].handle_job(again, session)
+    assert outcome.startswith("shown before")
+    assert [said["text"] for said in await shopper.transcript()].count(message["text"]) == 1
     await asyncio.sleep(0.2)
     assert smtp_server.mailbox.count() == 0 and await rows(app, MailRecord) == []
 
