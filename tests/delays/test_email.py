@@ -23,7 +23,7 @@ from tests.conftest import open_session
 from tests.delays.shop import add_order, deliver, event_body, prove, rows
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-NEW_DATE = {"estimated_delivery_at": "2026-11-25T12:00:00+01:00"}
+NEW_DATE = "2026-11-25T12:00:00+01:00"  # the carrier's new estimate
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ async def test_the_email_speaks_the_chats_or_the_markets_language(
     if chat_lang:  # a chat that proved the order, its widget closed now
         conversation_id = (await open_session(shop, chat_lang)).session_id
         await prove(app, conversation_id, order, lang=chat_lang)
-    await deliver(shop, event_body(order, **NEW_DATE))
+    await deliver(shop, event_body(order, estimated_delivery_at=NEW_DATE))
     assert await app[JOBS].run_due() == 2
 
     [email] = await asyncio.to_thread(smtp_server.mailbox.wait_for, 1)

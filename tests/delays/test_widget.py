@@ -51,6 +51,7 @@ async def test_an_open_widget_gets_the_notice_live_and_a_closed_one_an_email(sho
     # Tried again (its replica died after the message, before the job was marked done).
     [job] = await delay_jobs(app)
     async with app[DB].session() as session:
+        assert job.id is not None
         again = ClaimedJob(job.id, job.kind, job.payload, job.dedupe_key, job.due_at, 2)
         outcome = await app[DELAY_NOTICES].handle_job(again, session)
     assert outcome.startswith("shown before")
