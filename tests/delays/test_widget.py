@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+import pytest
 from sqlmodel import col
 
 from helpdesk.database import DB
@@ -15,7 +16,8 @@ from helpdesk.insights.events import ConversationEvent, EventKind
 from helpdesk.jobs.context import JOBS
 from helpdesk.jobs.models import ClaimedJob
 from helpdesk.mail.models import MailRecord
-from tests.conftest import open_session
+from helpdesk.orders.verification import identity_signature
+from tests.conftest import listening_socket, open_session
 from tests.delays.shop import add_order, delay_jobs, deliver, event_body, prove, rows
 
 
@@ -67,3 +69,42 @@ async def test_an_open_widget_gets_the_notice_live_and_a_closed_one_an_email(sho
     assert email["Subject"] == "Il tuo ordine 30030 è in ritardo"
     [record] = await rows(app, MailRecord)
     assert record.conversation_id == shopper.session_id
+
+
+@pytest.fixture
+def signed_in(settings):
+    settings.identity_secret = "shop-identity-secret"
+    return settings
+
+
+async def test_a_customer_the_shop_signed_in_hears_of_any_of_their_orders(
+    signed_in, shop, smtp_server, clock
+):
+    app = shop.app
+    order = await add_order(
+        app, "30031", email="lucie@example.fr", country="FR", estimate=date(2026, 11, 20)
+    )
+    expires = int(clock.now().timestamp()) + 3600
+    response = await shop.post(
+        "/api/chat/sessions",
+        json={
+            "locale": "fr",
+            "identity": {
+                "email": "Lucie@Example.fr",
+                "signature": identity_signature(
+                    signed_in.identity_secret, "lucie@example.fr", expires
+                ),
+                "expires": expires,
+            },
+        },
+    )
+    assert response.status == 201, await response.text()
+    session = await response.json()
+    assert session["identified"] is True
+    socket = await listening_socket(shop, session["session_id"], session["token"])
+    await deliver(shop, event_body(order, status="delayed"))
+    assert await app[JOBS].run_due() == 1
+    pushed = await socket.receive_json(timeout=10)
+    assert pushed["message"]["text"].startswith("Au sujet de votre commande 30031 :")
+    await socket.close()
+    assert smtp_server.mailbox.count() == 0
