@@ -72,14 +72,23 @@ def asks_about_its_order(understood: Understanding | None, text: str) -> bool:
 
 # A reading this unsure of every topic is the NLU stumbling over the words of a correction.
 UNSURE = 0.5
+# Words that say the shopper named the wrong one, whatever the NLU reads in them: "je me suis
+# trompée, je voulais dire la 10011" reads surely as a question about 10011's status.
+SAYING_I_MEANT = re.compile(
+    r"\b(i meant|wrong one|wrong number|quise decir|me equivoqu|quis dizer|me enganei|enganei-me"
+    r"|voulais dire|je me suis tromp|intendevo|ho sbagliato|ich meinte|falsche nummer|vertan)",
+    re.IGNORECASE,
+)
 
 
 def corrected_order(answered_topic: str | None, understood: Understanding, text: str) -> str | None:
     """`/topic{"order_number": ...}` when, right after an answer about an order, the shopper
-    names another order in words the NLU can make nothing sure of ("wait no sorry wrong one!!
-    its 10005"): the same question, about that order."""
+    names another order in words that say they meant it, or that the NLU can make nothing sure
+    of ("wait no sorry wrong one!! its 10005"): the same question, about that order."""
     number = _named_order(text)
-    if answered_topic not in ORDER_TOPICS or number is None or understood.confidence >= UNSURE:
+    if answered_topic not in ORDER_TOPICS or number is None:
+        return None
+    if understood.confidence >= UNSURE and not SAYING_I_MEANT.search(text):
         return None
     if understood.entities.get("order_number") not in (None, number):
         return None

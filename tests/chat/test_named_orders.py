@@ -101,6 +101,13 @@ def test_a_clause_inside_an_order_question_is_part_of_it():
             reading(("change_order", 0.4), ("inform", 0.22)),
             '/cancel_order{"order_number": "10005"}',
         ),
+        # Words that say the shopper meant another order, however surely the NLU reads them.
+        (
+            "cancel_order",
+            "ah non pardon je me suis trompée, je voulais dire la 10011",
+            reading(("order_status", 0.9), entities={"order_number": "10011"}),
+            '/cancel_order{"order_number": "10011"}',
+        ),
         # Sure of a question of its own: asked as it is.
         (
             "order_status",
