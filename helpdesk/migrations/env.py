@@ -11,6 +11,7 @@ import helpdesk.chat.models  # noqa: F401 - registers the tables on SQLModel.met
 import helpdesk.insights.events  # noqa: F401
 import helpdesk.insights.facts  # noqa: F401
 import helpdesk.jobs.models  # noqa: F401
+import helpdesk.loyalty.models  # noqa: F401
 import helpdesk.mail.models  # noqa: F401
 import helpdesk.orders.models  # noqa: F401
 

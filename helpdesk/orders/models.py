@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index, Numeric
 from sqlmodel import Field, SQLModel
 
-from helpdesk.columns import timestamp
+from helpdesk.columns import optional_timestamp, timestamp
 
 
 class OrderStatus(StrEnum):
@@ -125,8 +125,17 @@ class LoyaltyEntry(SQLModel, table=True):
     account_id: int = Field(foreign_key="loyaltyaccount.id", index=True)
     occurred_on: date
     points: int  # earned (+) or redeemed/expired (-)
-    reason: str  # order | redemption | referral | expiry | adjustment
+    reason: str  # order | redemption | referral | expiry | adjustment | goodwill
     order_number: str | None = None
+    # Entries written since points can be redeemed in the chat and granted by agents (older
+    # entries have none of these): the instant, who gave the points, in which conversation,
+    # the agent's words, and the reward and code a redemption bought.
+    at: datetime | None = optional_timestamp()
+    agent_id: int | None = Field(default=None, foreign_key="agent.id")
+    conversation_id: str | None = Field(default=None, foreign_key="conversation.id")
+    note: str | None = None
+    reward: str | None = None
+    code: str | None = None
 
 
 class VerificationAttempt(SQLModel, table=True):
