@@ -83,10 +83,22 @@ class Promotion(PolicyModel):
         return self.starts is not None and self.ends is not None and self.starts <= day <= self.ends
 
 
+class Reward(PolicyModel):
+    """A discount code the points buy in the chat, from the pool the merchant imports."""
+
+    name: Name
+    points: Annotated[int, whole_check(1, 10_000_000, "points")]
+    discount: Money  # in the currency of its markets
+    markets: Annotated[tuple[MarketName, ...], Field(min_length=1)]
+
+
 class LoyaltyPolicy(PolicyFile):
     expiry_months: Annotated[int, whole_check(1, 120, "months")]
     tiers: Annotated[tuple[Tier, ...], Field(min_length=1)]
     promotions: tuple[Promotion, ...] = ()
+    rewards: tuple[Reward, ...] = ()
+    # 0 (a file without it): agents grant no goodwill points.
+    goodwill_max_points_per_grant: Annotated[int, whole_check(0, 100_000, "points")] = 0
     markets: dict[MarketName, LoyaltyMarket]
 
     def problems(self) -> Iterator[Problem]:
@@ -109,6 +121,35 @@ class LoyaltyPolicy(PolicyFile):
                 yield ("tiers", index, "name"), f"is {name!r} again; each tier needs its own name"
         for index, promotion in enumerate(self.promotions):
             yield from _promotion_problems(("promotions", index), promotion, self.markets)
+        for index, reward in enumerate(self.rewards):
+            yield from _reward_problems(index, reward, self.rewards[:index], self.markets)
+
+
+def _reward_problems(
+    index: int, reward: Reward, before: tuple[Reward, ...], markets: dict
+) -> Iterator[Problem]:
+    if reward.name in (earlier.name for earlier in before):
+        yield (
+            ("rewards", index, "name"),
+            f"is {reward.name!r} again; each reward needs its own name",
+        )
+    currencies: dict[str, str] = {}
+    for position, market in enumerate(reward.markets):
+        if market not in markets:
+            known = ", ".join(markets)
+            yield (
+                ("rewards", index, "markets", position),
+                f"is {market!r}, which is not a market of this file ({known})",
+            )
+        else:
+            currencies.setdefault(markets[market].currency, market)
+    if len(currencies) > 1:
+        # One code takes one amount off: in two currencies it would be worth two things.
+        listed = ", ".join(f"{market} {currency}" for currency, market in currencies.items())
+        yield (
+            ("rewards", index, "markets"),
+            f"must all have one currency, the discount's; got {listed}",
+        )
 
 
 def _promotion_problems(
