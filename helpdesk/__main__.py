@@ -1,5 +1,5 @@
 """`python -m helpdesk <command>`: serve, run (bot + helpdesk), train, eval, db, demo, orders,
-languages, agents, policies, insights."""
+languages, agents, policies, insights, loyalty."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from helpdesk.agents.cli import add_commands as add_agent_commands
 from helpdesk.insights.cli import add_commands as add_insights_commands
+from helpdesk.loyalty.cli import add_commands as add_loyalty_commands
 from helpdesk.settings import Settings
 
 
@@ -219,6 +220,7 @@ def parser() -> argparse.ArgumentParser:
     remove.set_defaults(handler=_languages)
     add_agent_commands(commands)
     add_insights_commands(commands)
+    add_loyalty_commands(commands)
     policies = commands.add_parser("policies", help="the merchant's policy files").add_subparsers(
         dest="policies_command", required=True, metavar="POLICIES_COMMAND"
     )
