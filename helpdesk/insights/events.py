@@ -31,6 +31,8 @@ class EventKind(StrEnum):
     REOPENED = "reopened"  # the shopper wrote again after a resolution
     RATED = "rated"  # rating 1-5, the comment in detail
     SHOP_MESSAGE = "shop_message"  # the shop wrote first in the widget (a delay notice): message
+    POINTS_REDEEMED = "points_redeemed"  # the shopper spent points on a reward: reward, points
+    POINTS_GRANTED = "points_granted"  # an agent gave goodwill points: agent, points, reason
 
 
 class TurnOutcome(StrEnum):
