@@ -36,10 +36,10 @@ async def shoppers_conversation(session: AsyncSession, order: Order) -> Conversa
     return (await session.exec(query)).first()
 
 
-def widget_open(events: EventHub, conversation: Conversation | None) -> bool:
-    """Whether a widget of the conversation listens on its socket on this replica now: the
+async def widget_open(events: EventHub, conversation: Conversation | None) -> bool:
+    """Whether a widget of the conversation listens on its socket now, on any replica: the
     socket subscribes to the conversation's channel for as long as it is open."""
-    return conversation is not None and events.listeners(conversation.id) > 0
+    return conversation is not None and await events.listening(conversation.id)
 
 
 def market_language(country: str, languages: Sequence[str]) -> str:

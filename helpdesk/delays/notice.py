@@ -77,7 +77,9 @@ class DelayNotices:
             return "done without sending: the parcel arrived or the order is settled"
         conversation = await shoppers_conversation(session, order)
         lang = language_for(conversation, order.country, self.languages)
-        if engagement.is_on(policy, DELAY_JOB, "widget") and widget_open(self.events, conversation):
+        if engagement.is_on(policy, DELAY_JOB, "widget") and await widget_open(
+            self.events, conversation
+        ):
             assert conversation is not None  # widget_open says so
             return await self._in_widget(session, job, conversation, notice, lang)
         if engagement.is_on(policy, DELAY_JOB, "email"):

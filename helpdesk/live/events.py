@@ -34,6 +34,10 @@ class EventHub:
         """How many subscribers of this process listen to `channel` (for /metrics)."""
         return len(self._subscribers.get(channel, ()))
 
+    async def listening(self, channel: str) -> bool:
+        """Whether anyone listens to `channel` now (on any replica: RedisEventHub asks Redis)."""
+        return self.listeners(channel) > 0
+
     def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
         for queue in self._subscribers.get(conversation_id, ()):
             if (

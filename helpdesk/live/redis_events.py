@@ -11,6 +11,7 @@ import json
 import logging
 import random
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import redis.asyncio as redis
@@ -19,6 +20,7 @@ from redis.backoff import NoBackoff
 
 from helpdesk.clock import Clock
 from helpdesk.live.events import EventHub
+from helpdesk.live.presence import RedisPresence
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,7 @@ class RedisEventHub(EventHub):
         self.subscribed = False
         self._since = self.clock.now()
         self._attempts = 0  # failed attempts to subscribe since the last success
+        self.presence = RedisPresence(self.client, prefix)
 
     @property
     def status(self) -> dict[str, Any]:
@@ -85,6 +88,16 @@ class RedisEventHub(EventHub):
             "since": self._since.isoformat(timespec="seconds"),
             "reconnect_attempts": self._attempts,
         }
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, conversation_id: str) -> AsyncIterator[asyncio.Queue]:
+        """As in one process, and known to every replica while it lasts (live/presence.py)."""
+        async with super().subscribe(conversation_id) as queue:
+            async with self.presence.held(conversation_id):
+                yield queue
+
+    async def listening(self, channel: str) -> bool:
+        return self.listeners(channel) > 0 or await self.presence.anywhere(channel)
 
     def publish(self, channel: str, event: dict[str, Any]) -> None:
         seq = next(self._seq)
