@@ -41,6 +41,7 @@ from helpdesk.languages.translation import Translator
 from helpdesk.live import sockets
 from helpdesk.live.events import EventHub
 from helpdesk.live.redis_events import RedisEventHub
+from helpdesk.loyalty import api as loyalty_api
 from helpdesk.mail import api as mail_api
 from helpdesk.mail import unsubscribe_api
 from helpdesk.mail.senders import MailSender, sender_for
@@ -114,6 +115,7 @@ def create_app(
     app.cleanup_ctx.append(jobs_context(settings, clock, handlers))
     for module in (health_api, chat_api, agent_api, shopify_api, workspace_page, widget_api):
         app.router.add_routes(module.routes)
+    app.router.add_routes(loyalty_api.routes)  # goodwill points by agents
     for module in (insights_api, chart_api, insights_page):  # the KPIs and retention, for admins
         app.router.add_routes(module.routes)
     app.router.add_routes(metrics_api.routes)  # for Prometheus, behind METRICS_TOKEN
