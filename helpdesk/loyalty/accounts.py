@@ -6,14 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from helpdesk.agents.models import Agent
+from helpdesk.agents.queue import refuse_unless_readable
+from helpdesk.chat.conversations import get_conversation
 from helpdesk.chat.models import Conversation
 from helpdesk.errors import ConversationNotFound, HelpdeskError, NotFound
 from helpdesk.insights import events
 from helpdesk.insights.events import EventKind
-from helpdesk.orders.models import LoyaltyAccount, LoyaltyEntry
+from helpdesk.orders.models import LoyaltyAccount, LoyaltyEntry, Order, VerificationAttempt
 from helpdesk.orders.verification import normalise_email
 
 
@@ -44,6 +47,50 @@ async def account_of(session: AsyncSession, email: str) -> LoyaltyAccount:
     if account is None:
         raise NoLoyaltyAccount("this customer has no loyalty account")
     return account
+
+
+class ShopperUnknown(HelpdeskError):
+    """Points are a person's: one who proved an order in the conversation or was signed in."""
+
+    status = 409
+    code = "shopper_not_verified"
+
+
+async def readable_conversation(
+    session: AsyncSession, agent: Agent, conversation_id: str
+) -> Conversation:
+    """The conversation, if the agent may read it: checked before anything of its shopper is said."""
+    conversation = await get_conversation(session, conversation_id)
+    refuse_unless_readable(conversation, agent)
+    return conversation
+
+
+async def shopper_email(session: AsyncSession, conversation_id: str) -> str | None:
+    """The customer this conversation proved to be, by its latest successful proof: a signed
+    identity's email, or the email on the order it proved."""
+    query = (
+        select(VerificationAttempt.email, Order.email)
+        .outerjoin(Order, col(Order.number) == col(VerificationAttempt.order_number))
+        .where(
+            VerificationAttempt.conversation_id == conversation_id,
+            col(VerificationAttempt.succeeded).is_(True),
+        )
+        .order_by(col(VerificationAttempt.at).desc(), col(VerificationAttempt.id).desc())
+    )
+    for identity, ordered in await session.exec(query):
+        if ordered or identity:
+            return ordered or identity
+    return None
+
+
+async def proved_account(session: AsyncSession, conversation_id: str) -> LoyaltyAccount:
+    email = await shopper_email(session, conversation_id)
+    if email is None:
+        raise ShopperUnknown(
+            "the shopper has not proved who they are in this conversation (an order number "
+            "with its email or postal code, or a sign-in): there is no account to look at"
+        )
+    return await account_of(session, email)
 
 
 async def conversation_or_none(

@@ -1,8 +1,9 @@
-"""The agent API of loyalty: goodwill points for the shopper of a conversation."""
+"""The agent API of loyalty: the account of a conversation's shopper, and goodwill points."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 import pydantic
 from aiohttp import web
@@ -12,6 +13,8 @@ from helpdesk.agents.api import _agent as logged_in_agent
 from helpdesk.database import DB
 from helpdesk.errors import BadRequest, Unavailable
 from helpdesk.loyalty.goodwill import grant_goodwill
+from helpdesk.loyalty.view import AccountView, account_view
+from helpdesk.policies.loyalty_schema import LoyaltyPolicy, Reward
 from helpdesk.policies.store import PoliciesUnavailable
 from helpdesk.policies.watch import POLICIES
 from helpdesk.web.keys import CLOCK
@@ -44,6 +47,63 @@ class GoodwillGranted(BaseModel):
     at: datetime
 
 
+class RewardPublic(BaseModel):
+    name: str
+    points: int
+    discount: Decimal
+
+
+class EntryPublic(BaseModel):
+    occurred_on: date
+    at: datetime | None
+    points: int  # + earned or granted, - redeemed or expired
+    reason: str  # order | redemption | referral | expiry | adjustment | goodwill
+    note: str | None  # an agent's words
+    agent_id: int | None
+    reward: str | None
+    code: str | None  # the code a redemption gave: an agent can hand it out again
+    order_number: str | None
+
+
+class LoyaltyAccountPublic(BaseModel):
+    email: str
+    country: str
+    balance: int
+    tier: str
+    next_tier: str | None
+    points_to_next_tier: int | None
+    expires_on: date | None
+    currency: str
+    affordable: list[RewardPublic]
+    next_reward: RewardPublic | None
+    points_short: int | None
+    goodwill_max_points_per_grant: int
+    history: list[EntryPublic]
+
+    @classmethod
+    def of(cls, view: AccountView) -> LoyaltyAccountPublic:
+        seen, rewards = view.outlook, view.outlook.rewards
+
+        def reward(r: Reward) -> RewardPublic:
+            return RewardPublic(name=r.name, points=r.points, discount=r.discount)
+
+        return cls(
+            email=view.account.email,
+            country=view.account.country,
+            balance=seen.balance,
+            tier=seen.tier.tier,
+            next_tier=seen.tier.next_tier,
+            points_to_next_tier=seen.tier.points_to_next,
+            expires_on=seen.expires_on,
+            currency=rewards.currency,
+            affordable=[reward(r) for r in rewards.affordable],
+            next_reward=reward(rewards.next_reward) if rewards.next_reward else None,
+            points_short=rewards.points_short,
+            goodwill_max_points_per_grant=view.goodwill_cap,
+            history=[EntryPublic.model_validate(e, from_attributes=True) for e in view.history],
+        )
+
+
 class BadGoodwill(BadRequest):
     """The body's field that is wrong is in the code, so that a client knows what to fix."""
 
@@ -63,18 +123,34 @@ async def _body(request: web.Request) -> GoodwillRequest:
         raise BadGoodwill(field, f"{field}: {message}") from None
 
 
+def _loyalty(request: web.Request) -> LoyaltyPolicy:
+    try:
+        return request.app[POLICIES].policies.loyalty
+    except PoliciesUnavailable:
+        raise Unavailable("the policy files are invalid; fix loyalty.yml first") from None
+
+
+@routes.get("/api/agent/conversations/{conversation_id}/loyalty")
+async def account(request: web.Request) -> web.Response:
+    agent, _ = await logged_in_agent(request)
+    async with request.app[DB].session() as session:
+        view = await account_view(
+            session,
+            loyalty=_loyalty(request),
+            agent=agent,
+            conversation_id=request.match_info["conversation_id"],
+        )
+    return web.json_response(LoyaltyAccountPublic.of(view).model_dump(mode="json"))
+
+
 @routes.post("/api/agent/conversations/{conversation_id}/loyalty/goodwill")
 async def goodwill(request: web.Request) -> web.Response:
     agent, _ = await logged_in_agent(request)
     body = await _body(request)
-    try:
-        loyalty = request.app[POLICIES].policies.loyalty
-    except PoliciesUnavailable:
-        raise Unavailable("the policy files are invalid; fix loyalty.yml first") from None
     async with request.app[DB].session() as session:
         granted = await grant_goodwill(
             session,
-            loyalty=loyalty,
+            loyalty=_loyalty(request),
             agent=agent,
             conversation_id=request.match_info["conversation_id"],
             points=body.points,

@@ -8,17 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.agents.models import Agent
-from helpdesk.agents.queue import refuse_unless_readable
-from helpdesk.chat.conversations import get_conversation
 from helpdesk.columns import stored_id
 from helpdesk.errors import BadRequest, HelpdeskError
 from helpdesk.insights.events import EventKind
-from helpdesk.loyalty.accounts import account_of, log_change
-from helpdesk.orders.models import LoyaltyAccount, LoyaltyEntry, Order, VerificationAttempt
+from helpdesk.loyalty.accounts import log_change, proved_account, readable_conversation
+from helpdesk.orders.models import LoyaltyAccount, LoyaltyEntry
 from helpdesk.policies.loyalty_schema import LoyaltyPolicy
 
 
@@ -31,13 +29,6 @@ class GoodwillOff(HelpdeskError):
     code = "goodwill_off"
 
 
-class ShopperUnknown(HelpdeskError):
-    """Points go to a person the shop knows: one who proved an order or was signed in."""
-
-    status = 409
-    code = "shopper_not_verified"
-
-
 @dataclass(frozen=True)
 class Grant:
     email: str
@@ -45,24 +36,6 @@ class Grant:
     reason: str
     balance: int  # after the grant
     at: datetime
-
-
-async def shopper_email(session: AsyncSession, conversation_id: str) -> str | None:
-    """The customer this conversation proved to be, by its latest successful proof: a signed
-    identity's email, or the email on the order it proved."""
-    query = (
-        select(VerificationAttempt.email, Order.email)
-        .outerjoin(Order, col(Order.number) == col(VerificationAttempt.order_number))
-        .where(
-            VerificationAttempt.conversation_id == conversation_id,
-            col(VerificationAttempt.succeeded).is_(True),
-        )
-        .order_by(col(VerificationAttempt.at).desc(), col(VerificationAttempt.id).desc())
-    )
-    for identity, ordered in await session.exec(query):
-        if ordered or identity:
-            return ordered or identity
-    return None
 
 
 async def grant_goodwill(
@@ -76,8 +49,7 @@ async def grant_goodwill(
     now: datetime,
 ) -> Grant:
     """Add `points` to the shopper's balance, committed here with its history and event."""
-    conversation = await get_conversation(session, conversation_id)
-    refuse_unless_readable(conversation, agent)  # before anything about the account is said
+    conversation = await readable_conversation(session, agent, conversation_id)
     cap = loyalty.goodwill_max_points_per_grant
     if cap == 0:
         raise GoodwillOff(
@@ -85,13 +57,7 @@ async def grant_goodwill(
         )
     if points > cap:
         raise OverGoodwillCap(f"points: at most {cap} per grant (loyalty.yml), got {points}")
-    email = await shopper_email(session, conversation_id)
-    if email is None:
-        raise ShopperUnknown(
-            "the shopper has not proved who they are in this conversation (an order number "
-            "with its email or postal code, or a sign-in): there is no account to give points to"
-        )
-    account = await account_of(session, email)
+    account = await proved_account(session, conversation_id)
     try:
         added = await session.exec(
             update(LoyaltyAccount)

@@ -13,52 +13,11 @@ from helpdesk.app import create_app
 from helpdesk.database import DB
 from helpdesk.insights.events import ConversationEvent
 from helpdesk.orders.models import LoyaltyAccount, LoyaltyEntry, Order, VerificationAttempt
-from helpdesk.rasa.client import BotMessage
-from tests.conftest import open_session
+from tests.loyalty.desk import HANDOFF, grant_path, prove, queued_conversation
 from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
 from tests.support.fakes import FakeBot
 
 pytestmark = pytest.mark.usefixtures("quick_password_hashing")
-HANDOFF = [BotMessage(key="utter_handoff"), BotMessage(escalate={"reason": "human_handoff"})]
-
-
-@pytest.fixture
-async def client(clock, aiohttp_client, settings, detector, translator, tmp_path):
-    settings.policies_dir = policies_with_support(tmp_path / "policies")
-    bot = FakeBot({"a person please": HANDOFF})
-    app = create_app(settings, bot=bot, detector=detector, translator=translator, clock=clock)
-    return await aiohttp_client(app)
-
-
-@pytest.fixture
-async def ana(client):
-    await add_agent(client.app, "ana@shop.example", name="Ana")
-    agent = await AgentClient.logged_in(client.make_url("/"), "ana@shop.example")
-    yield agent
-    await agent.close()
-
-
-async def queued_conversation(client) -> str:
-    shopper = await open_session(client, "en")
-    assert (await shopper.say("a person please"))["state"] == "queued"
-    return shopper.session_id
-
-
-async def prove(client, conversation_id: str, *, email: str = "emma@example.com", balance=120):
-    """The shopper signed in as `email`, who has `balance` points (None: no account)."""
-    async with client.app[DB].session() as session:
-        session.add(
-            VerificationAttempt(
-                conversation_id=conversation_id, method="identity", succeeded=True, email=email
-            )
-        )
-        if balance is not None:
-            session.add(LoyaltyAccount(email=email, country="NL", balance=balance))
-        await session.commit()
-
-
-def grant_path(conversation_id: str) -> str:
-    return f"/api/agent/conversations/{conversation_id}/loyalty/goodwill"
 
 
 async def account(client, email="emma@example.com") -> tuple[int, list[LoyaltyEntry]]:

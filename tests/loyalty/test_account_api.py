@@ -1,0 +1,86 @@
+"""The loyalty account beside a conversation: an agent who may read the conversation sees the
+proved shopper's balance, tier, expiry, what it buys and the latest history, grants included."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from helpdesk.database import DB
+from helpdesk.orders.models import LoyaltyAccount, LoyaltyEntry
+from tests.loyalty.desk import grant_path, prove, queued_conversation
+from tests.support.agent_clients import AgentClient, add_agent
+
+pytestmark = pytest.mark.usefixtures("quick_password_hashing")
+
+
+def account_path(conversation_id: str) -> str:
+    return f"/api/agent/conversations/{conversation_id}/loyalty"
+
+
+async def test_the_agent_sees_balance_tier_expiry_rewards_and_history(client, ana):
+    conversation = await queued_conversation(client)
+    await prove(client, conversation, balance=None)
+    async with client.app[DB].session() as session:
+        account = LoyaltyAccount(
+            email="emma@example.com",
+            country="NL",
+            balance=420,
+            points_last_12_months=900,
+            last_activity=date(2026, 5, 31),
+        )
+        session.add(account)
+        await session.flush()
+        assert account.id is not None
+        session.add(
+            LoyaltyEntry(
+                account_id=account.id,
+                occurred_on=date(2026, 5, 31),
+                points=420,
+                reason="order",
+                order_number="10045",
+            )
+        )
+        await session.commit()
+    await ana.ok("POST", grant_path(conversation), {"points": 100, "reason": "late"}, 201)
+    seen = await ana.ok("GET", account_path(conversation))
+    assert (seen["email"], seen["balance"], seen["tier"], seen["next_tier"]) == (
+        "emma@example.com",
+        520,
+        "member",
+        "silver",
+    )
+    assert seen["points_to_next_tier"] == 100  # goodwill points buy no tier
+    assert seen["expires_on"] == "2028-11-18"  # 24 months after the grant (the test's today)
+    assert [r["name"] for r in seen["affordable"]] == ["eur_25_off"]
+    assert (seen["next_reward"]["name"], seen["points_short"]) == ("eur_50_off", 480)
+    assert (seen["currency"], seen["goodwill_max_points_per_grant"]) == ("EUR", 500)
+    newest, oldest = seen["history"]
+    assert (newest["reason"], newest["points"], newest["note"]) == ("goodwill", 100, "late")
+    assert newest["agent_id"] is not None
+    assert (oldest["reason"], oldest["order_number"], oldest["at"]) == ("order", "10045", None)
+
+
+async def test_only_an_agent_who_may_read_it_sees_it(client, ana):
+    conversation = await queued_conversation(client)
+    await prove(client, conversation)
+    await add_agent(client.app, "wei@shop.example", team="apac", languages=["zh", "en"])
+    wei = await AgentClient.logged_in(client.make_url("/"), "wei@shop.example")
+    try:
+        response = await wei.get(account_path(conversation))
+        assert response.status == 403 and (await response.json())["code"] == "other_team"
+    finally:
+        await wei.close()
+    response = await client.get(account_path(conversation))
+    assert response.status == 401
+
+
+async def test_no_proof_and_no_account_are_told_apart(client, ana):
+    unproved = await queued_conversation(client)
+    response = await ana.get(account_path(unproved))
+    assert response.status == 409 and (await response.json())["code"] == "shopper_not_verified"
+    no_account = await queued_conversation(client)
+    await prove(client, no_account, email="new@example.com", balance=None)
+    response = await ana.get(account_path(no_account))
+    assert response.status == 404 and (await response.json())["code"] == "no_loyalty_account"
