@@ -1,5 +1,6 @@
-"""Loyalty accounts as redemption and goodwill find them, the errors they share, and the
-history entry plus conversation event every change of points writes."""
+"""Loyalty accounts as redemption and agents find them (by email, or as the proved shopper of a
+conversation the agent may read), the errors they share, and the history entry plus
+conversation event every change of points writes."""
 
 from __future__ import annotations
 
