@@ -19,12 +19,12 @@ from .fields import (
     PolicyFile,
     PolicyModel,
     Problem,
-    _number,
+    as_number,
     fail,
+    timezone_name,
     whole_check,
 )
 from .markets import Market, market_problems, override_of
-from .support_schema import _timezone
 
 Channel = Literal["widget", "email"]
 _QUIET = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])")
@@ -55,13 +55,13 @@ def _by_destination(value: Any) -> Any:
     """One number for every order, or a block {domestic, international} checked field by field."""
     if isinstance(value, dict):
         return value
-    number = _number(value)
+    number = as_number(value)
     if number is None or number != number.to_integral_value() or not 0 <= number <= 365:
         fail(_DAYS, value)
     return {"domestic": int(number), "international": int(number)}
 
 
-Timezone = Annotated[str, BeforeValidator(_timezone)]
+Timezone = Annotated[str, BeforeValidator(timezone_name)]
 QuietHours = Annotated[tuple[time, time] | None, BeforeValidator(_quiet_hours)]
 Link = Annotated[str, BeforeValidator(_https)]
 Channels = Annotated[tuple[Channel, ...], Field(min_length=1)]

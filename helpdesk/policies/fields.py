@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
@@ -53,7 +54,9 @@ def fail(expected: str, value: Any) -> NoReturn:
     )
 
 
-def _number(value: Any) -> Decimal | None:
+def as_number(value: Any) -> Decimal | None:
+    """A number as a merchant writes it (an int, a decimal or its digits in a string); None for
+    anything else, booleans and infinities included."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, Decimal)):
@@ -67,6 +70,15 @@ def _number(value: Any) -> Decimal | None:
     return None
 
 
+def timezone_name(value: Any) -> str:
+    """An IANA time zone name (Europe/Amsterdam), as given; refused when the zone is unknown."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        fail("an IANA time zone such as Europe/Amsterdam or America/New_York", value)
+    return value
+
+
 def whole_check(low: int, high: int | None = None, unit: str = "") -> BeforeValidator:
     """An int from `low` to `high` (inclusive); `unit` words the message ("days", "points").
 
@@ -77,7 +89,7 @@ def whole_check(low: int, high: int | None = None, unit: str = "") -> BeforeVali
     expected = f"a whole number{of} {span}"
 
     def check(value: Any) -> int:
-        number = _number(value)
+        number = as_number(value)
         if number is None or number != number.to_integral_value():
             fail(expected, value)
         if number < low or (high is not None and number > high):
@@ -99,7 +111,7 @@ def decimal_check(
     lowest, highest = Decimal(low), Decimal(high)
 
     def check(value: Any) -> Decimal:
-        number = _number(value)
+        number = as_number(value)
         if number is None or number > highest or number < lowest or (above and number == lowest):
             fail(expected, value)
         exponent = number.as_tuple().exponent  # an int: NaN and infinities failed above

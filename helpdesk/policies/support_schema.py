@@ -7,11 +7,19 @@ from collections.abc import Iterator
 from datetime import time
 from itertools import pairwise
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BeforeValidator, Field
 
-from .fields import Day, LanguageCode, Name, PolicyFile, PolicyModel, fail, whole_check
+from .fields import (
+    Day,
+    LanguageCode,
+    Name,
+    PolicyFile,
+    PolicyModel,
+    fail,
+    timezone_name,
+    whole_check,
+)
 
 _RANGE = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])")
 _HOURS = "opening hours such as 09:00-17:30, a list of them, or closed"
@@ -40,14 +48,6 @@ def _day_hours(value: Any) -> tuple[tuple[time, time | None], ...]:
     return tuple(sorted(_time_range(item) for item in ranges))
 
 
-def _timezone(value: Any) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        fail("an IANA time zone such as Europe/Amsterdam or America/New_York", value)
-    return value
-
-
 DayHours = Annotated[tuple[tuple[time, time | None], ...], BeforeValidator(_day_hours)]
 
 
@@ -66,7 +66,7 @@ class WeeklyHours(PolicyModel):
 
 
 class Team(PolicyModel):
-    timezone: Annotated[str, BeforeValidator(_timezone)]
+    timezone: Annotated[str, BeforeValidator(timezone_name)]
     languages: Annotated[tuple[LanguageCode, ...], Field(min_length=1)]
     hours: WeeklyHours
     holidays: tuple[Day, ...] = ()
