@@ -25,6 +25,8 @@ from helpdesk.clock import Clock
 from helpdesk.database import DB, Database, database_context
 from helpdesk.delays import context as delays
 from helpdesk.delays.jobs import DELAY_JOB
+from helpdesk.followups import context as followups
+from helpdesk.followups.jobs import FOLLOWUP_JOB
 from helpdesk.insights import api as insights_api
 from helpdesk.insights import chart_api, facts
 from helpdesk.insights import page as insights_page
@@ -112,6 +114,9 @@ def create_app(
     # Late parcels: the sweep finds them, the notices tell the shopper (widget, else email).
     handlers.register(DELAY_JOB, delays.handler(app))
     app.cleanup_ctx.append(delays.delays_context(settings, clock))
+    # Follow-ups by email (thank-you, check-in, review, points expiry): sweeps queue them.
+    handlers.register(FOLLOWUP_JOB, followups.handler(app))
+    app.cleanup_ctx.append(followups.followups_context(settings, clock))
     app.cleanup_ctx.append(jobs_context(settings, clock, handlers))
     for module in (health_api, chat_api, agent_api, shopify_api, workspace_page, widget_api):
         app.router.add_routes(module.routes)
