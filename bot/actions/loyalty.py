@@ -61,8 +61,11 @@ def balance_facts(policies: Policies, account: LoyaltyAccount) -> dict:
         "discount": f"{redeem.discount} {redeem.currency}",
         "points_short": redeem.points_short,
     }
-    if account.last_activity:
+    # When the points expire, said only where there are points to lose.
+    facts["expiry_keys"] = []
+    if account.last_activity and account.balance > 0:
         facts["expires_on"] = points_expire_on(policies.loyalty, account.last_activity).isoformat()
+        facts["expiry_keys"] = ["loyalty_expires"]
     return facts
 
 
