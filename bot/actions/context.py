@@ -37,6 +37,7 @@ ORDER_TOPICS = {
     "start_return",
     "refund_status",
     "loyalty_balance",
+    "redeem_points",
 }
 
 

@@ -13,6 +13,7 @@ from bot.actions.context import ANSWERED, TOPIC, latest_entity
 from bot.actions.loyalty import ActionLoyaltyBalance, ActionLoyaltyProgram
 from bot.actions.orders import ActionOrderStatus
 from bot.actions.payments import ActionPaymentMethods
+from bot.actions.redemption import ActionRedeemPoints
 from bot.actions.refunds import ActionRefundStatus
 from bot.actions.returns import ActionReturnPolicy, ActionStartReturn
 from bot.actions.shipping import ActionShippingInfo
@@ -28,6 +29,7 @@ RESUMABLE: dict[str, type[Action]] = {
     "payment_methods": ActionPaymentMethods,
     "loyalty_program": ActionLoyaltyProgram,
     "loyalty_balance": ActionLoyaltyBalance,
+    "redeem_points": ActionRedeemPoints,
 }
 
 
@@ -58,6 +60,6 @@ class ActionStop(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         dispatcher.utter_message(response="utter_ok_stopped")
-        # Nothing resumes after "never mind", and no yes cancels an order any more.
-        forget = (TOPIC, ANSWERED, "email", "postal_code", "cancel_offered")
+        # Nothing resumes after "never mind", and no yes cancels an order or spends points any more.
+        forget = (TOPIC, ANSWERED, "email", "postal_code", "cancel_offered", "redeem_offered")
         return [SlotSet(slot, None) for slot in forget]
