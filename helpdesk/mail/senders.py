@@ -31,18 +31,35 @@ class SmtpSender:
 
     async def send(self, message: EmailMessage, *, now: datetime) -> str:
         s = self.settings
-        await aiosmtplib.send(
-            message,
+        client = aiosmtplib.SMTP(
             hostname=s.smtp_host,
             port=s.smtp_port,
-            username=s.smtp_user or None,
-            password=s.smtp_password or None,
             use_tls=s.smtp_security == "tls",
             start_tls=s.smtp_security == "starttls",
             timeout=s.smtp_timeout_seconds,
             cert_bundle=s.smtp_ca_file or None,
         )
+        await client.connect()
+        connection = client.protocol
+        try:
+            async with client:  # QUIT and close, also when the login or the sending fails
+                if s.smtp_user:
+                    await client.login(s.smtp_user, s.smtp_password)
+                await client.send_message(message)
+        finally:
+            await _closed(connection, within=s.smtp_timeout_seconds)
         return f"sent to {s.smtp_host}:{s.smtp_port}"
+
+
+async def _closed(connection: asyncio.BaseProtocol | None, *, within: float) -> None:
+    """Closing a TLS connection ends with a goodbye from the server; until it comes the socket is
+    still open, and a sender that moved on would leave it to the garbage collector (one open
+    socket per refused login, on a relay that refuses every one)."""
+    deadline = asyncio.get_running_loop().time() + within
+    while getattr(connection, "transport", None) is not None:
+        if asyncio.get_running_loop().time() > deadline:
+            return
+        await asyncio.sleep(0.01)
 
 
 class OutboxSender:

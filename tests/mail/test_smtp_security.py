@@ -27,9 +27,6 @@ pytestmark = [
     # With TLS from the start every byte is encrypted, but aiosmtpd counts only STARTTLS as TLS
     # and warns that AUTH is asked for without it.
     pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
-    # A connection refused after STARTTLS leaves its plain socket transport to the garbage
-    # collector (inside aiosmtpd and aiosmtplib, not ours): collected below, while this holds.
-    pytest.mark.filterwarnings("ignore:unclosed transport:ResourceWarning"),
 ]
 USER, PASSWORD = "shop", "a password for the relay"
 
