@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from helpdesk.clock import Clock
 from helpdesk.delays.audience import language_for, market_language, shoppers_conversation
 from helpdesk.followups.jobs import CHECK_IN, EXPIRY, REVIEW, THANK_YOU, FollowUp
-from helpdesk.followups.pacing import mail_slot
+from helpdesk.followups.pacing import lock_shopper, mail_slot, take_turn
 from helpdesk.jobs.models import ClaimedJob
 from helpdesk.jobs.runner import PermanentFailure
 from helpdesk.mail import records
@@ -48,6 +48,7 @@ class FollowUps:
         self.policies, self.clock, self.languages = policies, clock, languages
 
     async def handle_job(self, job: ClaimedJob, session: AsyncSession) -> str:
+        await take_turn(session, job)
         try:
             followup = FollowUp.model_validate(job.payload)
         except ValidationError as error:
@@ -130,6 +131,7 @@ class FollowUps:
             raise PermanentFailure(f"no usable email: {error}") from error
         if await records.is_suppressed(session, recipient):
             return "done without sending: the address unsubscribed"
+        await lock_shopper(session, recipient)
         policy, now = policies.engagement, self.clock.now()
         zone = engagement.shopper_zone(policy, None, country)
         due = await mail_slot(

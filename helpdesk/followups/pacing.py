@@ -6,15 +6,34 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import text, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.clock import aware
-from helpdesk.jobs.models import DueJob, JobState
+from helpdesk.jobs.models import ClaimedJob, DueJob, JobState
 from helpdesk.mail import records
 from helpdesk.mail.service import MAIL_JOB
 from helpdesk.policies import engagement
 from helpdesk.policies.engagement_schema import EngagementPolicy
+
+
+async def take_turn(session: AsyncSession, job: ClaimedJob) -> None:
+    """SQLite: become the writer before reading anything, so that two follow-ups handled at once
+    take turns and the second sees the email the first queued (a snapshot read before the write
+    would not). The first statement of the job's transaction; PostgreSQL waits in `lock_shopper`."""
+    if (await session.connection()).dialect.name == "sqlite":
+        await session.exec(
+            update(DueJob).where(col(DueJob.id) == job.id).values(state=DueJob.state)
+        )
+
+
+async def lock_shopper(session: AsyncSession, recipient: str) -> None:
+    """PostgreSQL: one follow-up per shopper at a time, until the job's transaction ends; each
+    statement after it sees what the one before committed."""
+    if (await session.connection()).dialect.name == "postgresql":
+        statement = text("SELECT pg_advisory_xact_lock(hashtext(:who))")
+        await session.exec(statement.bindparams(who=f"mail-pacing:{recipient}"))  # type: ignore[call-overload]
 
 
 async def waiting_for(session: AsyncSession, recipient: str) -> int:
