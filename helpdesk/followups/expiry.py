@@ -18,6 +18,10 @@ from helpdesk.policies.loading import Policies
 from helpdesk.policies.loyalty import points_expire_on
 from helpdesk.policies.store import PolicyStore
 
+# Reminders are queued this long before they fall due, so that each goes out at its midnight and
+# not at the next turn of the sweep after it.
+AHEAD = timedelta(days=7)
+
 
 async def sweep(session: AsyncSession, policies: Policies, *, now: datetime) -> int:
     """Queue the reminders of the points expiring soon, once per account and day; commit."""
@@ -25,7 +29,7 @@ async def sweep(session: AsyncSession, policies: Policies, *, now: datetime) -> 
     if not engagement.is_on(policy, EXPIRY, "email"):
         return 0
     today = now.date()
-    horizon = today + timedelta(days=policy.messages.points_expiry_reminder.days_before)
+    horizon = today + timedelta(days=policy.messages.points_expiry_reminder.days_before) + AHEAD
     months = policies.loyalty.expiry_months
     # A month has 28 to 31 days: these bounds take every account whose expiry can fall between
     # today and the horizon; the exact day is computed below.
