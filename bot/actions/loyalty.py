@@ -9,6 +9,8 @@ from sqlmodel import select
 from bot.actions.base import CountryPolicyAnswer, order_and_policies
 from bot.actions.context import ANSWERED, done
 from bot.actions.services import services
+from helpdesk.columns import stored_id
+from helpdesk.loyalty.referrals import referral_code_of, referral_link
 from helpdesk.orders.models import LoyaltyAccount
 from helpdesk.orders.verification import identified_customer
 from helpdesk.policies.loading import Policies
@@ -120,4 +122,25 @@ class ActionLoyaltyBalance(Action):
             dispatcher.utter_message(
                 response="utter_loyalty_balance_answer", **balance_facts(policies, account)
             )
+            await say_referral_code(dispatcher, policies, account)
         return [*events, *done()]
+
+
+async def say_referral_code(
+    dispatcher: CollectingDispatcher, policies: Policies, account: LoyaltyAccount
+) -> None:
+    """The member's own code and link, and what the friend and they get (none where
+    loyalty.yml has no referral_link)."""
+    template = policies.loyalty.referral_link
+    if template is None:
+        return
+    async with services().database.session() as session:
+        code = await referral_code_of(session, stored_id(account))
+    bonus = referral_bonus(policies.loyalty, account.country)
+    dispatcher.utter_message(
+        response="utter_referral_code",
+        code=code,
+        link=referral_link(template, code),
+        friend_points=bonus.friend_points,
+        referrer_points=bonus.referrer_points,
+    )

@@ -118,6 +118,8 @@ class LoyaltyAccount(SQLModel, table=True):
     balance: int = 0
     points_last_12_months: int = 0  # decides the tier (policies/loyalty.yml)
     last_activity: date | None = None
+    # What the member shares to refer friends; given the first time the bot is asked for it.
+    referral_code: str | None = Field(default=None, unique=True, index=True)
 
 
 class LoyaltyEntry(SQLModel, table=True):

@@ -99,6 +99,9 @@ class LoyaltyPolicy(PolicyFile):
     rewards: tuple[Reward, ...] = ()
     # 0 (a file without it): agents grant no goodwill points.
     goodwill_max_points_per_grant: Annotated[int, whole_check(0, 100_000, "points")] = 0
+    # The page a referred friend opens, with {code} where the member's code goes; none: the bot
+    # gives no referral codes.
+    referral_link: str | None = None
     markets: dict[MarketName, LoyaltyMarket]
 
     def problems(self) -> Iterator[Problem]:
@@ -123,6 +126,13 @@ class LoyaltyPolicy(PolicyFile):
             yield from _promotion_problems(("promotions", index), promotion, self.markets)
         for index, reward in enumerate(self.rewards):
             yield from _reward_problems(index, reward, self.rewards[:index], self.markets)
+        link = self.referral_link
+        if link is not None and not (link.startswith(("https://", "http://")) and "{code}" in link):
+            yield (
+                ("referral_link",),
+                f"must be a web address with {{code}} where the member's code goes, such as "
+                f"https://shop.example/invite/{{code}}; got {link!r}",
+            )
 
 
 def _reward_problems(

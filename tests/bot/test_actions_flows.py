@@ -244,9 +244,15 @@ async def test_points_need_proof_then_show_balance_and_tier(shop):
     [asked] = await run(ActionLoyaltyBalance(), tracker({}))
     assert asked["response"] == "utter_ask_order_number"
     customer_order = await order(shop, "delivered")
-    [said] = await run(ActionLoyaltyBalance(), proven(customer_order))
+    [said, referral] = await run(ActionLoyaltyBalance(), proven(customer_order))
     assert said["response"] == "utter_loyalty_balance_answer"
     assert f"You have {said['balance']} points" in text_of(said)
+    assert "Your points expire on " in text_of(said)
+    assert referral["response"] == "utter_referral_code"
+    code = referral["code"]
+    assert f"https://atelier-nord.example/invite/{code}" in text_of(referral)
+    [_, again] = await run(ActionLoyaltyBalance(), proven(customer_order))
+    assert again["code"] == code  # the member's own code, kept
 
 
 async def test_how_to_return_for_a_named_country_gives_its_rules_before_asking_the_order(shop):
