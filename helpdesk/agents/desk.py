@@ -81,16 +81,14 @@ class AgentDesk:
         now, support = self.clock.now(), self.policies.support()
         async with self.database.session() as session:
             waiting, mine = await queue.queue_for(session, agent)
-            return Queue(
-                queued=[
-                    await self.views.item(session, c, agent, support=support, now=now)
-                    for c in waiting
-                ],
-                mine=[
-                    await self.views.item(session, c, agent, support=support, now=now) for c in mine
-                ],
-                at_capacity=len(mine) >= agent.capacity,
+            items = await self.views.items(
+                session, [*waiting, *mine], agent, support=support, now=now
             )
+        return Queue(
+            queued=items[: len(waiting)],
+            mine=items[len(waiting) :],
+            at_capacity=len(mine) >= agent.capacity,
+        )
 
     async def conversation(self, agent: Agent, conversation_id: str) -> AgentConversation:
         async with self.database.session() as session:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -54,9 +55,24 @@ class AgentViews:
         support: SupportPolicy | None,
         now: datetime,
     ) -> QueueItem:
-        return QueueItem(
-            **await self._item_fields(session, conversation, agent, support=support, now=now)
-        )
+        return (await self.items(session, [conversation], agent, support=support, now=now))[0]
+
+    async def items(
+        self,
+        session: AsyncSession,
+        conversations: list[Conversation],
+        agent: Agent,
+        *,
+        support: SupportPolicy | None,
+        now: datetime,
+    ) -> list[QueueItem]:
+        """Queue items for many conversations in two queries, however many there are."""
+        last = await _last_shopper_messages(session, [c.id for c in conversations])
+        holders = await _agents(session, {c.agent_id for c in conversations if c.agent_id})
+        return [
+            QueueItem(**await self._fields(c, agent, last.get(c.id), holders, support, now))
+            for c in conversations
+        ]
 
     async def _item_fields(
         self,
@@ -67,9 +83,25 @@ class AgentViews:
         support: SupportPolicy | None,
         now: datetime,
     ) -> dict[str, Any]:
-        last = await _last_shopper_message(session, conversation.id)
+        last = await _last_shopper_messages(session, [conversation.id])
+        holders = await _agents(
+            session, {conversation.agent_id} if conversation.agent_id else set()
+        )
+        return await self._fields(
+            conversation, agent, last.get(conversation.id), holders, support, now
+        )
+
+    async def _fields(
+        self,
+        conversation: Conversation,
+        agent: Agent,
+        last: Message | None,
+        holders: dict[int, Agent],
+        support: SupportPolicy | None,
+        now: datetime,
+    ) -> dict[str, Any]:
         translated = await self._translation(last, agent) if last else None
-        holder = await session.get(Agent, conversation.agent_id) if conversation.agent_id else None
+        holder = holders.get(conversation.agent_id) if conversation.agent_id else None
         return dict(
             id=conversation.id,
             state=conversation.state,
@@ -157,18 +189,31 @@ def _needs_translation(message: Message, agent: Agent) -> bool:
     return bool(message.lang) and message.lang != agent.language and not message.internal
 
 
-async def _last_shopper_message(session: AsyncSession, conversation_id: str) -> Message | None:
-    query = (
-        select(Message)
+async def _last_shopper_messages(
+    session: AsyncSession, conversation_ids: list[str]
+) -> dict[str, Message]:
+    """Each conversation's last message written by the shopper (button payloads aside): one
+    query for any number of conversations."""
+    if not conversation_ids:
+        return {}
+    latest = (
+        select(func.max(Message.id))
         .where(
-            Message.conversation_id == conversation_id,
+            col(Message.conversation_id).in_(conversation_ids),
             Message.sender == Sender.SHOPPER,
             col(Message.text).not_like("/%"),
         )
-        .order_by(col(Message.id).desc())
-        .limit(1)
+        .group_by(col(Message.conversation_id))
     )
-    return (await session.exec(query)).first()
+    found = await session.exec(select(Message).where(col(Message.id).in_(latest)))
+    return {message.conversation_id: message for message in found}
+
+
+async def _agents(session: AsyncSession, agent_ids: set[int]) -> dict[int, Agent]:
+    if not agent_ids:
+        return {}
+    found = await session.exec(select(Agent).where(col(Agent.id).in_(agent_ids)))
+    return {agent.id: agent for agent in found if agent.id is not None}
 
 
 async def _verification(session: AsyncSession, conversation_id: str) -> Verification:
