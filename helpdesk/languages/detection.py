@@ -9,6 +9,7 @@ writes in another language (three words or more, detected with high confidence) 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -34,6 +35,10 @@ SMOOTHING = 0.5
 VOCABULARY_SIZE = 20_000
 LANGDETECT_WEIGHT = 0.5
 FAVOURED_PRIOR = 3.0  # the conversation's language (or the widget's hint) is the likelier one
+# langdetect moves a language's log score by LANGDETECT_WEIGHT * log(p), p floored at 0.01: so by
+# at most this much against any other language. A lead by words larger than that decides alone.
+LANGDETECT_SWAY = LANGDETECT_WEIGHT * math.log(1 / 0.01)
+MARGIN_EPSILON = 1e-9
 NOISE = re.compile(r"https?://\S+|\S+@\S+|#?\d[\d\s./:-]*|[_*~`]+")
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 SCRIPT_LANGUAGES = {
@@ -89,9 +94,7 @@ class LanguageDetector:
         self.counts = {lang: counts[lang] for lang in languages if counts and lang in counts}
         self.totals = {lang: sum(c.values()) for lang, c in self.counts.items()}
         self.vocabulary = set().union(*self.counts.values()) if self.counts else set()
-        self._factory = DetectorFactory()
-        self._factory.load_profile(PROFILES_DIRECTORY)
-        self._factory.seed = 0  # deterministic: the same text always gets the same language
+        self._factory = _langdetect_factory()
 
     @classmethod
     def from_training_data(cls, languages: list[str], nlu_dir: Path) -> LanguageDetector:
@@ -119,6 +122,9 @@ class LanguageDetector:
         preferred = fallback or self.default
         if len(words) < SWITCH_MIN_WORDS and self._words_of(preferred, words):
             return Detection(preferred, "hint" if fallback else "default")
+        decided = self._decided_by_words(words, current=current, favoured=fallback)
+        if decided is not None:
+            return decided
         posterior = self.posterior(words, favoured=fallback)
         if not posterior:
             return Detection(fallback or self.default, "kept" if current else "default")
@@ -141,8 +147,33 @@ class LanguageDetector:
             for word in words
         )
 
-    def posterior(self, words: list[str], favoured: str | None = None) -> dict[str, float]:
-        """P(language | words) over the shop's languages."""
+    def _decided_by_words(
+        self, words: list[str], *, current: str | None, favoured: str | None
+    ) -> Detection | None:
+        """The answer detect() would give, when the words alone already fix it whatever
+        langdetect says (most messages of a settled conversation, in its language): langdetect
+        is the costly part. None when langdetect could still change the answer."""
+        scores, known = self._word_scores(words, favoured)
+        if not known or len(self.languages) < 2:
+            return None
+        best, lead = _lead(scores)
+        if lead <= LANGDETECT_SWAY + MARGIN_EPSILON:
+            return None
+        if best == current:
+            return Detection(best, "detected")
+        # The least confidence `best` can end with: every other language swayed up to its limit.
+        others = sum(
+            math.exp(score - scores[best]) for lang, score in scores.items() if lang != best
+        )
+        confidence = 1 / (1 + others * math.exp(LANGDETECT_SWAY))
+        needed = SWITCH_CONFIDENCE if current in self.languages else FIRST_WORDS_CONFIDENCE
+        return Detection(best, "detected") if confidence >= needed + MARGIN_EPSILON else None
+
+    def _word_scores(
+        self, words: list[str], favoured: str | None
+    ) -> tuple[dict[str, float], list[str]]:
+        """Log scores by the words of each language's examples (and the prior), and the words
+        known at all."""
         scores = {
             lang: math.log(FAVOURED_PRIOR if lang == favoured else 1.0) for lang in self.languages
         }
@@ -153,6 +184,11 @@ class LanguageDetector:
                 scores[lang] += math.log(
                     (count + SMOOTHING) / (self.totals.get(lang, 0) + SMOOTHING * VOCABULARY_SIZE)
                 )
+        return scores, known
+
+    def posterior(self, words: list[str], favoured: str | None = None) -> dict[str, float]:
+        """P(language | words) over the shop's languages."""
+        scores, known = self._word_scores(words, favoured)
         by_characters = self._langdetect(" ".join(words))
         if not known and not by_characters:
             return {}
@@ -173,6 +209,21 @@ class LanguageDetector:
         return {
             base_language(r.lang): r.prob for r in ranked if base_language(r.lang) in self.languages
         }
+
+
+def _lead(scores: dict[str, float]) -> tuple[str, float]:
+    """The best-scored language and how far it leads the next one."""
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    return ranked[0][0], ranked[0][1] - ranked[1][1]
+
+
+@functools.cache
+def _langdetect_factory() -> DetectorFactory:
+    """langdetect's profiles, loaded once per process (about a second and 50 MB each time)."""
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.seed = 0  # deterministic: the same text always gets the same language
+    return factory
 
 
 def _word_counts(directory: Path) -> Counter:

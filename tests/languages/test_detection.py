@@ -84,3 +84,33 @@ def test_japanese_that_opens_with_chinese_characters_is_japanese():
     assert detector.detect("注文番号10018の配送状況を教えてください").lang == "ja"
     assert detector.detect("用件は以上です").lang == "ja"
     assert detector.detect("我的订单在哪里？").lang == "zh"
+
+
+def test_a_settled_conversation_writing_clearly_in_its_language_costs_no_langdetect(
+    detector, monkeypatch
+):
+    def refuse(_text):
+        raise AssertionError("langdetect ran")
+
+    monkeypatch.setattr(detector, "_langdetect", refuse)
+    assert detector.detect("dónde está mi pedido, por favor", current="es") == Detection(
+        "es", "detected"
+    )
+    assert detector.detect("wo bleibt meine Bestellung bitte", current="de").lang == "de"
+
+
+def test_the_words_alone_decide_only_what_langdetect_could_not_change(detector, monkeypatch):
+    """The shortcut answers exactly as the full reading does, switches included."""
+    cases = [
+        ("actually can you answer me in English please", "es", None),
+        ("je voudrais retourner ma commande", "es", None),
+        ("hola, dónde está mi pedido?", None, None),
+        ("dónde está mi pedido, por favor", "es", None),
+        ("points fidélité", "en", None),
+        ("je veux savoir ou est mon colis svp", None, "fr"),
+        ("wann kommt mein Paket an", "it", None),
+    ]
+    quick = [detector.detect(text, current=current, hint=hint) for text, current, hint in cases]
+    monkeypatch.setattr(detector, "_decided_by_words", lambda *_args, **_kwargs: None)
+    full = [detector.detect(text, current=current, hint=hint) for text, current, hint in cases]
+    assert quick == full
