@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 class MailEvent(StrEnum):
     SENT = "email_sent"
     UNSUBSCRIBED = "unsubscribed"
+    UNSUBSCRIBE_OPENED = "unsubscribe_opened"  # the page behind the link was opened
 
 
 class MailSuppression(SQLModel, table=True):

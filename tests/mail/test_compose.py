@@ -27,6 +27,7 @@ def locales() -> Locales:
 
 def letter(lang: str, **variables) -> Letter:
     values = {
+        "greeting_key": "mail_greeting_named",  # "Hello {name},"
         "name": "Ana",
         "order_number": "AN-1001",
         "tracking_url": "https://track.example.com/?id=1&x=2",
