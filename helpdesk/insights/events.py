@@ -33,6 +33,8 @@ class EventKind(StrEnum):
     SHOP_MESSAGE = "shop_message"  # the shop wrote first in the widget (a delay notice): message
     POINTS_REDEEMED = "points_redeemed"  # the shopper spent points on a reward: reward, points
     POINTS_GRANTED = "points_granted"  # an agent gave goodwill points: agent, points, reason
+    # The shop emailed about this conversation (mail/records.py writes it with the send): message.
+    EMAIL_SENT = "email_sent"
 
 
 class TurnOutcome(StrEnum):
