@@ -6,36 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
-
-import pytest
 
 from helpdesk.live import presence
-from helpdesk.live.redis_events import RedisEventHub
-from tests.support.servers import RedisProcess
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisProcess(tmp_path)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-async def hubs(redis_server):
-    prefix = f"helpdesk:shop-{uuid.uuid4().hex[:8]}:"
-    started = [RedisEventHub(redis_server.url, prefix) for _ in range(2)]
-    try:
-        for hub in started:
-            await hub.start()
-        yield started
-    finally:
-        for hub in started:
-            await hub.close()
 
 
 async def eventually(check, expected: bool, timeout: float = 5.0) -> None:

@@ -7,42 +7,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import uuid
 
 import pytest
 import redis.asyncio as redis
 
 from helpdesk.app import create_app
 from helpdesk.live.redis_events import RedisEventHub
-from tests.support.servers import RedisProcess
 
 pytestmark = pytest.mark.timeout(60)
 SETTLE_SECONDS = 0.3  # after the last expected event: long enough for a duplicate to show up
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    """A redis-server of this test's own (tests/support/servers.py), stopped afterwards."""
-    server = RedisProcess(tmp_path)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-async def hubs(redis_server):
-    """Two started hubs on one prefix, as two replicas of one shop have; closed afterwards."""
-    prefix = f"helpdesk:shop-{uuid.uuid4().hex[:8]}:"
-    started = [RedisEventHub(redis_server.url, prefix) for _ in range(2)]
-    try:
-        for hub in started:
-            await hub.start()
-        yield started
-    finally:
-        for hub in started:
-            await hub.close()
 
 
 async def until(condition, what: str, timeout: float = 10.0) -> None:
