@@ -45,16 +45,23 @@ def countries_named(text: str) -> list[tuple[str, bool]]:
         while start < len(words):
             size = _name_size_at(words, start)
             if size:
-                named.append((" ".join(words[start : start + size]), _taken_back(words, start)))
+                named.append(
+                    (
+                        " ".join(words[start : start + size]),
+                        negated(words[:start], by_a_small_word=False),
+                    )
+                )
             start += size or 1
     return named
 
 
-def _taken_back(words: list[str], start: int) -> bool:
-    """A negation before the name, maybe with small words between ("nicht in die schweiz").
-    A small word right before the name is never the negation: "no brasil" is "in Brazil"."""
-    for distance, word in enumerate(reversed(words[max(0, start - 3) : start])):
-        if word in NEGATIONS and (distance > 0 or word not in SMALL_WORDS):
+def negated(words: list[str], *, by_a_small_word: bool = True) -> bool:
+    """A negation at the end of `words`, maybe with small words after it, so that it takes
+    back what follows them ("not the 10003", "nicht in die schweiz"). With `by_a_small_word`
+    False, a small word right before what follows is never the negation: before a country,
+    "no brasil" is "in Brazil"."""
+    for distance, word in enumerate(reversed(words[-3:])):
+        if word in NEGATIONS and (distance > 0 or by_a_small_word or word not in SMALL_WORDS):
             return True
         if word not in SMALL_WORDS:
             return False

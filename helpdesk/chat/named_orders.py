@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from helpdesk.chat.entities import NEGATIONS, SMALL_WORDS
+from helpdesk.chat.entities import NEGATIONS, negated
 from helpdesk.chat.follow_ups import ORDER_TOPICS
 from helpdesk.orders.numbers import ORDER_NUMBER, named_a_postal_code, order_number_in
 from helpdesk.rasa.client import Understanding
@@ -122,18 +122,8 @@ def order_meant(text: str) -> str | None:
     first, last = found[0], next(m for m in found if m.group(1) != found[0].group(1))
     before = re.findall(r"\w+", text[: first.start()].casefold())
     between = re.findall(r"\w+", text[first.end() : last.start()].casefold())
-    if _negated(between):
+    if negated(between):
         return first.group(1)
-    if _negated(before) or TAKING_BACK.intersection(between):
+    if negated(before) or TAKING_BACK.intersection(between):
         return last.group(1)
     return None
-
-
-def _negated(words: list[str]) -> bool:
-    """A negation right before what follows, maybe with small words between ("not the 10003")."""
-    for word in reversed(words[-3:]):
-        if word in NEGATIONS:
-            return True
-        if word not in SMALL_WORDS:
-            return False
-    return False
