@@ -50,7 +50,7 @@ def _check_origin(request: web.Request) -> None:
         raise Forbidden("cross-site requests are not allowed")
 
 
-async def _agent(request: web.Request) -> tuple[Agent, AgentSession]:
+async def logged_in_agent(request: web.Request) -> tuple[Agent, AgentSession]:
     """The logged-in agent; for POSTs also the CSRF and Origin checks."""
     if request.method != "GET":
         _check_origin(request)
@@ -86,7 +86,7 @@ async def login(request: web.Request) -> web.Response:
 
 @routes.post("/api/agent/logout")
 async def logout(request: web.Request) -> web.Response:
-    await _agent(request)
+    await logged_in_agent(request)
     await request.app[DESK].log_out(request.cookies[COOKIE])
     response = web.Response(status=204)
     response.del_cookie(COOKIE, path="/")
@@ -95,45 +95,45 @@ async def logout(request: web.Request) -> web.Response:
 
 @routes.get("/api/agent/me")
 async def me(request: web.Request) -> web.Response:
-    agent, session = await _agent(request)
+    agent, session = await logged_in_agent(request)
     return _answer(LoggedIn(agent=AgentPublic.of(agent), csrf_token=session.csrf_token))
 
 
 @routes.get("/api/agent/queue")
 async def queue(request: web.Request) -> web.Response:
-    agent, _ = await _agent(request)
+    agent, _ = await logged_in_agent(request)
     return _answer(await request.app[DESK].queue(agent))
 
 
 @routes.get("/api/agent/canned")
 async def canned(request: web.Request) -> web.Response:
-    agent, _ = await _agent(request)
+    agent, _ = await logged_in_agent(request)
     return _answer(await request.app[DESK].canned(agent))
 
 
 @routes.get("/api/agent/directory")
 async def directory(request: web.Request) -> web.Response:
-    await _agent(request)
+    await logged_in_agent(request)
     return _answer(await request.app[DESK].directory())
 
 
 @routes.get("/api/agent/conversations/{conversation_id}")
 async def conversation(request: web.Request) -> web.Response:
-    agent, _ = await _agent(request)
+    agent, _ = await logged_in_agent(request)
     desk = request.app[DESK]
     return _answer(await desk.conversation(agent, request.match_info["conversation_id"]))
 
 
 @routes.post("/api/agent/conversations/{conversation_id}/claim")
 async def claim(request: web.Request) -> web.Response:
-    agent, _ = await _agent(request)
+    agent, _ = await logged_in_agent(request)
     desk = request.app[DESK]
     return _answer(await desk.claim(agent, request.match_info["conversation_id"]))
 
 
 @routes.post("/api/agent/conversations/{conversation_id}/messages")
 async def reply(request: web.Request) -> web.Response:
-    agent, _ = await _agent(request)
+    agent, _ = await logged_in_agent(request)
     body = await parse_json(request, AgentMessageCreate)
     sent = await request.app[DESK].reply(
         agent, request.match_info["conversation_id"], body.text, body.internal
@@ -143,14 +143,14 @@ async def reply(request: web.Request) -> web.Response:
 
 @routes.post("/api/agent/conversations/{conversation_id}/typing")
 async def typing(request: web.Request) -> web.Response:
-    agent, _ = await _agent(request)
+    agent, _ = await logged_in_agent(request)
     await request.app[DESK].typing(agent, request.match_info["conversation_id"])
     return web.Response(status=204)
 
 
 @routes.post("/api/agent/conversations/{conversation_id}/preview")
 async def preview(request: web.Request) -> web.Response:
-    agent, _ = await _agent(request)
+    agent, _ = await logged_in_agent(request)
     body = await parse_json(request, PreviewRequest)
     desk = request.app[DESK]
     return _answer(await desk.preview(agent, request.match_info["conversation_id"], body.text))
@@ -158,7 +158,7 @@ async def preview(request: web.Request) -> web.Response:
 
 @routes.post("/api/agent/conversations/{conversation_id}/transfer")
 async def transfer(request: web.Request) -> web.Response:
-    agent, _ = await _agent(request)
+    agent, _ = await logged_in_agent(request)
     body = await parse_json(request, TransferRequest)
     desk = request.app[DESK]
     return _answer(await desk.transfer(agent, request.match_info["conversation_id"], body))
@@ -166,7 +166,7 @@ async def transfer(request: web.Request) -> web.Response:
 
 @routes.post("/api/agent/conversations/{conversation_id}/resolve")
 async def resolve(request: web.Request) -> web.Response:
-    agent, _ = await _agent(request)
+    agent, _ = await logged_in_agent(request)
     desk = request.app[DESK]
     return _answer(await desk.resolve(agent, request.match_info["conversation_id"]))
 
@@ -174,7 +174,7 @@ async def resolve(request: web.Request) -> web.Response:
 @routes.get("/api/agent/ws")
 async def agent_socket(request: web.Request) -> web.StreamResponse:
     _check_origin(request)  # a websocket is opened with a GET, but it is a two-way channel
-    agent, _ = await _agent(request)
+    agent, _ = await logged_in_agent(request)
     desk = request.app[DESK]
 
     async def shown(event: dict) -> dict | None:

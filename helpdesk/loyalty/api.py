@@ -6,7 +6,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 # The agent API's own check (session cookie, CSRF token, Origin): shared, not copied.
-from helpdesk.agents.api import _agent as logged_in_agent
+from helpdesk.agents.api import logged_in_agent
 from helpdesk.database import DB
 from helpdesk.errors import BadRequest, Unavailable
 from helpdesk.loyalty.answers import GoodwillGranted, GoodwillRequest, LoyaltyAccountPublic
