@@ -1,7 +1,5 @@
 """Customers in SQL: the orders that count as bought, net of refunds, and the customer (an order's
-email) each conversation is linked to; with two forms each engine writes its own way (the latest
-row's value of a group, a moment some days later). The retention and influence figures are built
-on these."""
+email) each conversation is linked to. The retention and influence figures are built on these."""
 
 from __future__ import annotations
 
@@ -10,9 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, cast, func, union_all
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import DateTime, String
 from sqlmodel import col, select
 from sqlmodel.sql.expression import Select
 
@@ -93,46 +88,3 @@ def conversation_customers():
         func.lower(func.trim(Conversation.contact_email)).label("email"),
     ).where(col(Conversation.contact_email).is_not(None))
     return union_all(proved, left)
-
-
-class latest(FunctionElement[str]):
-    """Aggregate: the `value` (as text) of the row with the latest stored moment `by`; of rows
-    at the same moment, any one. SQL has no such aggregate, and ranking every row to pick one
-    per group costs SQLite more than the rest of a report."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(latest)
-def _latest(element: latest, compiler: Any, **options: Any) -> str:
-    value, by = (compiler.process(clause, **options) for clause in element.clauses)
-    return f"(array_agg(CAST({value} AS TEXT) ORDER BY {by} DESC NULLS LAST))[1]"
-
-
-@compiles(latest, "sqlite")
-def _latest_sqlite(element: latest, compiler: Any, **options: Any) -> str:
-    # Moments are kept as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC, 26 characters): the greatest
-    # moment-and-value is the latest moment's, and the value follows its 26 characters.
-    value, by = (compiler.process(clause, **options) for clause in element.clauses)
-    return f"substr(max({by} || {value}), 27)"
-
-
-class days_after(FunctionElement[datetime]):
-    """`moment` plus a whole number of days, in SQL: each engine writes date arithmetic its own way."""
-
-    type = DateTime(timezone=True)
-    inherit_cache = True
-
-
-@compiles(days_after)
-def _days_after(element: days_after, compiler: Any, **options: Any) -> str:
-    moment, days = (compiler.process(clause, **options) for clause in element.clauses)
-    return f"({moment} + make_interval(days => {days}))"
-
-
-@compiles(days_after, "sqlite")
-def _days_after_sqlite(element: days_after, compiler: Any, **options: Any) -> str:
-    # %f keeps the milliseconds; the result compares with stored moments as text.
-    moment, days = (compiler.process(clause, **options) for clause in element.clauses)
-    return f"strftime('%Y-%m-%d %H:%M:%f', {moment}, '+' || {days} || ' days')"

@@ -32,11 +32,10 @@ from helpdesk.insights.customers import (
     columns,
     conversation_customers,
     counted,
-    days_after,
     net_cents,
     utc,
 )
-from helpdesk.insights.sql import for_reports
+from helpdesk.insights.sql import days_after, for_reports
 from helpdesk.orders.models import Order
 from helpdesk.policies.insights_schema import InsightsPolicy
 

@@ -21,10 +21,9 @@ from helpdesk.insights.customers import (
     columns,
     conversation_customers,
     counted,
-    latest,
     refunded,
 )
-from helpdesk.insights.sql import count_if, one_if
+from helpdesk.insights.sql import count_if, latest, one_if
 from helpdesk.orders.models import Order, OrderReturn
 from helpdesk.policies.insights import churn_window
 from helpdesk.policies.insights_schema import InsightsPolicy

@@ -1,8 +1,10 @@
-"""SQL both engines run alike: moments as UTC days and seconds (each engine writes date
-arithmetic its own way), and counting rows that meet a condition."""
+"""SQL both engines run alike: moments as UTC days and seconds, a moment some days later (each
+engine writes date arithmetic its own way), the latest row's value of a group, and counting rows
+that meet a condition."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Float, String, case, func
@@ -10,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import DateTime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
@@ -66,6 +69,49 @@ def _days_between(element: days_between, compiler: Any, **options: Any) -> str:
 def _days_between_sqlite(element: days_between, compiler: Any, **options: Any) -> str:
     start, end = (compiler.process(clause, **options) for clause in element.clauses)
     return f"(julianday({end}) - julianday({start}))"
+
+
+class latest(FunctionElement[str]):
+    """Aggregate: the `value` (as text) of the row with the latest stored moment `by`; of rows
+    at the same moment, any one. SQL has no such aggregate, and ranking every row to pick one
+    per group costs SQLite more than the rest of a report."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(latest)
+def _latest(element: latest, compiler: Any, **options: Any) -> str:
+    value, by = (compiler.process(clause, **options) for clause in element.clauses)
+    return f"(array_agg(CAST({value} AS TEXT) ORDER BY {by} DESC NULLS LAST))[1]"
+
+
+@compiles(latest, "sqlite")
+def _latest_sqlite(element: latest, compiler: Any, **options: Any) -> str:
+    # Moments are kept as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC, 26 characters): the greatest
+    # moment-and-value is the latest moment's, and the value follows its 26 characters.
+    value, by = (compiler.process(clause, **options) for clause in element.clauses)
+    return f"substr(max({by} || {value}), 27)"
+
+
+class days_after(FunctionElement[datetime]):
+    """`moment` plus a whole number of days, in SQL: each engine writes date arithmetic its own way."""
+
+    type = DateTime(timezone=True)
+    inherit_cache = True
+
+
+@compiles(days_after)
+def _days_after(element: days_after, compiler: Any, **options: Any) -> str:
+    moment, days = (compiler.process(clause, **options) for clause in element.clauses)
+    return f"({moment} + make_interval(days => {days}))"
+
+
+@compiles(days_after, "sqlite")
+def _days_after_sqlite(element: days_after, compiler: Any, **options: Any) -> str:
+    # %f keeps the milliseconds; the result compares with stored moments as text.
+    moment, days = (compiler.process(clause, **options) for clause in element.clauses)
+    return f"strftime('%Y-%m-%d %H:%M:%f', {moment}, '+' || {days} || ' days')"
 
 
 def one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
