@@ -27,6 +27,7 @@ ANSWER_TOPICS = (
     ("utter_payment_answer", "payment_methods"),
     ("utter_loyalty_program_answer", "loyalty_program"),
     ("utter_loyalty_", "loyalty_balance"),
+    ("utter_referral_", "loyalty_balance"),  # the invite code comes with the balance
 )
 
 

@@ -19,11 +19,13 @@ from helpdesk.chat.wrapped import person_asked_for, question_inside, the_asked_c
 from helpdesk.orders.numbers import order_number_in
 from helpdesk.rasa.client import Understand
 
+HANDOFF = "/human_handoff"
+
 
 async def as_the_bot_reads(text: str, understand: Understand, answered: str | None = None) -> str:
     """`answered` is the locale key of the bot's last words (None for a first message)."""
     if await person_asked_for(text, understand):
-        return "/human_handoff"  # whatever else the message says or follows
+        return HANDOFF  # whatever else the message says or follows
     read = None
     if topic_answered(answered) is not None or is_few_words(text):
         read, values = await understand(text), values_without_spaces(text)

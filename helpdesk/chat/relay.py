@@ -27,7 +27,8 @@ from helpdesk.chat.offers import ASIDES, Offer, answer_to_offer, offer_in
 from helpdesk.chat.outbox import Outbox
 from helpdesk.chat.payloads import PAYLOAD_PREFIX, ShopperPayloads
 from helpdesk.chat.questions import answer_to_question, needs_understanding, numbers_to_look_up
-from helpdesk.chat.reading import as_the_bot_reads
+from helpdesk.chat.reading import HANDOFF, as_the_bot_reads
+from helpdesk.chat.several_questions import questions_in, waits_for_the_shopper
 from helpdesk.clock import Clock
 from helpdesk.columns import stored_id
 from helpdesk.database import Database
@@ -120,8 +121,7 @@ class BotRelay:
         """Send the conversation's waiting messages to the bot, in order (the caller holds its turn)."""
         while (turn := await self._next(conversation_id)) is not None:
             try:
-                text = await self._text_for_bot(turn)
-                answer = await self._ask(turn.conversation, text)
+                answer = await self._answer_to(turn)
             except BotFailed as failure:
                 log.warning(
                     "the bot failed on message %s of %s: %s",
@@ -138,7 +138,7 @@ class BotRelay:
                 await self._notify(turn.conversation, turn.newest, NOTICE_BOT_UNAVAILABLE)
                 return
             try:
-                await self._store_answer(turn, text, answer)
+                await self._store_answer(turn, answer)
             except Exception:  # noqa: BLE001 - one broken answer must not stop the conversation
                 log.exception("storing the bot's answer to message %s failed", turn.message.id)
                 if not await self._failed(turn):
@@ -205,17 +205,28 @@ class BotRelay:
                 buttons,
             )
 
-    async def _text_for_bot(self, turn: Turn) -> str:
+    async def _answer_to(self, turn: Turn) -> list[BotMessage]:
+        """The bot's answer to the message: to each of its questions in turn, when it asks
+        several, until an answer waits for the shopper."""
+        answer: list[BotMessage] = []
+        for text in await self._texts_for_bot(turn):
+            said = await self._ask(turn.conversation, text)
+            answer += said
+            if waits_for_the_shopper(said):
+                break
+        return answer
+
+    async def _texts_for_bot(self, turn: Turn) -> list[str]:
         """What the bot reads: a payload only as the payload rules allow, English for a language
         it has no native data in (translated now if the message came before the translator)."""
         message = turn.message
         if message.text.startswith(PAYLOAD_PREFIX):
-            return self.payloads.for_bot(message.text, turn.offered)
+            return [self.payloads.for_bot(message.text, turn.offered)]
         words = as_meant(message.text)  # the shopper's own words, before any translation
         if answer := answer_to_question(turn.question, words, turn.asked_for):
-            return answer
+            return [answer]
         if choice := chosen(turn.buttons, words):
-            return choice
+            return [choice]
         text = await self._read(turn)
         understand = once_per_text(self._understand)
         if needs_understanding(turn.question, words, turn.asked_for):
@@ -227,12 +238,15 @@ class BotRelay:
                 understood=understood,
                 known_orders=turn.known_orders,
             ):
-                return answer
+                return [answer]
         if turn.offer is not None and (
             answer := await answer_to_offer(turn.offer, text, understand)
         ):
-            return answer
-        return await as_the_bot_reads(text, understand, turn.question)
+            return [answer]
+        read = await as_the_bot_reads(text, understand, turn.question)
+        if read == HANDOFF:
+            return [read]  # a person, whatever else the message asks
+        return await questions_in(text, understand) or [read]
 
     async def _understand(self, text: str) -> Understanding:
         async with self._slots:
@@ -258,7 +272,7 @@ class BotRelay:
         except TimeoutError:
             raise BotUnavailable(f"no answer within {self.timeout:g} s") from None
 
-    async def _store_answer(self, turn: Turn, text: str, answer: list[BotMessage]) -> None:
+    async def _store_answer(self, turn: Turn, answer: list[BotMessage]) -> None:
         lang = turn.conversation.lang
         replies = await self.outbox.prepare(
             [said for said in answer if said.key or said.text], lang

@@ -161,3 +161,53 @@ async def test_an_offer_stands_after_the_bot_says_it_is_a_bot(shopper, fake_bot)
     answer = await shopper.say("ok then yes thanks")
     assert answer["state"] == "queued"
     assert fake_bot.texts()[-1] == "/human_handoff"
+
+
+TWO_QUESTIONS = "how many points do i have rn? oh and can i use klarna to pay next time"
+PAYMENTS = BotMessage(
+    key="utter_payment_answer",
+    variables={
+        "country": "GB",
+        "currency": "GBP",
+        "methods": ["PayPal", "Apple Pay"],
+        "instalments_key": "instalments_none",
+    },
+)
+BALANCE = BotMessage(
+    key="utter_loyalty_balance_answer",
+    variables={
+        "balance": 2490,
+        "tier": "Silver",
+        "next_key": "loyalty_top_tier",
+        "redeem_key": "",
+        "expiry_keys": [],
+    },
+)
+
+
+@pytest.fixture
+def two_questions(fake_bot):
+    fake_bot.understood.update(
+        {
+            "how many points do i have rn": ("loyalty_balance", 0.9),
+            "oh and can i use klarna to pay next time": ("payment_methods", 0.9),
+        }
+    )
+
+
+async def test_a_message_with_two_questions_gets_both_answers(shopper, fake_bot, two_questions):
+    fake_bot.script.update({"/payment_methods": [PAYMENTS], "/loyalty_balance": [BALANCE]})
+    answer = await shopper.say(TWO_QUESTIONS)
+    assert fake_bot.texts() == ["/payment_methods", "/loyalty_balance"]
+    payments, balance = (message["text"] for message in answer["messages"])
+    assert "PayPal" in payments and "2,490 points" in balance
+
+
+async def test_the_questions_after_one_the_bot_asks_back_about_wait(
+    shopper, fake_bot, two_questions
+):
+    fake_bot.script["/payment_methods"] = [BotMessage(key="utter_ask_country", variables={})]
+    answer = await shopper.say(TWO_QUESTIONS)
+    assert fake_bot.texts() == ["/payment_methods"]
+    [asked] = answer["messages"]
+    assert "Which country are you in?" in asked["text"]
