@@ -1,16 +1,27 @@
-"""The database: an async engine for DATABASE_URL, sessions, and migrations on start."""
+"""The database: an async engine for DATABASE_URL, sessions, and migrations on start.
+
+On SQLite (WAL) a process writes through one connection and reads through a pool of others: a
+session's statements go to a reader until it writes (or locks rows), and from then on to the
+writer, until its transaction ends. Writers queue for the one connection in the event loop
+instead of backing off in SQLite's busy handler, and reads never wait behind a write.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
-from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import TextClause, event, text
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.selectable import Select
+from sqlmodel import Session as SQLModelSession
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.settings import Settings
@@ -26,29 +37,51 @@ def async_url(url: str) -> str:
 
 
 class Database:
-    """One engine and its session factory."""
+    """One engine and its session factory (on a SQLite file: a writer and a pool of readers)."""
 
     def __init__(self, url: str, *, pool_size: int = 10, pool_timeout: float = 10.0) -> None:
         self.url = async_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
-        if self.is_sqlite:
-            _make_sqlite_folder(self.url)
-        # SQLite: no pool. Opening a file is cheap, and a pooled aiosqlite connection can outlive
-        # the event loop that opened it, to be closed later on a dead loop by the GC.
-        options: dict = (
-            {"poolclass": NullPool}
-            if self.is_sqlite
-            else {
-                "pool_pre_ping": True,
-                "pool_size": pool_size,
-                "max_overflow": 0,
-                "pool_timeout": pool_timeout,
-            }
-        )
-        self.engine: AsyncEngine = create_async_engine(self.url, **options)
-        if self.is_sqlite:
+        if not self.is_sqlite:
+            self.engine: AsyncEngine = create_async_engine(
+                self.url,
+                pool_pre_ping=True,
+                pool_size=pool_size,
+                max_overflow=0,
+                pool_timeout=pool_timeout,
+            )
+            self.readers = self.engine
+            self.sessions = async_sessionmaker(
+                self.engine, class_=AsyncSession, expire_on_commit=False
+            )
+            return
+        _make_sqlite_folder(self.url)
+        if make_url(self.url).database in (None, "", ":memory:"):
+            # Each connection to :memory: is a database of its own: one engine, as it always was.
+            self.engine = self.readers = create_async_engine(self.url, poolclass=NullPool)
             event.listen(self.engine.sync_engine, "connect", _tune_sqlite)
-        self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+            self.sessions = async_sessionmaker(
+                self.engine, class_=AsyncSession, expire_on_commit=False
+            )
+            return
+        # The writer: one connection, waited for in the event loop. A write transaction holds
+        # SQLite's one write lock until it ends anyway; here the others wait in line for it.
+        self.engine = create_async_engine(
+            self.url, pool_size=1, max_overflow=0, pool_timeout=pool_timeout
+        )
+        event.listen(self.engine.sync_engine, "connect", _tune_sqlite)
+        self.readers = create_async_engine(
+            self.url, pool_size=pool_size, max_overflow=2 * pool_size, pool_timeout=pool_timeout
+        )
+        event.listen(self.readers.sync_engine, "connect", _tune_sqlite_reader)
+        routing = type(
+            "SqliteRoutingSession",
+            (RoutingSession,),
+            {"writer": self.engine.sync_engine, "reader": self.readers.sync_engine},
+        )
+        self.sessions = async_sessionmaker(
+            class_=AsyncSession, sync_session_class=routing, expire_on_commit=False
+        )
 
     def session(self) -> AsyncSession:
         return self.sessions()
@@ -57,7 +90,7 @@ class Database:
         """Whether the database answers within `timeout` (a full pool counts as not answering)."""
         try:
             async with asyncio.timeout(timeout):
-                async with self.engine.connect() as connection:
+                async with self.readers.connect() as connection:
                     await connection.execute(text("SELECT 1"))
             return True
         except Exception:  # noqa: BLE001 - any failure means "not ok" on /healthz
@@ -71,6 +104,43 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+        if self.readers is not self.engine:
+            await self.readers.dispose()
+
+
+class RoutingSession(SQLModelSession):
+    """Reads on a reader connection until the transaction writes, flushes or locks rows;
+    then everything on the writer (so the transaction reads its own writes) until it ends.
+    Reads before the first write were outside any transaction on SQLite already (pysqlite
+    begins one only before a write)."""
+
+    writer: Engine
+    reader: Engine
+    _writing = False
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None, **kw: Any) -> Any:
+        if bind is not None:
+            return bind
+        if self._writing or self._flushing or _writes(clause):
+            self._writing = True
+            return self.writer
+        return self.reader
+
+
+@event.listens_for(RoutingSession, "after_transaction_end")
+def _back_to_readers(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None and isinstance(session, RoutingSession):
+        session._writing = False
+
+
+def _writes(clause: Any) -> bool:
+    if isinstance(clause, UpdateBase):
+        return True
+    if isinstance(clause, Select):
+        return clause._for_update_arg is not None
+    if isinstance(clause, TextClause):
+        return not clause.text.lstrip().lower().startswith(("select", "with", "pragma"))
+    return False
 
 
 def _make_sqlite_folder(url: str) -> None:
@@ -86,6 +156,14 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _tune_sqlite_reader(dbapi_connection, record) -> None:
+    # query_only: a write sent here by mistake fails loudly instead of taking the write lock.
+    _tune_sqlite(dbapi_connection, record)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
     cursor.close()
 
 

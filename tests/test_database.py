@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlmodel import SQLModel
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import SQLModel, col, select
 
+from helpdesk.agents.models import Agent
 from helpdesk.database import Database, async_url
 
 
@@ -53,3 +59,49 @@ async def test_the_chat_api_works_on_postgres(
     assert first == again and first["messages"][0]["from"] == "bot"
     assert [m["from"] for m in await shopper.transcript()] == ["shopper", "bot"]
     assert (await (await client.get("/healthz")).json())["database"] == "ok"
+
+
+async def test_on_sqlite_reads_never_wait_behind_a_write(tmp_path):
+    """One writer connection and pooled readers: while a transaction holds the write lock,
+    other sessions still read (the last committed state), and the writer reads its own
+    writes before it commits."""
+    database = Database(f"sqlite:///{tmp_path / 'h.db'}")
+    await database.upgrade()
+    try:
+        async with database.session() as writing:
+            writing.add(
+                Agent(email="a@x", name="Ana", password_hash="-", languages="en", team="eu")
+            )
+            await writing.flush()
+            assert (await writing.exec(select(Agent.name))).all() == ["Ana"]
+            async with asyncio.timeout(2), database.session() as reading:
+                assert (await reading.exec(select(Agent.name))).all() == []
+            assert await database.ping()
+            await writing.commit()
+        async with database.session() as reading:
+            assert (await reading.exec(select(Agent.name))).all() == ["Ana"]
+    finally:
+        await database.close()
+
+
+async def test_on_sqlite_writers_take_turns_on_one_connection(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'h.db'}")
+    await database.upgrade()
+
+    async def add(number: int) -> None:
+        async with database.session() as session:
+            await session.exec(select(Agent.id).where(col(Agent.id) == -1).with_for_update())
+            session.add(
+                Agent(email=f"{number}@x", name="A", password_hash="-", languages="en", team="eu")
+            )
+            await session.commit()
+
+    try:
+        await asyncio.gather(*(add(number) for number in range(30)))
+        async with database.session() as session:
+            assert len((await session.exec(select(Agent.id))).all()) == 30
+        async with database.readers.connect() as reader:  # a read connection refuses to write
+            with pytest.raises(OperationalError, match="readonly"):
+                await reader.execute(text("DELETE FROM agent"))
+    finally:
+        await database.close()
