@@ -132,17 +132,22 @@ class AgentDesk:
     # --- acting ---------------------------------------------------------------------------
 
     async def claim(self, agent: Agent, conversation_id: str) -> AgentConversation:
-        conversation = await self._readable(agent, conversation_id)
+        try:
+            return await self._claim(agent, conversation_id)
+        except queue.AlreadyClaimed:
+            self.count_claim(False)
+            raise
+
+    async def _claim(self, agent: Agent, conversation_id: str) -> AgentConversation:
+        async with self.database.session() as session:  # reads only: a lost claim ends here
+            conversation = await store.get_conversation(session, conversation_id)
+            await queue.refuse_unless_claimable(session, conversation, agent)
         joined = await self.outbox.prepare(
             [BotMessage(key=NOTICE_AGENT_JOINED, variables={"name": agent.name})], conversation.lang
         )
         async with self.database.session() as session:
             now = self.clock.now()
-            try:
-                conversation = await queue.claim(session, conversation_id, agent, now=now)
-            except queue.AlreadyClaimed:
-                self.count_claim(False)
-                raise
+            conversation = await queue.claim(session, conversation_id, agent, now=now)
             self.count_claim(True)
             await self.outbox.store(session, conversation, joined, now=now, sender=Sender.SYSTEM)
             self.outbox.publish_state(conversation, agent.name)

@@ -73,9 +73,10 @@ async def claim(
 ) -> Conversation:
     """Give a queued conversation of the agent's team to `agent`, within the agent's capacity.
     One UPDATE guarded by the state, the team and the agent's open count: under any number of
-    concurrent claims exactly one changes the row, and an agent never goes over capacity."""
+    concurrent claims exactly one changes the row, and an agent never goes over capacity. A
+    conversation read as no longer queued is refused before any lock or write."""
     conversation = await get_conversation(session, conversation_id)
-    refuse_unless_readable(conversation, agent)
+    await refuse_unless_claimable(session, conversation, agent)
     await _lock_agent(session, stored_id(agent))
     held = (
         select(func.count())
@@ -109,6 +110,16 @@ async def claim(
     if claimed.rowcount != 1:
         await _why_not_claimed(session, conversation, agent)
     return conversation
+
+
+async def refuse_unless_claimable(
+    session: AsyncSession, conversation: Conversation, agent: Agent
+) -> None:
+    """What a claim can tell from reading alone: not the agent's to read, or no longer waiting
+    (most lost claims). Said without a lock or a write; the guarded UPDATE decides the rest."""
+    refuse_unless_readable(conversation, agent)
+    if conversation.state != State.QUEUED:
+        await _why_not_claimed(session, conversation, agent)
 
 
 async def _why_not_claimed(session: AsyncSession, conversation: Conversation, agent: Agent) -> None:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import update
+from sqlmodel import col
 
+from helpdesk.agents.models import Agent
 from helpdesk.app import create_app
 from helpdesk.clock import SetClock
+from helpdesk.database import DB
 from helpdesk.rasa.client import BotMessage
 from tests.conftest import open_session
 from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
@@ -75,3 +79,29 @@ async def claim_race(client) -> None:
         assert len(joined) == 1 and joined[0]["text"].startswith(held["agent"]["name"])
     finally:
         await asyncio.gather(*(agent.close() for agent in agents))
+
+
+async def test_a_lost_claim_is_refused_while_another_write_holds_the_lock_on_sqlite(
+    aiohttp_client, settings, detector, translator, tmp_path
+):
+    """A claim of a conversation another agent has takes no write lock: it is answered at
+    once while a long write holds SQLite's, and it changes nothing."""
+    client = await desk(aiohttp_client, settings, detector, translator, tmp_path)
+    for name in ("ana", "ben"):
+        await add_agent(client.app, f"{name}@shop.example", name=name.title())
+    ana = await AgentClient.logged_in(client.make_url("/"), "ana@shop.example")
+    ben = await AgentClient.logged_in(client.make_url("/"), "ben@shop.example")
+    try:
+        shopper = await open_session(client, "en")
+        assert (await shopper.say("a person please"))["state"] == "queued"
+        await ana.claim(shopper.session_id)
+        async with client.app[DB].session() as writing:
+            await writing.exec(update(Agent).where(col(Agent.id) == -1).values(name="x"))
+            async with asyncio.timeout(5):  # SQLite's busy timeout is 10 s
+                answer = await ben.post(f"/api/agent/conversations/{shopper.session_id}/claim")
+            await writing.rollback()
+        assert answer.status == 409
+        assert "Ana already has this conversation" in (await answer.json())["error"]
+    finally:
+        await ana.close()
+        await ben.close()
