@@ -25,7 +25,8 @@ replies) and how late. --compare-rasa-patches measures bare Rasa with bot/patche
 second Rasa as shipped (SHOP_SUPPORT_RASA_PATCHES=off), interleaved the same way, no chat path.
 --claims N queues N conversations (shoppers asking for a person), then --agents agents (admins,
 made for the run) claim from that queue at once through the agent API: claims a second, and
-conversations claimed twice.
+conversations claimed twice; before they claim, one of them reads the queue (GET
+/api/agent/queue, all N waiting) 20 times in a row, timed.
 """
 
 from __future__ import annotations

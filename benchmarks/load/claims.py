@@ -18,6 +18,7 @@ from helpdesk.chat.guard import NEW_SESSIONS_PER_ADDRESS
 
 CLAIMS_FIRST_ADDRESS = 2000  # shopper_address() indexes apart from the crowd's and the sockets'
 ASK_FOR_A_PERSON = "I want to talk to a person"
+QUEUE_READS = 20
 
 
 @dataclass
@@ -28,6 +29,8 @@ class ClaimFigures:
     won: Counter[str] = field(default_factory=Counter)  # conversation -> claims answered 200
     refused: Counter[int] = field(default_factory=Counter)  # HTTP status -> how many
     seconds: float = 0.0
+    queue_reads_ms: list[float] = field(default_factory=list)  # GET /api/agent/queue, all waiting
+    queue_listed: int = 0  # conversations that GET listed
 
     @property
     def doubles(self) -> int:
@@ -38,7 +41,16 @@ class ClaimFigures:
         return [
             f"claims: {self.agents} agents over {self.queued} queued (of {self.wanted} asked): "
             f"{sum(self.won.values())} won in {self.seconds:.2f}s = {rate:.0f} claims/s, "
-            f"refused {dict(self.refused)}, double claims {self.doubles}"
+            f"refused {dict(self.refused)}, double claims {self.doubles}",
+            *(
+                [
+                    f"queue GET with {self.queue_listed} waiting, {len(self.queue_reads_ms)} "
+                    f"reads one after another: p50 {_median(self.queue_reads_ms):.1f} ms, "
+                    f"max {max(self.queue_reads_ms):.1f} ms"
+                ]
+                if self.queue_reads_ms
+                else []
+            ),
         ]
 
     def as_json(self) -> dict[str, Any]:
@@ -50,7 +62,15 @@ class ClaimFigures:
             "seconds": self.seconds,
             "refused": {str(status): n for status, n in self.refused.items()},
             "double_claims": self.doubles,
+            "queue_listed": self.queue_listed,
+            "queue_read_ms": self.queue_reads_ms,
+            "queue_read_p50_ms": _median(self.queue_reads_ms) if self.queue_reads_ms else None,
         }
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
 
 
 def agent_email(index: int) -> str:
@@ -115,6 +135,13 @@ async def claim_all(
                     figures.refused[answer.status] += 1
 
     try:
+        http, headers = sessions[0]
+        for _ in range(QUEUE_READS):  # before any claim: every queued conversation is waiting
+            began = time.perf_counter()
+            async with http.get("/api/agent/queue", headers=headers) as answer:
+                answer.raise_for_status()
+                figures.queue_listed = len((await answer.json())["queued"])
+            figures.queue_reads_ms.append((time.perf_counter() - began) * 1000)
         began = time.perf_counter()
         await asyncio.gather(*(agent(http, h, seed) for seed, (http, h) in enumerate(sessions)))
         figures.seconds = time.perf_counter() - began
