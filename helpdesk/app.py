@@ -26,6 +26,7 @@ from helpdesk.database import DB, Database, database_context
 from helpdesk.delays import context as delays
 from helpdesk.delays.jobs import DELAY_JOB
 from helpdesk.followups import context as followups
+from helpdesk.followups import rating_page
 from helpdesk.followups.jobs import FOLLOWUP_JOB
 from helpdesk.insights import api as insights_api
 from helpdesk.insights import chart_api, facts
@@ -126,6 +127,7 @@ def create_app(
     app.router.add_routes(metrics_api.routes)  # for Prometheus, behind METRICS_TOKEN
     for module in (jobs_api, mail_api, unsubscribe_api):  # dead jobs and outbox for admins
         app.router.add_routes(module.routes)
+    app.router.add_routes(rating_page.routes)  # the page behind the CSAT email's link
     return app
 
 

@@ -1,5 +1,5 @@
-"""The follow-ups in the running service: the handler of their jobs, and the sweeps over orders
-and loyalty accounts repeated in the background on the one clock."""
+"""The follow-ups in the running service: the handler of their jobs, and the sweeps over orders,
+loyalty accounts and resolved conversations repeated in the background on the one clock."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from helpdesk.background import repeating
 from helpdesk.clock import Clock
 from helpdesk.database import DB
-from helpdesk.followups import expiry, schedule
+from helpdesk.followups import csat, expiry, rating_link, schedule
 from helpdesk.followups.handler import FollowUps
 from helpdesk.jobs.models import ClaimedJob
 from helpdesk.jobs.runner import Handler
@@ -36,8 +36,12 @@ def followups_context(settings: Settings, clock: Clock):
     running."""
 
     async def context(app: web.Application) -> AsyncIterator[None]:
+        def rate_url(conversation_id: str, lang: str) -> str:
+            secret, now = settings.unsubscribe_secret, clock.now()
+            return rating_link.rate_url(settings.base_url, secret, conversation_id, lang, now=now)
+
         app[FOLLOWUPS] = FollowUps(
-            policies=app[POLICIES], clock=clock, languages=settings.languages
+            policies=app[POLICIES], clock=clock, languages=settings.languages, rate_url=rate_url
         )
         async with (
             repeating(
@@ -49,6 +53,11 @@ def followups_context(settings: Settings, clock: Clock):
                 partial(expiry.sweep_once, app[DB], app[POLICIES], clock),
                 every=schedule.SWEEP_EVERY_SECONDS,
                 doing="queueing the points-expiry reminders",
+            ),
+            repeating(
+                partial(csat.sweep_once, app[DB], app[POLICIES], clock),
+                every=schedule.SWEEP_EVERY_SECONDS,
+                doing="queueing the rating questions of resolved conversations",
             ),
         ):
             yield

@@ -1,6 +1,6 @@
 """The follow-up job's handler: checks that the message is still on and still makes sense (the
-order not returned, the points not renewed), then queues its email in the shopper's language at
-the moment the weekly cap and the quiet hours allow, once per job."""
+order not returned, the points not renewed, the conversation not rated), then queues its email in
+the shopper's language at the moment the weekly cap and the quiet hours allow, once per job."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.clock import Clock
 from helpdesk.delays.audience import language_for, market_language, shoppers_conversation
-from helpdesk.followups.jobs import CHECK_IN, EXPIRY, REVIEW, THANK_YOU, FollowUp
+from helpdesk.followups import csat
+from helpdesk.followups.jobs import CHECK_IN, CSAT, EXPIRY, REVIEW, THANK_YOU, FollowUp
 from helpdesk.followups.pacing import lock_shopper, mail_slot, take_turn
 from helpdesk.jobs.models import ClaimedJob
 from helpdesk.jobs.runner import PermanentFailure
@@ -44,8 +45,16 @@ def greeting(name: str | None) -> Values:
 class FollowUps:
     """Handler of "followup" jobs."""
 
-    def __init__(self, *, policies: PolicyStore, clock: Clock, languages: list[str]) -> None:
+    def __init__(
+        self,
+        *,
+        policies: PolicyStore,
+        clock: Clock,
+        languages: list[str],
+        rate_url: csat.RateUrl | None = None,
+    ) -> None:
         self.policies, self.clock, self.languages = policies, clock, languages
+        self.rate_url = rate_url
 
     async def handle_job(self, job: ClaimedJob, session: AsyncSession) -> str:
         await take_turn(session, job)
@@ -58,6 +67,8 @@ class FollowUps:
             return f"done without sending: {followup.message} is off in engagement.yml"
         if followup.message == EXPIRY:
             return await self._reminder(session, job, policies, followup)
+        if followup.message == CSAT:
+            return await self._csat(session, job, policies, followup)
         return await self._about_order(session, job, policies, followup)
 
     async def _about_order(
@@ -115,6 +126,17 @@ class FollowUps:
             variables=values,
         )
         return await self._mail(session, job, policies, request, country=account.country)
+
+    async def _csat(
+        self, session: AsyncSession, job: ClaimedJob, policies: Policies, followup: FollowUp
+    ) -> str:
+        if self.rate_url is None:
+            raise PermanentFailure("this replica has no rating links to give")
+        request = await csat.question(session, followup, self.rate_url)
+        if isinstance(request, str):
+            return request
+        # A conversation has no country: the quiet hours are those of default_timezone.
+        return await self._mail(session, job, policies, request, country="")
 
     async def _mail(
         self,

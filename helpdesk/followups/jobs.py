@@ -18,16 +18,21 @@ THANK_YOU = "shipped_thank_you"
 CHECK_IN = "delivery_check_in"
 REVIEW = "review_request"
 EXPIRY = "points_expiry_reminder"
+CSAT = "csat_by_email"
 ORDER_MESSAGES = (THANK_YOU, CHECK_IN, REVIEW)
 Message = Literal[
-    "shipped_thank_you", "delivery_check_in", "review_request", "points_expiry_reminder"
+    "shipped_thank_you",
+    "delivery_check_in",
+    "review_request",
+    "points_expiry_reminder",
+    "csat_by_email",
 ]
 CHUNK = 500
 
 
 class FollowUp(BaseModel):
     """The payload of a follow-up job: the message (its name in engagement.yml and locales/) and
-    what it is about."""
+    what it is about: an order, a loyalty account and its expiry day, or a conversation."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -35,10 +40,11 @@ class FollowUp(BaseModel):
     order_number: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     account_id: int | None = None
     expires_on: str | None = None  # the day the reminder is about (ISO)
+    conversation_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
 
 
 def dedupe_key(message: str, about: str) -> str:
-    """Once per message and order (or account and expiry day), ever."""
+    """Once per message and order (or account and expiry day, or conversation), ever."""
     return f"{FOLLOWUP_JOB}:{message}:{about}"
 
 
