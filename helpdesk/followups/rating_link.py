@@ -27,6 +27,7 @@ class BadRatingLink(BadRequest):
 class ExpiredRatingLink(HelpdeskError):
     status = 410
     code = "rating_link_expired"
+    lang: str | None = None  # the link was genuine: its page can still be in its language
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,9 @@ def verify(secret: bytes, token: str, *, now: datetime) -> RatingLink:
         raise bad
     expires = content.get("x")
     if not isinstance(expires, int) or datetime.fromtimestamp(expires, UTC) < now:
-        raise ExpiredRatingLink("this rating link has expired")
+        expired = ExpiredRatingLink("this rating link has expired")
+        expired.lang = content["l"]
+        raise expired
     return RatingLink(content["c"], content["l"], datetime.fromtimestamp(expires, UTC))
 
 

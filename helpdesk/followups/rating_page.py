@@ -50,6 +50,7 @@ def _said(locales: Locales, key: str, lang: str) -> str:
 def _refused(request: web.Request, error: HelpdeskError, lang: str | None) -> web.Response:
     """The error as a page in the link's language (the browser's when the link says none)."""
     locales = request.app[LOCALES]
+    lang = lang or getattr(error, "lang", None)
     lang = _language(locales, lang) if lang else browser_language(request, locales)
     key = {
         rating_link.ExpiredRatingLink.code: "rate_link_expired",
