@@ -26,7 +26,7 @@ from helpdesk.database import DB, Database, database_context
 from helpdesk.delays import context as delays
 from helpdesk.delays.jobs import DELAY_JOB
 from helpdesk.followups import context as followups
-from helpdesk.followups import rating_page
+from helpdesk.followups import rating_page, transcript_api
 from helpdesk.followups.jobs import FOLLOWUP_JOB
 from helpdesk.insights import api as insights_api
 from helpdesk.insights import chart_api, facts
@@ -128,6 +128,7 @@ def create_app(
     for module in (jobs_api, mail_api, unsubscribe_api):  # dead jobs and outbox for admins
         app.router.add_routes(module.routes)
     app.router.add_routes(rating_page.routes)  # the page behind the CSAT email's link
+    app.router.add_routes(transcript_api.routes)  # the widget asks for the transcript by email
     return app
 
 
