@@ -70,8 +70,14 @@ class Database:
             self.url, pool_size=1, max_overflow=0, pool_timeout=pool_timeout
         )
         event.listen(self.engine.sync_engine, "connect", _tune_sqlite)
+        # A reader never begins a transaction (pysqlite begins one only before a write, and
+        # readers are query_only): nothing to roll back when one goes back to the pool.
         self.readers = create_async_engine(
-            self.url, pool_size=pool_size, max_overflow=2 * pool_size, pool_timeout=pool_timeout
+            self.url,
+            pool_size=pool_size,
+            max_overflow=2 * pool_size,
+            pool_timeout=pool_timeout,
+            pool_reset_on_return=None,
         )
         event.listen(self.readers.sync_engine, "connect", _tune_sqlite_reader)
         routing = type(

@@ -29,10 +29,12 @@ async def schema_differences(database: Database) -> list:
 
 async def test_sqlite_migrations_match_the_models(tmp_path):
     database = Database(f"sqlite:///{tmp_path / 'h.db'}")
-    await database.upgrade()
-    await database.upgrade()  # a second start changes nothing
-    assert await schema_differences(database) == []
-    await database.close()
+    try:  # closed even when the schemas differ: its pooled connections must not outlive it
+        await database.upgrade()
+        await database.upgrade()  # a second start changes nothing
+        assert await schema_differences(database) == []
+    finally:
+        await database.close()
 
 
 async def test_postgres_migrations_match_the_models(postgres_url):
