@@ -324,10 +324,17 @@ async def session_agent(
     """The agent a session cookie belongs to; Unauthorized when missing, unknown or expired."""
     if not token:
         raise Unauthorized("not logged in: POST /api/agent/login first")
-    found = await session.get(AgentSession, hash_token(token))
-    if found is None or aware(found.expires_at) <= now:
+    # One query for both (every agent request asks): the session and its agent.
+    row = (
+        await session.exec(
+            select(AgentSession, Agent)
+            .join(Agent, col(Agent.id) == col(AgentSession.agent_id), isouter=True)
+            .where(col(AgentSession.token_hash) == hash_token(token))
+        )
+    ).first()
+    if row is None or aware(row[0].expires_at) <= now:
         raise Unauthorized("your session has expired: log in again")
-    agent = await session.get(Agent, found.agent_id)
+    found, agent = row
     if agent is None or not agent.active:
         raise Unauthorized("this account is disabled")
     return agent, found

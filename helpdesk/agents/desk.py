@@ -140,7 +140,7 @@ class AgentDesk:
 
     async def _claim(self, agent: Agent, conversation_id: str) -> AgentConversation:
         async with self.database.session() as session:  # reads only: a lost claim ends here
-            conversation = await store.get_conversation(session, conversation_id)
+            conversation, _holder = await queue.with_holder(session, conversation_id)
             await queue.refuse_unless_claimable(session, conversation, agent)
         joined = await self.outbox.prepare(
             [BotMessage(key=NOTICE_AGENT_JOINED, variables={"name": agent.name})], conversation.lang

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.agents.models import Agent, Role
-from helpdesk.chat.conversations import get_conversation
+from helpdesk.chat.conversations import ConversationNotFound, get_conversation
 from helpdesk.chat.handover import State
 from helpdesk.chat.models import Conversation
 from helpdesk.columns import stored_id
@@ -110,6 +110,23 @@ async def claim(
     if claimed.rowcount != 1:
         await _why_not_claimed(session, conversation, agent)
     return conversation
+
+
+async def with_holder(
+    session: AsyncSession, conversation_id: str
+) -> tuple[Conversation, Agent | None]:
+    """The conversation and its agent, in one query: what a lost claim says. (The caller keeps
+    the agent: the session remembers only objects someone still holds.)"""
+    row = (
+        await session.exec(
+            select(Conversation, Agent)
+            .join(Agent, col(Agent.id) == col(Conversation.agent_id), isouter=True)
+            .where(col(Conversation.id) == conversation_id)
+        )
+    ).first()
+    if row is None:
+        raise ConversationNotFound(f"no conversation {conversation_id}")
+    return row[0], row[1]
 
 
 async def refuse_unless_claimable(
