@@ -47,7 +47,7 @@ async def create_session(request: web.Request) -> web.Response:
     return web.json_response(created.model_dump(), status=201)
 
 
-async def _authenticated(request: web.Request, kind: str):
+async def authenticated_shopper(request: web.Request, kind: str):
     """The conversation the bearer token opens, counted against its `kind` of limit."""
     conversation = await request.app[CHAT].authenticate(
         request.match_info["session_id"], _bearer(request)
@@ -59,7 +59,7 @@ async def _authenticated(request: web.Request, kind: str):
 @routes.post("/api/chat/sessions/{session_id}/messages")
 async def post_message(request: web.Request) -> web.Response:
     chat = request.app[CHAT]
-    conversation = await _authenticated(request, "messages")
+    conversation = await authenticated_shopper(request, "messages")
     incoming = await parse_json(request, MessageCreate)
     replies, now = await chat.receive(
         conversation.id, incoming.text, str(incoming.client_id), address=client_address(request)
@@ -76,7 +76,7 @@ async def post_message(request: web.Request) -> web.Response:
 @routes.get("/api/chat/sessions/{session_id}/messages")
 async def get_transcript(request: web.Request) -> web.Response:
     chat = request.app[CHAT]
-    conversation = await _authenticated(request, "reads")
+    conversation = await authenticated_shopper(request, "reads")
     after = _after(request)
     messages = await chat.transcript(conversation.id, after=after)
     return web.json_response(
@@ -91,7 +91,7 @@ async def get_transcript(request: web.Request) -> web.Response:
 @routes.post("/api/chat/sessions/{session_id}/language")
 async def choose_language(request: web.Request) -> web.Response:
     chat = request.app[CHAT]
-    conversation = await _authenticated(request, "changes")
+    conversation = await authenticated_shopper(request, "changes")
     choice = await parse_json(request, LanguageChoice)
     chosen = await chat.choose_language(conversation.id, choice.locale)
     return web.json_response({"lang": chosen.lang})
@@ -100,7 +100,7 @@ async def choose_language(request: web.Request) -> web.Response:
 @routes.post("/api/chat/sessions/{session_id}/rating")
 async def rate(request: web.Request) -> web.Response:
     chat = request.app[CHAT]
-    conversation = await _authenticated(request, "changes")
+    conversation = await authenticated_shopper(request, "changes")
     rating = await parse_json(request, RatingCreate)
     rated = await chat.rate(conversation.id, rating.score, rating.comment)
     return web.json_response({"score": rated.rating, "comment": rated.rating_comment})

@@ -7,8 +7,7 @@ import pydantic
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict
 
-from helpdesk.chat.api import CHAT
-from helpdesk.chat.guard import spend
+from helpdesk.chat.api import CHAT, authenticated_shopper
 from helpdesk.chat.models import MessagePublic
 from helpdesk.database import DB
 from helpdesk.followups import transcript
@@ -29,16 +28,10 @@ class TranscriptQueued(BaseModel):
     notice: dict
 
 
-def _bearer(request: web.Request) -> str | None:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
 @routes.post("/api/chat/sessions/{session_id}/transcript")
 async def email_transcript(request: web.Request) -> web.Response:
     chat = request.app[CHAT]
-    conversation = await chat.authenticate(request.match_info["session_id"], _bearer(request))
-    spend(request, conversation.id, "changes")
+    conversation = await authenticated_shopper(request, "changes")
     wanted = await parse_json(request, TranscriptWanted) if request.can_read_body else None
     email = wanted.email if wanted else None
     database, now = request.app[DB], request.app[CLOCK].now()
