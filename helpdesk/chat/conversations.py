@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -200,3 +201,17 @@ async def has_notice_in(session: AsyncSession, conversation_id: str, key: str) -
         .limit(1)
     )
     return (await session.exec(query)).first() is not None
+
+
+async def rate_if_unrated(
+    session: AsyncSession, conversation_id: str, score: int, comment: str | None
+) -> bool:
+    """Rate the conversation unless it has a rating; False when it had one. One guarded
+    UPDATE, so that of two ratings at the same moment only one lands."""
+    rated = await session.exec(
+        update(Conversation)
+        .where(col(Conversation.id) == conversation_id, col(Conversation.rating).is_(None))
+        .values(rating=score, rating_comment=comment)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(rated.rowcount)

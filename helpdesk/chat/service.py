@@ -40,6 +40,11 @@ class NeverResolved(HelpdeskError):
     code = "not_resolved"
 
 
+class AlreadyRated(HelpdeskError):
+    status = 409
+    code = "already_rated"
+
+
 class Chat:
     """The chat path of DESIGN.md: every message is stored before anything else happens."""
 
@@ -200,13 +205,19 @@ class Chat:
                 session, conversation, saved, now=now, reply_to=message, sender=Sender.SYSTEM
             )
 
-    async def rate(self, conversation_id: str, score: int, comment: str | None) -> Conversation:
+    async def rate(
+        self, conversation_id: str, score: int, comment: str | None, *, once: bool = False
+    ) -> Conversation:
+        """Keep the shopper's rating (the widget may change it); `once`: only a first rating,
+        as a link by email gives (two submissions at once: the second is AlreadyRated)."""
         async with self.database.session() as session:
             conversation = await store.get_conversation(session, conversation_id)
             if conversation.resolved_at is None:
                 raise NeverResolved(
                     "there is nothing to rate yet: this conversation has not been resolved"
                 )
+            if once and not await store.rate_if_unrated(session, conversation_id, score, comment):
+                raise AlreadyRated("this conversation was rated already; thank you")
             conversation.rating, conversation.rating_comment = score, comment
             session.add(conversation)
             await events.rated(session, conversation, score, comment, at=self.clock.now())

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from helpdesk.chat.api import CHAT
 from helpdesk.chat.models import MAX_TEXT_LENGTH, Conversation, RatingCreate
+from helpdesk.chat.service import AlreadyRated
 from helpdesk.database import DB
 from helpdesk.errors import BadRequest, ConversationNotFound, HelpdeskError
 from helpdesk.followups import rating_link
@@ -23,11 +24,6 @@ from helpdesk.web.middleware import check_plain_json, loads_plain, read_body
 
 routes = web.RouteTableDef()
 SCORES = range(1, 6)
-
-
-class AlreadyRated(HelpdeskError):
-    status = 409
-    code = "already_rated"
 
 
 class BadRating(BadRequest):
@@ -153,7 +149,7 @@ async def submit_rating(request: web.Request) -> web.Response:
         link = _link(request)
         rating = await _rating(request)
         conversation = await _unrated(request, link)
-        await request.app[CHAT].rate(conversation.id, rating.score, rating.comment)
+        await request.app[CHAT].rate(conversation.id, rating.score, rating.comment, once=True)
     except HelpdeskError as error:
         if wants_html(request):
             return _refused(request, error, link.lang if link else None)

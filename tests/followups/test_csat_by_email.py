@@ -6,6 +6,7 @@ and the weekly cap send nothing (yet)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 from html import unescape
@@ -242,3 +243,23 @@ async def test_every_bad_rating_or_link_is_a_clear_4xx_as_a_page_or_as_json(shop
     assert expired.status == 410 and (await expired.json())["code"] == "rating_link_expired"
     page = await shop.post(link, data={"score": "5"}, headers=HTML)
     assert page.status == 410 and "Ce lien de notation a expiré" in await page.text()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+async def test_two_submissions_of_one_link_at_once_keep_the_first_rating_only(shop, smtp_server):
+    link, conversation_id = await _a_link(shop, smtp_server)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    answers = await asyncio.gather(
+        *(shop.post(link, data=f"score={score}".encode(), headers=form) for score in (2, 5))
+    )
+    assert sorted(answer.status for answer in answers) == [200, 409]
+    [kept] = [await answer.json() for answer in answers if answer.status == 200]
+    assert (await conversation(shop.app, conversation_id)).rating == kept["score"]
+    async with shop.app[DB].session() as session:
+        rated = await session.exec(
+            select(ConversationEvent).where(
+                col(ConversationEvent.conversation_id) == conversation_id,
+                col(ConversationEvent.kind) == "rated",
+            )
+        )
+        assert len(rated.all()) == 1
