@@ -55,9 +55,15 @@ def about_another_order(
     return f"/{topic}{json.dumps({'order_number': number})}"
 
 
+# Topics a follow-up to an answer may be about besides its own: "et ils expirent qd ?" after the
+# balance asks the programme's rule.
+KIN = {"loyalty_balance": ("loyalty_program",)}
+
+
 def follow_up(answered: str | None, understood: Understanding) -> str | None:
     """`/topic{entities}` when the words hesitate between readings and one is the topic just
-    answered; None when the NLU is sure, or the topic is not among its guesses."""
+    answered, else its kin; None when the NLU is sure, or neither is
+    among its guesses."""
     topic = topic_answered(answered)
     if topic is None or understood.intent == topic:
         return None
@@ -68,7 +74,9 @@ def follow_up(answered: str | None, understood: Understanding) -> str | None:
         plausible = understood.close_to_best(CLOSE)
         if len(plausible) < 2:
             return None  # sure of one reading
-    if topic not in plausible:
+    kin = (name for name in KIN.get(topic, ()) if name in plausible)
+    meant = topic if topic in plausible else next(kin, None)
+    if meant is None:
         return None
     entities = json.dumps(understood.entities, ensure_ascii=False) if understood.entities else ""
-    return f"/{topic}{entities}"
+    return f"/{meant}{entities}"

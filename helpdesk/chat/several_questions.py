@@ -13,7 +13,7 @@ import json
 from helpdesk.chat.entities import country_in
 from helpdesk.chat.follow_ups import topic_answered
 from helpdesk.chat.questions import ASK_COUNTRY, ASK_ORDER_NUMBER, PROOF_QUESTIONS
-from helpdesk.chat.wrapped import MAX_CLAUSES, clauses
+from helpdesk.chat.wrapped import MAX_CLAUSES, clauses_and_asking
 from helpdesk.rasa.client import BotMessage, Understand, Understanding
 
 # Answered from the shop's rules or the proved shopper's account, with nothing asked back
@@ -37,11 +37,21 @@ THREADS = {
     "complaint",
 }
 # A clause read less surely is part of the story, not a question: "hab mich total verklickt"
-# after a cancellation reads as the points balance at 0.78; the questions asked read at 0.95.
+# after a cancellation reads as the points balance at 0.78, "il mio ultimo ordine è il 10002"
+# as its status at 0.74; the questions asked read at 0.95 and more.
 SURE_OF_A_QUESTION = 0.9
-# A clause that names an order and reads as a thread about it is one, even if the NLU hesitates
-# between threads ("a encomenda 10033 foi mesmo cancelada": its status at 0.57, cancelling it).
-SURE_OF_AN_ORDER_THREAD = 0.5
+# ... unless the shopper ended the clause with a question mark.
+SURE_OF_AN_ASKED_QUESTION = 0.7
+# Topics one answer covers together: asked side by side, they are one question about one
+# thing ("send back the trainers from order 10023, do I pay the return postage?").
+KIN = (
+    {"return_policy", "start_return", "refund_status"},
+    {"loyalty_program", "loyalty_balance", "redeem_points"},
+    {"order_status", "cancel_order", "change_order"},
+)
+# Values that prove who the shopper is: told beside the questions ("my email is ..."), they
+# serve every question that needs them. An order asked about is the subject of its question.
+PROOF = ("order_number", "email", "postal_code")
 # Country-bound answers: a country named anywhere in the message is where the shopper is.
 BY_COUNTRY = {"shipping_info", "payment_methods", "return_policy", "loyalty_program"}
 # The bot's words that wait for the shopper, although they answer a topic.
@@ -58,24 +68,29 @@ ASKING_KEYS = {
 async def questions_in(text: str, understand: Understand) -> list[str]:
     """`/intent{entities}` for each question of a message that asks two or more (those
     answered in one go first, then at most one thread); [] when it asks one or none."""
-    parts = clauses(text)
+    parts = clauses_and_asking(text)
     if not 2 <= len(parts) <= MAX_CLAUSES:
         return []
     asked: dict[str, tuple[str, Understanding]] = {}
-    for part in parts:
+    told = []  # what the clauses that ask nothing say ("my email is ...")
+    for part, with_a_question_mark in parts:
         reading = await understand(part)
-        if _asks(reading) and reading.intent not in asked:
-            asked[reading.intent] = (part, reading)
+        intent = _question(reading, with_a_question_mark)
+        if intent is None:
+            told.append(reading)
+        elif intent not in asked:
+            asked[intent] = (part, reading)
     threads = [intent for intent in asked if intent in THREADS]
-    if len(asked) < 2 or len(threads) > 1:
+    if len(asked) < 2 or len(threads) > 1 or _kin(asked):
         return []  # one question, or several threads: the message reads best whole
     country = _country_named(asked.values())
+    proof = _proof_given(told)
     # The balance asks for a proof when the shopper has given none: it comes after the rules.
     in_one_go = sorted(
         (intent for intent in asked if intent in ANSWERED_IN_ONE_GO),
         key=lambda intent: intent == "loyalty_balance",
     )
-    return [_payload(intent, *asked[intent], country) for intent in in_one_go + threads]
+    return [_payload(intent, asked[intent][1], country, proof) for intent in in_one_go + threads]
 
 
 def waits_for_the_shopper(answer: list[BotMessage]) -> bool:
@@ -90,11 +105,23 @@ def waits_for_the_shopper(answer: list[BotMessage]) -> bool:
     return topic_answered(last) is None
 
 
-def _asks(reading: Understanding) -> bool:
+def _question(reading: Understanding, with_a_question_mark: bool) -> str | None:
+    """The topic a clause surely asks about; the NLU may hesitate between threads about an
+    order ("a encomenda 10033 foi mesmo cancelada ou não?": its status 0.57, cancelling it
+    0.38): then it surely asks about the order, and the likeliest thread is the one."""
+    sure = SURE_OF_AN_ASKED_QUESTION if with_a_question_mark else SURE_OF_A_QUESTION
+    if reading.intent in ANSWERED_IN_ONE_GO or reading.intent in THREADS:
+        if reading.confidence >= sure:
+            return reading.intent
     if reading.intent in THREADS and "order_number" in reading.entities:
-        return reading.confidence >= SURE_OF_AN_ORDER_THREAD
-    known = reading.intent in ANSWERED_IN_ONE_GO or reading.intent in THREADS
-    return known and reading.confidence >= SURE_OF_A_QUESTION
+        threads = sum(confidence for name, confidence in reading.ranking if name in THREADS)
+        if threads >= sure:
+            return reading.intent
+    return None
+
+
+def _kin(asked) -> bool:
+    return any(len(kin.intersection(asked)) > 1 for kin in KIN)
 
 
 def _country_named(asked) -> str | None:
@@ -104,8 +131,22 @@ def _country_named(asked) -> str | None:
     return None
 
 
-def _payload(intent: str, part: str, reading: Understanding, country: str | None) -> str:
+def _proof_given(readings: list[Understanding]) -> dict[str, str]:
+    """The values that prove who the shopper is, where the clauses give one of each kind."""
+    given = {}
+    for name in PROOF:
+        values = {reading.entities[name] for reading in readings if name in reading.entities}
+        if len(values) == 1:
+            given[name] = values.pop()
+    return given
+
+
+def _payload(
+    intent: str, reading: Understanding, country: str | None, proof: dict[str, str]
+) -> str:
     entities = dict(reading.entities)
     if intent in BY_COUNTRY and country and "country" not in entities:
         entities["country"] = country
+    if intent not in BY_COUNTRY:
+        entities = {**proof, **entities}
     return f"/{intent}{json.dumps(entities, ensure_ascii=False) if entities else ''}"

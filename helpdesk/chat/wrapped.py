@@ -20,7 +20,8 @@ MAYBE_WRAPPED = SMALL_TALK | ACKNOWLEDGEMENTS | {"nlu_fallback"}
 NO_QUESTION = SMALL_TALK | {"affirm", "deny", "stop", "out_of_scope", "nlu_fallback"}
 SURE_ENOUGH = 0.5  # a clause read as a question less surely asks nothing to rely on
 MAX_CLAUSES = 4  # a longer message is a story, not a wrapped question
-_CLAUSE_END = re.compile(r"[,.!?;:，。！？；]+")
+# A full stop or colon inside a word is no end of a clause: "oliver.smith@example.com", "14.95".
+_CLAUSE_END = re.compile(r"(?:[,!?;，。！？；]|[.:](?!\w))+")
 _ASKING_CLAUSE = re.compile(r"[^,.!?;:，。！？；]+[?？]")
 SURE_OF_THE_QUESTION = 0.75
 
@@ -80,7 +81,19 @@ def _asks(reading: Understanding) -> bool:
 
 def clauses(text: str) -> list[str]:
     """The message's clauses, as the shopper punctuated it."""
-    return [part.strip() for part in _CLAUSE_END.split(text) if part.strip()]
+    return [clause for clause, _ in clauses_and_asking(text)]
+
+
+def clauses_and_asking(text: str) -> list[tuple[str, bool]]:
+    """Each clause, and whether the shopper ended it with a question mark."""
+    found, start = [], 0
+    for end in [*_CLAUSE_END.finditer(text), None]:
+        part = text[start : end.start() if end else len(text)].strip()
+        if part:
+            found.append((part, end is not None and bool(set(end.group(0)) & {"?", "？"})))
+        if end is not None:
+            start = end.end()
+    return found
 
 
 def is_wrapped(text: str) -> bool:

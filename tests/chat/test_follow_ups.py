@@ -23,6 +23,7 @@ from tests.chat.understood import reading
         ("utter_return_created", "start_return"),
         ("utter_refund_issued", "refund_status"),
         ("utter_payment_answer", "payment_methods"),
+        ("utter_referral_code", "loyalty_balance"),
         ("utter_greet", None),
         ("utter_ask_order_number", None),
         (None, None),
@@ -35,6 +36,12 @@ def test_each_answer_has_its_topic(key, topic):
 def test_a_hesitation_that_includes_the_topic_just_answered_takes_it():
     hesitant = reading(("loyalty_program", 0.41), ("loyalty_balance", 0.36), ("greet", 0.1))
     assert follow_up("utter_loyalty_balance_answer", hesitant) == "/loyalty_balance"
+
+
+def test_a_hesitation_over_the_rules_after_the_balance_takes_the_programmes_rules():
+    hesitant = reading(("order_status", 0.45), ("loyalty_program", 0.4), ("greet", 0.1))
+    assert follow_up("utter_referral_code", hesitant) == "/loyalty_program"
+    assert follow_up("utter_payment_answer", hesitant) is None
 
 
 def test_after_a_fallback_the_best_few_guesses_count_and_entities_go_along():

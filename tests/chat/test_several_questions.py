@@ -32,7 +32,22 @@ READS = {
     "hab mich total verklickt": ("loyalty_balance", UNSURE),
     "tenho quantos pontos": ("loyalty_balance", SURE),
     "a encomenda 10033 foi mesmo cancelada ou não": Understanding(
-        "order_status", 0.57, {"order_number": "10033"}
+        "order_status",
+        0.57,
+        {"order_number": "10033"},
+        (("order_status", 0.57), ("cancel_order", 0.38), ("refund_status", 0.04)),
+    ),
+    "vorrei sapere quanti punti ho": ("loyalty_balance", SURE),
+    "il mio ultimo ordine è il 10002": Understanding(
+        "order_status", 0.74, {"order_number": "10002"}
+    ),
+    "hi need to send back the trainers from order 10023": Understanding(
+        "start_return", SURE, {"order_number": "10023"}
+    ),
+    "do I pay the return postage": ("return_policy", SURE),
+    "can i pay with wechat": ("payment_methods", 0.8),
+    "my email is li.wei@example.com": Understanding(
+        "inform", SURE, {"email": "li.wei@example.com"}
     ),
 }
 understand = scripted_nlu(READS)
@@ -87,6 +102,32 @@ async def test_a_clause_naming_an_order_is_a_question_about_it_although_the_nlu_
     assert await questions_in(text, understand) == [
         "/loyalty_balance",
         '/order_status{"order_number": "10033"}',
+    ]
+
+
+async def test_a_clause_the_nlu_is_less_sure_of_asks_when_it_ends_with_a_question_mark():
+    text = "how many points do i have rn? can i pay with wechat?"
+    assert await questions_in(text, understand) == ["/payment_methods", "/loyalty_balance"]
+    assert (
+        await questions_in("how many points do i have rn? can i pay with wechat", understand) == []
+    )
+
+
+async def test_a_statement_about_an_order_beside_a_question_is_no_question():
+    text = "vorrei sapere quanti punti ho, il mio ultimo ordine è il 10002"
+    assert await questions_in(text, understand) == []
+
+
+async def test_kindred_topics_side_by_side_are_one_question():
+    text = "hi need to send back the trainers from order 10023, do I pay the return postage?"
+    assert await questions_in(text, understand) == []
+
+
+async def test_a_proof_given_anywhere_goes_to_the_questions_that_need_one():
+    text = "how many points do i have rn? can i pay with wechat? my email is li.wei@example.com"
+    assert await questions_in(text, understand) == [
+        "/payment_methods",
+        '/loyalty_balance{"email": "li.wei@example.com"}',
     ]
 
 
