@@ -45,12 +45,11 @@ def _train(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
-    from helpdesk.database import Database
+    from helpdesk.database import migrated
 
     async def upgrade() -> None:
-        database = Database(settings.database)
-        await database.upgrade()
-        await database.close()
+        async with migrated(settings.database):
+            pass
 
     asyncio.run(upgrade())
     print("database is at the newest migration")
@@ -59,7 +58,7 @@ def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
 
 def _demo_load(settings: Settings, _args: argparse.Namespace) -> int:
     from helpdesk.clock import Clock
-    from helpdesk.database import Database
+    from helpdesk.database import in_one_session
     from helpdesk.orders.demo import load_demo_shop
     from helpdesk.policies import load_policies
 
@@ -74,16 +73,12 @@ def _demo_load(settings: Settings, _args: argparse.Namespace) -> int:
         ensure_demo_agent,
     )
 
-    async def load() -> tuple[int, str | None]:
-        database = Database(settings.database)
-        await database.upgrade()
-        async with database.session() as session:
-            added = await load_demo_shop(session, policies, today=Clock().today())
-            password = await ensure_demo_agent(session, settings.var_dir / DEMO_PASSWORD_FILE)
-        await database.close()
+    async def load(session) -> tuple[int, str | None]:
+        added = await load_demo_shop(session, policies, today=Clock().today())
+        password = await ensure_demo_agent(session, settings.var_dir / DEMO_PASSWORD_FILE)
         return added, password
 
-    added, password = asyncio.run(load())
+    added, password = asyncio.run(in_one_session(settings.database, load))
     print(f"example shop: {added} orders added" if added else "the shop has orders; nothing added")
     if password:
         print(
@@ -105,16 +100,12 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
 
 def _orders_import(settings: Settings, args: argparse.Namespace) -> int:
     from helpdesk.clock import Clock
-    from helpdesk.database import Database
+    from helpdesk.database import migrated
     from helpdesk.orders.importing import run_import
 
     async def run() -> tuple[int, str]:
-        database = Database(settings.database)
-        try:
-            await database.upgrade()
+        async with migrated(settings.database) as database:
             return await run_import(database, args.file, now=Clock().now())
-        finally:
-            await database.close()
 
     code, text = asyncio.run(run())
     print(text, file=sys.stdout if code == 0 else sys.stderr)

@@ -9,9 +9,10 @@ instead of backing off in SQLite's busy handler, and reads never wait behind a w
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 from sqlalchemy import TextClause, event, text
@@ -26,6 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.settings import Settings
 
+T = TypeVar("T")
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
 
@@ -174,6 +176,23 @@ def _tune_sqlite_reader(dbapi_connection, record) -> None:
 
 
 DB = web.AppKey("database", Database)
+
+
+@asynccontextmanager
+async def migrated(url: str) -> AsyncIterator[Database]:
+    """The database at its newest migration, closed afterwards: what a command works on."""
+    database = Database(url)
+    try:
+        await database.upgrade()
+        yield database
+    finally:
+        await database.close()
+
+
+async def in_one_session(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """`work` done in one session of the migrated database: a command's one piece of work."""
+    async with migrated(url) as database, database.session() as session:
+        return await work(session)
 
 
 def database_context(settings: Settings):

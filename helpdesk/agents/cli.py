@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from helpdesk.agents import accounts as agents
-from helpdesk.database import Database
+from helpdesk.database import in_one_session
 from helpdesk.errors import HelpdeskError
 from helpdesk.settings import Settings
 
@@ -69,8 +69,8 @@ def _add(settings: Settings, args: argparse.Namespace) -> int:
         team = _team(settings, args.team)
         password = _password(args)
         agent = asyncio.run(
-            _with_session(
-                settings,
+            in_one_session(
+                settings.database,
                 lambda session: agents.create_agent(
                     session,
                     email=args.email,
@@ -91,7 +91,7 @@ def _add(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _list(settings: Settings, _args: argparse.Namespace) -> int:
-    everyone = asyncio.run(_with_session(settings, agents.list_agents))
+    everyone = asyncio.run(in_one_session(settings.database, agents.list_agents))
     for agent in everyone:
         state = "" if agent.active else " disabled"
         print(
@@ -99,13 +99,3 @@ def _list(settings: Settings, _args: argparse.Namespace) -> int:
             f"capacity {agent.capacity}{state}"
         )
     return 0
-
-
-async def _with_session(settings: Settings, work):
-    database = Database(settings.database)
-    try:
-        await database.upgrade()
-        async with database.session() as session:
-            return await work(session)
-    finally:
-        await database.close()

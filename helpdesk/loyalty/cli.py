@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from helpdesk.clock import Clock
-from helpdesk.database import Database
+from helpdesk.database import in_one_session
 from helpdesk.errors import HelpdeskError
 from helpdesk.loyalty import codes
 from helpdesk.policies.loading import Policies, load_policies
@@ -51,7 +51,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
             await session.commit()
             return imported
 
-        imported = asyncio.run(_with_session(settings, work))
+        imported = asyncio.run(in_one_session(settings.database, work))
     except (HelpdeskError, OSError) as error:
         print(f"error: {getattr(error, 'message', error)}", file=sys.stderr)
         return 1
@@ -65,17 +65,7 @@ def _count(settings: Settings, _args: argparse.Namespace) -> int:
     except HelpdeskError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 1
-    counts = asyncio.run(_with_session(settings, lambda s: codes.count_codes(s, loyalty)))
+    counts = asyncio.run(in_one_session(settings.database, lambda s: codes.count_codes(s, loyalty)))
     for pool in counts:
         print(f"{pool.reward}\t{pool.free} free\t{pool.given} given out")
     return 0
-
-
-async def _with_session(settings: Settings, work):
-    database = Database(settings.database)
-    try:
-        await database.upgrade()
-        async with database.session() as session:
-            return await work(session)
-    finally:
-        await database.close()
