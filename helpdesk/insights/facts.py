@@ -60,7 +60,7 @@ from helpdesk.insights.conversation_sql import (
     topic_of,
 )
 from helpdesk.insights.events import EventKind, Resolver
-from helpdesk.insights.sql import one_if, utc_day
+from helpdesk.insights.sql import one_if, utc_day, writing
 from helpdesk.insights.steps import HandoverStep
 
 # Events a fold looks back at again: a transaction still open during a fold commits its events
@@ -299,7 +299,7 @@ async def fold(session: AsyncSession) -> int:
     """Writes the facts and the timed steps (insights/steps.py) of every conversation with an
     event since the last fold (less the margin); how many. Several replicas may fold at once:
     the rows are the same, the last written stays. Commits after each batch."""
-    connection = await session.connection()
+    connection = await writing(session)
     # Oldest last event first: a fold cut short (a restart) has then folded every conversation
     # whose events are all older than the newest it wrote, and the next one picks up the rest.
     recent = _recent().subquery("recent")
@@ -309,7 +309,7 @@ async def fold(session: AsyncSession) -> int:
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     for first in range(0, len(conversations), FOLD_BATCH):
         batch = conversations[first : first + FOLD_BATCH]
-        await _store(await session.connection(), dialect, batch)
+        await _store(await writing(session), dialect, batch)
         await session.commit()
     return len(conversations)
 

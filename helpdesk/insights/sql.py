@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, String, case, func
+from sqlalchemy import Float, String, case, func, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
@@ -134,3 +134,13 @@ async def for_reports(session: AsyncSession) -> AsyncConnection:
         await connection.exec_driver_sql("SET LOCAL jit = off")
         await connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
     return connection
+
+
+async def writing(session: AsyncSession) -> AsyncConnection:
+    """The session's connection for statements that write: on a SQLite file a session is given
+    its one writer only when asked with a write (helpdesk/database.py); a connection asked for
+    without one is a reader's, which refuses writes."""
+    return await session.connection(bind_arguments={"clause": _A_WRITE})
+
+
+_A_WRITE = text("UPDATE")  # what a session is told it will run, to be given the writer

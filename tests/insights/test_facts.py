@@ -15,6 +15,7 @@ from helpdesk.database import DB
 from helpdesk.insights import facts, steps
 from helpdesk.insights.conversation_sql import Dimension
 from helpdesk.insights.drilldown import Behind, conversations_behind
+from helpdesk.insights.sql import writing
 from helpdesk.insights.support import Period, Scope, support_kpis
 from helpdesk.policies.watch import POLICIES
 from tests.insights.support_scene import (
@@ -87,7 +88,7 @@ async def test_figures_read_from_folded_facts_are_those_of_the_log(helpdesk):
         with patch.object(facts, "LISTED", 0):  # too many recent ones to name: selected in SQL
             assert await figures(helpdesk) == folded_then_more
         async with helpdesk.app[DB].session() as session:
-            await (await session.connection()).execute(delete(facts.FACTS))
+            await (await writing(session)).execute(delete(facts.FACTS))
             await session.commit()
         from_the_log = await figures(helpdesk)
         assert folded_then_more == from_the_log
