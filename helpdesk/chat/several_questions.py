@@ -9,6 +9,7 @@ bot can follow one thread at a time."""
 from __future__ import annotations
 
 import json
+import re
 
 from helpdesk.chat.entities import country_in
 from helpdesk.chat.follow_ups import topic_answered
@@ -42,6 +43,9 @@ THREADS = {
 SURE_OF_A_QUESTION = 0.9
 # ... unless the shopper ended the clause with a question mark.
 SURE_OF_AN_ASKED_QUESTION = 0.7
+# Chinese asks with words as often as with a mark: a closing 吗 or 呢, or a question word
+# ("另外退货是几天内可以退", "能用微信付吗").
+_ASKED_IN_CHINESE = re.compile(r"[吗呢][\s?？]*$|多少|几|什么|怎么|哪|能不能|可不可以|是否")
 # Topics one answer covers together: asked side by side, they are one question about one
 # thing ("send back the trainers from order 10023, do I pay the return postage?").
 KIN = (
@@ -75,7 +79,7 @@ async def questions_in(text: str, understand: Understand) -> list[str]:
     told = []  # what the clauses that ask nothing say ("my email is ...")
     for part, with_a_question_mark in parts:
         reading = await understand(part)
-        intent = _question(reading, with_a_question_mark)
+        intent = _question(reading, with_a_question_mark or bool(_ASKED_IN_CHINESE.search(part)))
         if intent is None:
             told.append(reading)
         elif intent not in asked:

@@ -46,6 +46,9 @@ READS = {
     ),
     "do I pay the return postage": ("return_policy", SURE),
     "can i pay with wechat": ("payment_methods", 0.8),
+    "我现在有多少积分": ("loyalty_balance", SURE),
+    "另外退货是几天内可以退": ("return_policy", 0.8),
+    "另外我住在上海": ("return_policy", 0.8),
     "my email is li.wei@example.com": Understanding(
         "inform", SURE, {"email": "li.wei@example.com"}
     ),
@@ -111,6 +114,12 @@ async def test_a_clause_the_nlu_is_less_sure_of_asks_when_it_ends_with_a_questio
     assert (
         await questions_in("how many points do i have rn? can i pay with wechat", understand) == []
     )
+
+
+async def test_chinese_asks_with_words_as_with_a_question_mark():
+    text = "我现在有多少积分？另外退货是几天内可以退"
+    assert await questions_in(text, understand) == ["/return_policy", "/loyalty_balance"]
+    assert await questions_in("我现在有多少积分？另外我住在上海", understand) == []
 
 
 async def test_a_statement_about_an_order_beside_a_question_is_no_question():
