@@ -59,7 +59,7 @@ NLU_FALLBACK = "nlu_fallback"
 FALLBACK_RESPONSES = {"utter_ask_rephrase", "utter_ask_affirmation", "utter_ask_which"}
 FALLBACK_RESPONSES |= {"utter_offer_human"}
 # Responses that leave the shopper something to answer, besides every utter_ask_*.
-QUESTIONS = {"utter_greet", "utter_how_can_i_help", "utter_confirm_cancel"}
+QUESTIONS = {"utter_greet", "utter_how_can_i_help", "utter_confirm_cancel", "utter_redeem_offer"}
 # Responses that answer nothing: out of scope, failed or locked checks, policies unavailable.
 NO_ANSWERS = {"utter_out_of_scope", "utter_policies_unavailable", "utter_verification_failed"}
 NO_ANSWERS |= {"utter_verification_locked", "utter_verification_locked_order", "notice_bot_failed"}
