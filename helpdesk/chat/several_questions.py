@@ -46,6 +46,10 @@ SURE_OF_AN_ASKED_QUESTION = 0.7
 # Chinese asks with words as often as with a mark: a closing 吗 or 呢, or a question word
 # ("另外退货是几天内可以退", "能用微信付吗").
 _ASKED_IN_CHINESE = re.compile(r"[吗呢][\s?？]*$|多少|几|什么|怎么|哪|能不能|可不可以|是否")
+# Words that link a further question on, in the shop's languages.
+LINKS = {"and", "also", "plus", "btw", "y", "e", "et", "und", "auch", "anche", "inoltre"}
+LINKS |= {"ademas", "además", "tambien", "también", "tambem", "também", "aussi", "sowie"}
+LINKS_WITHOUT_SPACES = ("另外", "还有", "顺便", "以及", "并且")
 # Topics one answer covers together: asked side by side, they are one question about one
 # thing ("send back the trainers from order 10023, do I pay the return postage?").
 KIN = (
@@ -77,9 +81,14 @@ async def questions_in(text: str, understand: Understand) -> list[str]:
         return []
     asked: dict[str, tuple[str, Understanding]] = {}
     told = []  # what the clauses that ask nothing say ("my email is ...")
-    for part, with_a_question_mark in parts:
+    marks_questions = any(marked for _, marked in parts)
+    for index, (part, marked) in enumerate(parts):
         reading = await understand(part)
-        intent = _question(reading, with_a_question_mark or bool(_ASKED_IN_CHINESE.search(part)))
+        marked = marked or bool(_ASKED_IN_CHINESE.search(part))
+        # A shopper who marks questions marks them all, or links the next one on ("oh and
+        # can i use klarna"); an unmarked clause of theirs tells ("ho pagato con paypal ieri").
+        linked = _linked(part) or (index > 0 and _linked(parts[index - 1][0]))
+        intent = _question(reading, marked, tells=marks_questions and not (marked or linked))
         if intent is None:
             told.append(reading)
         elif intent not in asked:
@@ -109,11 +118,15 @@ def waits_for_the_shopper(answer: list[BotMessage]) -> bool:
     return topic_answered(last) is None
 
 
-def _question(reading: Understanding, with_a_question_mark: bool) -> str | None:
+def _question(reading: Understanding, with_a_question_mark: bool, *, tells: bool) -> str | None:
     """The topic a clause surely asks about; the NLU may hesitate between threads about an
     order ("a encomenda 10033 foi mesmo cancelada ou não?": its status 0.57, cancelling it
-    0.38): then it surely asks about the order, and the likeliest thread is the one."""
+    0.38): then it surely asks about the order, and the likeliest thread is the one. A clause
+    that `tells` asks no question of the rules, though it may ask for something ("the boots
+    arrived broken")."""
     sure = SURE_OF_AN_ASKED_QUESTION if with_a_question_mark else SURE_OF_A_QUESTION
+    if tells and reading.intent in ANSWERED_IN_ONE_GO:
+        return None
     if reading.intent in ANSWERED_IN_ONE_GO or reading.intent in THREADS:
         if reading.confidence >= sure:
             return reading.intent
@@ -122,6 +135,12 @@ def _question(reading: Understanding, with_a_question_mark: bool) -> str | None:
         if threads >= sure:
             return reading.intent
     return None
+
+
+def _linked(part: str) -> bool:
+    """The clause opens with a word that links on another question ("oh and", "y ya que estoy")."""
+    words = part.casefold().split()[:2]
+    return any(word in LINKS for word in words) or part.startswith(LINKS_WITHOUT_SPACES)
 
 
 def _kin(asked) -> bool:

@@ -49,6 +49,8 @@ READS = {
     "我现在有多少积分": ("loyalty_balance", SURE),
     "另外退货是几天内可以退": ("return_policy", 0.8),
     "另外我住在上海": ("return_policy", 0.8),
+    "a che punto è l'ordine 10002": Understanding("order_status", SURE, {"order_number": "10002"}),
+    "ho pagato con paypal ieri": ("payment_methods", SURE),
     "my email is li.wei@example.com": Understanding(
         "inform", SURE, {"email": "li.wei@example.com"}
     ),
@@ -120,6 +122,11 @@ async def test_chinese_asks_with_words_as_with_a_question_mark():
     text = "我现在有多少积分？另外退货是几天内可以退"
     assert await questions_in(text, understand) == ["/return_policy", "/loyalty_balance"]
     assert await questions_in("我现在有多少积分？另外我住在上海", understand) == []
+
+
+async def test_an_unmarked_clause_of_a_shopper_who_marks_questions_tells():
+    text = "a che punto è l'ordine 10002?? ho pagato con paypal ieri"
+    assert await questions_in(text, understand) == []
 
 
 async def test_a_statement_about_an_order_beside_a_question_is_no_question():
