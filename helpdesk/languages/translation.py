@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -19,6 +20,10 @@ from helpdesk.languages.protect import protect, restore
 
 log = logging.getLogger(__name__)
 CACHE_SIZE = 5000
+# Where a sentence or clause of Chinese or Japanese ends. The packages' sentence splitter does not
+# see these marks, and the zh->en model given two sentences translates the first and drops the
+# rest ("我现在有多少积分？另外退货是几天内可以退" came back as "How many points do I have now?").
+_CJK_BREAK = re.compile(r"(?<=[？！。；，])")
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,8 @@ class Translator:
         async with self._lock:
             try:
                 translated = restore(
-                    await asyncio.to_thread(engine.translate, masked.text, source, target), masked
+                    await asyncio.to_thread(_in_pieces, engine, masked.text, source, target),
+                    masked,
                 )
             except Exception:  # noqa: BLE001 - a broken package must not break the chat
                 log.exception(
@@ -108,3 +114,11 @@ class Translator:
         self._cache[key] = translated
         if len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
+
+
+def _in_pieces(engine: TranslationEngine, text: str, source: str, target: str) -> str:
+    """The text translated sentence by sentence (and clause by clause where CJK marks them)."""
+    pieces = [piece for piece in _CJK_BREAK.split(text) if piece.strip()]
+    if len(pieces) < 2:
+        return engine.translate(text, source, target)
+    return " ".join(engine.translate(piece, source, target).strip() for piece in pieces)

@@ -47,3 +47,27 @@ def test_argos_pivots_through_english_where_no_direct_pair_exists():
     engine = Installed()
     assert engine.can_translate("zh", "es") and engine.can_translate("zh", "en")
     assert not engine.can_translate("es", "zh")
+
+
+async def test_chinese_is_translated_clause_by_clause_so_no_question_is_dropped():
+    # The real zh->en model, given both at once, returned only "How many points do I have now?".
+    engine = FakeEngine(
+        {
+            ("zh", "en"): {
+                "我现在有多少积分？": "How many points do I have now?",
+                "另外退货是几天内可以退": "And the return is within days.",
+            }
+        }
+    )
+    result = await Translator(engine).translate(
+        "我现在有多少积分？另外退货是几天内可以退", "zh", "en"
+    )
+    assert result.text == "How many points do I have now? And the return is within days."
+    assert [call[0] for call in engine.calls] == ["我现在有多少积分？", "另外退货是几天内可以退"]
+
+
+async def test_text_without_cjk_marks_goes_whole():
+    engine = FakeEngine({("es", "en"): {"hola. ¿qué tal?": "hi. how are you?"}})
+    assert (await Translator(engine).translate("hola. ¿qué tal?", "es", "en")).text == (
+        "hi. how are you?"
+    )
