@@ -33,6 +33,7 @@ from sqlalchemy import (
     inspect,
     literal,
     select,
+    text,
     union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -43,7 +44,7 @@ from sqlalchemy.types import Boolean
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from helpdesk.insights import steps
+from helpdesk.insights import rollup_days, steps
 from helpdesk.insights.conversation_sql import (
     EVENTS,
     REOPEN_WINDOW,
@@ -68,13 +69,24 @@ from helpdesk.insights.steps import HandoverStep
 MARGIN = 1000
 FOLD_BATCH = 1000  # conversations computed and written per statement
 FOLD_EVERY_SECONDS = 60.0
+_SIGNED_IN = "country IS NULL AND signed_in IS NOT NULL"
 
 
 class ConversationFacts(SQLModel, table=True):
     """A conversation's figures as its events had them when folded (`last_event_id`)."""
 
     __tablename__ = "conversation_facts"
-    __table_args__ = (Index("ix_conversation_facts_opened_at", "opened_at"),)
+    __table_args__ = (
+        Index("ix_conversation_facts_opened_at", "opened_at"),
+        # Signed-in shoppers' conversations, whose market follows their orders: read live on the
+        # days of the daily roll-up (insights/rollup.py).
+        Index(
+            "ix_conversation_facts_signed_in",
+            "opened_at",
+            sqlite_where=text(_SIGNED_IN),
+            postgresql_where=text(_SIGNED_IN),
+        ),
+    )
 
     conversation_id: str = Field(primary_key=True, foreign_key="conversation.id")
     opened_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
@@ -215,7 +227,7 @@ def parts(
     of `by` (grp) and whether a resolution has held for the window by `now` (durable): those
     folded, read from the table by its index, and the recent ones, computed from the log.
     Figures that add up are summed over both; a part each keeps the table's index in use."""
-    stored = select(FACTS, group_column(by, FACTS).label("grp"), _durable(FACTS, now)).where(
+    stored = select(FACTS, group_column(by, FACTS).label("grp"), durable(FACTS, now)).where(
         FACTS.c.opened_at >= start,
         FACTS.c.opened_at < end,
         recent.lacks(FACTS.c.conversation_id),
@@ -227,7 +239,7 @@ def parts(
             recent.holds(opened.c.conversation_id),
         ]
     ).subquery("computing")
-    fresh = select(computing, group_column(by, computing).label("grp"), _durable(computing, now))
+    fresh = select(computing, group_column(by, computing).label("grp"), durable(computing, now))
     return [stored.subquery("stored"), fresh.subquery("fresh")]
 
 
@@ -276,7 +288,7 @@ def automated(facts: FromClause) -> ColumnElement[bool]:
     return and_(facts.c.bot_resolved == 1, facts.c.handed_over == 0)
 
 
-def _durable(facts: FromClause, now: datetime) -> ColumnElement:
+def durable(facts: FromClause, now: datetime) -> ColumnElement:
     return one_if(facts.c.durable_from <= now - REOPEN_WINDOW).label("durable")
 
 
@@ -320,6 +332,8 @@ async def _store(connection: AsyncConnection, dialect: Any, batch: list[str]) ->
     rows = computed(partial(_among, batch))
     key = FACTS.c.conversation_id
     await connection.execute(_upsert(dialect, ConversationFacts, COLUMNS, rows, key))
+    days = select(FACTS.c.day).where(FACTS.c.conversation_id.in_(batch))
+    await connection.execute(rollup_days.bump(dialect, days))  # their days' roll-up is stale
     await connection.execute(steps.forget(batch))
     rows, key = steps.computed(batch), steps.STEPS.c.event_id
     await connection.execute(_upsert(dialect, HandoverStep, steps.COLUMNS, rows, key))

@@ -26,6 +26,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
 )
 from sqlalchemy.sql import FromClause, Select
 from sqlmodel import Field, SQLModel
@@ -41,7 +42,16 @@ class HandoverStep(SQLModel, table=True):
     """One timed step of a folded conversation, in seconds since 1970."""
 
     __tablename__ = "handover_steps"
-    __table_args__ = (Index("ix_handover_steps_opened_at", "opened_at"),)
+    __table_args__ = (
+        Index("ix_handover_steps_opened_at", "opened_at"),
+        # Waits still unclaimed: read live on the days of the daily roll-up (insights/rollup.py).
+        Index(
+            "ix_handover_steps_unclaimed",
+            "opened_at",
+            sqlite_where=text("ended IS NULL"),
+            postgresql_where=text("ended IS NULL"),
+        ),
+    )
 
     event_id: int = Field(primary_key=True)  # the claim, first reply, resolution or wait
     conversation_id: str = Field(foreign_key="conversation.id", index=True)

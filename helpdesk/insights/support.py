@@ -36,25 +36,28 @@ nearest values (as PostgreSQL's percentile_cont).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.agents.models import Agent
-from helpdesk.insights import facts
+from helpdesk.insights import facts, rollup, rollup_read
 from helpdesk.insights import support_sql as sql
 from helpdesk.insights.answers import Comment, Durations, IntentCount, SupportKpis
 from helpdesk.insights.conversation_sql import Dimension
 from helpdesk.insights.events import EventKind
-from helpdesk.insights.hours import Hours, TeamHours, team_rules
+from helpdesk.insights.hours import Hours
 from helpdesk.insights.sql import for_reports
+from helpdesk.insights.tally import Tally, Timer
 from helpdesk.policies.markets import Market, market_of
 from helpdesk.policies.support_schema import SupportPolicy
 
@@ -90,24 +93,55 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-@dataclass
-class _Tally:
-    """The sums of one period and group."""
-
-    counts: Counter[str] = field(default_factory=Counter)
-    topics: Counter[str] = field(default_factory=Counter)
-    times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-
-
 async def support_kpis(session: AsyncSession, scope: Scope, *, now: datetime) -> list[SupportKpis]:
-    """The KPIs per period and group, oldest period first."""
-    start, end = scope.instants
+    """The KPIs per period and group, oldest period first. Closed days come from the daily
+    roll-up (folded on first read), the others from the facts and the log, as they are now."""
+    recent = await facts.recent(await session.connection())
+    today = now.astimezone(UTC).date()
+    support = scope.support
+    await rollup.fold(session, scope.start, scope.end, today=today, recent=recent, support=support)
     connection = await for_reports(session)
-    recent = await facts.recent(connection)
-    tallies: dict[tuple[date, Any], _Tally] = defaultdict(_Tally)
-    rows = await connection.execute(sql.outcomes(start, end, scope.by, now=now, recent=recent))
+    rolled = await rollup_read.read(
+        connection, scope.start, scope.end, scope.by, support=support, now=now, recent=recent
+    )
+    tallies: dict[tuple[date, Any], Tally] = defaultdict(Tally)
+    for row in rolled.rows:
+        _add_rolled(tallies[_key(scope, row.day, rollup_read.group_of(row))], row, scope.hours)
+    timer = Timer(support, scope.hours, now)
+    live = partial(_not_in, rolled.days)
+    for start, end in rolled.live_ranges(*scope.instants):
+        outcomes = sql.outcomes(start, end, scope.by, now=now, recent=recent)
+        await _add_outcomes(tallies, scope, connection, outcomes, live)
+        timed = sql.timed_steps(start, end, scope.by, recent)
+        await _add_steps(tallies, scope, timer, connection, timed, live)
+    if rolled.days:
+        start, end = scope.instants
+        rolled_up = rolled.days.__contains__
+        if scope.by == Dimension.MARKET:
+            signed_in = rollup_read.signed_in_outcomes(start, end, now=now, recent=recent)
+            await _add_outcomes(tallies, scope, connection, signed_in, rolled_up)
+        steps = rollup_read.live_steps(start, end, scope.by, recent)
+        await _add_steps(tallies, scope, timer, connection, steps, rolled_up)
+    names = await group_names(session, scope, {group for _, group in tallies})
+    return sorted(
+        (_kpis(period, names[group], tally) for (period, group), tally in tallies.items()),
+        key=lambda kpis: (kpis.period, kpis.group),
+    )
+
+
+async def _add_outcomes(
+    tallies: dict[tuple[date, Any], Tally],
+    scope: Scope,
+    connection: AsyncConnection,
+    query: Any,
+    among: Callable[[str], bool],
+) -> None:
+    """The (day, group, topic, counts…) rows of `query` of the days `among` says."""
+    rows = await connection.execute(query)
     counted = list(rows.keys())[3:]  # after day, group and topic: the counts
     for day, group, topic, *counts in rows:
+        if not among(str(day)[:10]):
+            continue
         # Tens of thousands of rows for a year split by a dimension: added one by one, since
         # Counter.update of a dict per row would cost more than the query.
         tally = tallies[_key(scope, day, group)]
@@ -116,16 +150,41 @@ async def support_kpis(session: AsyncSession, scope: Scope, *, now: datetime) ->
                 tally.counts[name] += count
                 if name == "handed_over":
                     tally.topics[topic or NONE] += count
-    timer = _Timer(scope, now)
-    for day, group, *step in await connection.execute(
-        sql.timed_steps(start, end, scope.by, recent)
-    ):
-        timer.tally(tallies[_key(scope, day, group)], step)
-    names = await group_names(session, scope, {group for _, group in tallies})
-    return sorted(
-        (_kpis(period, names[group], tally) for (period, group), tally in tallies.items()),
-        key=lambda kpis: (kpis.period, kpis.group),
-    )
+
+
+async def _add_steps(
+    tallies: dict[tuple[date, Any], Tally],
+    scope: Scope,
+    timer: Timer,
+    connection: AsyncConnection,
+    query: Any,
+    among: Callable[[str], bool],
+) -> None:
+    """The (day, group, kind, team, started, ended) steps of `query` of the days `among` says."""
+    for day, group, *step in await connection.execute(query):
+        if among(str(day)[:10]):
+            timer.tally(tallies[_key(scope, day, group)], step)
+
+
+def _not_in(days: set[str], day: str) -> bool:
+    return day not in days
+
+
+def _add_rolled(tally: Tally, row: Any, hours: Hours) -> None:
+    """A row of the daily roll-up: its counts, topics and times in the hours asked for."""
+    for name in rollup.COUNTED:
+        if count := getattr(row, name):
+            tally.counts[name] += count
+    if row.held:
+        tally.counts["durable"] += row.held
+    for topic, count in json.loads(row.topics).items():
+        tally.topics[topic] += count
+    timed = json.loads(row.business if hours == Hours.BUSINESS else row.calendar)
+    for kind, seconds in timed.get("times", {}).items():
+        tally.times[kind].extend(seconds)
+    for name in ("waits_judged", "answered_in_time"):
+        if timed.get(name):
+            tally.counts[name] += timed[name]
 
 
 async def comments(session: AsyncSession, scope: Scope) -> list[Comment]:
@@ -172,50 +231,6 @@ def _first_day(period: Period, start: date, day: str) -> date:
     return first
 
 
-class _Timer:
-    """Times the steps of hand-overs in the hours asked for; each team's hours worked out once.
-    A year holds some 80,000 steps: each is taken apart once, and nothing is looked up twice."""
-
-    def __init__(self, scope: Scope, now: datetime) -> None:
-        self.scope, self.now = scope, now.timestamp()
-        self.calendar = scope.hours == Hours.CALENDAR
-        self._teams: dict[str | None, tuple[TeamHours | None, float | None]] = {}
-
-    def tally(self, tally: _Tally, step: Any) -> None:
-        """A step is (kind, team, started, ended). A wait in a queue is judged against the
-        team's max_wait_minutes; one still unclaimed only once it has lasted longer."""
-        kind, team, started, ended = step
-        hours, max_wait = self._team(team)
-        taken = self._seconds(started, self.now if ended is None else ended, hours)
-        if kind in _WAITS and max_wait is not None:
-            in_time = taken <= max_wait
-            if ended is not None or not in_time:
-                # Added one by one: Counter.update would cost more than the rest, per step.
-                tally.counts["waits_judged"] += 1
-                tally.counts["answered_in_time"] += ended is not None and in_time
-        if ended is not None:
-            tally.times[kind].append(taken)
-
-    def _team(self, name: str | None) -> tuple[TeamHours | None, float | None]:
-        """The team's hours and longest wait in seconds; (None, None) for no team's rules."""
-        if name not in self._teams:
-            team = team_rules(self.scope.support, name)
-            if team is None:
-                self._teams[name] = (None, None)
-            else:
-                self._teams[name] = (TeamHours(team), team.max_wait_minutes * 60.0)
-        return self._teams[name]
-
-    def _seconds(self, started: float, ended: float, hours: TeamHours | None) -> float:
-        """Rounded to the millisecond: the engines' date arithmetic is in floating point."""
-        if self.calendar or hours is None:
-            return round(max(ended - started, 0.0), 3)
-        return round(hours.seconds_between(started, ended), 3)
-
-
-_WAITS = frozenset({EventKind.CLAIMED, EventKind.QUEUED})
-
-
 async def group_names(session: AsyncSession, scope: Scope, groups: Iterable[Any]) -> dict[Any, str]:
     """What each group is called: agents by email, countries by their market."""
     groups = set(groups)
@@ -229,7 +244,7 @@ async def group_names(session: AsyncSession, scope: Scope, groups: Iterable[Any]
     return {group: NONE if group is None else str(group) for group in groups}
 
 
-def _kpis(period: date, group: str, tally: _Tally) -> SupportKpis:
+def _kpis(period: date, group: str, tally: Tally) -> SupportKpis:
     counts, times = tally.counts, tally.times
     return SupportKpis(
         period=period,

@@ -22,10 +22,10 @@ def outcomes(
     """Per (day, group, topic) and part (facts.parts): conversations, and how many had each
     outcome. A (day, group, topic) may come once per part: the counts add up."""
     parts = facts.parts(start, end, by, now=now, recent=recent)
-    return union_all(*(_outcomes(part) for part in parts))
+    return union_all(*(outcome_counts(part) for part in parts))
 
 
-def _outcomes(part: FromClause) -> Select:
+def outcome_counts(part: FromClause) -> Select:
     return select(
         part.c.day,
         part.c.grp,

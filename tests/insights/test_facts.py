@@ -11,6 +11,7 @@ from unittest.mock import patch
 import pytest
 from sqlalchemy import delete, func, select
 
+from helpdesk import app as composition
 from helpdesk.database import DB
 from helpdesk.insights import facts, steps
 from helpdesk.insights.conversation_sql import Dimension
@@ -31,7 +32,9 @@ pytestmark = pytest.mark.usefixtures("quick_password_hashing")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def helpdesk(request, aiohttp_client, settings, detector, translator, tmp_path):
+async def helpdesk(request, aiohttp_client, settings, detector, translator, tmp_path, monkeypatch):
+    # The service's own fold every minute would race the test's folds on a slow machine.
+    monkeypatch.setattr(composition, "FOLD_EVERY_SECONDS", 3600.0)
     server = request.getfixturevalue("postgres_server") if request.param == "postgresql" else None
     settings.database_url, name = await fresh_database_url(server, tmp_path)
     bot = FakeBot(SCRIPT)
