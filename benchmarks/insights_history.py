@@ -18,8 +18,9 @@ Run: .venv/bin/python -m benchmarks.insights_history [--database sqlite|postgres
    bulk (executemany on SQLite, COPY on PostgreSQL), their ids given in the order of their
    moments, as the helpdesk would have written them; PostgreSQL is then VACUUM ANALYZEd, as its
    autovacuum would do; SQLite gets no ANALYZE, as the helpdesk runs none. Then the facts of
-   every conversation are folded (insights/facts.py), as the service's sweep does every minute;
-   the fold's time is reported with the fill's. With --reuse URL a database kept by an earlier
+   every conversation are folded (insights/facts.py), as the service's sweep does every minute,
+   and the year's closed days into the daily roll-up (insights/rollup.py), as the first read of
+   the year does; both times are reported with the fill's. With --reuse URL a database kept by an earlier
    run is upgraded, folded and timed instead.
 3. Every dashboard query, best of 3 (one that takes over RUN_ONCE_SECONDS runs once), each in
    a session of its own as a request has: the support KPIs of a month and of the year, by no
@@ -57,7 +58,7 @@ import asyncpg
 from sqlalchemy.exc import DBAPIError
 
 from helpdesk.database import Database
-from helpdesk.insights import facts
+from helpdesk.insights import facts, rollup
 from helpdesk.insights.conversation_sql import Dimension
 from helpdesk.insights.drilldown import Behind, conversations_behind
 from helpdesk.insights.events import EventKind, Resolver, TurnOutcome
@@ -1312,6 +1313,14 @@ async def run_engine(
         async with database.session() as session:  # what the service's sweep does all year
             filled.rows["conversation_facts (folded)"] = await facts.fold(session)
         filled.seconds["fold"] = time.perf_counter() - started
+        started = time.perf_counter()
+        async with database.session() as session:  # what the first read of the year does
+            first, last = RANGES["year"]
+            recent = await facts.recent(await session.connection())
+            filled.rows["days rolled up"] = await rollup.fold(
+                session, first, last, today=NOW.date(), recent=recent, support=policies.support
+            )
+        filled.seconds["roll-up"] = time.perf_counter() - started
         total = sum(filled.seconds.values())
         progress(f"{engine}: filled in {total:.1f} s ({_parts(filled.seconds)})")
         size = await database_size(database)
