@@ -15,11 +15,12 @@ from tests.conversations.suite import PARTS, load_suite
 
 pytestmark = pytest.mark.rasa
 
-# Passed share per language, both parts together: measured on 2026-12-07 after the second and
-# third held-back sets moved into the tuning part and a fourth took their place (en 92, es 92,
-# pt 97, fr 97, de 97, it 97, zh 97 %), less a margin (about two conversations) for a retrained
-# model's small differences.
-FLOOR = {"en": 92, "es": 90, "pt": 89, "fr": 89, "de": 90, "it": 90, "zh": 92}
+# Passed share per language, both parts together: measured on 2026-12-07 after the seventh
+# held-back set moved into the tuning part and an eighth took its place (en 92, es 96, pt 90,
+# fr 93, de 93, it 92, zh 93 %: the eighth set passes 22 / 42 on its first run, so the shares
+# fell where it is weakest), less a margin (about two conversations) for a retrained model's
+# small differences.
+FLOOR = {"en": 89, "es": 93, "pt": 87, "fr": 90, "de": 90, "it": 89, "zh": 90}
 
 
 async def test_every_language_keeps_its_share_of_finished_conversations():
