@@ -208,9 +208,16 @@ def fake_queue_and_agents(double_claim: str | None = None) -> web.Application:
     """Shoppers asking for a person are queued; logged-in agents claim, the first one wins (or
     everyone wins `double_claim`, the bug the benchmark must count)."""
     claimed: dict[str, str] = {}
+    created: list[str] = []
 
     async def create(_request):
-        return web.json_response({"session_id": uuid.uuid4().hex, "token": "t"}, status=201)
+        created.append(uuid.uuid4().hex)
+        return web.json_response({"session_id": created[-1], "token": "t"}, status=201)
+
+    async def queue(request):
+        assert request.cookies["helpdesk_agent"]
+        waiting = [{"id": conversation} for conversation in created if conversation not in claimed]
+        return web.json_response({"queued": waiting})
 
     async def message(_request):
         return web.json_response({"messages": [], "state": "queued"})
@@ -233,6 +240,7 @@ def fake_queue_and_agents(double_claim: str | None = None) -> web.Application:
     app.router.add_post("/api/chat/sessions", create)
     app.router.add_post("/api/chat/sessions/{id}/messages", message)
     app.router.add_post("/api/agent/login", login)
+    app.router.add_get("/api/agent/queue", queue)
     app.router.add_post("/api/agent/conversations/{id}/claim", claim)
     return app
 
@@ -246,6 +254,7 @@ async def test_claims_count_each_win_and_every_conversation_won_twice(aiohttp_se
     figures = await claim_all(url, queued, passwords, 30)
     assert sum(figures.won.values()) == 30 and figures.refused == {409: 60}
     assert figures.doubles == 0
+    assert figures.queue_listed == 30 and figures.queue_reads_ms  # read before any claim
 
     server = await aiohttp_server(fake_queue_and_agents(double_claim="x"))
     figures = await claim_all(str(server.make_url("")), ["x", "y"], passwords, 2)
