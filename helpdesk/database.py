@@ -159,10 +159,12 @@ def _make_sqlite_folder(url: str) -> None:
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
     # WAL lets readers work while a writer commits; busy_timeout makes concurrent writers wait
-    # instead of failing with "database is locked".
+    # instead of failing with "database is locked". It comes first: a connection opened while
+    # another holds a lock (a reader joining the pool mid-write) asks for WAL too, and without
+    # a timeout that question failed at once.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
