@@ -13,13 +13,12 @@ from helpdesk.chat.outbox import Outbox
 from helpdesk.clock import Clock
 from helpdesk.delays.audience import language_for, shoppers_conversation, widget_open
 from helpdesk.delays.jobs import DELAY_JOB, DelayNotice
+from helpdesk.followups.pacing import address, queue_paced
 from helpdesk.insights import events as log
 from helpdesk.jobs.models import ClaimedJob
 from helpdesk.jobs.runner import PermanentFailure
 from helpdesk.live.events import EventHub
-from helpdesk.mail import records
-from helpdesk.mail.addresses import BadAddress, normalise
-from helpdesk.mail.service import MailRequest, enqueue_mail
+from helpdesk.mail.service import MailRequest
 from helpdesk.orders.fulfillment_events import SETTLED
 from helpdesk.orders.models import Order, Shipment
 from helpdesk.policies import engagement
@@ -127,28 +126,17 @@ class DelayNotices:
         notice: DelayNotice,
         lang: str,
     ) -> str:
-        try:
-            recipient = normalise(order.email)
-        except BadAddress as error:
-            raise PermanentFailure(f"order {order.number} has no usable email: {error}") from error
-        now = self.clock.now()
-        # The weekly cap first, then the quiet hours of that day where the shopper lives.
-        sent = await records.sent_since(session, recipient, now - engagement.WEEK)
-        slot = engagement.next_weekly_slot(policy, sent, now)
-        zone = engagement.shopper_zone(policy, None, order.country)
-        due = engagement.send_time(policy, DELAY_JOB, slot, zone)
         request = MailRequest(
-            to=recipient,
+            to=address(order.email),
             kind=DELAY_JOB,
             lang=lang,
             variables=variables(notice),
             conversation_id=conversation.id if conversation is not None else None,
             order_number=order.number,
         )
-        await enqueue_mail(
-            session, request, due_at=due, dedupe_key=f"mail:{job.dedupe_key}", now=now
+        return await queue_paced(
+            session, job, policy, request, country=order.country, now=self.clock.now()
         )
-        return f"email to be sent at {due.isoformat()} ({lang})"
 
 
 async def _shown_before(session: AsyncSession, conversation: Conversation, key: str) -> bool:

@@ -12,12 +12,10 @@ from helpdesk.clock import Clock
 from helpdesk.delays.audience import language_for, market_language, shoppers_conversation
 from helpdesk.followups import csat
 from helpdesk.followups.jobs import CHECK_IN, CSAT, EXPIRY, REVIEW, THANK_YOU, FollowUp
-from helpdesk.followups.pacing import lock_shopper, mail_slot, take_turn
+from helpdesk.followups.pacing import address, queue_paced
 from helpdesk.jobs.models import ClaimedJob
 from helpdesk.jobs.runner import PermanentFailure
-from helpdesk.mail import records
-from helpdesk.mail.addresses import BadAddress, normalise
-from helpdesk.mail.service import MailRequest, enqueue_mail
+from helpdesk.mail.service import MailRequest
 from helpdesk.orders.models import LoyaltyAccount, Order, OrderStatus, Shipment
 from helpdesk.policies import engagement
 from helpdesk.policies.loading import Policies
@@ -57,7 +55,6 @@ class FollowUps:
         self.rate_url = rate_url
 
     async def handle_job(self, job: ClaimedJob, session: AsyncSession) -> str:
-        await take_turn(session, job)
         try:
             followup = FollowUp.model_validate(job.payload)
         except ValidationError as error:
@@ -95,7 +92,7 @@ class FollowUps:
             job,
             policies,
             MailRequest(
-                to=order.email,
+                to=address(order.email),
                 kind=followup.message,
                 lang=lang,
                 variables=values,
@@ -120,7 +117,7 @@ class FollowUps:
             return "done without sending: the points expired already"
         values: Values = {"points": account.balance, "expires_on": expires_on.isoformat()}
         request = MailRequest(
-            to=account.email,
+            to=address(account.email),
             kind=EXPIRY,
             lang=market_language(account.country, self.languages),
             variables=values,
@@ -147,23 +144,9 @@ class FollowUps:
         *,
         country: str,
     ) -> str:
-        try:
-            recipient = normalise(request.to)
-        except BadAddress as error:
-            raise PermanentFailure(f"no usable email: {error}") from error
-        if await records.is_suppressed(session, recipient):
-            return "done without sending: the address unsubscribed"
-        await lock_shopper(session, recipient)
-        policy, now = policies.engagement, self.clock.now()
-        zone = engagement.shopper_zone(policy, None, country)
-        due = await mail_slot(
-            session, policy, recipient=recipient, message=request.kind, zone=zone, now=now
+        return await queue_paced(
+            session, job, policies.engagement, request, country=country, now=self.clock.now()
         )
-        request = request.model_copy(update={"to": recipient})
-        await enqueue_mail(
-            session, request, due_at=due, dedupe_key=f"mail:{job.dedupe_key}", now=now
-        )
-        return f"email to be sent at {due.isoformat()} ({request.lang})"
 
 
 async def _tracking(session: AsyncSession, policies: Policies, order: Order) -> str | None:

@@ -1,6 +1,7 @@
 """The delay notice by email, received at a real SMTP server: in the conversation's language or
 else the market's, with the carrier's new date; held through the quiet hours where the shopper
-lives and past the weekly cap; off in engagement.yml, nothing goes out."""
+lives and past the weekly cap (an email still waiting to go out counts); off in engagement.yml,
+nothing goes out."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from helpdesk.database import DB
 from helpdesk.insights.events import ConversationEvent
 from helpdesk.jobs.context import JOBS
 from helpdesk.jobs.models import DueJob
+from helpdesk.mail import records
 from helpdesk.mail.models import MailEvent, MailRecord
+from helpdesk.mail.service import MailRequest, enqueue_mail
 from helpdesk.web.keys import CLOCK
 from tests.conftest import open_session
 from tests.delays.shop import add_order, deliver, event_body, prove, rows
@@ -111,6 +114,33 @@ async def test_the_weekly_cap_holds_the_email_until_the_week_allows_it(shop, smt
     assert await app[JOBS].run_due() == 1
     [mail_job] = await rows(app, DueJob, col(DueJob.kind) == "mail")
     assert aware(mail_job.due_at) == sent[0] + timedelta(days=7)  # when the oldest ages out
+    await asyncio.sleep(0.2)
+    assert smtp_server.mailbox.count() == 0
+
+
+async def test_an_email_waiting_to_go_out_counts_against_the_cap(shop, smtp_server):
+    """The cap counts every message the shopper gets: a follow-up queued and not sent yet takes
+    a place, as the follow-ups count it (this email used to count only what had gone out)."""
+    app, clock = shop.app, shop.app[CLOCK]
+    order = await add_order(
+        app, "30024", email="noor@example.nl", country="NL", estimate=date(2026, 11, 20)
+    )
+    now = clock.now()
+    sent = [now - timedelta(days=days) for days in (5, 2)]  # two of the three places taken
+    async with app[DB].session() as session:
+        for moment in sent:
+            records.record_sent(
+                session, at=moment, recipient="noor@example.nl", kind="shipped_thank_you", lang="en"
+            )
+        waiting = MailRequest(to="noor@example.nl", kind="review_request", lang="en")
+        later = now + timedelta(hours=1)
+        await enqueue_mail(session, waiting, due_at=later, dedupe_key="mail:review", now=now)
+        await session.commit()
+    await deliver(shop, event_body(order))
+    assert await app[JOBS].run_due() == 1  # the notice; its email waits for the week
+    notice_mail = col(DueJob.kind) == "mail", col(DueJob.dedupe_key) != "mail:review"
+    [mail_job] = await rows(app, DueJob, *notice_mail)
+    assert aware(mail_job.due_at) == sent[0] + timedelta(days=7)
     await asyncio.sleep(0.2)
     assert smtp_server.mailbox.count() == 0
 

@@ -18,7 +18,7 @@ from helpdesk.mail import records
 from helpdesk.mail.models import MailEvent, MailRecord
 from helpdesk.orders.models import Order, OrderStatus
 from helpdesk.web.keys import CLOCK
-from tests.delays.shop import add_order, rows
+from tests.delays.shop import add_order, deliver, event_body, rows
 from tests.followups.orders import deliver_parcel, emails, jobs, sweep_and_run
 
 LONDON = ZoneInfo("Europe/London")  # an hour behind the shop in Amsterdam
@@ -95,6 +95,47 @@ async def test_two_follow_ups_due_together_do_not_both_take_the_last_place(shop,
     sent_now = [job for job in await jobs(app, "mail") if job.state == "done"]
     assert len(sent_now) == 1  # the other waits for the oldest to age out
     await emails(smtp_server, 1)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+async def test_a_follow_up_and_a_delay_notice_due_together_do_not_both_take_the_last_place(
+    shop, smtp_server
+):
+    app, clock = shop.app, shop.app[CLOCK]
+    await delivered(shop, "40027", country="NL", email="noor@example.nl")
+    clock.set(datetime(2026, 11, 20, 12, 0, tzinfo=AMSTERDAM))  # the check-in's day
+    late = await add_order(
+        app, "40028", email="noor@example.nl", country="NL", estimate=clock.today()
+    )
+    async with app[DB].session() as session:
+        for days in (5, 2):  # two of three places taken
+            records.record_sent(
+                session,
+                at=clock.now() - timedelta(days=days),
+                recipient="noor@example.nl",
+                kind="review_request",
+                lang="en",
+            )
+        await session.commit()
+    assert (await deliver(shop, event_body(late))).status == 200  # the notice, due at once
+    await sweep_and_run(app)  # the check-in, the notice (and 40028's thank-you) side by side
+    states = [job.state for job in await jobs(app, "mail")]
+    assert len(states) >= 2 and sorted(states) == ["done"] + ["due"] * (len(states) - 1)
+    await emails(smtp_server, 1)
+    await asyncio.sleep(0.2)
+    assert smtp_server.mailbox.count() == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_an_order_with_no_email_gives_up_its_follow_up_at_once(shop, smtp_server):
+    app, clock = shop.app, shop.app[CLOCK]
+    await delivered(shop, "40029", country="NL", email="")  # a point-of-sale order
+    clock.set(datetime(2026, 11, 20, 12, 0, tzinfo=AMSTERDAM))
+    assert await sweep_and_run(app) == 1
+    [check_in] = [job for job in await jobs(app, FOLLOWUP_JOB) if job.state == "dead"]
+    assert check_in.dedupe_key == "followup:delivery_check_in:40029"
+    assert "no usable email" in (check_in.last_error or "")
+    assert await jobs(app, "mail") == []
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
