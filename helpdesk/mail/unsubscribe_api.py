@@ -35,13 +35,6 @@ class OneClickExpected(BadRequest):
     code = "one_click_expected"
 
 
-def _link(request: web.Request) -> tokens.Unsubscribe:
-    token = request.query.get("t", "")
-    return tokens.verify(
-        request.app[SETTINGS].unsubscribe_secret, token, now=request.app[CLOCK].now()
-    )
-
-
 def wants_html(request: web.Request) -> bool:
     """A browser (a person who clicked the link) rather than a mail client or an API caller."""
     accept = request.headers.get("Accept", "")
@@ -82,6 +75,20 @@ def _refused(request: web.Request, error: HelpdeskError) -> web.Response:
     return html_page(lang, title, said, status=error.status)
 
 
+def _link_or_page(request: web.Request) -> tokens.Unsubscribe | web.Response:
+    """The link's content; for a bad or expired link, the page that says so to a browser (anyone
+    else gets the error, as JSON)."""
+    token = request.query.get("t", "")
+    try:
+        return tokens.verify(
+            request.app[SETTINGS].unsubscribe_secret, token, now=request.app[CLOCK].now()
+        )
+    except (tokens.BadToken, tokens.ExpiredToken) as error:
+        if wants_html(request):
+            return _refused(request, error)
+        raise
+
+
 def _page(request: web.Request, link: tokens.Unsubscribe, *, done: bool) -> web.Response:
     locales = request.app[LOCALES]
     lang = link.lang if link.lang in locales.texts else FALLBACK_LANGUAGE
@@ -108,12 +115,9 @@ def _page(request: web.Request, link: tokens.Unsubscribe, *, done: bool) -> web.
 async def confirm(request: web.Request) -> web.Response:
     """The page behind the link in the email's footer: nothing changes until the button; the
     opening is recorded (for the insights: who thought of leaving, from which email)."""
-    try:
-        link = _link(request)
-    except (tokens.BadToken, tokens.ExpiredToken) as error:
-        if wants_html(request):
-            return _refused(request, error)
-        raise
+    link = _link_or_page(request)
+    if isinstance(link, web.Response):
+        return link
     async with request.app[DB].session() as session:
         session.add(
             MailRecord(
@@ -130,12 +134,9 @@ async def confirm(request: web.Request) -> web.Response:
 
 @routes.post(UNSUBSCRIBE_PATH)
 async def unsubscribe(request: web.Request) -> web.Response:
-    try:
-        link = _link(request)
-    except (tokens.BadToken, tokens.ExpiredToken) as error:
-        if wants_html(request):
-            return _refused(request, error)
-        raise
+    link = _link_or_page(request)
+    if isinstance(link, web.Response):
+        return link
     body = (await read_body(request)).decode("utf-8", errors="replace")
     # RFC 8058 bodies are form-encoded or multipart; either way they carry these words.
     if "List-Unsubscribe" not in body or "One-Click" not in body:
