@@ -16,9 +16,13 @@ from aiohttp import web
 from babel import Locale, UnknownLocaleError
 
 from helpdesk.errors import BadRequest, NotFound
+from helpdesk.followups.transcript import TRANSCRIPT
 from helpdesk.languages.tags import base_language
 from helpdesk.orders.demo import CUSTOMERS
 from helpdesk.orders.verification import identity_signature
+from helpdesk.policies import engagement
+from helpdesk.policies.store import PoliciesUnavailable
+from helpdesk.policies.watch import POLICIES
 from helpdesk.web.keys import CLOCK, LOCALES, SETTINGS
 
 routes = web.RouteTableDef()
@@ -93,7 +97,8 @@ async def widget_script(request: web.Request) -> web.Response:
 
 @routes.get("/api/chat/strings")
 async def widget_strings(request: web.Request) -> web.Response:
-    """The widget's texts in a language (English where it has none), its direction, the choices."""
+    """The widget's texts in a language (English where it has none), its direction, the choices,
+    and whether the shop sends the conversation by email."""
     lang, direction = _language(request.query.get("lang", "en"))
     locales = request.app[LOCALES]
     # Raw texts: the widget fills {count}, {name}, {seconds} itself.
@@ -113,9 +118,19 @@ async def widget_strings(request: web.Request) -> web.Response:
         "dir": direction,
         "strings": texts,
         "languages": choices,
+        "transcript_by_email": _transcript_on(request),
     }
     body = json.dumps(answer).encode()  # what web.json_response would send
     return _cached(request, body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', "application/json")
+
+
+def _transcript_on(request: web.Request) -> bool:
+    """Whether the widget offers the conversation by email (engagement.yml's `transcript`)."""
+    try:
+        policy = request.app[POLICIES].policies.engagement
+    except PoliciesUnavailable:
+        return False  # the endpoint would refuse it too
+    return engagement.is_on(policy, TRANSCRIPT, "email")
 
 
 def _language(tag: str) -> tuple[str, str]:

@@ -41,6 +41,7 @@
     flushing: false, flushTimer: null, // one sender of the outbox at a time keeps the order
     holdUntil: 0, // after a 429: nothing is sent before this time
     opening: null, // the session being created, which every waiting send shares
+    transcriptOn: false, mailing: false, mailOpener: null, // the conversation by email: offered? asked?
   };
 
   const persist = () => { try { localStorage.setItem(KEY, JSON.stringify(widget.saved)); } catch { /* memory only */ } };
@@ -70,6 +71,7 @@
  <section class="panel" id="panel" role="dialog" aria-labelledby="title" hidden>
   <header><div class="head"><h2 id="title"></h2><p class="status" id="status"></p></div>
    <select class="lang" id="lang"></select>
+   <button type="button" class="icon" id="mail" aria-controls="mailer" aria-expanded="false" hidden><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 5h18v14H3zm2 3.2V17h14V8.2l-7 4.4zM6.2 7l5.8 3.6L17.8 7z"/></svg></button>
    <button type="button" class="icon" id="new"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 5V2L7 6l5 4V7a6 6 0 1 1-6 6H4a8 8 0 1 0 8-8z"/></svg></button>
    <button type="button" class="icon" id="close"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 11h14v2H5z"/></svg></button>
   </header>
@@ -77,6 +79,11 @@
   <div class="log" id="log" role="log" aria-live="polite" tabindex="0"><div class="intro" id="intro"></div></div>
   <p class="typing" id="typing" role="status" hidden></p>
   <div class="replies" id="replies" role="group"></div>
+  <div class="mailer" id="mailer"><div class="mhead"><h3 id="mailer-title"></h3><button type="button" class="x" id="mailer-close">✕</button></div>
+   <form id="mailer-ask" novalidate hidden><label for="mailer-email" id="mailer-label"></label>
+    <div class="mrow"><input id="mailer-email" type="email" autocomplete="email" maxlength="320" dir="ltr" spellcheck="false" aria-describedby="mailer-result"><button type="submit" class="chip" id="mailer-send"></button></div></form>
+   <p class="mresult" id="mailer-result" role="status" aria-live="polite" aria-atomic="true"></p>
+   <button type="button" class="chip" id="mailer-other" hidden></button></div>
   <form class="composer" id="composer"><label class="sr" for="input" id="input-label"></label>
    <textarea id="input" rows="1" maxlength="2000" enterkeyhint="send" dir="auto"></textarea>
    <button type="submit" class="send" id="send"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20l18-8L3 4v6l12 2-12 2z"/></svg></button>
@@ -149,6 +156,8 @@
     fill(text, shown(message));
     node.append(text, h("span", "meta"));
     if (message.kind === "rating_prompt") node.append(rating(message));
+    // Resolved (by an agent, or by the bot after a quiet hour): the transcript is offered there.
+    if (message.kind === "rating_prompt" && widget.transcriptOn && message.id > (widget.saved.mailedUpTo || 0)) node.append(offer());
     if (message.created_at) node.title = new Date(message.created_at).toLocaleString(widget.lang);
     return node;
   }
@@ -220,6 +229,8 @@
       }
     }
     showTyping();
+    tidyOffers();
+    mailControl();
     if (stick) log.scrollTop = log.scrollHeight;
   }
 
@@ -291,6 +302,101 @@
     }
     return box;
   }
+
+  // ---- the conversation by email: the header's control, or offered when it is resolved ---------
+  const mailer = $("mailer"), mailAsk = $("mailer-ask"), mailInput = $("mailer-email"), mailResult = $("mailer-result");
+
+  function offer() {
+    const box = h("div", "offer");
+    const button = h("button", "chip", t("transcript"));
+    button.type = "button";
+    button.addEventListener("click", () => mailTranscript(button));
+    box.append(h("p", "", t("transcript_offer")), button);
+    return box;
+  }
+
+  /** Only the newest resolution offers it (`all`: none, once it was sent). */
+  function tidyOffers(all) {
+    const offers = [...log.querySelectorAll(".offer")];
+    for (const node of all ? offers : offers.slice(0, -1)) node.remove();
+  }
+
+  function showMailer(open, opener) {
+    mailer.classList.toggle("open", open);
+    $("mail").setAttribute("aria-expanded", String(open));
+    if (open) { widget.mailOpener = opener; return; }
+    mailAsk.hidden = $("mailer-other").hidden = true;
+    told("");
+  }
+
+  function told(text, how = "") {
+    mailResult.textContent = text;
+    mailResult.className = `mresult ${how}`;
+  }
+
+  function askAddress(text, wrong) {
+    mailAsk.hidden = false;
+    $("mailer-other").hidden = true;
+    told(text, wrong ? "bad" : "");
+    if (wrong) mailInput.setAttribute("aria-invalid", "true"); else mailInput.removeAttribute("aria-invalid");
+    mailInput.focus();
+  }
+
+  /** POST .../transcript: to the address the shop knows, or to `email`; then says what happened. */
+  async function mailTranscript(opener, email) {
+    if (widget.mailing || !widget.saved.session) return;
+    showMailer(true, opener || widget.mailOpener);
+    if (email !== undefined && !email.trim()) { askAddress(t("transcript_bad_email"), true); return; }
+    widget.mailing = true;
+    mailer.setAttribute("aria-busy", "true");
+    told(t("transcript_sending"));
+    let response = null;
+    try { response = await call("POST", "/transcript", email === undefined ? undefined : { email }); } catch { /* offline */ }
+    widget.mailing = false;
+    mailer.removeAttribute("aria-busy");
+    if (!response || response.status >= 500) { told(t("transcript_failed"), "bad"); return; }
+    if (response.status === 202) { mailed(await response.json()); return; }
+    const code = await response.json().then((body) => body.code, () => "");
+    if (code === "email_needed") askAddress(t("transcript_ask"));
+    else if (code === "email_unsubscribed") askAddress(t("transcript_unsubscribed"), true);
+    else if (response.status === 400) askAddress(t("transcript_bad_email"), true);
+    else if (response.status === 429) told(t("transcript_limit", { when: soon(response.headers.get("Retry-After")) }), "bad");
+    else if (code === "transcript_off") { widget.transcriptOn = false; tidyOffers(true); mailControl(); told(t("transcript_off"), "bad"); }
+    else {
+      told(t("transcript_failed"), "bad");
+      if (response.status === 401 || response.status === 404) catchUp(); // the session is gone
+    }
+  }
+
+  function mailed(body) {
+    const here = root.activeElement; // in the field, or on an offer: both go
+    const focused = here && (mailer.contains(here) || here.closest(".offer"));
+    receive(body.notice, false);
+    widget.saved.mailedUpTo = Math.max(0, ...widget.seen.keys());
+    persist();
+    tidyOffers(true);
+    mailAsk.hidden = true;
+    mailInput.value = "";
+    mailInput.removeAttribute("aria-invalid");
+    told(t("transcript_sent", { email: body.email }), "ok");
+    $("mailer-other").hidden = false;
+    if (focused) $("mailer-other").focus(); // the field it was in is gone
+  }
+
+  /** "in 23 hours", in the language the texts are in; from a Retry-After in seconds. */
+  function soon(header) {
+    const s = Math.max(1, parseInt(header, 10) || 60);
+    const [n, unit] = s < 90 ? [s, "second"] : s < 5400 ? [Math.ceil(s / 60), "minute"] : [Math.ceil(s / 3600), "hour"];
+    try { return new Intl.RelativeTimeFormat(panel.lang || "en").format(n, unit); } catch { return `${n} ${unit}s`; }
+  }
+
+  function closeMailer() {
+    const back = widget.mailOpener && widget.mailOpener.isConnected ? widget.mailOpener : input;
+    showMailer(false);
+    (back.hidden ? input : back).focus();
+  }
+
+  const mailControl = () => { $("mail").hidden = !(widget.transcriptOn && widget.saved.session && widget.seen.size); };
 
   // ---- the conversation state --------------------------------------------------------------------
   /** The conversation's state; a state older than the newest one heard of (its version counts
@@ -445,6 +551,7 @@
     persist();
     widget.seen.clear();
     for (const node of [...log.children]) if (node.id !== "intro" && !node.classList.contains("pending")) node.remove();
+    showMailer(false);
     setState("bot", null);
   }
 
@@ -563,6 +670,7 @@
   function apply(answer) {
     widget.strings = answer.strings;
     widget.lang = answer.lang;
+    widget.transcriptOn = answer.transcript_by_email !== false;
     const lang = answer.lang;
     const w = root.querySelector(".w");
     // The panel reads in the shopper's direction; the corner it sits in is physical (data-position).
@@ -576,6 +684,15 @@
     $("close").setAttribute("aria-label", t("close"));
     $("new").setAttribute("aria-label", t("new_conversation"));
     $("new").title = t("new_conversation");
+    for (const [id, key] of [["mail", "transcript"], ["mailer-close", "transcript_close"]]) {
+      $(id).setAttribute("aria-label", t(key));
+      $(id).title = t(key);
+    }
+    $("mailer-title").textContent = t("transcript");
+    $("mailer-label").textContent = t("transcript_email");
+    $("mailer-send").textContent = t("transcript_send");
+    $("mailer-other").textContent = t("transcript_other");
+    for (const node of log.querySelectorAll(".offer")) node.replaceWith(offer());
     $("lang").setAttribute("aria-label", t("language"));
     log.setAttribute("aria-label", t("messages"));
     replies.setAttribute("aria-label", t("quick_replies"));
@@ -594,7 +711,14 @@
   // ---- wiring --------------------------------------------------------------------------------------
   launcher.addEventListener("click", () => toggle(!isOpen()));
   $("close").addEventListener("click", () => toggle(false));
-  panel.addEventListener("keydown", (event) => { if (event.key === "Escape") toggle(false); });
+  panel.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    if (mailer.contains(root.activeElement)) closeMailer(); else toggle(false);
+  });
+  $("mail").addEventListener("click", () => (mailer.classList.contains("open") ? closeMailer() : mailTranscript($("mail"))));
+  $("mailer-close").addEventListener("click", closeMailer);
+  $("mailer-other").addEventListener("click", () => askAddress(t("transcript_ask")));
+  mailAsk.addEventListener("submit", (event) => { event.preventDefault(); mailTranscript(null, mailInput.value); });
   $("new").addEventListener("click", () => {
     widget.saved.outbox = [];
     for (const node of widget.pending.values()) node.remove();
@@ -690,6 +814,21 @@ a{color:#0b57d0}
 .comment textarea{flex:1;font:inherit;border:1px solid var(--line);border-radius:8px;padding:6px}
 .star{font-size:24px;line-height:1;width:40px;height:40px;border:1px solid var(--line);border-radius:8px;background:var(--bg);color:#8a5a00;cursor:pointer}
 .star:hover,.star:focus-visible{background:#fff4ce}
+.mailer{display:none;flex-direction:column;gap:6px;padding:8px 12px 10px;border-top:1px solid var(--line);background:var(--bg);font-size:14px}
+.mailer.open{display:flex}
+.mhead{display:flex;align-items:center;gap:8px}
+h3{flex:1;margin:0;font-size:14px;font-weight:650}
+.x{width:32px;height:32px;border:0;border-radius:8px;background:transparent;color:var(--muted);font:inherit;cursor:pointer}
+.mresult{margin:0}
+.mresult.ok{color:#116329}
+.mresult.bad{color:#b3261e}
+#mailer-ask{display:flex;flex-direction:column;gap:4px}
+#mailer-ask[hidden],.chip[hidden],.icon[hidden]{display:none}
+.mrow{display:flex;gap:6px}
+.mrow input{flex:1;min-width:0;font:inherit;font-size:16px;border:1px solid var(--line);border-radius:10px;padding:7px 10px}
+.mrow input[aria-invalid=true]{border-color:#b3261e}
+.offer{display:flex;flex-direction:column;align-items:flex-start;gap:6px;margin-top:8px}
+.offer p{margin:0;font-size:14px}
 .typing{margin:0;padding:4px 16px;font-size:13px;color:var(--muted);background:var(--soft)}
 .replies{display:flex;flex-wrap:wrap;gap:6px;padding:0 12px;background:var(--soft)}
 .replies:not(:empty){padding:4px 12px 10px}
