@@ -13,42 +13,12 @@ from helpdesk.app import create_app
 from helpdesk.database import DB
 from helpdesk.insights.retention import retention
 from helpdesk.policies.watch import POLICIES
-from tests.insights.retention_scene import END, INSIGHTS, START, History, fill
-from tests.insights.support_scene import drop_database, fresh_database_url
-from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
+from tests.insights.retention_scene import END, INSIGHTS, START
+from tests.insights.retention_shop import SCENE_RANGE, Shop, logged_in
+from tests.support.agent_clients import AgentClient
 
 pytestmark = pytest.mark.usefixtures("quick_password_hashing")
 FIGURES = ["support", "comments", "conversations", "retention", "influence"]
-# The range of retention_scene.py: the 30 days before the clock's day, both included.
-SCENE_RANGE = "from=2026-10-19&to=2026-11-17"
-
-
-class Shop:
-    """The app, with insights.yml as retention_scene.py wants it (lost after 90 days, influenced
-    within 7), and its shop's history; on SQLite, or on a fresh database of `postgres_server`."""
-
-    def __init__(self, postgres_server: str | None = None) -> None:
-        self.server, self.name = postgres_server, None
-
-    async def __aenter__(self):
-        return self
-
-    async def started(self, aiohttp_client, settings, detector, translator, clock, tmp_path):
-        settings.database_url, self.name = await fresh_database_url(self.server, tmp_path)
-        settings.policies_dir = policies_with_support(tmp_path / "policies")
-        (settings.policies_dir / "insights.yml").write_text(
-            f"churn_days: {INSIGHTS.churn_days}\ninfluence_days: {INSIGHTS.influence_days}\n"
-        )
-        app = create_app(settings, detector=detector, translator=translator, clock=clock)
-        client = await aiohttp_client(app)
-        async with app[DB].session() as session:
-            await fill(History(session))
-            await session.commit()
-        return client
-
-    async def __aexit__(self, *_exc) -> None:
-        if self.server and self.name:
-            await drop_database(self.server, self.name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -58,30 +28,12 @@ async def any_engine(request, aiohttp_client, settings, detector, translator, cl
         yield await shop.started(aiohttp_client, settings, detector, translator, clock, tmp_path)
 
 
-@pytest.fixture
-async def client(aiohttp_client, settings, detector, translator, clock, tmp_path):
-    async with Shop() as shop:
-        yield await shop.started(aiohttp_client, settings, detector, translator, clock, tmp_path)
-
-
-async def logged_in(client, email: str, role: str) -> AgentClient:
-    await add_agent(client.app, email, role=role)
-    return await AgentClient.logged_in(client.make_url("/"), email)
-
-
-@pytest.fixture
-async def admin(client):
-    agent = await logged_in(client, "boss@shop.example", "admin")
-    yield agent
-    await agent.close()
-
-
 @pytest.mark.parametrize("figures", FIGURES)
-async def test_only_admins_see_the_figures(client, figures):
+async def test_only_admins_see_the_figures(shop_client, figures):
     path = f"/api/agent/insights/{figures}"
-    nobody = await client.get(path)
+    nobody = await shop_client.get(path)
     assert nobody.status == 401 and (await nobody.json())["code"] == "unauthorized"
-    agent = await logged_in(client, "eva@shop.example", "agent")
+    agent = await logged_in(shop_client, "eva@shop.example", "agent")
     try:
         for asked in (path, f"{path}?format=csv", f"{path}?from=oops"):
             refused = await agent.get(asked)

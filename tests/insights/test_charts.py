@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from helpdesk.insights import charts
-from tests.insights.test_api_access import SCENE_RANGE, admin, client, logged_in  # noqa: F401
+from tests.insights.retention_shop import SCENE_RANGE, logged_in
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -69,7 +69,7 @@ def test_bars_side_by_side_show_each_value_and_long_names_are_cut():
     assert len(list(parsed(svg).iter(f"{SVG}rect"))) == 2 + 4  # the legend's two, four bars
 
 
-async def test_an_admin_gets_each_chart_in_their_language(admin):  # noqa: F811
+async def test_an_admin_gets_each_chart_in_their_language(admin):
     for name, extra in (("rates", "&period=week"), ("groups", "&by=team"), ("retention", "")):
         response = await admin.get(
             f"/api/agent/insights/charts/{name}?{SCENE_RANGE}{extra}&lang=de"
@@ -95,15 +95,15 @@ async def test_an_admin_gets_each_chart_in_their_language(admin):  # noqa: F811
         ("pie", 404, "there are rates, groups, retention"),
     ],
 )
-async def test_a_chart_asked_the_wrong_way_says_what_to_fix(admin, asked, status, said):  # noqa: F811
+async def test_a_chart_asked_the_wrong_way_says_what_to_fix(admin, asked, status, said):
     response = await admin.get(f"/api/agent/insights/charts/{asked}")
     body = await response.json()
     assert response.status == status and said in body["error"], body
 
 
-async def test_charts_are_for_admins(client):  # noqa: F811
-    assert (await client.get("/api/agent/insights/charts/rates")).status == 401
-    agent = await logged_in(client, "eva@shop.example", "agent")
+async def test_charts_are_for_admins(shop_client):
+    assert (await shop_client.get("/api/agent/insights/charts/rates")).status == 401
+    agent = await logged_in(shop_client, "eva@shop.example", "agent")
     try:
         assert (await agent.get("/api/agent/insights/charts/rates")).status == 403
     finally:

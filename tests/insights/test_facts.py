@@ -11,7 +11,6 @@ from unittest.mock import patch
 import pytest
 from sqlalchemy import delete, func, select
 
-from helpdesk import app as composition
 from helpdesk.database import DB
 from helpdesk.insights import facts, steps
 from helpdesk.insights.conversation_sql import Dimension
@@ -19,28 +18,9 @@ from helpdesk.insights.drilldown import Behind, conversations_behind
 from helpdesk.insights.sql import writing
 from helpdesk.insights.support import Period, Scope, support_kpis
 from helpdesk.policies.watch import POLICIES
-from tests.insights.support_scene import (
-    SCRIPT,
-    Helpdesk,
-    drop_database,
-    fresh_database_url,
-    live_through_the_week,
-)
-from tests.support.fakes import FakeBot
+from tests.insights.support_scene import Helpdesk, live_through_the_week
 
 pytestmark = pytest.mark.usefixtures("quick_password_hashing")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def helpdesk(request, aiohttp_client, settings, detector, translator, tmp_path, monkeypatch):
-    # The service's own fold every minute would race the test's folds on a slow machine.
-    monkeypatch.setattr(composition, "FOLD_EVERY_SECONDS", 3600.0)
-    server = request.getfixturevalue("postgres_server") if request.param == "postgresql" else None
-    settings.database_url, name = await fresh_database_url(server, tmp_path)
-    bot = FakeBot(SCRIPT)
-    yield await Helpdesk.started(aiohttp_client, settings, detector, translator, tmp_path, bot)
-    if server and name:
-        await drop_database(server, name)
 
 
 async def figures(helpdesk: Helpdesk) -> list:

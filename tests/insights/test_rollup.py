@@ -11,7 +11,6 @@ from unittest.mock import patch
 import pytest
 from sqlalchemy import func, select
 
-from helpdesk import app as composition
 from helpdesk.database import DB
 from helpdesk.insights import facts, rollup, rollup_read, support
 from helpdesk.insights.conversation_sql import Dimension
@@ -20,30 +19,11 @@ from helpdesk.insights.rollup_days import DAILY, DAYS
 from helpdesk.insights.support import Period, Scope, support_kpis
 from helpdesk.orders.models import Order
 from helpdesk.policies.watch import POLICIES
-from tests.insights.support_scene import (
-    SCRIPT,
-    Helpdesk,
-    drop_database,
-    fresh_database_url,
-    live_through_the_week,
-)
+from tests.insights.support_scene import Helpdesk, live_through_the_week
 from tests.insights.test_support_kpis import sign_in
-from tests.support.fakes import FakeBot
 
 pytestmark = pytest.mark.usefixtures("quick_password_hashing")
 WEDNESDAY = "2026-11-18"  # the day the ten conversations opened
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def helpdesk(request, aiohttp_client, settings, detector, translator, tmp_path, monkeypatch):
-    # The service's own fold every minute would race the test's folds on a slow machine.
-    monkeypatch.setattr(composition, "FOLD_EVERY_SECONDS", 3600.0)
-    server = request.getfixturevalue("postgres_server") if request.param == "postgresql" else None
-    settings.database_url, name = await fresh_database_url(server, tmp_path)
-    bot = FakeBot(SCRIPT)
-    yield await Helpdesk.started(aiohttp_client, settings, detector, translator, tmp_path, bot)
-    if server and name:
-        await drop_database(server, name)
 
 
 def scopes(helpdesk: Helpdesk):
