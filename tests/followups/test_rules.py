@@ -35,6 +35,18 @@ async def delivered(shop, number: str, *, country: str, email: str = "li@example
     return order
 
 
+async def sent_before(app, *days: int, kind: str = "delay_notice") -> list[datetime]:
+    """Emails sent to noor@example.nl these many days ago, as the mailer records them."""
+    moments = [app[CLOCK].now() - timedelta(days=ago) for ago in days]
+    async with app[DB].session() as session:
+        for moment in moments:
+            records.record_sent(
+                session, at=moment, recipient="noor@example.nl", kind=kind, lang="en"
+            )
+        await session.commit()
+    return moments
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_an_email_due_in_the_night_where_the_shopper_lives_waits_for_the_morning(
     shop, smtp_server
@@ -61,13 +73,7 @@ async def test_the_weekly_cap_holds_a_follow_up_until_the_week_allows_it(shop, s
     app, clock = shop.app, shop.app[CLOCK]
     await delivered(shop, "40021", country="NL", email="noor@example.nl")
     clock.set(datetime(2026, 11, 20, 12, 0, tzinfo=AMSTERDAM))  # the check-in's day
-    sent = [clock.now() - timedelta(days=days) for days in (6, 3, 1)]  # the cap: 3 a week
-    async with app[DB].session() as session:
-        for moment in sent:
-            records.record_sent(
-                session, at=moment, recipient="noor@example.nl", kind="delay_notice", lang="en"
-            )
-        await session.commit()
+    sent = await sent_before(app, 6, 3, 1)  # the cap: 3 a week
     assert await sweep_and_run(app) == 1
     [mail] = await jobs(app, "mail")
     assert aware(mail.due_at) == sent[0] + timedelta(days=7)
@@ -81,16 +87,7 @@ async def test_two_follow_ups_due_together_do_not_both_take_the_last_place(shop,
     for number in ("40022", "40023"):
         await delivered(shop, number, country="NL", email="noor@example.nl")
     clock.set(datetime(2026, 11, 20, 12, 0, tzinfo=AMSTERDAM))
-    async with app[DB].session() as session:
-        for days in (5, 2):  # two of three places taken
-            records.record_sent(
-                session,
-                at=clock.now() - timedelta(days=days),
-                recipient="noor@example.nl",
-                kind="delay_notice",
-                lang="en",
-            )
-        await session.commit()
+    await sent_before(app, 5, 2)  # two of three places taken
     await sweep_and_run(app)
     sent_now = [job for job in await jobs(app, "mail") if job.state == "done"]
     assert len(sent_now) == 1  # the other waits for the oldest to age out
@@ -107,16 +104,7 @@ async def test_a_follow_up_and_a_delay_notice_due_together_do_not_both_take_the_
     late = await add_order(
         app, "40028", email="noor@example.nl", country="NL", estimate=clock.today()
     )
-    async with app[DB].session() as session:
-        for days in (5, 2):  # two of three places taken
-            records.record_sent(
-                session,
-                at=clock.now() - timedelta(days=days),
-                recipient="noor@example.nl",
-                kind="review_request",
-                lang="en",
-            )
-        await session.commit()
+    await sent_before(app, 5, 2, kind="review_request")  # two of three places taken
     assert (await deliver(shop, event_body(late))).status == 200  # the notice, due at once
     await sweep_and_run(app)  # the check-in, the notice (and 40028's thank-you) side by side
     states = [job.state for job in await jobs(app, "mail")]
