@@ -42,7 +42,7 @@ from helpdesk.clock import SetClock
 from helpdesk.database import Database
 from helpdesk.languages.detection import LanguageDetector
 from helpdesk.languages.locales import Locales
-from helpdesk.orders.demo import load_demo_shop
+from helpdesk.orders.demo import load_demo_shop, stock_demo_codes
 from helpdesk.policies import load_policies
 from helpdesk.rasa.evaluation import production_translator
 from helpdesk.rasa.training import ensure_model
@@ -100,6 +100,8 @@ async def example_shop(rasa: RasaServer, folder: Path, instant: datetime) -> Pat
     async with database.session() as session:
         policies = load_policies(settings.policies_dir)
         await load_demo_shop(session, policies, today=SetClock(instant).today())
+        await stock_demo_codes(session, policies, now=instant)
+        await session.commit()
     await database.close()
     return folder / "helpdesk.db"
 

@@ -59,7 +59,7 @@ def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
 def _demo_load(settings: Settings, _args: argparse.Namespace) -> int:
     from helpdesk.clock import Clock
     from helpdesk.database import in_one_session
-    from helpdesk.orders.demo import load_demo_shop
+    from helpdesk.orders.demo import load_demo_shop, stock_demo_codes
     from helpdesk.policies import load_policies
 
     policies = load_policies(settings.policies_dir)
@@ -75,6 +75,9 @@ def _demo_load(settings: Settings, _args: argparse.Namespace) -> int:
 
     async def load(session) -> tuple[int, str | None]:
         added = await load_demo_shop(session, policies, today=Clock().today())
+        if added:
+            await stock_demo_codes(session, policies, now=Clock().now())
+            await session.commit()
         password = await ensure_demo_agent(session, settings.var_dir / DEMO_PASSWORD_FILE)
         return added, password
 

@@ -14,6 +14,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from helpdesk.columns import stored_id
+from helpdesk.loyalty.codes import CodeFile, add_codes
 from helpdesk.orders.models import (
     LoyaltyAccount,
     LoyaltyEntry,
@@ -72,6 +73,9 @@ PLAN = [
     (OrderStatus.CANCELLED, 3, 6),
 ]
 FIRST_NUMBER = 10001
+# Example discount codes per reward of loyalty.yml: a shopper of the example shop who redeems
+# points gets one, as in a shop that imported the codes its shop system made.
+DEMO_CODES_PER_REWARD = 20
 
 
 async def load_demo_shop(session: AsyncSession, policies: Policies, *, today: date) -> int:
@@ -92,6 +96,18 @@ async def load_demo_shop(session: AsyncSession, policies: Policies, *, today: da
         await _add_loyalty(session, customer, shuffle, today)
     await session.commit()
     return number - FIRST_NUMBER
+
+
+async def stock_demo_codes(session: AsyncSession, policies: Policies, *, now: datetime) -> int:
+    """Fill every reward's pool with example codes (`DEMO-EUR-25-OFF-001`…), in the caller's
+    transaction; returns how many were new. Apart from the orders, so that a test can keep a
+    pool dry."""
+    added = 0
+    for reward in policies.loyalty.rewards:
+        prefix = "DEMO-" + reward.name.upper().replace("_", "-")
+        codes = tuple(f"{prefix}-{n:03d}" for n in range(1, DEMO_CODES_PER_REWARD + 1))
+        added += (await add_codes(session, reward.name, CodeFile(codes, 0, 0), now=now)).added
+    return added
 
 
 async def _add_order(session, policies, number, status, customer, placed, shuffle, today) -> None:
