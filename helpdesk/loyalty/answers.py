@@ -67,6 +67,10 @@ class LoyaltyAccountPublic(BaseModel):
     affordable: list[RewardPublic]
     next_reward: RewardPublic | None
     points_short: int | None
+    expiring_points: int  # the balance, when expires_on is within expiring_within_days; else 0
+    expiring_within_days: int  # engagement.yml's reminder window: what "soon" means
+    referral_code: str | None  # None until the member first asks the bot for one
+    referral_link: str | None
     goodwill_max_points_per_grant: int
     history: list[EntryPublic]
 
@@ -89,6 +93,10 @@ class LoyaltyAccountPublic(BaseModel):
             affordable=[reward(r) for r in rewards.affordable],
             next_reward=reward(rewards.next_reward) if rewards.next_reward else None,
             points_short=rewards.points_short,
+            expiring_points=view.expiring_points,
+            expiring_within_days=view.soon_days,
+            referral_code=view.account.referral_code,
+            referral_link=view.referral_link,
             goodwill_max_points_per_grant=view.goodwill_cap,
             history=[EntryPublic.model_validate(e, from_attributes=True) for e in view.history],
         )

@@ -12,6 +12,7 @@ from helpdesk.errors import BadRequest, Unavailable
 from helpdesk.loyalty.answers import GoodwillGranted, GoodwillRequest, LoyaltyAccountPublic
 from helpdesk.loyalty.goodwill import grant_goodwill
 from helpdesk.loyalty.view import account_view
+from helpdesk.policies.loading import Policies
 from helpdesk.policies.loyalty_schema import LoyaltyPolicy
 from helpdesk.policies.store import PoliciesUnavailable
 from helpdesk.policies.watch import POLICIES
@@ -40,22 +41,29 @@ async def _body(request: web.Request) -> GoodwillRequest:
         raise BadGoodwill(field, f"{field}: {message}") from None
 
 
-def _loyalty(request: web.Request) -> LoyaltyPolicy:
+def _policies(request: web.Request) -> Policies:
     try:
-        return request.app[POLICIES].policies.loyalty
+        return request.app[POLICIES].policies
     except PoliciesUnavailable:
         raise Unavailable("the policy files are invalid; fix loyalty.yml first") from None
+
+
+def _loyalty(request: web.Request) -> LoyaltyPolicy:
+    return _policies(request).loyalty
 
 
 @routes.get("/api/agent/conversations/{conversation_id}/loyalty")
 async def account(request: web.Request) -> web.Response:
     agent, _ = await logged_in_agent(request)
+    policies = _policies(request)
     async with request.app[DB].session() as session:
         view = await account_view(
             session,
-            loyalty=_loyalty(request),
+            loyalty=policies.loyalty,
             agent=agent,
             conversation_id=request.match_info["conversation_id"],
+            today=request.app[CLOCK].now().date(),
+            soon_days=policies.engagement.messages.points_expiry_reminder.days_before,
         )
     return web.json_response(LoyaltyAccountPublic.of(view).model_dump(mode="json"))
 

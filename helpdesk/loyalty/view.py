@@ -1,9 +1,11 @@
 """The loyalty account beside a conversation, as an agent sees it before granting goodwill
-points: balance, tier, expiry, what the balance buys, and the latest history."""
+points: balance, tier, expiry (and whether it is soon), what the balance buys, the member's
+referral code, and the latest history."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -11,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from helpdesk.agents.models import Agent
 from helpdesk.loyalty.accounts import proved_account, readable_conversation
 from helpdesk.loyalty.outlook import LoyaltyOutlook, outlook
+from helpdesk.loyalty.referrals import referral_link
 from helpdesk.orders.models import LoyaltyAccount, LoyaltyEntry
 from helpdesk.policies.loyalty_schema import LoyaltyPolicy
 
@@ -23,11 +26,30 @@ class AccountView:
     outlook: LoyaltyOutlook
     history: list[LoyaltyEntry]  # newest first
     goodwill_cap: int
+    expiring_points: int  # the balance, when it expires within `soon_days`; else 0
+    soon_days: int
+    referral_link: str | None  # None: no code given yet, or loyalty.yml has no referral_link
+
+
+def expiring(seen: LoyaltyOutlook, *, today: date, soon_days: int) -> int:
+    """Points expire all at once (expiry_months after the last activity): the whole balance
+    when that day is at most `soon_days` away, else 0."""
+    if seen.expires_on is None or seen.expires_on - today > timedelta(days=soon_days):
+        return 0
+    return seen.balance
 
 
 async def account_view(
-    session: AsyncSession, *, loyalty: LoyaltyPolicy, agent: Agent, conversation_id: str
+    session: AsyncSession,
+    *,
+    loyalty: LoyaltyPolicy,
+    agent: Agent,
+    conversation_id: str,
+    today: date,
+    soon_days: int,
 ) -> AccountView:
+    """The proved shopper's account, if the agent may read the conversation. `soon_days` is
+    engagement.yml's reminder window, so the workspace's "soon" is the shopper's email's."""
     await readable_conversation(session, agent, conversation_id)
     account = await proved_account(session, conversation_id)
     query = (
@@ -37,6 +59,14 @@ async def account_view(
         .limit(HISTORY)
     )
     history = list(await session.exec(query))
+    seen = outlook(loyalty, account)
+    code, template = account.referral_code, loyalty.referral_link
     return AccountView(
-        account, outlook(loyalty, account), history, loyalty.goodwill_max_points_per_grant
+        account,
+        seen,
+        history,
+        loyalty.goodwill_max_points_per_grant,
+        expiring(seen, today=today, soon_days=soon_days),
+        soon_days,
+        referral_link(template, code) if code and template else None,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
 from helpdesk.database import DB
 from helpdesk.orders.models import LoyaltyAccount, LoyaltyEntry
@@ -84,3 +85,50 @@ async def test_no_proof_and_no_account_are_told_apart(client, ana):
     await prove(client, no_account, email="new@example.com", balance=None)
     response = await ana.get(account_path(no_account))
     assert response.status == 404 and (await response.json())["code"] == "no_loyalty_account"
+
+
+async def set_account(client, email: str, **fields) -> None:
+    async with client.app[DB].session() as session:
+        account = (
+            await session.exec(select(LoyaltyAccount).where(LoyaltyAccount.email == email))
+        ).one()
+        for name, value in fields.items():
+            setattr(account, name, value)
+        session.add(account)
+        await session.commit()
+
+
+async def test_points_expiring_within_the_reminders_window_and_the_referral_code(client, ana):
+    conversation = await queued_conversation(client)
+    await prove(client, conversation, balance=340)
+    # Today is 18 Nov 2026; points expire 24 months after the last activity, and "soon" is
+    # engagement.yml's reminder window (30 days): 18 Dec 2026 is soon, 19 Dec is not.
+    await set_account(
+        client, "emma@example.com", last_activity=date(2024, 12, 18), referral_code="K7M2QX9P"
+    )
+    seen = await ana.ok("GET", account_path(conversation))
+    assert (seen["expires_on"], seen["expiring_points"], seen["expiring_within_days"]) == (
+        "2026-12-18",
+        340,
+        30,
+    )
+    assert (seen["referral_code"], seen["referral_link"]) == (
+        "K7M2QX9P",
+        "https://atelier-nord.example/invite/K7M2QX9P",
+    )
+    await set_account(
+        client, "emma@example.com", last_activity=date(2024, 12, 19), referral_code=None
+    )
+    seen = await ana.ok("GET", account_path(conversation))
+    assert (seen["expires_on"], seen["expiring_points"]) == ("2026-12-19", 0)
+    assert (seen["referral_code"], seen["referral_link"]) == (None, None)  # looking gives none
+    await set_account(client, "emma@example.com", balance=0)
+    seen = await ana.ok("GET", account_path(conversation))
+    assert (seen["expires_on"], seen["expiring_points"]) == (None, 0)  # nothing to lose
+
+
+async def test_a_conversation_id_that_is_not_one_is_a_404(client, ana):
+    for wrong in ("no-such-conversation", "x" * 300, "%00", "..%2F..%2Fagent"):
+        response = await ana.get(account_path(wrong))
+        assert response.status == 404, wrong
+        assert (await response.json())["code"] == "not_found"

@@ -63,6 +63,8 @@ export const act = (id, action, body) => request("POST", conversationPath(id, `/
 export const sendMessage = (id, text, internal) => request("POST", conversationPath(id, "/messages"), { text, internal });
 /** What the shopper would read: the text translated to their language, if it can be. */
 export const preview = (id, text) => request("POST", conversationPath(id, "/preview"), { text });
+/** The proved shopper's loyalty account: 409 shopper_not_verified before they prove who they are. */
+export const loyalty = (id) => request("GET", conversationPath(id, "/loyalty"));
 /** Tells the shopper "… is typing". */
 export const typing = (id) => request("POST", conversationPath(id, "/typing"));
 

@@ -1,5 +1,6 @@
-// The context beside a conversation: summary, verification, order, returns, rating.
+// The context beside a conversation: summary, verification, loyalty, order, returns, rating.
 
+import * as api from "./api.js";
 import { $, h } from "./elements.js";
 import { state } from "./state.js";
 import { languageName, t } from "./texts.js";
@@ -57,12 +58,55 @@ const lines = {
     .filter(Boolean).join(" · "),
 };
 
+function number(value) {
+  return new Intl.NumberFormat(state.lang).format(value);
+}
+
+function longDay(iso) {
+  // A date without a time (2026-12-18): the same day wherever the agent is.
+  return new Date(`${iso}T00:00:00Z`).toLocaleDateString(state.lang, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+}
+
+function loyaltyFacts(account) {
+  return [
+    facts([
+      [t("workspace_loyalty_balance"), number(account.balance)],
+      [t("workspace_loyalty_tier"), account.tier],
+      [t("workspace_loyalty_expires"), account.expires_on ? longDay(account.expires_on) : ""],
+      [t("workspace_loyalty_referral_code"), account.referral_code || t("workspace_loyalty_no_referral_code")],
+      [t("workspace_loyalty_referral_link"), account.referral_link],
+    ]),
+    account.expiring_points > 0 && h("p", { className: "warning" }, t("workspace_loyalty_expiring_soon",
+      { points: number(account.expiring_points), date: longDay(account.expires_on) })),
+  ];
+}
+
+const NOT_SHOWN = { shopper_not_verified: "workspace_loyalty_not_verified", no_loyalty_account: "workspace_loyalty_no_account" };
+
+/** The account comes from its own endpoint, which shows it only once the shopper proved who they
+ *  are; until it answers, the section shows what it showed before for this conversation. */
+async function showLoyalty(id, placeholder) {
+  let content;
+  try {
+    content = loyaltyFacts(await api.loyalty(id));
+  } catch (error) {
+    content = h("p", { className: "empty" }, NOT_SHOWN[error.code] ? t(NOT_SHOWN[error.code]) : error.message);
+  }
+  if (state.openId !== id || !placeholder.isConnected) return; // another conversation is on screen
+  const shown = section("workspace_loyalty", content);
+  shown.id = "loyalty";
+  placeholder.replaceWith(shown);
+  state.loyalty = { id, shown };
+}
+
 export function renderContext(conversation) {
   const summary = conversation.summary || {};
   const known = ["reason", "intents", "order_number"];
   const extra = Object.entries(summary).filter(([key, v]) => !known.includes(key) && v !== null && v !== "");
   const verification = conversation.verification || {};
   const order = conversation.order;
+  const loyalty = state.loyalty && state.loyalty.id === conversation.id ? state.loyalty.shown
+    : section("workspace_loyalty", h("p", { className: "empty" }, t("workspace_loyalty_loading")));
   const parts = [
     section("workspace_summary", facts([
       [t("workspace_reason"), topic(summary.reason || conversation.reason)],
@@ -77,6 +121,7 @@ export function renderContext(conversation) {
         ? facts([[t("workspace_verified_orders"), verification.verified_orders.join(", ")]])
         : h("p", { className: "empty" }, t("workspace_not_verified")),
       verification.identity && facts([[t("workspace_identity"), verification.identity]])),
+    loyalty,
     order && !order.verified ? section("workspace_order",
       h("p", { className: "warning" }, t("workspace_order_named_unverified", { number: order.number })))
     : order ? section("workspace_order",
@@ -92,4 +137,5 @@ export function renderContext(conversation) {
       ["", conversation.rating.comment]])),
   ];
   $("context-body").replaceChildren(...parts.filter(Boolean));
+  showLoyalty(conversation.id, loyalty);
 }

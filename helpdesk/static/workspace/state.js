@@ -6,6 +6,7 @@ export const state = {
   lang: "en", strings: {}, // the agent's language and the page's texts in it
   queue: { queued: [], mine: [], at_capacity: false },
   openId: null, conversation: null, // the conversation on screen
+  loyalty: null, // { id, shown }: its shopper's loyalty section, kept while the conversation reloads
   shown: new Set(), // ids of the messages on screen, so a message heard twice shows once
   unread: new Set(), // my conversations with a shopper message not looked at yet
   canned: [],
