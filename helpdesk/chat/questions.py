@@ -20,6 +20,7 @@ from helpdesk.orders.numbers import (
     ORDER_NUMBER,
     named_a_postal_code,
     order_number_in,
+    postal_code_named,
     postal_codes_in,
 )
 from helpdesk.rasa.client import Understanding
@@ -169,7 +170,9 @@ def _proof_in(
         # the NLU tagged that one a postal code); else the words around it decide ("my
         # postcode is 28013"); a number that is no order of the shop is a postal code.
         if number in known_orders or tagged.get("order_number") == number:
-            return {"order_number": number}
+            # "sorry vertippt, meinte 10001. plz ist 10115": the proof may come along.
+            code = postal_code_named(text, besides=number)
+            return {"order_number": number, **({"postal_code": code} if code else {})}
         return {"postal_code": number}
     if (number := order_number_in(text)) and number != asked_for and not postal_codes_in(text):
         return {"order_number": number}  # "#10025": a shop number, never a postal code

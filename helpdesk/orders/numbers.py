@@ -45,6 +45,14 @@ def named_a_postal_code(text: str | None, number: str) -> bool:
     )
 
 
+def postal_code_named(text: str | None, besides: str) -> str | None:
+    """The number the words call a postal code ("plz ist 10115"), other than `besides`."""
+    for match in POSTAL_WORDS.finditer(text or ""):
+        if (code := match.group(1).strip()) != besides:
+            return code
+    return None
+
+
 def order_number_in(text: str | None) -> str | None:
     match = ORDER_NUMBER.search(text or "")
     return match.group(1) if match else None

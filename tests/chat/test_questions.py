@@ -214,6 +214,11 @@ def test_words_without_a_country_after_an_answer_go_to_the_bot_as_written():
             {"order_number": "10008", "email": "li.wei@example.com"},
         ),
         ("my email is emma@example.com, order 10018", {"email": "emma@example.com"}),
+        # A corrected number and a postal code named as one, in one message: both.
+        (
+            "sorry vertippt, meinte 10001. plz ist 10115",
+            {"order_number": "10001", "postal_code": "10115"},
+        ),
     ],
 )
 def test_the_words_around_a_proof_say_what_each_number_is(text, found):
