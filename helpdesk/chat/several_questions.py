@@ -49,6 +49,9 @@ _ASKED_IN_CHINESE = re.compile(r"[吗呢][\s?？]*$|多少|几|什么|怎么|哪
 # Words that link a further question on, in the shop's languages.
 LINKS = {"and", "also", "plus", "btw", "y", "e", "et", "und", "auch", "anche", "inoltre"}
 LINKS |= {"ademas", "además", "tambien", "también", "tambem", "também", "aussi", "sowie"}
+# ... and those that link two questions inside one clause ("y", "e" and "et" also join nouns
+# and verbs: the halves must then each ask, surely, about another topic).
+INNER_LINKS = {"and", "y", "e", "et", "und"}
 LINKS_WITHOUT_SPACES = ("另外", "还有", "顺便", "以及", "并且")
 # Topics one answer covers together: asked side by side, they are one question about one
 # thing ("send back the trainers from order 10023, do I pay the return postage?").
@@ -76,7 +79,7 @@ ASKING_KEYS = {
 async def questions_in(text: str, understand: Understand) -> list[str]:
     """`/intent{entities}` for each question of a message that asks two or more (those
     answered in one go first, then at most one thread); [] when it asks one or none."""
-    parts = clauses_and_asking(text)
+    parts = [piece for clause in clauses_and_asking(text) for piece in _at_the_link(*clause)]
     if not 2 <= len(parts) <= MAX_CLAUSES:
         return []
     asked: dict[str, tuple[str, Understanding]] = {}
@@ -135,6 +138,22 @@ def _question(reading: Understanding, with_a_question_mark: bool, *, tells: bool
         if threads >= sure:
             return reading.intent
     return None
+
+
+# Each side of a link inside a clause says this much at least, to be a question of its own.
+MIN_WORDS_LINKED = 3
+
+
+def _at_the_link(clause: str, marked: bool) -> list[tuple[str, bool]]:
+    """A clause that links a second question on without a comma ("how much is shipping to the
+    usa and do u take apple pay?"), as its two questions, both asked as the clause was; else
+    the clause. The halves are read like any clauses: a half that asks nothing surely ("do you
+    ship to spain and portugal?") leaves one question, and the message is read whole."""
+    words = clause.split()
+    for index in range(MIN_WORDS_LINKED, len(words) - MIN_WORDS_LINKED + 1):
+        if words[index].casefold() in INNER_LINKS:
+            return [(" ".join(words[:index]), marked), (" ".join(words[index:]), marked)]
+    return [(clause, marked)]
 
 
 def _linked(part: str) -> bool:

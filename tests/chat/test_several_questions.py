@@ -51,6 +51,10 @@ READS = {
     "另外我住在上海": ("return_policy", 0.8),
     "a che punto è l'ordine 10002": Understanding("order_status", SURE, {"order_number": "10002"}),
     "ho pagato con paypal ieri": ("payment_methods", SURE),
+    "how much is shipping to the usa": Understanding("shipping_info", SURE, {"country": "usa"}),
+    "and do u take apple pay": ("payment_methods", SURE),
+    "can i send the jacket back": ("start_return", SURE),
+    "and get my money back": ("refund_status", SURE),
     "my email is li.wei@example.com": Understanding(
         "inform", SURE, {"email": "li.wei@example.com"}
     ),
@@ -175,3 +179,16 @@ def test_an_answer_that_asks_or_offers_or_hands_over_waits_for_the_shopper():
     assert waits_for_the_shopper([BotMessage(escalate={"reason": "human_handoff"})])
     assert waits_for_the_shopper([BotMessage(key="utter_ask_rephrase")])
     assert waits_for_the_shopper([BotMessage(key="utter_out_of_scope")])
+
+
+async def test_two_questions_linked_inside_one_clause_are_each_asked():
+    text = "hi there, how much is shipping to the usa and do u take apple pay?"
+    assert await questions_in(text, understand) == [
+        '/shipping_info{"country": "usa"}',
+        '/payment_methods{"country": "usa"}',
+    ]
+
+
+async def test_a_link_inside_a_clause_between_kindred_topics_keeps_it_one_question():
+    assert await questions_in("can i send the jacket back and get my money back?", understand) == []
+    assert await questions_in("do you ship to spain and portugal?", understand) == []
