@@ -14,6 +14,7 @@ from bot.actions.context import (
 )
 from bot.actions.services import services
 from bot.actions.verify import requested_order_number
+from helpdesk.chat.choices import the_one_named
 from helpdesk.languages.countries import country_code
 from helpdesk.orders.changes import already_returned, create_return, item_eligibility
 from helpdesk.orders.models import OrderStatus
@@ -143,14 +144,16 @@ class ActionStartReturn(Action):
 
 
 def _chosen(tracker: Tracker, eligible: list):
-    """The item the shopper picked (a button sends its SKU; a typed name works too)."""
+    """The item the shopper picked: a button sends its SKU, a typed name works too, and so does
+    a word of it in their own language or order ("les bottines chelsea" for "Chelsea boots")."""
     wanted = (latest_entity(tracker, "product") or "").strip().lower()
-    if not wanted:
-        return None
-    return next(
-        (item for item in eligible if wanted == item.sku.lower() or wanted in item.name.lower()),
-        None,
-    )
+    if wanted:
+        exact = (i for i in eligible if wanted == i.sku.lower() or wanted in i.name.lower())
+        if (found := next(exact, None)) is not None:
+            return found
+    said = wanted or tracker.latest_message.get("text") or ""
+    sku = the_one_named({item.sku: item.name for item in eligible}, said)
+    return next((item for item in eligible if item.sku == sku), None)
 
 
 def _iso(day) -> str:

@@ -30,6 +30,14 @@ def chosen(buttons: list[dict[str, Any]] | None, text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+def the_one_named(titles: dict[str, str], text: str) -> str | None:
+    """The key of the one title that shares a word with `text` ("les bottines chelsea" names
+    "Chelsea boots", not "Slim jeans, dark blue"), else None."""
+    words = _words(text)
+    named = [key for key, title in titles.items() if words & _words(title)]
+    return named[0] if len(named) == 1 else None
+
+
 def _carries_a_value(button: dict[str, Any]) -> bool:
     payload = str(button.get("payload", ""))
     return payload.startswith("/") and "{" in payload
