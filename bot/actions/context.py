@@ -54,6 +54,19 @@ def last_bot_words(tracker: Tracker) -> str | None:
     return None
 
 
+PROOF_ENTITIES = ("order_number", "email", "postal_code")
+
+
+def thread_waiting_for_proof(tracker: Tracker) -> str | None:
+    """The order topic whose order number or proof the bot asked for just before, when the
+    shopper's message gives neither (it asks something else); None otherwise."""
+    pending = tracker.get_slot(TOPIC)
+    if pending not in ORDER_TOPICS or last_bot_words(tracker) not in ORDER_QUESTIONS:
+        return None
+    given = {entity.get("entity") for entity in tracker.latest_message.get("entities") or []}
+    return None if given.intersection(PROOF_ENTITIES) else pending
+
+
 def reask_open_order_question(
     dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
 ) -> bool:

@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.base import order_and_policies
-from bot.actions.context import done
+from bot.actions.context import done, thread_waiting_for_proof
 from helpdesk.orders.lookup import OrderView
 from helpdesk.orders.models import RefundStatus, ReturnStatus
 from helpdesk.policies.businessdays import add_business_days
@@ -61,7 +61,15 @@ class ActionRefundStatus(Action):
         return "action_refund_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        view, policies, events = await order_and_policies(dispatcher, tracker, "refund_status")
+        topic = "refund_status"
+        if waiting := thread_waiting_for_proof(tracker):
+            # A question about refunds while the bot waits for a proof ("espera, y si lo
+            # cancelo el dinero me vuelve a la misma cuenta?", "avant ça : on est remboursé sur
+            # la carte ou en avoir ?"): how refunds are paid, then the open question again for
+            # the thread the shopper is in. Asking for the proof alone left it unanswered.
+            dispatcher.utter_message(response="utter_refund_method")
+            topic = waiting
+        view, policies, events = await order_and_policies(dispatcher, tracker, topic)
         if view is None or policies is None:
             return events
         response, facts = refund_reply(view, policies)

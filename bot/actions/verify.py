@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import ask, done, latest_entity
+from bot.actions.context import ask, done, latest_entity, thread_waiting_for_proof
 from bot.actions.services import services
 from helpdesk.chat.models import Conversation
 from helpdesk.orders.lookup import OrderView, latest_order_of, order_view
@@ -66,11 +66,23 @@ def proof_in(tracker: Tracker, number: str, topic: str) -> Proof | None:
     return Proof(number, postal_code=postal) if postal else None
 
 
+def thread_kept(tracker: Tracker, topic: str) -> str:
+    """The thread the bot asked for an order or its proof in, when the shopper's answer reads as
+    the order in general and gives nothing: "wo find ich die bestellnummer nochmal?", "订单号在
+    哪里看啊？" after the order number was asked for a refund. The question again answers it
+    (it says where the number is), and the number given next serves the refund, not the
+    order's status."""
+    if topic != "order_status":
+        return topic
+    return thread_waiting_for_proof(tracker) or topic
+
+
 async def verified_order(
     dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
 ) -> tuple[OrderView | None, list]:
     """(the order, events) when the conversation may see it; else (None, events) after asking
     for what is missing or saying why not."""
+    topic = thread_kept(tracker, topic)
     shop = services()
     number = requested_order_number(tracker, topic)
     async with shop.database.session() as session:

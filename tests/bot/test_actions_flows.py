@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from bot.actions.cancellation import ActionCancelOrder, ActionChangeOrder
 from bot.actions.loyalty import ActionLoyaltyBalance, ActionLoyaltyProgram
+from bot.actions.orders import ActionOrderStatus
 from bot.actions.payments import ActionPaymentMethods
 from bot.actions.refunds import ActionRefundStatus
 from bot.actions.returns import ActionStartReturn
@@ -265,3 +266,47 @@ async def test_how_to_return_for_a_named_country_gives_its_rules_before_asking_t
 async def test_a_return_with_no_country_named_asks_only_for_the_order(shop):
     [asked] = await run(ActionStartReturn(), tracker({}))
     assert asked["response"] == "utter_ask_order_number"
+
+
+async def test_how_refunds_are_paid_asked_while_waiting_for_a_proof_keeps_the_thread(shop):
+    paid = await order(shop, "paid")
+    waiting = {"order_number": paid.number, "topic": "cancel_order"}
+    state = answering("utter_ask_verification", "refund_status", waiting, text="my money back?")
+    said = await run(ActionRefundStatus(), state)
+    assert [m["response"] for m in said] == ["utter_refund_method", "utter_ask_verification"]
+    assert "payment method you paid with" in text_of(said[0])
+    events = await ActionRefundStatus().run(CollectingDispatcher(), state, {})
+    assert {"event": "slot", "name": "topic", "value": "cancel_order"} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events
+    ]
+
+
+async def test_a_refund_question_with_a_proof_in_it_starts_the_refund_thread(shop):
+    paid = await order(shop, "paid")
+    waiting = {"order_number": paid.number, "topic": "cancel_order"}
+    state = answering("utter_ask_verification", "refund_status", waiting, text="refund?")
+    state.latest_message["entities"] = [{"entity": "email", "value": paid.email}]
+    said = await run(ActionRefundStatus(), state)
+    assert "utter_refund_method" not in [m["response"] for m in said]
+
+
+async def test_where_the_order_number_is_asked_for_a_refund_keeps_the_refund_thread(shop):
+    waiting = {"topic": "refund_status"}
+    state = answering("utter_ask_order_number", "order_status", waiting, text="where is it?")
+    dispatcher = CollectingDispatcher()
+    events = await ActionOrderStatus().run(dispatcher, state, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_order_number"]
+    assert {"event": "slot", "name": "topic", "value": "refund_status"} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events
+    ]
+
+
+async def test_an_item_named_in_the_shoppers_words_is_the_one_returned(shop):
+    delivered = await order(shop, "delivered", number="10026")
+    asked = await run(ActionStartReturn(), proven(delivered))
+    titles = [choice["title"] for choice in asked[0]["choices"]]
+    assert asked[0]["response"] == "utter_ask_return_item" and "Chelsea boots" in titles
+    state = proven(delivered)
+    state.latest_message["text"] = "je veux renvoyer les bottines chelsea, trop petites"
+    [said] = await run(ActionStartReturn(), state)
+    assert said["response"] == "utter_return_created" and said["item"] == "Chelsea boots"
