@@ -46,4 +46,6 @@ def _carries_a_value(button: dict[str, Any]) -> bool:
 def _words(text: Any) -> set[str]:
     plain = unicodedata.normalize("NFKD", str(text or "").casefold())
     plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return {word for word in re.findall(r"\w+", plain) if len(word) >= MIN_WORD}
+    # "T-shirt" is also written "tshirt": a hyphenated word counts joined, too.
+    joined = {word.replace("-", "") for word in re.findall(r"\w+(?:-\w+)+", plain)}
+    return {word for word in {*re.findall(r"\w+", plain), *joined} if len(word) >= MIN_WORD}

@@ -30,6 +30,7 @@ ASK_PROOF = "utter_ask_verification"
 PROOF_FAILED = "utter_verification_failed"  # asks for the proof (or a corrected number) again
 PROOF_QUESTIONS = {ASK_PROOF, PROOF_FAILED}
 ASK_COUNTRY = "utter_ask_country"
+RETURN_ITEM_QUESTIONS = {"utter_ask_return_item", "utter_ask_return_item_refused"}
 MAX_ANSWER_WORDS = 12  # longer is a new question, not an answer
 BARE_COUNTRY_WORDS = 3  # "en españa", "i live in spain": no question of its own
 # The answers the bot computes for one country, and their topics: a country named right after
@@ -46,6 +47,10 @@ COUNTRY_ANSWERS = {
 SURE_OF_ANOTHER_TOPIC = 0.7
 # What the NLU may read in "and for spain?" that is no question of its own.
 NO_TOPIC = {"inform", "out_of_scope", "nlu_fallback", "greet", "thank_you", "affirm", "deny"}
+# What the NLU may read in "the tote bag w my initials" or "ugh fine. the tshirt then, its way
+# too big" after "Which item would you like to return?": words about the item, however read,
+# unless the shopper says no, stops, or asks for a person.
+ITEM_ANSWERS = (NO_TOPIC - {"deny"}) | {"start_return", "return_policy", "complaint"}
 
 
 def answer_to_question(
@@ -66,6 +71,8 @@ def answer_to_question(
         entities = _other_country(COUNTRY_ANSWERS[str(question)], text, understood)
     elif understood is None and needs_understanding(question, text, asked_for):
         return None  # not without what the NLU reads
+    elif question in RETURN_ITEM_QUESTIONS:
+        entities = _item_named(text, understood)
     elif question == ASK_COUNTRY and _asks_its_own_question(text, understood):
         return None  # "e vcs mandam pra angola?" when asked the country for the points
     else:
@@ -82,6 +89,8 @@ def needs_understanding(question: str | None, text: str, asked_for: str | None =
         return False
     if question in COUNTRY_ANSWERS:
         return country_in(text) is not None
+    if question in RETURN_ITEM_QUESTIONS:
+        return True  # the item in the shopper's words, unless they ask something else
     if question == ASK_COUNTRY:  # a bare country answers; more words may ask something else
         return country_in(text) is not None and len(text.split()) > BARE_COUNTRY_WORDS
     if question not in PROOF_QUESTIONS or EMAIL.search(text):
@@ -110,6 +119,17 @@ def _other_country(topic: str, text: str, understood: Understanding | None) -> d
     if other_topic and understood.confidence >= SURE_OF_ANOTHER_TOPIC and not corrected:
         return {}  # "do you ship to spain?" after the return rules: a question of its own
     return {"country": country}
+
+
+def _item_named(text: str, understood: Understanding | None) -> dict[str, str]:
+    """The shopper's words as the item to return, for the bot to match against the order's
+    items (and to say why one named cannot go back); nothing when they ask something else."""
+    if understood is None:
+        return {}
+    other = understood.intent not in ITEM_ANSWERS
+    if other and (understood.confidence >= SURE_OF_ANOTHER_TOPIC or understood.intent == "deny"):
+        return {}
+    return {"product": text.strip()}
 
 
 def _asks_its_own_question(text: str, understood: Understanding | None) -> bool:

@@ -43,3 +43,11 @@ def test_a_menu_of_topics_is_left_to_the_nlu():
         {"title": "Return an item", "payload": "/start_return"},
     ]
     assert chosen(menu, "return an item please") is None
+
+
+def test_a_hyphenated_word_counts_written_joined_too():
+    shirts = [
+        {"title": "Organic cotton T-shirt", "payload": '/inform{"product": "TSH-ORG-M"}'},
+        {"title": "Black swimsuit", "payload": '/inform{"product": "SWM-BLK-38"}'},
+    ]
+    assert chosen(shirts, "the tshirt then") == '/inform{"product": "TSH-ORG-M"}'

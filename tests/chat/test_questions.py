@@ -227,3 +227,22 @@ def test_the_words_around_a_proof_say_what_each_number_is(text, found):
         ASK_PROOF, text, "10018", understood=understood, known_orders={"10001", "10003", "10115"}
     )
     assert entities(answer) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "understood", "found"),
+    [
+        ("the tote bag w my initials", Understanding("out_of_scope", 0.9, {}), "product"),
+        ("ugh fine. the tshirt then", Understanding("affirm", 0.8, {}), "product"),
+        ("how long do refunds take?", Understanding("refund_status", 0.95, {}), None),
+        ("no forget it", Understanding("deny", 0.6, {}), None),
+    ],
+)
+def test_words_after_which_item_to_return_name_the_item_unless_they_ask_else(
+    text, understood, found
+):
+    question = "utter_ask_return_item_refused"
+    assert needs_understanding(question, text)
+    assert answer_to_question(question, text) is None  # not without the NLU's reading
+    answer = answer_to_question(question, text, understood=understood)
+    assert (entities(answer) if answer else {}) == ({found: text} if found else {})
