@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python -m benchmarks.insights_history [--database sqlite|postgres|both]
      [--scale 1.0] [--keep] [--postgres-url URL] [--runs 3] [--limit 60] [--reuse URL]
+     [--only REGEX]
 
 1. A fresh database, made by the project's own migrations (Database.upgrade) so that the indexes
    are the real ones: SQLite, a file in a temporary folder; PostgreSQL, a new database on
@@ -26,9 +27,9 @@ Run: .venv/bin/python -m benchmarks.insights_history [--database sqlite|postgres
    a session of its own as a request has: the support KPIs of a month and of the year, by no
    group and by each dimension, per day, week and month, in business and calendar hours; their
    comments; the first page of the conversations behind a figure; retention; support-influenced
-   revenue. A run that takes longer than --limit (60 s) is stopped. A table of seconds per
-   query and engine, those over 1 s marked, the fill times, the machine's load average while
-   timing, and the peak memory (RSS) of this process.
+   revenue (--only REGEX: those whose name matches). A run that takes longer than --limit
+   (60 s) is stopped. A table of seconds per query and engine, those over 1 s marked, the fill
+   times, the machine's load average while timing, and the peak memory (RSS) of this process.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ import json
 import math
 import os
 import random
+import re
 import resource
 import sqlite3
 import sys
@@ -1324,12 +1326,19 @@ async def run_engine(
         total = sum(filled.seconds.values())
         progress(f"{engine}: filled in {total:.1f} s ({_parts(filled.seconds)})")
         size = await database_size(database)
-        queries, load = dashboard_queries(policies), os.getloadavg()[0]
+        queries, load = chosen(dashboard_queries(policies), args.only), os.getloadavg()[0]
         timings = await time_queries(database, queries, args.runs, args.limit, engine)
         load = max(load, os.getloadavg()[0])
     finally:
         await database.close()
     return EngineRun(engine, url, filled, size, timings, load)
+
+
+def chosen(queries: list[DashboardQuery], only: str | None) -> list[DashboardQuery]:
+    """The queries whose name matches --only (a regular expression, searched), or all."""
+    if only is None:
+        return queries
+    return [query for query in queries if re.search(only, query.name)]
 
 
 def _parts(seconds: dict[str, float]) -> str:
@@ -1455,6 +1464,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", help="a server whose user may create databases")
     parser.add_argument("--runs", type=int, default=3, help="runs of each query; the best counts")
     parser.add_argument("--limit", type=float, default=60.0, help="seconds a run may take")
+    parser.add_argument(
+        "--only",
+        metavar="REGEX",
+        help="time only the queries whose name matches (searched): 'year .*by agent'",
+    )
     parser.add_argument(
         "--reuse",
         metavar="URL",
