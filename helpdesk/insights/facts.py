@@ -192,6 +192,7 @@ def _folded_yet_sqlite(element: folded_yet, compiler: Any, **options: Any) -> st
 
 
 LISTED = 2000  # recent conversations named one by one in a query; more are selected in it
+LISTED_EVENTS = 20 * LISTED  # their events read to name them (a fold a minute sees ~1,000)
 
 
 @dataclass(frozen=True)
@@ -215,9 +216,19 @@ class Recent:
 
 
 async def recent(connection: AsyncConnection) -> Recent:
-    query = _recent_conversations().distinct().limit(LISTED + 1)
-    named = tuple(row.conversation_id for row in await connection.execute(query))
-    return Recent(named if len(named) <= LISTED else None)
+    """The first event a fold may not have seen is asked for first, and the events since are
+    read by their ids, in order: given that bound as a subquery, PostgreSQL planned for a third
+    of the log and walked the index of conversations for a distinct few (0.5 s of 645,000
+    events), and SQLite, asked for them distinct, scanned that index too. A fold in between
+    only makes the list longer than it need be: never wrong."""
+    unseen_from = (await connection.execute(select(_unseen_from()))).scalar_one()
+    query = select(EVENTS.c.conversation_id).where(EVENTS.c.id > unseen_from)
+    query = query.order_by(EVENTS.c.id).limit(LISTED_EVENTS + 1)
+    events = [row.conversation_id for row in await connection.execute(query)]
+    named = tuple(dict.fromkeys(events))
+    if len(events) > LISTED_EVENTS or len(named) > LISTED:
+        return Recent(None)
+    return Recent(named)
 
 
 def parts(
