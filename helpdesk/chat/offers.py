@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from helpdesk.chat.entities import UNSPACED
 from helpdesk.rasa.client import Understand, Understanding
 
 # The second button of a yes/no offer (locales/: utter_offer_human, utter_order_delayed,
@@ -116,4 +117,7 @@ def readings(text: str) -> list[str]:
 
 def _first_words(text: str) -> list[str]:
     words = re.findall(r"[^\W\d_]+", text)[:MAX_WORDS_READ]
+    if words and len(words[0]) > 2 and UNSPACED.match(words[0]):
+        # "好的换吧" has no spaces: its first two characters ("好的") are its first word.
+        words.insert(0, words[0][:2])
     return list(dict.fromkeys(words))

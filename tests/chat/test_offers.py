@@ -47,6 +47,10 @@ READS = {  # what a trained NLU reads in each text
     "please don't cancel it": ("cancel_order", 0.92),
     "dai": ("out_of_scope", 0.5),
     "aspetto": ("out_of_scope", 0.5),
+    "好的换吧": ("start_return", 0.44),  # 换 is also "exchange"
+    "好的": ("affirm", 0.99),
+    "不用了换什么": ("start_return", 0.5),
+    "不用": ("deny", 0.97),
 }
 
 
@@ -71,6 +75,9 @@ understand = scripted_nlu(READS, otherwise=("out_of_scope", 0.9))
         # A sure question outweighs a fragment that reads like a yes.
         ("bestellung 10004, kann ich die noch stornieren? danke schonmal", None),
         ("what's the weather like", None),
+        # Chinese has no spaces: the first two characters are the first word.
+        ("好的换吧", "/human_handoff"),
+        ("不用了换什么", "/deny"),
     ],
 )
 async def test_an_offer_is_answered_in_the_shoppers_words(text, payload):
