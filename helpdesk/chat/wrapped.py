@@ -19,11 +19,19 @@ MAYBE_WRAPPED = SMALL_TALK | ACKNOWLEDGEMENTS | {"nlu_fallback"}
 # Clauses that ask nothing either: "vale", "ok", "bom, é isso".
 NO_QUESTION = SMALL_TALK | {"affirm", "deny", "stop", "out_of_scope", "nlu_fallback"}
 SURE_ENOUGH = 0.5  # a clause read as a question less surely asks nothing to rely on
+# Thanks or a goodbye close a chat: beside them, a clause without a question mark asks only
+# when read this surely ("ok vou ver com o banco, obrigado" tells; its first clause reads as
+# payments at 0.52).
+CLOSING = {"thank_you", "goodbye"}
+SURE_UNMARKED = 0.75
 MAX_CLAUSES = 4  # a longer message is a story, not a wrapped question
 # A full stop or colon inside a word is no end of a clause: "oliver.smith@example.com", "14.95".
 _CLAUSE_END = re.compile(r"(?:[,!?;，。！？；]|[.:](?!\w))+")
 _ASKING_CLAUSE = re.compile(r"[^,.!?;:，。！？；]+[?？]")
 SURE_OF_THE_QUESTION = 0.75
+# A message read this surely whole is its asked clause in context: "e se eu quiser devolver,
+# quem paga?" reads as the return rules at 0.99, its "quem paga?" alone as payments.
+SURE_OF_THE_MESSAGE = 0.98
 
 
 async def question_inside(
@@ -39,7 +47,7 @@ async def question_inside(
         return text
     parts = clauses(text)
     readings = [await understand(part) for part in parts]
-    if not any(_asks(reading) for reading in readings):
+    if not _any_question(text, whole, readings):
         if readings[-1].intent == "goodbye" and whole.intent != "goodbye":
             return parts[-1]  # "cool thanks, bye": the goodbye closes the chat
         if whole.intent in ACKNOWLEDGEMENTS:  # "ah oui je le vois sur mon compte, merci !"
@@ -60,6 +68,8 @@ async def the_asked_clause(
     if len(asked) != 1 or len(clauses(text)) < 2:
         return None
     whole = read or await understand(text)
+    if whole.confidence >= SURE_OF_THE_MESSAGE:
+        return None
     clause = await understand(asked[0])
     if clause.intent in NO_QUESTION | {"inform"} or clause.intent == whole.intent:
         return None
@@ -73,6 +83,14 @@ def _small_talk_in(parts: list[str], readings: list[Understanding]) -> str | Non
     """The first clause that is a greeting, thanks or goodbye, if one is."""
     talk = (part for part, read in zip(parts, readings, strict=True) if read.intent in SMALL_TALK)
     return next(talk, None)
+
+
+def _any_question(text: str, whole: Understanding, readings: list[Understanding]) -> bool:
+    """Some clause asks; beside thanks or a goodbye, with a question mark or surely."""
+    asking = [reading for reading in readings if _asks(reading)]
+    if whole.intent not in CLOSING or any(marked for _, marked in clauses_and_asking(text)):
+        return bool(asking)
+    return any(reading.confidence >= SURE_UNMARKED for reading in asking)
 
 
 def _asks(reading: Understanding) -> bool:

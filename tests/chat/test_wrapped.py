@@ -74,6 +74,8 @@ ASKED = {  # what a trained NLU reads in whole messages and in their asking clau
     "do you ship there?": ("shipping_info", 0.9),
     "so, maybe the refund?": ("shipping_info", 0.6),
     "maybe the refund?": ("refund_status", 0.6),
+    "e se eu quiser devolver, quem paga?": ("return_policy", 0.99),
+    "quem paga?": ("payment_methods", 0.99),
 }
 understand_asked = scripted_nlu(ASKED)
 
@@ -92,6 +94,8 @@ understand_asked = scripted_nlu(ASKED)
         ("so, maybe the refund?", None),
         # a single clause is the whole message
         ("do i pay to send it back?", None),
+        # a message read all but certainly whole is its asked clause in context
+        ("e se eu quiser devolver, quem paga?", None),
     ],
 )
 async def test_the_one_clause_that_asks_is_the_question(text, payload):
@@ -123,3 +127,13 @@ PERSON_READS = {
 )
 async def test_a_clause_that_surely_asks_for_a_person_is_a_request_for_one(text, asked):
     assert await person_asked_for(text, scripted_nlu(PERSON_READS)) is asked
+
+
+async def test_beside_thanks_a_clause_without_a_question_mark_read_unsurely_tells():
+    reads = {
+        "ok vou ver com o banco, obrigado": ("thank_you", 0.9),
+        "ok vou ver com o banco": ("payment_methods", 0.52),
+        "obrigado": ("thank_you", 0.99),
+    }
+    text = "ok vou ver com o banco, obrigado"
+    assert await question_inside(text, scripted_nlu(reads)) == text
