@@ -6,6 +6,7 @@ conversation as a notice (the same outbox as the chat's), in the transaction tha
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,7 @@ from helpdesk.followups.pacing import lock_shopper
 from helpdesk.jobs.models import DueJob
 from helpdesk.languages.locales import Locales
 from helpdesk.mail import records
-from helpdesk.mail.addresses import normalise
+from helpdesk.mail.addresses import masked, normalise
 from helpdesk.mail.service import MAIL_JOB, MailRequest, enqueue_mail
 from helpdesk.policies import engagement
 from helpdesk.policies.engagement_schema import EngagementPolicy
@@ -91,15 +92,25 @@ async def _today(session: AsyncSession, conversation_id: str, to: str, now: date
     return 0.0
 
 
-async def recipient(session: AsyncSession, conversation_id: str, email: str | None) -> str:
-    """The address given (checked), else the one the shop knows for the conversation's shopper."""
+@dataclass(frozen=True)
+class Recipient:
+    address: str  # where the transcript goes
+    shown: str  # what the shopper and the agents are told: the address, or masked
+
+
+async def recipient(session: AsyncSession, conversation_id: str, email: str | None) -> Recipient:
+    """The address given (checked), else the one the shop knows for the conversation's shopper.
+    Only an address given is shown in full: the one the shop knows may be an order's, proved
+    with its number and postal code by someone who must not learn whose it is."""
     if email is not None:
-        return normalise(email)
+        given = normalise(email)
+        return Recipient(given, given)
     conversation = await store.get_conversation(session, conversation_id)
     found = await shopper_email(session, conversation)
     if found is None:
         raise NoEmail('no email is known for this conversation: give one, as {"email": "..."}')
-    return normalise(found)
+    known = normalise(found)
+    return Recipient(known, masked(known))
 
 
 async def send(
@@ -142,6 +153,7 @@ async def send(
     return stored[0]
 
 
-async def notice_for(outbox: Outbox, to: str, lang: str) -> list[Reply]:
-    """The notice `send` stores; render it with no transaction open (it may translate)."""
-    return await outbox.prepare([BotMessage(key=NOTICE, variables={"email": to})], lang)
+async def notice_for(outbox: Outbox, to: Recipient, lang: str) -> list[Reply]:
+    """The notice `send` stores, naming the address as shown; render it with no transaction
+    open (it may translate)."""
+    return await outbox.prepare([BotMessage(key=NOTICE, variables={"email": to.shown})], lang)

@@ -1,5 +1,6 @@
 """The widget's door to the transcript by email: POST with the conversation's token, optionally
-naming the address; answers 202 with the address and the notice shown in the conversation."""
+naming the address; answers 202 with the address as shown (masked unless the request named it)
+and the notice shown in the conversation."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ class TranscriptWanted(BaseModel):
 
 
 class TranscriptQueued(BaseModel):
-    email: str
+    email: str  # as shown: the address the request named, else masked ('l•••@example.com')
     notice: dict
 
 
@@ -45,9 +46,9 @@ async def email_transcript(request: web.Request) -> web.Response:
             request.app[LOCALES],
             request.app[POLICIES].policies.engagement,
             conversation.id,
-            to=to,
+            to=to.address,
             notice=notice,
             now=now,
         )
-    answer = TranscriptQueued(email=to, notice=MessagePublic.of(stored).json_dict())
+    answer = TranscriptQueued(email=to.shown, notice=MessagePublic.of(stored).json_dict())
     return web.json_response(answer.model_dump(), status=202)

@@ -23,3 +23,10 @@ def normalise(email: str) -> str:
     if not _ADDRESS.fullmatch(address):
         raise BadAddress("not an email address such as ana@example.com")
     return address
+
+
+def masked(address: str) -> str:
+    """The address as told to someone who may not own it: 'l•••@example.com'. The first letter
+    lets its owner recognise it; the domain says which mailbox to look in."""
+    local, _, domain = address.rpartition("@")
+    return f"{local[:1]}•••@{domain}"

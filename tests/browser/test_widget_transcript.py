@@ -172,11 +172,21 @@ async def test_offered_when_an_agent_resolves_it_to_a_signed_in_customer_in_span
         )
         await page.screenshot(path=screenshot_dir / "widget-phone-transcript-offer.png")
         await offer.get_by_role("button", name="Envíame esta conversación por correo").click()
-        # Signed in: the shop knows where to write, so nothing is asked.
+        # Signed in: the shop knows where to write, so nothing is asked; an address the shopper
+        # did not type is told masked, in the widget and in the agents' workspace alike.
         await expect(page.locator("#mailer-result")).to_have_text(
-            "Listo: la conversación va de camino a ana.garcia@example.com. "
+            "Listo: la conversación va de camino a a•••@example.com. "
             "Puede tardar unos minutos en llegar."
         )
+        await expect(page.locator(".log .notice").last).to_have_text(
+            "La transcripción de esta conversación va de camino a a•••@example.com."
+        )
+        seen = await olga.conversation(session["id"])
+        [notice] = [m for m in seen["messages"] if "a•••@example.com" in m["text"]]
+        assert notice["translation"]["text"] == (  # Olga reads English: from the same variables
+            "The transcript of this conversation is on its way to a•••@example.com."
+        )
+        assert "ana.garcia@" not in str(seen["messages"])
         await expect(offer).to_have_count(0)  # sent: no longer offered
         await page.reload()
         await bubbles(page, "agent").first.wait_for()

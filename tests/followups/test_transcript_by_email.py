@@ -1,20 +1,25 @@
 """The transcript by email, end to end at a real SMTP server: the widget asks with its token; the
 shopper's, the bot's and the agent's messages arrive with their times, in the conversation's
 language, escaped in the HTML part, agents' notes left out; the conversation shows the notice
-live; the limits per conversation and per address, unsubscribed addresses and bad requests."""
+live; an address the shopper did not type is told masked; the limits per conversation and per
+address, unsubscribed addresses and bad requests."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import date, timedelta
 
 import pytest
+from sqlmodel import col, select
 
 from helpdesk.chat.models import Conversation, Message, Sender
 from helpdesk.database import DB
 from helpdesk.jobs.context import JOBS
 from helpdesk.mail import records
+from helpdesk.orders.verification import Proof, verify_order
 from helpdesk.web.keys import CLOCK
 from tests.conftest import open_session
+from tests.delays.shop import add_order
 from tests.followups.orders import emails, jobs
 
 CASES = [
@@ -72,8 +77,9 @@ async def test_the_widget_asks_and_the_transcript_arrives_in_the_conversations_l
     answer = await shop.post(path(shopper), headers=shopper.auth)
     assert answer.status == 202, await answer.text()
     body = await answer.json()
-    assert body["email"] == "shopper@example.com"
+    assert body["email"] == "s•••@example.com"  # known, not typed: masked
     assert body["notice"]["kind"] == "notice" and notice in body["notice"]["text"]
+    assert "s•••@example.com" in body["notice"]["text"]
     event = await socket.receive_json(timeout=10)
     assert event["type"] == "message" and event["message"]["id"] == body["notice"]["id"]
     await socket.close()
@@ -92,6 +98,57 @@ async def test_the_widget_asks_and_the_transcript_arrives_in_the_conversations_l
     assert "18" in text and "10:3" in text  # when each was said, Amsterdam time
     async with app[DB].session() as session:
         assert await records.sent_since(session, "shopper@example.com", clock.now()) == []
+
+
+async def stored_messages(app, conversation_id: str) -> list[Message]:
+    async with app[DB].session() as session:
+        query = select(Message).where(col(Message.conversation_id) == conversation_id)
+        return list((await session.exec(query)).all())
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_an_order_proved_by_its_postal_code_does_not_tell_whose_address_it_is(
+    shop, smtp_server
+):
+    """Whoever holds an order's number and postal code may have the chat mailed to the order's
+    owner, but learns only 'l•••@example.com', in the answer and in the conversation."""
+    app, clock = shop.app, shop.app[CLOCK]
+    order = await add_order(
+        app, "40077", email="Lucia.Owner@Example.com", country="NL", estimate=date(2026, 11, 25)
+    )
+    shopper = await open_session(shop, "en")
+    await shopper.say("where is my order 40077?")
+    async with app[DB].session() as session:
+        proof = Proof(order.number, postal_code="1011 ab")
+        assert await verify_order(session, shopper.session_id, proof, now=clock.now())
+
+    answer = await shop.post(path(shopper), headers=shopper.auth)
+    assert answer.status == 202, await answer.text()
+    body = await answer.json()
+    assert body["email"] == "l•••@example.com"
+    assert body["notice"]["text"] == (
+        "The transcript of this conversation is on its way to l•••@example.com."
+    )
+    said = await shopper.transcript()  # what the widget shows, now or after a reload
+    assert body["notice"] in said
+    # The workspace renders the notice in each agent's language from the stored variables.
+    stored = await stored_messages(app, shopper.session_id)
+    assert any(m.template_vars == {"email": "l•••@example.com"} for m in stored)
+    for seen in (await answer.text(), json.dumps(said), repr(stored)):
+        assert "lucia.owner" not in seen.lower()
+
+    assert await app[JOBS].run_due() == 1
+    [email] = await emails(smtp_server, 1)
+    assert email["To"] == "lucia.owner@example.com"  # the owner gets it, in full
+
+    # Typed by the shopper in the request: told back as typed (trimmed, in small letters).
+    typed = await shop.post(
+        path(shopper), headers=shopper.auth, json={"email": " Lucia.Owner@Example.com "}
+    )
+    assert typed.status == 202, await typed.text()
+    body = await typed.json()
+    assert body["email"] == "lucia.owner@example.com"
+    assert body["notice"]["text"].endswith("on its way to lucia.owner@example.com.")
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
