@@ -59,7 +59,8 @@ class LoyaltyAccountPublic(BaseModel):
     email: str
     country: str
     balance: int
-    tier: str
+    tier: str  # loyalty.yml's name of the tier
+    tier_title: str  # what the agent reads: its title in the agent's language, else English
     next_tier: str | None
     points_to_next_tier: int | None
     expires_on: date | None
@@ -86,6 +87,7 @@ class LoyaltyAccountPublic(BaseModel):
             country=view.account.country,
             balance=seen.balance,
             tier=seen.tier.tier,
+            tier_title=view.tier_title,
             next_tier=seen.tier.next_tier,
             points_to_next_tier=seen.tier.points_to_next,
             expires_on=seen.expires_on,

@@ -1,6 +1,6 @@
 """The loyalty account beside a conversation, as an agent sees it before granting goodwill
-points: balance, tier, expiry (and whether it is soon), what the balance buys, the member's
-referral code, and the latest history."""
+points: balance, tier (titled in the agent's language), expiry (and whether it is soon), what
+the balance buys, the member's referral code, and the latest history."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from helpdesk.loyalty.accounts import proved_account, readable_conversation
 from helpdesk.loyalty.outlook import LoyaltyOutlook, outlook
 from helpdesk.loyalty.referrals import referral_link
 from helpdesk.orders.models import LoyaltyAccount, LoyaltyEntry
-from helpdesk.policies.loyalty_schema import LoyaltyPolicy
+from helpdesk.policies.loyalty_schema import LoyaltyPolicy, tier_title
 
 HISTORY = 20  # the latest entries: what an agent reads before a grant, not an archive
 
@@ -24,6 +24,7 @@ HISTORY = 20  # the latest entries: what an agent reads before a grant, not an a
 class AccountView:
     account: LoyaltyAccount
     outlook: LoyaltyOutlook
+    tier_title: str  # loyalty.yml's title of the tier, in the agent's language (else English)
     history: list[LoyaltyEntry]  # newest first
     goodwill_cap: int
     expiring_points: int  # the balance, when it expires within `soon_days`; else 0
@@ -37,6 +38,12 @@ def expiring(seen: LoyaltyOutlook, *, today: date, soon_days: int) -> int:
     if seen.expires_on is None or seen.expires_on - today > timedelta(days=soon_days):
         return 0
     return seen.balance
+
+
+def titled(loyalty: LoyaltyPolicy, tier: str, lang: str) -> str:
+    """The tier as loyalty.yml titles it in `lang`, else in English: 'Silber' for 'silver'."""
+    titles = tier_title(next(t for t in loyalty.tiers if t.name == tier))
+    return titles.get(lang) or titles["en"]
 
 
 async def account_view(
@@ -64,6 +71,7 @@ async def account_view(
     return AccountView(
         account,
         seen,
+        titled(loyalty, seen.tier.tier, agent.language),
         history,
         loyalty.goodwill_max_points_per_grant,
         expiring(seen, today=today, soon_days=soon_days),

@@ -1,6 +1,6 @@
 """The loyalty account beside a conversation in the agent workspace, in a real headless Chromium:
-hidden until the shopper proves who they are, then the balance, the points expiring soon and
-the referral code; a proved customer without an account is told apart."""
+hidden until the shopper proves who they are, then the balance, the tier's title in the agent's
+language, the points expiring soon and the referral code; a proved customer without an account is told apart."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ async def test_the_agent_sees_points_expiring_soon_and_the_referral_code_once_pr
     )
     assert facts == {
         "Points": "1,250",
-        "Tier": "member",
+        "Tier": "Member",  # loyalty.yml's title, not the tier's name
         "Points expire on": "Dec 10, 2026",  # the agent's language: en
         "Referral code": "K7M2QX9P",
         "Referral link": "https://atelier-nord.example/invite/K7M2QX9P",
@@ -110,6 +110,7 @@ async def test_a_proved_customer_without_an_account_and_one_without_a_code_yet(
     await page.goto(str(server.make_url(f"/agent#{member.session_id}")))
     await page.reload()  # opens the conversation of the address
     await expect(loyalty.locator("dl")).to_contain_text("Punkte80")
+    await expect(loyalty.locator("dl")).to_contain_text("StufeMitglied")  # in Ana's German
     await expect(loyalty.locator("dl")).to_contain_text(
         "EinladungscodeNoch keiner (der Assistent vergibt einen, wenn der Kunde danach fragt)"
     )

@@ -1,5 +1,6 @@
 """The loyalty account beside a conversation: an agent who may read the conversation sees the
-proved shopper's balance, tier, expiry, what it buys and the latest history, grants included."""
+proved shopper's balance, tier (titled in the agent's language), expiry, what it buys and the
+latest history, grants included."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import pytest
 from sqlmodel import select
 
 from helpdesk.database import DB
+from helpdesk.loyalty.view import titled
 from helpdesk.orders.models import LoyaltyAccount, LoyaltyEntry
+from helpdesk.policies.loading import Policies, load_policies
+from helpdesk.settings import PROJECT_ROOT
 from tests.loyalty.desk import grant_path, prove, queued_conversation
 from tests.support.agent_clients import AgentClient, add_agent
 
@@ -52,6 +56,7 @@ async def test_the_agent_sees_balance_tier_expiry_rewards_and_history(client, an
         "member",
         "silver",
     )
+    assert seen["tier_title"] == "Member"  # loyalty.yml's title, for Ana who reads English
     assert seen["points_to_next_tier"] == 100  # goodwill points buy no tier
     assert seen["expires_on"] == "2028-11-18"  # 24 months after the grant (the test's today)
     assert [r["name"] for r in seen["affordable"]] == ["eur_25_off"]
@@ -61,6 +66,39 @@ async def test_the_agent_sees_balance_tier_expiry_rewards_and_history(client, an
     assert (newest["reason"], newest["points"], newest["note"]) == ("goodwill", 100, "late")
     assert newest["agent_id"] is not None
     assert (oldest["reason"], oldest["order_number"], oldest["at"]) == ("order", "10045", None)
+
+
+async def test_the_tier_is_titled_in_the_agents_language(client):
+    conversation = await queued_conversation(client)
+    await prove(client, conversation)
+    await set_account(client, "emma@example.com", points_last_12_months=1500)
+    await add_agent(client.app, "lukas@shop.example", languages=["de", "en"])
+    lukas = await AgentClient.logged_in(client.make_url("/"), "lukas@shop.example")
+    try:
+        seen = await lukas.ok("GET", account_path(conversation))
+    finally:
+        await lukas.close()
+    assert (seen["tier"], seen["tier_title"]) == ("silver", "Silber")
+
+
+def test_a_tier_without_a_title_in_the_agents_language_is_titled_in_english():
+    policies = load_policies(PROJECT_ROOT / "policies")
+    assert isinstance(policies, Policies)
+    loyalty = policies.loyalty
+    member, silver, *higher = loyalty.tiers
+    loyalty = loyalty.model_copy(
+        update={
+            "tiers": (
+                member.model_copy(update={"title": None}),
+                silver.model_copy(update={"title": {"en": "Silver", "de": "Silber"}}),
+                *higher,
+            )
+        }
+    )
+    assert titled(loyalty, "silver", "de") == "Silber"
+    assert titled(loyalty, "silver", "it") == "Silver"
+    assert titled(loyalty, "member", "it") == "Member"  # no title: the name, capitalised
+    assert titled(policies.loyalty, "gold", "zh") == "金卡会员"
 
 
 async def test_only_an_agent_who_may_read_it_sees_it(client, ana):

@@ -71,7 +71,7 @@ function loyaltyFacts(account) {
   return [
     facts([
       [t("workspace_loyalty_balance"), number(account.balance)],
-      [t("workspace_loyalty_tier"), account.tier],
+      [t("workspace_loyalty_tier"), account.tier_title],
       [t("workspace_loyalty_expires"), account.expires_on ? longDay(account.expires_on) : ""],
       [t("workspace_loyalty_referral_code"), account.referral_code || t("workspace_loyalty_no_referral_code")],
       [t("workspace_loyalty_referral_link"), account.referral_link],
