@@ -3,6 +3,7 @@
 Run: .venv/bin/python -m benchmarks.chat_load [--shoppers 20] [--messages 400] [--json OUT]
      [--model PATH.tar.gz] [--reuse-helpdesk URL --reuse-rasa URL [--helpdesk-pid P] [--rasa-pid P]]
      [--sockets N] [--claims N [--agents 8]] [--compare-rasa-patches]
+     [--database postgresql://HOST:PORT/DB]
 
 Starts the product as `make run` does (`python -m helpdesk demo load` and `serve` on a temporary
 var/, `rasa run` through bot/rasa_run.py on the newest model in var/models/ or --model; never
@@ -26,7 +27,9 @@ second Rasa as shipped (SHOP_SUPPORT_RASA_PATCHES=off), interleaved the same way
 --claims N queues N conversations (shoppers asking for a person), then --agents agents (admins,
 made for the run) claim from that queue at once through the agent API: claims a second, and
 conversations claimed twice; before they claim, one of them reads the queue (GET
-/api/agent/queue, all N waiting) 20 times in a row, timed.
+/api/agent/queue, all N waiting) 20 times in a row, timed. --database runs the product on a
+PostgreSQL server instead of its SQLite files: a database made for the run on the server the URL
+names (the URL's own database is only connected to, to create and drop it), dropped afterwards.
 """
 
 from __future__ import annotations
@@ -42,9 +45,13 @@ import signal
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+
+import asyncpg
+from sqlalchemy.engine import make_url
 
 from benchmarks.load.claims import agent_email, claim_all, queue_conversations
 from benchmarks.load.figures import BatchResult, Report, as_json, render, tally
@@ -113,11 +120,40 @@ def problems_seen(results: list[BatchResult]) -> list[str]:
 
 
 @asynccontextmanager
+async def database_for_run(server: str | None) -> AsyncIterator[str | None]:
+    """None (the product's SQLite files), or a fresh database on the PostgreSQL server `server`
+    names, dropped when the run ends."""
+    if not server:
+        yield None
+        return
+    url = make_url(server)
+    name = f"chat_load_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(False))
+    try:
+        await admin.execute(f"CREATE DATABASE {name}")
+        try:
+            yield url.set(database=name).render_as_string(hide_password=False)
+        finally:
+            await admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    finally:
+        await admin.close()
+
+
+@asynccontextmanager
 async def servers_for(args: argparse.Namespace, model: Path) -> AsyncIterator[Servers]:
     if args.reuse_helpdesk:
         rasa_pids = {"bare": args.rasa_pid} if args.rasa_pid else {}
         yield Servers(args.reuse_helpdesk, {"bare": args.reuse_rasa}, args.helpdesk_pid, rasa_pids)
         return
+    async with database_for_run(args.database) as database_url:
+        if database_url:  # the servers started below inherit the environment
+            os.environ["DATABASE_URL"] = database_url
+        async with servers_of_this_run(args, model) as servers:
+            yield servers
+
+
+@asynccontextmanager
+async def servers_of_this_run(args: argparse.Namespace, model: Path) -> AsyncIterator[Servers]:
     with tempfile.TemporaryDirectory(prefix="chat-load-") as folder:
         unpatched = UNPATCHED if args.compare_rasa_patches else None
         async with started(
@@ -154,6 +190,11 @@ async def measure(args: argparse.Namespace, plan: Plan, model: Path) -> Report:
         "shoppers": plan.shoppers,
         "messages per path and mix": plan.per_shopper * plan.shoppers,
         "model": model.name if not args.reuse_helpdesk else "as served",
+        "database": "PostgreSQL"
+        if args.database
+        else "SQLite (as served)"
+        if args.reuse_helpdesk
+        else "SQLite",
         "measured for": f"{time.monotonic() - measuring:.0f}s",
         "load average (1, 5, 15 min) before": " ".join(f"{v:.1f}" for v in load_before),
         "after": " ".join(f"{v:.1f}" for v in os.getloadavg()),
@@ -206,6 +247,12 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--helpdesk-pid", type=int, help="its process, to read its CPU time")
     parser.add_argument("--rasa-pid", type=int, help="Rasa's process, to read its CPU time")
     parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="a PostgreSQL server (postgresql://host:port/db) to run the product on, in a "
+        "database made for the run (default: SQLite files, as `make run`)",
+    )
+    parser.add_argument(
         "--compare-rasa-patches",
         action="store_true",
         help="bare Rasa with bot/patches/ against Rasa as shipped (no chat path)",
@@ -213,8 +260,10 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if bool(args.reuse_helpdesk) != bool(args.reuse_rasa):
         parser.error("--reuse-helpdesk and --reuse-rasa go together")
-    if args.reuse_helpdesk and (args.compare_rasa_patches or args.claims):
-        parser.error("--compare-rasa-patches and --claims start their own servers")
+    if args.reuse_helpdesk and (args.compare_rasa_patches or args.claims or args.database):
+        parser.error("--compare-rasa-patches, --claims and --database start their own servers")
+    if args.database and not args.database.startswith("postgresql"):
+        parser.error("--database takes a postgresql:// URL (SQLite is the default)")
     # Accounts made for the run only (their passwords never leave it).
     args.agent_passwords = {
         agent_email(index): secrets.token_urlsafe(AGENT_PASSWORD_BYTES)
