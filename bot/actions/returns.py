@@ -109,8 +109,6 @@ class ActionStartReturn(Action):
             if not verdict.returnable
         ]
         chosen = _chosen(tracker, eligible)
-        if chosen is None and len(eligible) == 1 and _names_another(tracker, eligible, view.items):
-            chosen = eligible[0]  # "the trainers" for the "White leather sneakers", the one left
         # With nothing named, the bot asks even when one item can go back, if another cannot:
         # "need to send something back from 10021" may mean the tote that was personalised.
         if chosen is None and (len(eligible) > 1 or (eligible and refused)):
@@ -160,16 +158,6 @@ def _chosen(tracker: Tracker, eligible: list):
         if sku := the_one_named(titles, said):
             return next(item for item in eligible if item.sku == sku)
     return None
-
-
-def _names_another(tracker: Tracker, eligible: list, items: list) -> bool:
-    """The shopper named an item (the NLU tagged one) in words that fit none of the items that
-    cannot go back: with one item left to return, they mean that one."""
-    wanted = (latest_entity(tracker, "product") or "").strip()
-    others = {item.sku: item.name for item in items if item not in eligible}
-    return bool(wanted) and all(
-        the_one_named({sku: name}, wanted) is None for sku, name in others.items()
-    )
 
 
 def _iso(day) -> str:

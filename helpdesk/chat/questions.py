@@ -49,8 +49,9 @@ SURE_OF_ANOTHER_TOPIC = 0.7
 NO_TOPIC = {"inform", "out_of_scope", "nlu_fallback", "greet", "thank_you", "affirm", "deny"}
 # What the NLU may read in "the tote bag w my initials" or "ugh fine. the tshirt then, its way
 # too big" after "Which item would you like to return?": words about the item, however read,
-# unless the shopper says no, stops, or asks for a person.
-ITEM_ANSWERS = (NO_TOPIC - {"deny"}) | {"start_return", "return_policy", "complaint"}
+# unless the shopper says no, thanks or hello ("cheers thats all"), stops, or asks for a person.
+ITEM_ANSWERS = (NO_TOPIC - {"deny", "thank_you", "greet"}) | {"start_return", "return_policy"}
+ITEM_ANSWERS |= {"complaint"}
 
 
 def answer_to_question(
@@ -127,7 +128,7 @@ def _item_named(text: str, understood: Understanding | None) -> dict[str, str]:
     if understood is None:
         return {}
     other = understood.intent not in ITEM_ANSWERS
-    if other and (understood.confidence >= SURE_OF_ANOTHER_TOPIC or understood.intent == "deny"):
+    if other and (understood.confidence >= SURE_OF_ANOTHER_TOPIC or understood.intent in NO_TOPIC):
         return {}
     return {"product": text.strip()}
 

@@ -326,11 +326,3 @@ async def test_with_nothing_named_the_bot_asks_although_only_one_item_can_go_bac
     state.latest_message["entities"] = [{"entity": "product", "value": "ok the tshirt then"}]
     [said] = await run(ActionStartReturn(), state)
     assert said["response"] == "utter_return_created" and said["item"] == "Organic cotton T-shirt"
-
-
-async def test_an_item_named_unlike_any_that_cannot_go_back_is_the_one_left(shop):
-    delivered = await order(shop, "delivered", number="10021")  # a T-shirt, a personalised tote
-    state = proven(delivered)
-    state.latest_message["entities"] = [{"entity": "product", "value": "my top"}]
-    [said] = await run(ActionStartReturn(), state)
-    assert said["response"] == "utter_return_created" and said["item"] == "Organic cotton T-shirt"

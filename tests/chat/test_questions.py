@@ -236,6 +236,7 @@ def test_the_words_around_a_proof_say_what_each_number_is(text, found):
         ("ugh fine. the tshirt then", Understanding("affirm", 0.8, {}), "product"),
         ("how long do refunds take?", Understanding("refund_status", 0.95, {}), None),
         ("no forget it", Understanding("deny", 0.6, {}), None),
+        ("cheers thats all", Understanding("thank_you", 0.6, {}), None),
     ],
 )
 def test_words_after_which_item_to_return_name_the_item_unless_they_ask_else(
