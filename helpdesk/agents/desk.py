@@ -148,8 +148,9 @@ class AgentDesk:
         async with self.database.session() as session:
             now = self.clock.now()
             conversation = await queue.claim(session, conversation_id, agent, now=now)
-            self.count_claim(True)
+            # One transaction: the claim, its event and the notice (store commits).
             await self.outbox.store(session, conversation, joined, now=now, sender=Sender.SYSTEM)
+            self.count_claim(True)
             self.outbox.publish_state(conversation, agent.name)
             return await self._view(session, conversation, agent)
 

@@ -4,6 +4,7 @@ conversations an agent may see. Plain functions on a database session; no HTTP h
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NoReturn
 
 from sqlalchemy import func, or_, update
 from sqlmodel import col, select
@@ -71,13 +72,14 @@ async def _lock_agent(session: AsyncSession, agent_id: int) -> None:
 async def claim(
     session: AsyncSession, conversation_id: str, agent: Agent, *, now: datetime
 ) -> Conversation:
-    """Give a queued conversation of the agent's team to `agent`, within the agent's capacity.
-    One UPDATE guarded by the state, the team and the agent's open count: under any number of
-    concurrent claims exactly one changes the row, and an agent never goes over capacity. A
-    conversation read as no longer queued is refused before any lock or write."""
-    conversation = await get_conversation(session, conversation_id)
-    await refuse_unless_claimable(session, conversation, agent)
-    await _lock_agent(session, stored_id(agent))
+    """Give a queued conversation of the agent's team to `agent`, within the agent's capacity,
+    and record it (the claimed event); the caller commits, with what the claim tells the shopper.
+    One UPDATE guarded by the state, the team and the agent's open count, returning the row it
+    changed: under any number of concurrent claims exactly one changes the row, and an agent
+    never goes over capacity. The caller has refused what reading alone could tell
+    (refuse_unless_claimable), so this runs for claims that will most likely win."""
+    if session.sync_session.get_bind().dialect.name != "sqlite":
+        await _lock_agent(session, stored_id(agent))  # SQLite: the writer is one connection
     held = (
         select(func.count())
         .select_from(Conversation)
@@ -91,25 +93,27 @@ async def claim(
     ]
     if agent.role != Role.ADMIN:
         guard.append(or_(col(Conversation.team).is_(None), col(Conversation.team) == agent.team))
-    claimed = await session.exec(
-        update(Conversation)
-        .where(*guard)
-        .values(
-            state=State.WITH_AGENT,
-            agent_id=agent.id,
-            claimed_at=now,
-            updated_at=now,
-            state_version=col(Conversation.state_version) + 1,
+    claimed = (
+        await session.exec(
+            update(Conversation)
+            .where(*guard)
+            .values(
+                state=State.WITH_AGENT,
+                agent_id=agent.id,
+                claimed_at=now,
+                updated_at=now,
+                state_version=col(Conversation.state_version) + 1,
+            )
+            .returning(Conversation)
+            .execution_options(synchronize_session=False, populate_existing=True)
         )
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount == 1:
-        await events.claimed(session, conversation, stored_id(agent), at=now)
-    await session.commit()
-    await session.refresh(conversation)
-    if claimed.rowcount != 1:
+    ).scalar_one_or_none()
+    if claimed is None:  # lost the race after the read: say why from a fresh read
+        await session.rollback()
+        conversation, _holder = await with_holder(session, conversation_id)
         await _why_not_claimed(session, conversation, agent)
-    return conversation
+    await events.claimed(session, claimed, stored_id(agent), at=now)
+    return claimed
 
 
 async def with_holder(
@@ -139,7 +143,9 @@ async def refuse_unless_claimable(
         await _why_not_claimed(session, conversation, agent)
 
 
-async def _why_not_claimed(session: AsyncSession, conversation: Conversation, agent: Agent) -> None:
+async def _why_not_claimed(
+    session: AsyncSession, conversation: Conversation, agent: Agent
+) -> NoReturn:
     holder = await session.get(Agent, conversation.agent_id) if conversation.agent_id else None
     if conversation.state == State.WITH_AGENT and holder is not None:
         raise AlreadyClaimed(f"{holder.name} already has this conversation")
