@@ -12,7 +12,8 @@ when a resolution began to hold (`durable_from`), and "durable" is asked of that
 
 The market of a conversation is folded only in part: the country of the order it proved, and the
 shopper the shop signed in, whose market follows their latest order (which can change without an
-event): that is looked up when the figures are split by market.
+event): that is looked up when the figures are split by market (and when the daily roll-up is
+folded: insights/rollup_orders.py says how it follows those orders).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from sqlalchemy.types import Boolean
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from helpdesk.insights import rollup_days, steps
+from helpdesk.insights import rollup_days, rollup_orders, steps
 from helpdesk.insights.conversation_sql import (
     EVENTS,
     REOPEN_WINDOW,
@@ -78,11 +79,11 @@ class ConversationFacts(SQLModel, table=True):
     __tablename__ = "conversation_facts"
     __table_args__ = (
         Index("ix_conversation_facts_opened_at", "opened_at"),
-        # Signed-in shoppers' conversations, whose market follows their orders: read live on the
-        # days of the daily roll-up (insights/rollup.py).
+        # Signed-in shoppers' conversations, whose market follows their orders: found by their
+        # customer when those change (insights/rollup_orders.py).
         Index(
             "ix_conversation_facts_signed_in",
-            "opened_at",
+            "signed_in",
             sqlite_where=text(_SIGNED_IN),
             postgresql_where=text(_SIGNED_IN),
         ),
@@ -321,7 +322,8 @@ def group_column(by: Dimension | None, facts: FromClause) -> ColumnElement:
 async def fold(session: AsyncSession) -> int:
     """Writes the facts and the timed steps (insights/steps.py) of every conversation with an
     event since the last fold (less the margin); how many. Several replicas may fold at once:
-    the rows are the same, the last written stays. Commits after each batch."""
+    the rows are the same, the last written stays. Commits after each batch. Then settles the
+    changes of signed-in customers' orders (insights/rollup_orders.py)."""
     connection = await writing(session)
     # Oldest last event first: a fold cut short (a restart) has then folded every conversation
     # whose events are all older than the newest it wrote, and the next one picks up the rest.
@@ -334,6 +336,7 @@ async def fold(session: AsyncSession) -> int:
         batch = conversations[first : first + FOLD_BATCH]
         await _store(await writing(session), dialect, batch)
         await session.commit()
+    await rollup_orders.settle(session, dialect, FACTS)
     return len(conversations)
 
 

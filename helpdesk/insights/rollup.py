@@ -12,9 +12,12 @@ Exact, never stale:
 - the rows of a day and generation are written in one transaction, and the same by any folder
   (two replicas at once: the second writes nothing), keyed by the support policy's fingerprint
   (business hours and longest waits come from support.yml, which the merchant may change);
-- what depends on the moment of asking stays out: a day is read live while one of its
-  resolutions may still become durable, and waits still unclaimed are always read live, as are
-  the conversations of a signed-in shopper whose market follows their latest order;
+- a split by market folds a signed-in shopper's conversation in the market of their latest
+  order, which changes without an event: the orders' changes are noted and raise the
+  generation of those days in turn (insights/rollup_orders.py), read live until then;
+- what depends on the moment of asking is kept so that it can be asked: the moments each
+  resolution held from (durable once the window has passed them), while waits still unclaimed
+  are always read live;
 - only closed days (before today by the one clock) with no recent conversation (one whose
   events are not all folded) are folded or read.
 A migration that changes what the facts mean drops this table as it drops the facts.
@@ -28,13 +31,13 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, literal, not_, select
+from sqlalchemy import delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement, FromClause
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from helpdesk.insights import facts, steps
+from helpdesk.insights import facts, rollup_orders, steps
 from helpdesk.insights.conversation_sql import EVENTS, Dimension
 from helpdesk.insights.events import EventKind
 from helpdesk.insights.hours import Hours
@@ -60,20 +63,17 @@ def dimension_name(by: Dimension | None) -> str:
     return UNSPLIT if by is None else by.value
 
 
-def fixed_market(folded: FromClause) -> ColumnElement[bool]:
-    """A conversation whose market is fixed once folded: it proved an order, or the shop signed
-    no one in (the market of a signed-in shopper follows their latest order)."""
-    return not_(and_(folded.c.country.is_(None), folded.c.signed_in.is_not(None)))
-
-
-async def recent_days(connection: AsyncConnection, recent: facts.Recent) -> set[str]:
-    """The days the recent conversations opened on: read live."""
+async def live_days(connection: AsyncConnection, recent: facts.Recent) -> set[str]:
+    """The days read live: those the recent conversations opened on, and those of signed-in
+    customers whose orders changed since the last fold. Asked before the rows are read: a fold
+    that raises those days' generation in between leaves them live all the same."""
+    days = await rollup_orders.changed_days(connection, facts.FACTS)
     if not recent.named:
-        return set()
+        return days
     query = select(utc_day(EVENTS.c.at)).where(
         EVENTS.c.kind == EventKind.OPENED, EVENTS.c.conversation_id.in_(recent.named)
     )
-    return {str(day)[:10] for (day,) in await connection.execute(query.distinct())}
+    return days | {str(day)[:10] for (day,) in await connection.execute(query.distinct())}
 
 
 async def fold(
@@ -92,7 +92,7 @@ async def fold(
     connection = await session.connection()
     last = min(last, today - timedelta(days=1))
     wanted = {str(first + timedelta(days=n)) for n in range((last - first).days + 1)}
-    wanted -= await recent_days(connection, recent)
+    wanted -= await live_days(connection, recent)
     done = select(DAILY.c.day).join(DAYS, DAYS.c.day == DAILY.c.day, isouter=True)
     done = done.where(
         DAILY.c.fingerprint == fingerprint(support),
@@ -130,6 +130,7 @@ async def _fold(session: AsyncSession, days: list[str], support: SupportPolicy |
             topics = row.setdefault("topics", defaultdict(int))
             if found["handed_over"]:
                 topics[found["topic"] or "none"] += found["handed_over"]
+    await _held_from(connection, start, end, days, rows)
     await _time_steps(connection, start, end, days, support, rows)
     fp = fingerprint(support)
     values = [
@@ -141,6 +142,7 @@ async def _fold(session: AsyncSession, days: list[str], support: SupportPolicy |
             "grp": grp,
             **{name: row.get(name, 0) for name in [*COUNTED, "held"]},
             "held_until": row.get("held_until"),
+            "held_from": json.dumps(sorted(row.get("held_from", []))),
             "topics": json.dumps(row.get("topics", {}), sort_keys=True),
             "business": json.dumps(row.get(Hours.BUSINESS, {})),
             "calendar": json.dumps(row.get(Hours.CALENDAR, {})),
@@ -166,15 +168,45 @@ def _counts(start: datetime, end: datetime, days: list[str], by: Dimension | Non
         facts.FACTS.c.day.in_(days),
     ]
     grp = facts.group_column(by, facts.FACTS)
-    if by == Dimension.MARKET:
-        grp = facts.FACTS.c.country
-        where.append(fixed_market(facts.FACTS))
     folding = select(facts.FACTS, grp.label("grp"), literal(0).label("durable")).where(*where)
     part = folding.subquery("folding")
     return outcome_counts(part).add_columns(
         func.count(part.c.durable_from).label("held"),
         func.max(part.c.durable_from).label("held_until"),
     )
+
+
+def _groups_of(folded: FromClause) -> list[ColumnElement]:
+    """A folded conversation's group of each dimension, in the order of Dimension."""
+    return [facts.group_column(by, folded) for by in Dimension]
+
+
+def _grouped(day: str, groups: Any) -> list[tuple[str, str, str]]:
+    """The (day, dimension, group) rows a conversation of these groups counts in."""
+    named = [(UNSPLIT, None), *zip((by.value for by in Dimension), groups, strict=True)]
+    return [(day, dimension, json.dumps(grp)) for dimension, grp in named]
+
+
+async def _held_from(
+    connection: AsyncConnection,
+    start: datetime,
+    end: datetime,
+    days: list[str],
+    rows: dict[tuple[str, str, str], dict[str, Any]],
+) -> None:
+    """The moment each resolution that held began to hold from, into `rows` (seconds since
+    1970: they compare as the moments do, to the microsecond)."""
+    folded = facts.FACTS
+    query = select(folded.c.day, *_groups_of(folded), folded.c.durable_from).where(
+        folded.c.opened_at >= start,
+        folded.c.opened_at < end,
+        folded.c.day.in_(days),
+        folded.c.durable_from.is_not(None),
+    )
+    for day, *groups, held in await connection.execute(query):
+        moment = _utc(held).timestamp()
+        for key in _grouped(day, groups):
+            rows.setdefault(key, {}).setdefault("held_from", []).append(moment)
 
 
 async def _time_steps(
@@ -190,12 +222,7 @@ async def _time_steps(
     query = (
         select(
             stored.c.day,
-            folded.c.lang,
-            folded.c.topic,
-            folded.c.team,
-            folded.c.agent_id,
-            folded.c.country,
-            fixed_market(folded),
+            *_groups_of(folded),
             stored.c.kind,
             stored.c.team,
             stored.c.started,
@@ -211,21 +238,24 @@ async def _time_steps(
     )
     timers = {hours: Timer(support, hours, _NO_NOW) for hours in Hours}
     tallies: dict[tuple[str, str, str, Hours], Tally] = defaultdict(Tally)
-    for day, lang, topic, team, agent, country, fixed, *step in await connection.execute(query):
-        groups = [(UNSPLIT, None), ("language", lang), ("intent", topic)]
-        groups += [("team", team), ("agent", agent)]
-        if fixed:
-            groups.append(("market", country))
+    dimensions = len(Dimension)
+    for day, *found in await connection.execute(query):
+        groups, step = found[:dimensions], found[dimensions:]
+        keys = _grouped(day, groups)
         for hours, timer in timers.items():
             judged = timer.judge(step)
-            for dimension, grp in groups:
-                tallies[day, dimension, json.dumps(grp), hours].add_step(step[0], *judged)
+            for key in keys:
+                tallies[(*key, hours)].add_step(step[0], *judged)
     for (day, dimension, grp, hours), tally in tallies.items():
         rows.setdefault((day, dimension, grp), {})[hours] = {
             "times": dict(tally.times),
             "waits_judged": tally.counts["waits_judged"],
             "answered_in_time": tally.counts["answered_in_time"],
         }
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _midnight(day: str) -> datetime:

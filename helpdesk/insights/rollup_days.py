@@ -50,6 +50,8 @@ class DailyRollup(SQLModel, table=True):
     held_until: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
+    # ... and every such moment (seconds since 1970, in order): how many are durable until then.
+    held_from: str = Field(sa_column=Column(Text, nullable=False))
     topics: str = Field(sa_column=Column(Text, nullable=False))  # {topic: hand-overs}
     business: str = Field(sa_column=Column(Text, nullable=False))  # ended steps, business hours
     calendar: str = Field(sa_column=Column(Text, nullable=False))  # ... in calendar hours

@@ -1,6 +1,6 @@
 """Reading the daily roll-up (insights/rollup.py): which days of a range it answers for, its rows
-of the split asked, and the SQL of what stays live on those days (waits still unclaimed, and
-the conversations of a signed-in shopper when split by market)."""
+of the split asked (with the times in the hours asked), and the SQL of what stays live on those
+days: the waits still unclaimed."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, func, literal, select
+from sqlalchemy import String, case, func, literal, null, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
 
 from helpdesk.insights import facts, rollup, steps
 from helpdesk.insights.conversation_sql import REOPEN_WINDOW, Dimension
-from helpdesk.insights.support_sql import outcome_counts
+from helpdesk.insights.hours import Hours
 from helpdesk.policies.support_schema import SupportPolicy
 
 
@@ -49,17 +49,32 @@ async def read(
     support: SupportPolicy | None,
     now: datetime,
     recent: facts.Recent,
+    hours: Hours = Hours.BUSINESS,
 ) -> Rolled:
     """The rows of the closed days from `first` to `last` that are folded for their current
-    generation, with no recent conversation and no resolution that may still become durable."""
+    generation and not read live (rollup.live_days). Each row has the counts, `timed` (its
+    steps in `hours`), and `held_from` where some of its resolutions may not have held for the
+    window by `now` yet (else NULL: all of `held` have)."""
     if recent.named is None:
         return Rolled(set(), [])
+    live = await rollup.live_days(connection, recent)
     today = now.astimezone(UTC).date()
     last = min(last, today - timedelta(days=1))
     dimension = rollup.dimension_name(by)
     daily, days = rollup.DAILY, rollup.DAYS
+    settled = (now - REOPEN_WINDOW).astimezone(UTC)
     query = (
-        select(daily)
+        select(
+            daily.c.day,
+            daily.c.dimension,
+            daily.c.grp,
+            *(daily.c[name] for name in [*rollup.COUNTED, "held"]),
+            case((daily.c.held_until > settled, daily.c.held_from), else_=null()).label(
+                "held_from"
+            ),
+            daily.c.topics,
+            daily.c[hours.value].label("timed"),
+        )
         .join(days, days.c.day == daily.c.day, isouter=True)
         .where(
             daily.c.fingerprint == rollup.fingerprint(support),
@@ -70,14 +85,7 @@ async def read(
         )
     )
     found = (await connection.execute(query)).all()
-    settled = now - REOPEN_WINDOW
-    answered = {
-        row.day
-        for row in found
-        if row.dimension == rollup.UNSPLIT
-        and (row.held_until is None or _utc(row.held_until) <= settled)
-    }
-    answered -= await rollup.recent_days(connection, recent)
+    answered = {row.day for row in found if row.dimension == rollup.UNSPLIT} - live
     rows = [
         row
         for row in found
@@ -90,41 +98,13 @@ def group_of(row: Any) -> Any:
     return json.loads(row.grp)
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def signed_in_outcomes(
-    start: datetime, end: datetime, *, now: datetime, recent: facts.Recent
-) -> Select:
-    """Split by market: the outcomes of the folded conversations of a signed-in shopper whose
-    market follows their latest order (per day, group and topic, as support_sql.outcomes)."""
-    stored = facts.FACTS
-    part = select(
-        stored,
-        facts.group_column(Dimension.MARKET, stored).label("grp"),
-        facts.durable(stored, now),
-    ).where(
-        stored.c.opened_at >= start,
-        stored.c.opened_at < end,
-        stored.c.country.is_(None),
-        stored.c.signed_in.is_not(None),
-        recent.lacks(stored.c.conversation_id),
-    )
-    return outcome_counts(part.subquery("signed_in"))
-
-
 def live_steps(
     start: datetime, end: datetime, by: Dimension | None, recent: facts.Recent
 ) -> Select:
-    """(day, grp, kind, team, started, ended) of the folded steps that are not rolled up: waits
-    still unclaimed, and split by market every step of a signed-in shopper's conversation."""
-    lacks = recent.lacks(steps.STEPS.c.conversation_id)
-    unclaimed = steps.STEPS.c.ended.is_(None)
+    """(day, grp, kind, team, started, ended) of the folded waits still unclaimed: not rolled up,
+    since how long they have lasted is asked of now."""
+    where = [recent.lacks(steps.STEPS.c.conversation_id), steps.STEPS.c.ended.is_(None)]
     if by is None:
-        return steps.stored(start, end, literal(None, String()), [lacks, unclaimed], None)
+        return steps.stored(start, end, literal(None, String()), where, None)
     folded = facts.FACTS.alias("folded")
-    where = [lacks, unclaimed]
-    if by == Dimension.MARKET:
-        where = [lacks, unclaimed | ~rollup.fixed_market(folded)]
     return steps.stored(start, end, facts.group_column(by, folded), where, folded)

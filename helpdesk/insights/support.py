@@ -37,6 +37,7 @@ nearest values (as PostgreSQL's percentile_cont).
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -53,7 +54,7 @@ from helpdesk.agents.models import Agent
 from helpdesk.insights import facts, rollup, rollup_read
 from helpdesk.insights import support_sql as sql
 from helpdesk.insights.answers import Comment, Durations, IntentCount, SupportKpis
-from helpdesk.insights.conversation_sql import Dimension
+from helpdesk.insights.conversation_sql import REOPEN_WINDOW, Dimension
 from helpdesk.insights.events import EventKind
 from helpdesk.insights.hours import Hours
 from helpdesk.insights.sql import for_reports
@@ -102,11 +103,19 @@ async def support_kpis(session: AsyncSession, scope: Scope, *, now: datetime) ->
     await rollup.fold(session, scope.start, scope.end, today=today, recent=recent, support=support)
     connection = await for_reports(session)
     rolled = await rollup_read.read(
-        connection, scope.start, scope.end, scope.by, support=support, now=now, recent=recent
+        connection,
+        scope.start,
+        scope.end,
+        scope.by,
+        support=support,
+        now=now,
+        recent=recent,
+        hours=scope.hours,
     )
     tallies: dict[tuple[date, Any], Tally] = defaultdict(Tally)
+    settled = (now - REOPEN_WINDOW).timestamp()
     for row in rolled.rows:
-        _add_rolled(tallies[_key(scope, row.day, rollup_read.group_of(row))], row, scope.hours)
+        _add_rolled(tallies[_key(scope, row.day, rollup_read.group_of(row))], row, settled)
     timer = Timer(support, scope.hours, now)
     live = partial(_not_in, rolled.days)
     for start, end in rolled.live_ranges(*scope.instants):
@@ -115,13 +124,8 @@ async def support_kpis(session: AsyncSession, scope: Scope, *, now: datetime) ->
         timed = sql.timed_steps(start, end, scope.by, recent)
         await _add_steps(tallies, scope, timer, connection, timed, live)
     if rolled.days:
-        start, end = scope.instants
-        rolled_up = rolled.days.__contains__
-        if scope.by == Dimension.MARKET:
-            signed_in = rollup_read.signed_in_outcomes(start, end, now=now, recent=recent)
-            await _add_outcomes(tallies, scope, connection, signed_in, rolled_up)
-        steps = rollup_read.live_steps(start, end, scope.by, recent)
-        await _add_steps(tallies, scope, timer, connection, steps, rolled_up)
+        steps = rollup_read.live_steps(*scope.instants, scope.by, recent)
+        await _add_steps(tallies, scope, timer, connection, steps, rolled.days.__contains__)
     names = await group_names(session, scope, {group for _, group in tallies})
     return sorted(
         (_kpis(period, names[group], tally) for (period, group), tally in tallies.items()),
@@ -170,16 +174,20 @@ def _not_in(days: set[str], day: str) -> bool:
     return day not in days
 
 
-def _add_rolled(tally: Tally, row: Any, hours: Hours) -> None:
-    """A row of the daily roll-up: its counts, topics and times in the hours asked for."""
+def _add_rolled(tally: Tally, row: Any, settled: float) -> None:
+    """A row of the daily roll-up: its counts, topics and times in the hours it was read in;
+    of its resolutions that held, those that have held since `settled` or before."""
     for name in rollup.COUNTED:
         if count := getattr(row, name):
             tally.counts[name] += count
-    if row.held:
-        tally.counts["durable"] += row.held
+    held = row.held
+    if held and row.held_from is not None:  # some may not have held long enough yet
+        held = bisect_right(json.loads(row.held_from), settled)
+    if held:
+        tally.counts["durable"] += held
     for topic, count in json.loads(row.topics).items():
         tally.topics[topic] += count
-    timed = json.loads(row.business if hours == Hours.BUSINESS else row.calendar)
+    timed = json.loads(row.timed)
     for kind, seconds in timed.get("times", {}).items():
         tally.times[kind].extend(seconds)
     for name in ("waits_judged", "answered_in_time"):
