@@ -109,9 +109,9 @@ class ActionStartReturn(Action):
             if not verdict.returnable
         ]
         chosen = _chosen(tracker, eligible)
-        # With nothing named, the bot asks even when one item can go back, if another cannot:
-        # "need to send something back from 10021" may mean the tote that was personalised.
-        if chosen is None and (len(eligible) > 1 or (eligible and refused)):
+        # When only one item can go back, it is the one meant: shoppers name it in words the
+        # shop's titles may not use ("the trainers" for the "White leather sneakers").
+        if chosen is None and len(eligible) > 1:
             dispatcher.utter_message(
                 response="utter_ask_return_item_refused" if refused else "utter_ask_return_item",
                 order_number=order.number,

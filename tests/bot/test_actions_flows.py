@@ -310,19 +310,3 @@ async def test_an_item_named_in_the_shoppers_words_is_the_one_returned(shop):
     state.latest_message["text"] = "je veux renvoyer les bottines chelsea, trop petites"
     [said] = await run(ActionStartReturn(), state)
     assert said["response"] == "utter_return_created" and said["item"] == "Chelsea boots"
-
-
-async def test_with_nothing_named_the_bot_asks_although_only_one_item_can_go_back(shop):
-    # Order 10021: a T-shirt that can go back and a tote personalised with initials.
-    delivered = await order(shop, "delivered", number="10021")
-    [asked] = await run(ActionStartReturn(), proven(delivered))
-    assert asked["response"] == "utter_ask_return_item_refused"
-    assert [choice["title"] for choice in asked["choices"]] == ["Organic cotton T-shirt"]
-    assert "initials can't be returned (personalised items)" in text_of(asked)
-    state = proven(delivered, topic="start_return")
-    state.latest_message["entities"] = [{"entity": "product", "value": "the tote w my initials"}]
-    [again] = await run(ActionStartReturn(), state)
-    assert again["response"] == "utter_ask_return_item_refused"
-    state.latest_message["entities"] = [{"entity": "product", "value": "ok the tshirt then"}]
-    [said] = await run(ActionStartReturn(), state)
-    assert said["response"] == "utter_return_created" and said["item"] == "Organic cotton T-shirt"
