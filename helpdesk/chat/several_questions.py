@@ -14,7 +14,7 @@ import re
 from helpdesk.chat.entities import country_in
 from helpdesk.chat.follow_ups import topic_answered
 from helpdesk.chat.questions import ASK_COUNTRY, ASK_ORDER_NUMBER, PROOF_QUESTIONS
-from helpdesk.chat.wrapped import MAX_CLAUSES, clauses_and_asking
+from helpdesk.chat.wrapped import MAX_CLAUSES, clauses_and_asking, links_on
 from helpdesk.rasa.client import BotMessage, Understand, Understanding
 
 # Answered from the shop's rules or the proved shopper's account, with nothing asked back
@@ -46,13 +46,9 @@ SURE_OF_AN_ASKED_QUESTION = 0.7
 # Chinese asks with words as often as with a mark: a closing 吗 or 呢, or a question word
 # ("另外退货是几天内可以退", "能用微信付吗").
 _ASKED_IN_CHINESE = re.compile(r"[吗呢][\s?？]*$|多少|几|什么|怎么|哪|能不能|可不可以|是否")
-# Words that link a further question on, in the shop's languages.
-LINKS = {"and", "also", "plus", "btw", "y", "e", "et", "und", "auch", "anche", "inoltre"}
-LINKS |= {"ademas", "además", "tambien", "también", "tambem", "também", "aussi", "sowie"}
 # ... and those that link two questions inside one clause ("y", "e" and "et" also join nouns
 # and verbs: the halves must then each ask, surely, about another topic).
 INNER_LINKS = {"and", "y", "e", "et", "und"}
-LINKS_WITHOUT_SPACES = ("另外", "还有", "顺便", "以及", "并且")
 # Topics one answer covers together: asked side by side, they are one question about one
 # thing ("send back the trainers from order 10023, do I pay the return postage?").
 KIN = (
@@ -90,7 +86,7 @@ async def questions_in(text: str, understand: Understand) -> list[str]:
         marked = marked or bool(_ASKED_IN_CHINESE.search(part))
         # A shopper who marks questions marks them all, or links the next one on ("oh and
         # can i use klarna"); an unmarked clause of theirs tells ("ho pagato con paypal ieri").
-        linked = _linked(part) or (index > 0 and _linked(parts[index - 1][0]))
+        linked = links_on(part) or (index > 0 and links_on(parts[index - 1][0]))
         intent = _question(reading, marked, tells=marks_questions and not (marked or linked))
         if intent is None:
             told.append(reading)
@@ -154,12 +150,6 @@ def _at_the_link(clause: str, marked: bool) -> list[tuple[str, bool]]:
         if words[index].casefold() in INNER_LINKS:
             return [(" ".join(words[:index]), marked), (" ".join(words[index:]), marked)]
     return [(clause, marked)]
-
-
-def _linked(part: str) -> bool:
-    """The clause opens with a word that links on another question ("oh and", "y ya que estoy")."""
-    words = part.casefold().split()[:2]
-    return any(word in LINKS for word in words) or part.startswith(LINKS_WITHOUT_SPACES)
 
 
 def _kin(asked) -> bool:

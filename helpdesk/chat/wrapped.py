@@ -29,6 +29,10 @@ MAX_CLAUSES = 4  # a longer message is a story, not a wrapped question
 _CLAUSE_END = re.compile(r"(?:[,!?;，。！？；]|[.:](?!\w))+")
 _ASKING_CLAUSE = re.compile(r"[^,.!?;:，。！？；]+[?？]")
 SURE_OF_THE_QUESTION = 0.75
+# Words that link a further question on, in the shop's languages.
+LINKS = {"and", "also", "plus", "btw", "y", "e", "et", "und", "auch", "anche", "inoltre"}
+LINKS |= {"ademas", "además", "tambien", "también", "tambem", "também", "aussi", "sowie"}
+LINKS_WITHOUT_SPACES = ("另外", "还有", "顺便", "以及", "并且")
 # A message read this surely whole is its asked clause in context: "e se eu quiser devolver,
 # quem paga?" reads as the return rules at 0.99, its "quem paga?" alone as payments.
 SURE_OF_THE_MESSAGE = 0.98
@@ -95,6 +99,12 @@ def _any_question(text: str, whole: Understanding, readings: list[Understanding]
 
 def _asks(reading: Understanding) -> bool:
     return reading.intent not in NO_QUESTION and reading.confidence >= SURE_ENOUGH
+
+
+def links_on(part: str) -> bool:
+    """The clause opens with a word that links on another question ("oh and", "y ya que estoy")."""
+    words = part.casefold().split()[:2]
+    return any(word in LINKS for word in words) or part.startswith(LINKS_WITHOUT_SPACES)
 
 
 def clauses(text: str) -> list[str]:
