@@ -46,8 +46,9 @@ SURE_OF_AN_ASKED_QUESTION = 0.7
 # Chinese asks with words as often as with a mark: a closing 吗 or 呢, or a question word
 # ("另外退货是几天内可以退", "能用微信付吗").
 _ASKED_IN_CHINESE = re.compile(r"[吗呢][\s?？]*$|多少|几|什么|怎么|哪|能不能|可不可以|是否")
-# ... and those that link two questions inside one clause ("y", "e" and "et" also join nouns
-# and verbs: the halves must then each ask, surely, about another topic).
+# The words that link two questions inside one clause (wrapped.LINKS link them across
+# clauses): "y", "e" and "et" also join nouns and verbs, so the halves must then each ask,
+# surely, about another topic.
 INNER_LINKS = {"and", "y", "e", "et", "und"}
 # Topics one answer covers together: asked side by side, they are one question about one
 # thing ("send back the trainers from order 10023, do I pay the return postage?").

@@ -20,8 +20,8 @@ MAYBE_WRAPPED = SMALL_TALK | ACKNOWLEDGEMENTS | {"nlu_fallback"}
 NO_QUESTION = SMALL_TALK | {"affirm", "deny", "stop", "out_of_scope", "nlu_fallback"}
 SURE_ENOUGH = 0.5  # a clause read as a question less surely asks nothing to rely on
 # Thanks or a goodbye close a chat: beside them, a clause without a question mark asks only
-# when read this surely ("ok vou ver com o banco, obrigado" tells; its first clause reads as
-# payments at 0.52).
+# when read this surely or linked on ("ok vou ver com o banco, obrigado" tells; its first
+# clause reads as payments at 0.52).
 CLOSING = {"thank_you", "goodbye"}
 SURE_UNMARKED = 0.75
 MAX_CLAUSES = 4  # a longer message is a story, not a wrapped question
@@ -90,11 +90,17 @@ def _small_talk_in(parts: list[str], readings: list[Understanding]) -> str | Non
 
 
 def _any_question(text: str, whole: Understanding, readings: list[Understanding]) -> bool:
-    """Some clause asks; beside thanks or a goodbye, with a question mark or surely."""
-    asking = [reading for reading in readings if _asks(reading)]
-    if whole.intent not in CLOSING or any(marked for _, marked in clauses_and_asking(text)):
+    """Some clause asks; beside thanks or a goodbye, with a question mark, surely, or linked on
+    ("blz. e o frete pra sp qto fica": shipping at 0.60 after "e")."""
+    parts = clauses_and_asking(text)
+    asking = [
+        (part, reading)
+        for (part, _), reading in zip(parts, readings, strict=True)
+        if _asks(reading)
+    ]
+    if whole.intent not in CLOSING or any(marked for _, marked in parts):
         return bool(asking)
-    return any(reading.confidence >= SURE_UNMARKED for reading in asking)
+    return any(read.confidence >= SURE_UNMARKED or links_on(part) for part, read in asking)
 
 
 def _asks(reading: Understanding) -> bool:

@@ -137,3 +137,13 @@ async def test_beside_thanks_a_clause_without_a_question_mark_read_unsurely_tell
     }
     text = "ok vou ver com o banco, obrigado"
     assert await question_inside(text, scripted_nlu(reads)) == text
+
+
+async def test_beside_a_goodbye_a_clause_linked_on_asks():
+    reads = {
+        "blz. e o frete pra sp qto fica": ("goodbye", 0.56),
+        "blz": ("affirm", 0.97),
+        "e o frete pra sp qto fica": ("shipping_info", 0.6),
+    }
+    text = "blz. e o frete pra sp qto fica"
+    assert await question_inside(text, scripted_nlu(reads)) == "e o frete pra sp qto fica"
