@@ -127,8 +127,16 @@ async def support_kpis(session: AsyncSession, scope: Scope, *, now: datetime) ->
         steps = rollup_read.live_steps(*scope.instants, scope.by, recent)
         await _add_steps(tallies, scope, timer, connection, steps, rolled.days.__contains__)
     names = await group_names(session, scope, {group for _, group in tallies})
+    named: dict[tuple[date, str], Tally] = {}
+    for (period, group), tally in tallies.items():
+        # A market's countries are one group, as the drill-down reads it (and so is any
+        # group named alike: "none").
+        if (key := (period, names[group])) in named:
+            named[key].absorb(tally)
+        else:
+            named[key] = tally
     return sorted(
-        (_kpis(period, names[group], tally) for (period, group), tally in tallies.items()),
+        (_kpis(period, name, tally) for (period, name), tally in named.items()),
         key=lambda kpis: (kpis.period, kpis.group),
     )
 

@@ -32,6 +32,13 @@ class Tally:
         if taken is not None:
             self.times[kind].append(taken)
 
+    def absorb(self, other: Tally) -> None:
+        """Adds the sums of `other` (another group of the same name) to these."""
+        self.counts.update(other.counts)
+        self.topics.update(other.topics)
+        for kind, seconds in other.times.items():
+            self.times[kind].extend(seconds)
+
 
 class Timer:
     """Times the steps of hand-overs in the hours asked for; each team's hours worked out once.
