@@ -130,7 +130,8 @@ def _item_named(text: str, understood: Understanding | None) -> dict[str, str]:
     other = understood.intent not in ITEM_ANSWERS
     if other and (understood.confidence >= SURE_OF_ANOTHER_TOPIC or understood.intent in NO_TOPIC):
         return {}
-    return {"product": text.strip()}
+    # The item the NLU tagged ("jean" in "le jean, il taille trop petit") names it best.
+    return {"product": understood.entities.get("product") or text.strip()}
 
 
 def _asks_its_own_question(text: str, understood: Understanding | None) -> bool:

@@ -247,3 +247,11 @@ def test_words_after_which_item_to_return_name_the_item_unless_they_ask_else(
     assert answer_to_question(question, text) is None  # not without the NLU's reading
     answer = answer_to_question(question, text, understood=understood)
     assert (entities(answer) if answer else {}) == ({found: text} if found else {})
+
+
+def test_the_item_the_nlu_tagged_in_the_answer_is_the_item():
+    understood = Understanding("inform", 0.8, {"product": "jean"})
+    answer = answer_to_question(
+        "utter_ask_return_item", "le jean, il taille trop petit", understood=understood
+    )
+    assert entities(answer) == {"product": "jean"}
