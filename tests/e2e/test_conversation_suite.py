@@ -15,12 +15,12 @@ from tests.conversations.suite import PARTS, load_suite
 
 pytestmark = pytest.mark.rasa
 
-# Passed share per language, both parts together: measured on 2026-12-07 after the seventh
-# held-back set moved into the tuning part and an eighth took its place (en 92, es 96, pt 90,
-# fr 93, de 93, it 92, zh 93 %: the eighth set passes 22 / 42 on its first run, so the shares
-# fell where it is weakest), less a margin (about two conversations) for a retrained model's
-# small differences.
-FLOOR = {"en": 89, "es": 93, "pt": 87, "fr": 90, "de": 90, "it": 89, "zh": 90}
+# Passed share per language, both parts together (525 conversations): measured on 2026-12-07
+# after the eighth and ninth held-back sets moved into the tuning part and a tenth took their
+# place (first run 37 / 42), from one run of the whole suite and a second run of the 40 it failed
+# after the fixes that run called for: de 95, en 95, es 96, fr 95, it 92, pt 97, zh 97 %.
+# Less a margin (about three conversations) for a retrained model's small differences.
+FLOOR = {"en": 90, "es": 92, "pt": 93, "fr": 90, "de": 90, "it": 88, "zh": 93}
 
 
 async def test_every_language_keeps_its_share_of_finished_conversations():
