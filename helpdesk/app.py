@@ -29,7 +29,7 @@ from helpdesk.followups import context as followups
 from helpdesk.followups import rating_page, transcript_api
 from helpdesk.followups.jobs import FOLLOWUP_JOB
 from helpdesk.insights import api as insights_api
-from helpdesk.insights import chart_api, facts
+from helpdesk.insights import chart_api, folding
 from helpdesk.insights import page as insights_page
 from helpdesk.insights.bot_resolutions import SWEEP_EVERY_SECONDS, BotResolutions
 from helpdesk.insights.facts import FOLD_EVERY_SECONDS
@@ -54,6 +54,7 @@ from helpdesk.metrics.bot import TimedBot
 from helpdesk.metrics.instruments import METRICS, Metrics
 from helpdesk.metrics.middleware import count_requests
 from helpdesk.orders import shopify_api
+from helpdesk.policies.store import PolicyStore
 from helpdesk.policies.watch import POLICIES, policy_context
 from helpdesk.rasa import actions_api
 from helpdesk.rasa.callbacks import callbacks_context
@@ -144,7 +145,7 @@ def _argos_context(settings: Settings):
 
 async def _bot_resolutions(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: the sweep that records the conversations the bot resolved, and the fold of
-    each conversation's facts for the insights."""
+    each conversation's facts and of the closed days for the insights."""
     chat = app[chat_api.CHAT]
     resolutions = BotResolutions(
         database=app[DB], outbox=chat.outbox, clock=app[CLOCK], turns=chat.turns
@@ -154,15 +155,17 @@ async def _bot_resolutions(app: web.Application) -> AsyncIterator[None]:
             resolutions.sweep, every=SWEEP_EVERY_SECONDS, doing="recording the bot's resolutions"
         ),
         repeating(
-            partial(_fold, app[DB]), every=FOLD_EVERY_SECONDS, doing="folding the insights' facts"
+            partial(_fold, app[DB], app[POLICIES], app[CLOCK]),
+            every=FOLD_EVERY_SECONDS,
+            doing="folding the insights' facts and days",
         ),
     ):
         yield
 
 
-async def _fold(database: Database) -> None:
+async def _fold(database: Database, policies: PolicyStore, clock: Clock) -> None:
     async with database.session() as session:
-        await facts.fold(session)
+        await folding.fold(session, today=clock.today(), support=policies.support())
 
 
 def _services_context(
