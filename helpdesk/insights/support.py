@@ -46,7 +46,7 @@ from enum import StrEnum
 from functools import lru_cache, partial
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Result
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -54,6 +54,7 @@ from helpdesk.agents.models import Agent
 from helpdesk.insights import facts, rollup, rollup_read
 from helpdesk.insights import support_sql as sql
 from helpdesk.insights.answers import Comment, Durations, IntentCount, SupportKpis
+from helpdesk.insights.collector import held_off
 from helpdesk.insights.conversation_sql import REOPEN_WINDOW, Dimension
 from helpdesk.insights.events import EventKind
 from helpdesk.insights.hours import Hours
@@ -113,20 +114,25 @@ async def support_kpis(session: AsyncSession, scope: Scope, *, now: datetime) ->
         hours=scope.hours,
     )
     tallies: dict[tuple[date, Any], Tally] = defaultdict(Tally)
-    settled = (now - REOPEN_WINDOW).timestamp()
-    for row in rolled.rows:
-        _add_rolled(tallies[_key(scope, row.day, rollup_read.group_of(row))], row, settled)
+    _add_rolled_rows(tallies, scope, rolled.rows, (now - REOPEN_WINDOW).timestamp())
     timer = Timer(support, scope.hours, now)
     live = partial(_not_in, rolled.days)
     for start, end in rolled.live_ranges(*scope.instants):
         outcomes = sql.outcomes(start, end, scope.by, now=now, recent=recent)
-        await _add_outcomes(tallies, scope, connection, outcomes, live)
+        _add_outcomes(tallies, scope, await connection.execute(outcomes), live)
         timed = sql.timed_steps(start, end, scope.by, recent)
-        await _add_steps(tallies, scope, timer, connection, timed, live)
+        _add_steps(tallies, scope, timer, await connection.execute(timed), live)
     if rolled.days:
         steps = rollup_read.live_steps(*scope.instants, scope.by, recent)
-        await _add_steps(tallies, scope, timer, connection, steps, rolled.days.__contains__)
+        waits = await connection.execute(steps)
+        _add_steps(tallies, scope, timer, waits, rolled.days.__contains__)
     names = await group_names(session, scope, {group for _, group in tallies})
+    return _answers(tallies, names)
+
+
+@held_off
+def _answers(tallies: dict[tuple[date, Any], Tally], names: dict[Any, str]) -> list[SupportKpis]:
+    """The KPIs of each period and group named, in order."""
     named: dict[tuple[date, str], Tally] = {}
     for (period, group), tally in tallies.items():
         # A market's countries are one group, as the drill-down reads it (and so is any
@@ -141,15 +147,14 @@ async def support_kpis(session: AsyncSession, scope: Scope, *, now: datetime) ->
     )
 
 
-async def _add_outcomes(
+@held_off
+def _add_outcomes(
     tallies: dict[tuple[date, Any], Tally],
     scope: Scope,
-    connection: AsyncConnection,
-    query: Any,
+    rows: Result,
     among: Callable[[str], bool],
 ) -> None:
-    """The (day, group, topic, counts…) rows of `query` of the days `among` says."""
-    rows = await connection.execute(query)
+    """The (day, group, topic, counts…) rows of the days `among` says."""
     counted = list(rows.keys())[3:]  # after day, group and topic: the counts
     for day, group, topic, *counts in rows:
         if not among(str(day)[:10]):
@@ -164,22 +169,30 @@ async def _add_outcomes(
                     tally.topics[topic or NONE] += count
 
 
-async def _add_steps(
+@held_off
+def _add_steps(
     tallies: dict[tuple[date, Any], Tally],
     scope: Scope,
     timer: Timer,
-    connection: AsyncConnection,
-    query: Any,
+    rows: Result,
     among: Callable[[str], bool],
 ) -> None:
-    """The (day, group, kind, team, started, ended) steps of `query` of the days `among` says."""
-    for day, group, *step in await connection.execute(query):
+    """The (day, group, kind, team, started, ended) steps of the days `among` says."""
+    for day, group, *step in rows:
         if among(str(day)[:10]):
             timer.tally(tallies[_key(scope, day, group)], step)
 
 
 def _not_in(days: set[str], day: str) -> bool:
     return day not in days
+
+
+@held_off
+def _add_rolled_rows(
+    tallies: dict[tuple[date, Any], Tally], scope: Scope, rows: list[Any], settled: float
+) -> None:
+    for row in rows:
+        _add_rolled(tallies[_key(scope, row.day, rollup_read.group_of(row))], row, settled)
 
 
 def _add_rolled(tally: Tally, row: Any, settled: float) -> None:
