@@ -36,8 +36,6 @@ nearest values (as PostgreSQL's percentile_cont).
 
 from __future__ import annotations
 
-import json
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -114,7 +112,11 @@ async def support_kpis(session: AsyncSession, scope: Scope, *, now: datetime) ->
         hours=scope.hours,
     )
     tallies: dict[tuple[date, Any], Tally] = defaultdict(Tally)
-    _add_rolled_rows(tallies, scope, rolled.rows, (now - REOPEN_WINDOW).timestamp())
+    rollup_read.add_up(
+        rolled.rows,
+        lambda day, group: tallies[_key(scope, day, group)],
+        (now - REOPEN_WINDOW).timestamp(),
+    )
     timer = Timer(support, scope.hours, now)
     live = partial(_not_in, rolled.days)
     for start, end in rolled.live_ranges(*scope.instants):
@@ -187,35 +189,6 @@ def _not_in(days: set[str], day: str) -> bool:
     return day not in days
 
 
-@held_off
-def _add_rolled_rows(
-    tallies: dict[tuple[date, Any], Tally], scope: Scope, rows: list[Any], settled: float
-) -> None:
-    for row in rows:
-        _add_rolled(tallies[_key(scope, row.day, rollup_read.group_of(row))], row, settled)
-
-
-def _add_rolled(tally: Tally, row: Any, settled: float) -> None:
-    """A row of the daily roll-up: its counts, topics and times in the hours it was read in;
-    of its resolutions that held, those that have held since `settled` or before."""
-    for name in rollup.COUNTED:
-        if count := getattr(row, name):
-            tally.counts[name] += count
-    held = row.held
-    if held and row.held_from is not None:  # some may not have held long enough yet
-        held = bisect_right(json.loads(row.held_from), settled)
-    if held:
-        tally.counts["durable"] += held
-    for topic, count in json.loads(row.topics).items():
-        tally.topics[topic] += count
-    timed = json.loads(row.timed)
-    for kind, seconds in timed.get("times", {}).items():
-        tally.times[kind].extend(seconds)
-    for name in ("waits_judged", "answered_in_time"):
-        if timed.get(name):
-            tally.counts[name] += timed[name]
-
-
 async def comments(session: AsyncSession, scope: Scope) -> list[Comment]:
     """The comments of the ratings that count, oldest first."""
     start, end = scope.instants
@@ -274,39 +247,44 @@ async def group_names(session: AsyncSession, scope: Scope, groups: Iterable[Any]
 
 
 def _kpis(period: date, group: str, tally: Tally) -> SupportKpis:
-    counts, times = tally.counts, tally.times
+    count, times = tally.counts.get, tally.times.get  # a count never added is 0, not a key
+    conversations, automated = count("conversations", 0), count("automated", 0)
+    handed_over, durable = count("handed_over", 0), count("durable", 0)
+    resolved, reopened = count("resolved", 0), count("reopened", 0)
+    bot_turns, fallbacks = count("bot_turns", 0), count("fallbacks", 0)
+    judged, in_time = count("waits_judged", 0), count("answered_in_time", 0)
+    ratings, satisfied = count("ratings", 0), count("satisfied", 0)
+    resolutions = count("resolutions", 0)
+    topics = sorted(tally.topics.items(), key=lambda item: (-item[1], item[0]))[:TOP_INTENTS]
     return SupportKpis(
         period=period,
         group=group,
-        conversations=counts["conversations"],
-        automated=counts["automated"],
-        automation_rate=ratio(counts["automated"], counts["conversations"]),
-        handed_over=counts["handed_over"],
-        handover_rate=ratio(counts["handed_over"], counts["conversations"]),
-        durable=counts["durable"],
-        durable_resolution_rate=ratio(counts["durable"], counts["conversations"]),
-        resolved=counts["resolved"],
-        reopened=counts["reopened"],
-        reopen_rate=ratio(counts["reopened"], counts["resolved"]),
-        bot_turns=counts["bot_turns"],
-        fallbacks=counts["fallbacks"],
-        fallback_rate=ratio(counts["fallbacks"], counts["bot_turns"]),
-        handover_intents=[
-            IntentCount(intent=intent, handovers=count)
-            for intent, count in sorted(tally.topics.items(), key=lambda item: (-item[1], item[0]))
-        ][:TOP_INTENTS],
-        first_human_reply=durations(times[EventKind.FIRST_AGENT_REPLY]),
-        resolution_time=durations(times[EventKind.RESOLVED]),
-        queue_wait=durations(times[EventKind.CLAIMED]),
-        waits_judged=counts["waits_judged"],
-        answered_in_time=counts["answered_in_time"],
-        answered_in_time_rate=ratio(counts["answered_in_time"], counts["waits_judged"]),
-        ratings=counts["ratings"],
-        satisfied=counts["satisfied"],
-        csat=ratio(counts["satisfied"], counts["ratings"]),
-        resolutions=counts["resolutions"],
-        response_rate=ratio(counts["ratings"], counts["resolutions"]),
-        comments=counts["comments"],
+        conversations=conversations,
+        automated=automated,
+        automation_rate=ratio(automated, conversations),
+        handed_over=handed_over,
+        handover_rate=ratio(handed_over, conversations),
+        durable=durable,
+        durable_resolution_rate=ratio(durable, conversations),
+        resolved=resolved,
+        reopened=reopened,
+        reopen_rate=ratio(reopened, resolved),
+        bot_turns=bot_turns,
+        fallbacks=fallbacks,
+        fallback_rate=ratio(fallbacks, bot_turns),
+        handover_intents=[IntentCount(intent=topic, handovers=n) for topic, n in topics],
+        first_human_reply=durations(times(EventKind.FIRST_AGENT_REPLY, ())),
+        resolution_time=durations(times(EventKind.RESOLVED, ())),
+        queue_wait=durations(times(EventKind.CLAIMED, ())),
+        waits_judged=judged,
+        answered_in_time=in_time,
+        answered_in_time_rate=ratio(in_time, judged),
+        ratings=ratings,
+        satisfied=satisfied,
+        csat=ratio(satisfied, ratings),
+        resolutions=resolutions,
+        response_rate=ratio(ratings, resolutions),
+        comments=count("comments", 0),
     )
 
 
@@ -314,7 +292,7 @@ def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def durations(seconds: list[float]) -> Durations:
+def durations(seconds: Iterable[float]) -> Durations:
     ordered = sorted(seconds)
     return Durations(
         count=len(ordered),
