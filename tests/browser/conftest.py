@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from helpdesk.settings import PROJECT_ROOT
+from helpdesk.app import create_app
+from helpdesk.settings import PROJECT_ROOT, Settings
+from tests.support.rasa_server import free_port
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
@@ -56,3 +58,22 @@ def port() -> int:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+async def serve_demo(aiohttp_server, tmp_path, bot, *, detector, translator, clock, **settings):
+    """The helpdesk serving /demo on a port its settings know, so the page's origin is its own;
+    `settings` are the test's own (a webhook secret, policies, no job polling)."""
+    port = free_port()
+    configured = Settings(
+        environment="test",
+        var_dir=tmp_path,
+        rasa_url="http://127.0.0.1:9",
+        rasa_callbacks_port=0,
+        bot_startup_grace_seconds=5,
+        port=port,
+        identity_secret="demo-secret",
+        demo_mode=True,
+        **settings,
+    )
+    app = create_app(configured, bot=bot, detector=detector, translator=translator, clock=clock)
+    return await aiohttp_server(app, port=port)

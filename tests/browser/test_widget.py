@@ -11,12 +11,10 @@ import uuid
 import aiohttp
 import pytest
 
-from helpdesk.app import create_app
 from helpdesk.rasa.client import BotMessage
-from helpdesk.settings import Settings
 from helpdesk.web.keys import EVENTS
+from tests.browser.conftest import serve_demo
 from tests.support.fakes import FakeBot
-from tests.support.rasa_server import free_port
 
 STORAGE = "shop-support:atelier-nord"
 HOSTILE = "<img src=x onerror=window.__pwned=1;alert(1)>"
@@ -47,21 +45,8 @@ def bot() -> FakeBot:
 
 @pytest.fixture
 async def shop(clock, aiohttp_server, tmp_path, bot, detector, translator):
-    """The helpdesk serving /demo on a port its settings know, so the page's origin is its own."""
-    port = free_port()
-    settings = Settings(
-        environment="test",
-        var_dir=tmp_path,
-        rasa_url="http://127.0.0.1:9",
-        rasa_callbacks_port=0,
-        bot_startup_grace_seconds=5,
-        port=port,
-        identity_secret="demo-secret",
-        demo_mode=True,
-    )
-    return await aiohttp_server(
-        create_app(settings, bot=bot, detector=detector, translator=translator, clock=clock),
-        port=port,
+    return await serve_demo(
+        aiohttp_server, tmp_path, bot, detector=detector, translator=translator, clock=clock
     )
 
 

@@ -11,19 +11,17 @@ from datetime import timedelta
 import pytest
 from playwright.async_api import expect
 
-from helpdesk.app import create_app
 from helpdesk.chat.api import CHAT
 from helpdesk.database import DB
 from helpdesk.insights.bot_resolutions import QUIET_FOR, BotResolutions
 from helpdesk.jobs.context import JOBS
 from helpdesk.mail.outbox import listing, one
 from helpdesk.rasa.client import BotMessage
-from helpdesk.settings import Settings
 from helpdesk.web.keys import CLOCK, SETTINGS
+from tests.browser.conftest import serve_demo
 from tests.browser.test_widget import bubbles, open_widget, say, stored
 from tests.support.agent_clients import AgentClient, add_agent, policies_with_support
 from tests.support.fakes import FakeBot
-from tests.support.rasa_server import free_port
 
 pytestmark = pytest.mark.usefixtures("quick_password_hashing")
 HANDOFF = [BotMessage(key="utter_handoff"), BotMessage(escalate={"reason": "human_handoff"})]
@@ -32,19 +30,6 @@ HANDOFF = [BotMessage(key="utter_handoff"), BotMessage(escalate={"reason": "huma
 @pytest.fixture
 async def shop(clock, aiohttp_server, tmp_path, detector, translator):
     """The helpdesk serving /demo on its own port, open around the clock, mail to the outbox."""
-    port = free_port()
-    settings = Settings(
-        environment="test",
-        var_dir=tmp_path,
-        policies_dir=policies_with_support(tmp_path / "policies"),
-        rasa_url="http://127.0.0.1:9",
-        rasa_callbacks_port=0,
-        bot_startup_grace_seconds=5,
-        port=port,
-        identity_secret="demo-secret",
-        demo_mode=True,
-        jobs_poll_seconds=3600,  # the tests send the due mail themselves
-    )
     bot = FakeBot(
         {
             "hi": [BotMessage(key="utter_greet")],
@@ -52,8 +37,16 @@ async def shop(clock, aiohttp_server, tmp_path, detector, translator):
             "merci beaucoup, c'est tout": [BotMessage(key="utter_goodbye")],
         }
     )
-    app = create_app(settings, bot=bot, detector=detector, translator=translator, clock=clock)
-    return await aiohttp_server(app, port=port)
+    return await serve_demo(
+        aiohttp_server,
+        tmp_path,
+        bot,
+        detector=detector,
+        translator=translator,
+        clock=clock,
+        policies_dir=policies_with_support(tmp_path / "policies"),
+        jobs_poll_seconds=3600,  # the tests send the due mail themselves
+    )
 
 
 @pytest.fixture
