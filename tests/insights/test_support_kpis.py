@@ -19,28 +19,14 @@ from helpdesk.orders.models import Order
 from helpdesk.orders.verification import identity_signature, verify_identity
 from helpdesk.policies.watch import POLICIES
 from tests.insights.support_scene import (
-    SCRIPT,
     WEDNESDAY,
     Helpdesk,
-    drop_database,
-    fresh_database_url,
     live_through_the_week,
 )
-from tests.support.fakes import FakeBot
 
 pytestmark = pytest.mark.usefixtures("quick_password_hashing")
 MINUTE = 60.0
 OPENED = WEDNESDAY.date()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def helpdesk(request, aiohttp_client, settings, detector, translator, tmp_path):
-    server = request.getfixturevalue("postgres_server") if request.param == "postgresql" else None
-    settings.database_url, name = await fresh_database_url(server, tmp_path)
-    bot = FakeBot(SCRIPT)
-    yield await Helpdesk.started(aiohttp_client, settings, detector, translator, tmp_path, bot)
-    if server and name:
-        await drop_database(server, name)
 
 
 async def kpis(helpdesk: Helpdesk, *, days_later: int = 10, **scope) -> list[SupportKpis]:
